@@ -1,0 +1,69 @@
+# HeadEase — run `make help` for the list of commands.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+RASA        := RASA_TELEMETRY_ENABLED=false $(VENV)/bin/rasa
+MODEL       := models/headease.tar.gz
+SPACY_MODEL := build/spacy_en_headease
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONPATH := $(CURDIR)
+
+# Everything the trained model depends on: retrain only when one of these is newer.
+MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
+                $(shell find headease_nlu headease_policies -name '*.py' 2>/dev/null) \
+                $(SPACY_MODEL)/.built
+
+.PHONY: help run shell train validate test test-python test-stories eval-nlu system-deps web clean
+
+help: ## show this help
+	@echo "HeadEase — the two commands:"
+	@echo "  make run    set up everything on first use, then start the bot + web widget"
+	@echo "  make test   everything CI runs (validation, unit, dialogue, end-to-end tests)"
+	@echo
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh
+	@PYBIN=$$(scripts/find_python.sh) && echo "Using $$PYBIN" && \
+	  { [ -x $(PY) ] || $$PYBIN -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade "pip<25"
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	@touch $@
+
+$(SPACY_MODEL)/.built: $(VENV)/.installed data/kb/lexicon.yml $(shell find headease_nlu -name '*.py' 2>/dev/null)
+	$(PY) -m headease_nlu.build_spacy_model --out $(SPACY_MODEL)
+	@touch $@
+
+$(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
+	@mkdir -p models
+	$(RASA) train --fixed-model-name headease --out models --quiet
+	@touch $@
+
+system-deps: ## install the Debian packages the tests and front ends use (chromium, espeak-ng)
+	@scripts/system_deps.sh
+
+web: ## install and build the web widget's npm assets
+	@cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build
+
+train: $(MODEL) ## train the model if config, domain or data changed
+
+validate: $(VENV)/.installed ## check training data and domain for conflicts
+	$(RASA) data validate --max-history 5
+
+run: $(MODEL) web ## start action server, Rasa server (REST + socket.io, SQLite tracker) and the web widget
+	@scripts/run.sh
+
+shell: $(MODEL) ## chat with the bot in the terminal
+	@scripts/run.sh --shell
+
+test: system-deps $(MODEL) web ## everything CI runs; non-zero on any failure
+	$(MAKE) --no-print-directory validate
+	@scripts/pytest.sh tests
+
+eval-nlu: $(MODEL) ## evaluate NLU on the held-out set + 5-fold cross-validation (reports/nlu)
+	$(PY) -m headease_nlu.eval_nlu
+
+clean: ## remove generated files (venv, models, builds, reports, local databases)
+	rm -rf $(VENV) models build reports var web/node_modules web/dist

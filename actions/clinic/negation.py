@@ -1,0 +1,328 @@
+"""Negation and hedge scope for clinical phrases (NegEx / ConText style, pure Python).
+
+Given a tokenised message and the token spans of matched phrases ("fever", "stiff neck"), decide
+which spans are denied ("no fever or stiff neck") and which are hedged ("maybe some weakness").
+Cue words come from the ``negation`` and ``hedges`` sections of ``data/kb/lexicon.yml``.
+
+Scope rules:
+- a *pre* cue ("no", "haven't had", "without") covers the following words up to a terminator
+  ("but", "apart from", "and i"), a punctuation mark or ``MAX_WINDOW`` words;
+- a comma ends the scope unless the rest of the clause is a short "or"-list
+  ("no fever, stiff neck or rash" denies all three);
+- subject terminators ("i have", "i'm") end a scope only after it has covered a phrase, so
+  "no fever i have a stiff neck" denies only the fever but "i don't think i have a fever" denies it;
+- a *post* cue ("fever: none", "nausea has gone", "stiff neck? not that i know of") covers the
+  phrases just before it when it closes the clause;
+- a *pseudo* cue ("not sure", "no idea") looks like a negation but is not one; it stops a scope.
+Cue words inside a matched phrase are ignored ("never had a headache like this" is a phrase).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterable, List, Sequence, Set, Tuple
+
+import yaml
+
+LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "kb" / "lexicon.yml"
+
+MAX_WINDOW = 8  # words a pre cue reaches forward
+POST_WINDOW = 4  # words a post cue reaches back (phrase words not counted)
+LIST_MAX_WORDS = 12  # longest "or"-list a comma may continue
+
+HARD_PUNCT = frozenset({".", ";", "!", "?", ":", "(", ")", "\n", "-", "–", "—"})
+PUNCT = HARD_PUNCT | {","}
+# punctuation a post cue may reach back over when it directly follows it: "fever? no", "fever, none"
+POST_BRIDGE = frozenset({"?", ":", ",", "-", "–", "—"})
+SUBJECT_WORDS = frozenset({"i", "im", "ive", "id", "she", "he", "they", "we", "but", "it", "its"})
+# terminators starting with these end a scope only once it has covered a phrase
+_FIRST_PERSON = frozenset({"i", "im", "ive", "id"})
+# hedges that may follow the phrase they qualify: "fever maybe", "weakness? not sure"
+POST_HEDGES = (
+    "maybe", "possibly", "perhaps", "probably", "not sure", "unsure", "i think", "i guess",
+    "i suppose", "not certain", "or not", "i dunno",
+)
+
+_TOKEN_RE = re.compile(
+    r"\d+(?:[.,/]\d+)*|[^\W_]+(?:['’‘`][^\W_]+)*|\n|[.,;:!?()]|(?<=\s)[-–—](?=\s)|[-–—](?=\s*$)"
+)
+_APOSTROPHES = re.compile(r"['’‘`]")
+
+Token = Tuple[str, int, int]  # normalised word, char start, char end (exclusive)
+Span = Tuple[int, int]  # start, end (exclusive)
+
+
+def normalize_word(token: str) -> str:
+    """Lowercase and drop apostrophes, so "Don't", "dont" and "don’t" compare equal."""
+    return _APOSTROPHES.sub("", token.lower())
+
+
+def tokenize(text: str) -> List[Token]:
+    """Words, numbers and clause punctuation of ``text`` with their character offsets."""
+    return [(normalize_word(m.group()), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def phrase_words(phrase: str) -> Tuple[str, ...]:
+    """A lexicon phrase as the word tuple ``tokenize`` would produce for it."""
+    return tuple(word for word, _, _ in tokenize(phrase))
+
+
+# --- cue tables ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CueTable:
+    """Cue phrases indexed by first word; each entry is (words, kinds), longest first."""
+
+    index: Dict[str, Tuple[Tuple[Tuple[str, ...], FrozenSet[str]], ...]]
+
+    def match(self, words: Sequence[str], i: int, blocked: Set[int]) -> Tuple[int, FrozenSet[str]]:
+        """Longest cue starting at word ``i`` that avoids ``blocked`` words: (end, kinds)."""
+        for cue, kinds in self.index.get(words[i], ()):
+            end = i + len(cue)
+            if end <= len(words) and tuple(words[i:end]) == cue:
+                if not any(j in blocked for j in range(i, end)):
+                    return end, kinds
+        return i, frozenset()
+
+
+def _build_table(groups: Dict[str, Iterable[str]]) -> CueTable:
+    kinds: Dict[Tuple[str, ...], Set[str]] = {}
+    for kind, phrases in groups.items():
+        for phrase in phrases:
+            words = phrase_words(str(phrase))
+            if words:
+                kinds.setdefault(words, set()).add(kind)
+    index: Dict[str, list] = {}
+    for words, kind_set in kinds.items():
+        index.setdefault(words[0], []).append((words, frozenset(kind_set)))
+    return CueTable({k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in index.items()})
+
+
+@lru_cache(maxsize=1)
+def _lexicon_cues() -> Dict[str, List[str]]:
+    with open(LEXICON_PATH, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    neg, hedges = data["negation"], data["hedges"]
+    return {
+        "pre": [str(p) for p in neg["pre"]],
+        "post": [str(p) for p in neg["post"]],
+        "terminators": [str(p) for p in neg["terminators"]],
+        "hedge_yes": [str(p) for p in hedges["yes"]],
+        "hedge_no": [str(p) for p in hedges["no"]],
+        "hedge_unknown": [str(p) for p in hedges["unknown"]],
+    }
+
+
+def _split_terminators(terms: List[str]) -> Tuple[List[str], List[str]]:
+    subject = [t for t in terms if phrase_words(t) and phrase_words(t)[0] in _FIRST_PERSON]
+    return [t for t in terms if t not in subject], subject
+
+
+@lru_cache(maxsize=1)
+def negation_table() -> CueTable:
+    cues = _lexicon_cues()
+    terms, subject = _split_terminators(cues["terminators"])
+    return _build_table(
+        {
+            "pre": cues["pre"] + cues["hedge_no"],
+            "post": cues["post"] + cues["hedge_no"],
+            "term": terms,
+            "subj": subject,
+            "pseudo": cues["hedge_yes"] + cues["hedge_unknown"],
+        }
+    )
+
+
+@lru_cache(maxsize=1)
+def hedge_table() -> CueTable:
+    cues = _lexicon_cues()
+    terms, subject = _split_terminators(cues["terminators"])
+    return _build_table(
+        {
+            "pre": cues["hedge_yes"] + cues["hedge_unknown"],
+            "post": list(POST_HEDGES) + cues["hedge_unknown"],
+            "term": terms,
+            "subj": subject,
+            "pseudo": cues["hedge_no"],
+        }
+    )
+
+
+# --- scope --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Cue:
+    start: int
+    end: int
+    kinds: FrozenSet[str]
+
+
+def _find_cues(words: Sequence[str], covered: Set[int], table: CueTable) -> Dict[int, _Cue]:
+    cues: Dict[int, _Cue] = {}
+    i = 0
+    while i < len(words):
+        if i in covered or words[i] in PUNCT:
+            i += 1
+            continue
+        end, kinds = table.match(words, i, covered)
+        if kinds:
+            cues[i] = _Cue(i, end, kinds)
+            i = end
+        else:
+            i += 1
+    return cues
+
+
+def _comma_continues(words: Sequence[str], j: int, cues: Dict[int, _Cue]) -> bool:
+    """After a comma inside a scope: is the rest of the clause a short "or"-list?"""
+    segment: List[str] = []
+    k = j + 1
+    while k < len(words) and words[k] not in HARD_PUNCT:
+        cue = cues.get(k)
+        if cue and cue.kinds & {"term", "subj", "pre", "pseudo"}:
+            break
+        segment.append(words[k])
+        k += 1
+    return (
+        bool({"or", "nor"} & set(segment))
+        and len(segment) <= LIST_MAX_WORDS
+        and not SUBJECT_WORDS & set(segment)
+    )
+
+
+def _scope_forward(words, cue: _Cue, cues, starts: Dict[int, List[int]], spans, hits: Set[int]):
+    budget, seen_span, j = MAX_WINDOW, False, cue.end
+    while j < len(words) and budget > 0:
+        word = words[j]
+        if word in PUNCT:
+            if word == "," and _comma_continues(words, j, cues):
+                budget, j = MAX_WINDOW, j + 1
+                continue
+            return
+        other = cues.get(j)
+        if other and j not in starts:
+            if "term" in other.kinds or "pre" in other.kinds or "pseudo" in other.kinds:
+                return
+            if "subj" in other.kinds and seen_span:
+                return
+        if j in starts:
+            for index in starts[j]:
+                hits.add(index)
+            seen_span = True
+            j = max(spans[index][1] for index in starts[j])
+            budget -= 1
+            continue
+        budget -= 1
+        j += 1
+
+
+def _closes_clause(words: Sequence[str], cue: _Cue, cues: Dict[int, _Cue]) -> bool:
+    if cue.end >= len(words) or words[cue.end] in PUNCT:
+        return True
+    nxt = cues.get(cue.end)
+    return bool(nxt and nxt.kinds & {"term", "subj", "post"})
+
+
+def _scope_backward(words, cue: _Cue, ends: Dict[int, List[int]], spans, hits: Set[int]):
+    budget, j = POST_WINDOW, cue.start
+    if j > 0 and words[j - 1] in POST_BRIDGE:
+        j -= 1
+    while j > 0 and budget > 0:
+        if j in ends:
+            for index in ends[j]:
+                hits.add(index)
+            j = min(spans[index][0] for index in ends[j])
+            continue
+        if words[j - 1] in PUNCT:
+            return
+        budget -= 1
+        j -= 1
+
+
+def scope_indices(words: Sequence[str], spans: Sequence[Span], table: CueTable) -> Set[int]:
+    """Indices of ``spans`` (word spans over normalised ``words``) inside a cue's scope."""
+    covered = {j for start, end in spans for j in range(start, end)}
+    cues = _find_cues(words, covered, table)
+    starts: Dict[int, List[int]] = {}
+    ends: Dict[int, List[int]] = {}
+    for index, (start, end) in enumerate(spans):
+        starts.setdefault(start, []).append(index)
+        ends.setdefault(end, []).append(index)
+    hits: Set[int] = set()
+    for cue in cues.values():
+        if "pre" in cue.kinds and "pseudo" not in cue.kinds:
+            _scope_forward(words, cue, cues, starts, spans, hits)
+        if "post" in cue.kinds and _closes_clause(words, cue, cues):
+            _scope_backward(words, cue, ends, spans, hits)
+    return hits
+
+
+# --- public API ---------------------------------------------------------------------------------
+
+
+def _merge_clitics(tokens: Sequence[str]) -> Tuple[List[str], List[int]]:
+    """Join spaCy-style clitics ("do" + "n't", "i" + "'m") so cues match either tokenisation."""
+    words: List[str] = []
+    word_of_token: List[int] = []
+    for token in tokens:
+        raw = token.strip()
+        is_clitic = bool(words and raw) and (raw[0] in "'’" or raw.lower() in {"n't", "n’t"})
+        norm = normalize_word(raw) if raw else "\n"
+        if is_clitic and words:
+            words[-1] += norm
+        else:
+            words.append(norm)
+        word_of_token.append(len(words) - 1)
+    return words, word_of_token
+
+
+def _token_scope(tokens: Sequence[str], spans: Sequence[Span], table: CueTable) -> Set[int]:
+    words, word_of = _merge_clitics(tokens)
+    word_spans = [
+        (word_of[start], word_of[end - 1] + 1) if start < end <= len(tokens) else (0, 0)
+        for start, end in spans
+    ]
+    valid = [i for i, (s, e) in enumerate(word_spans) if e > s]
+    hits = scope_indices(words, [word_spans[i] for i in valid], table)
+    return {valid[i] for i in hits}
+
+
+def negated_indices(tokens: List[str], spans: List[Tuple[int, int]]) -> Set[int]:
+    """Indices into ``spans`` (token index spans, end exclusive) that are negated."""
+    return _token_scope(tokens, spans, negation_table())
+
+
+def hedged_indices(tokens: List[str], spans: List[Tuple[int, int]]) -> Set[int]:
+    """Indices into ``spans`` that are hedged ("maybe", "not sure if") rather than asserted."""
+    return _token_scope(tokens, spans, hedge_table())
+
+
+def char_to_word_spans(tokens: Sequence[Token], spans: Sequence[Span]) -> List[Span]:
+    """Map character spans onto word spans of ``tokenize`` output; (0, 0) when nothing overlaps."""
+    out: List[Span] = []
+    for start, end in spans:
+        inside = [i for i, (_, s, e) in enumerate(tokens) if s < end and e > start]
+        out.append((inside[0], inside[-1] + 1) if inside else (0, 0))
+    return out
+
+
+def _char_scope(text: str, spans: Sequence[Span], table: CueTable) -> Set[int]:
+    tokens = tokenize(text)
+    word_spans = char_to_word_spans(tokens, spans)
+    valid = [i for i, (s, e) in enumerate(word_spans) if e > s]
+    hits = scope_indices([w for w, _, _ in tokens], [word_spans[i] for i in valid], table)
+    return {valid[i] for i in hits}
+
+
+def negated_char_spans(text: str, spans: List[Tuple[int, int]]) -> Set[int]:
+    """Indices into ``spans`` (character offsets into ``text``, end exclusive) that are negated."""
+    return _char_scope(text, spans, negation_table())
+
+
+def hedged_char_spans(text: str, spans: List[Tuple[int, int]]) -> Set[int]:
+    """Indices into ``spans`` (character offsets) that are hedged."""
+    return _char_scope(text, spans, hedge_table())

@@ -1,0 +1,371 @@
+"""Red-flag screen (clinical reference 4.2 and 4.3).
+
+Each rule is evaluated twice: once on what the user stated (strict) and once counting "not sure"
+answers and missing facts the rule depends on as present (lenient). A flag raised only in the
+lenient pass is reported with ``uncertain=True``; uncertainty never lowers a level.
+"""
+from __future__ import annotations
+
+from typing import Callable, Dict, Iterable, List, Optional
+
+from .assessment import RedFlagHit
+from .findings import Findings
+from .kb import load_knowledge
+
+SUDDEN_ONSETS = frozenset({"sudden_peak_lt_1m", "peak_1_5m"})  # peak within 5 minutes (NICE)
+AUTONOMIC_SIGNS = frozenset(
+    {"tearing_same_side", "red_eye_same_side", "runny_blocked_nose_same_side", "droopy_eyelid_same_side"}
+)
+AURA_SYMPTOMS = frozenset({"aura_visual", "aura_sensory", "aura_speech"})
+NEURO_SIGNS = frozenset({"weakness", "speech_difficulty", "vision_loss", "double_vision", "balance_loss"})
+VISUAL_CHANGE = frozenset({"blurred_vision", "double_vision", "vision_loss", "vision_greying"})
+NECK_SIGNS = frozenset({"neck_pain", "stiff_neck", "reduced_neck_movement"})
+EYE_LOCATIONS = frozenset({"behind_eye", "one_side", "temples", "forehead"})
+
+
+class _View:
+    """Findings seen strictly (stated facts only) or leniently (unknowns count as present)."""
+
+    def __init__(self, findings: Findings, lenient: bool):
+        self.f = findings
+        self.lenient = lenient
+
+    def has(self, *items: str) -> bool:
+        f = self.f
+        return any(
+            i in f.symptoms or i in f.history or (self.lenient and i in f.uncertain) for i in items
+        )
+
+    def certain(self, item: str) -> bool:
+        return item in self.f.symptoms or item in self.f.history
+
+    def missing(self, value) -> bool:
+        """A fact the rule needs was not given: counts as present only in the lenient pass."""
+        return self.lenient and value is None
+
+    def severe(self) -> bool:
+        i = self.f.intensity
+        return (i is not None and i >= 7) or self.has("worst_ever") or self.missing(i)
+
+    def sudden(self) -> bool:
+        onset = self.f.onset
+        unknown = onset is None or "onset" in self.f.unknown_answers
+        return onset in SUDDEN_ONSETS or (self.lenient and unknown)
+
+    def new_headache(self) -> bool:
+        f = self.f
+        if f.new_headache or self.has("first_ever", "different_from_usual"):
+            return True
+        settled = f.new_headache is False or self.certain("same_as_usual")
+        return self.lenient and not settled
+
+    def over(self, years: int, missing_counts: bool = False) -> bool:
+        age = self.f.age
+        return (age is not None and age > years) or (missing_counts and self.missing(age))
+
+    def onset_age_over_50(self) -> Optional[bool]:
+        """Whether this headache pattern started after 50; None when it cannot be told."""
+        f = self.f
+        if f.age is None:
+            return None
+        if f.new_headache or self.has("first_ever"):
+            return f.age > 50
+        if f.months_present is None:
+            return None
+        return f.age - f.months_present / 12 > 50
+
+    def neck_context(self) -> bool:
+        f = self.f
+        return (
+            self.has(*NECK_SIGNS)
+            or bool(f.origins & {"neck", "cervical_spine"})
+            or "neck_to_head" in f.locations
+        )
+
+    def headache_days(self) -> Optional[float]:
+        f = self.f
+        if f.continuous or self.certain("daily_since_start"):
+            return 30.0
+        return f.days_per_month
+
+
+def _thunderclap(v: _View) -> bool:
+    explosive = (v.f.onset in SUDDEN_ONSETS and v.severe()) or (v.has("worst_ever") and v.sudden())
+    return explosive and not _cluster_bout_recurrence(v)
+
+
+def _cluster_bout_recurrence(v: _View) -> bool:
+    """A bout like earlier ones (pain-free months between), 15-180 min with cluster signs."""
+    minutes = v.f.duration_minutes
+    return (
+        v.certain("known_cluster")
+        and not v.has("different_from_usual", "first_ever")
+        and minutes is not None
+        and 15 <= minutes <= 180
+        and v.has(*AUTONOMIC_SIGNS, "restless_agitated")
+    )
+
+
+def _fever_meningism(v: _View) -> bool:
+    return v.has("fever") and v.has("stiff_neck", "reduced_neck_movement", "progressive")
+
+
+def _fever_rash(v: _View) -> bool:
+    # A non-fading rash is treated as an emergency even before a fever is noticed.
+    return v.has("rash_non_blanching", "very_unwell")
+
+
+def _neuro_deficit(v: _View) -> bool:
+    if v.has(*NEURO_SIGNS):
+        return True
+    stable_radicular = v.neck_context() and v.certain("arm_symptoms_stable")
+    if v.has("numbness") and not stable_radicular:
+        return True
+    # Arm tingling with neck pain is the cervicogenic/radicular rule (triage), not this flag.
+    return v.has("arm_tingling") and not v.neck_context()
+
+
+def _altered_consciousness(v: _View) -> bool:
+    return v.has("confusion", "drowsiness", "fainting", "memory_loss", "personality_change")
+
+
+def _seizure(v: _View) -> bool:
+    return v.has("seizure")
+
+
+def _head_injury(v: _View) -> bool:
+    return v.has("head_injury", "head_injury_recent_days")
+
+
+def _head_injury_severe(v: _View) -> bool:
+    return _head_injury(v) and v.has(
+        "vomiting", "drowsiness", "confusion", "seizure", "fainting", "clear_fluid_nose_ear",
+        "memory_loss", "progressive", "anticoagulant",
+    )
+
+
+def _head_injury_mild(v: _View) -> bool:
+    return _head_injury(v) and not _head_injury_severe(v)
+
+
+def _neck_artery(v: _View) -> bool:
+    if not (v.has("neck_injury_recent") and v.has("neck_pain", "stiff_neck")):
+        return False
+    return v.severe() or v.has("droopy_eyelid_same_side", "dizziness", *NEURO_SIGNS, "numbness")
+
+
+def _glaucoma(v: _View) -> bool:
+    return v.has("painful_red_eye") and v.has("blurred_vision", "haloes", "nausea", "vomiting", "vision_loss")
+
+
+def _gca_core(v: _View) -> bool:
+    return v.over(50, missing_counts=True) and v.new_headache()
+
+
+def _gca(v: _View) -> bool:
+    return _gca_core(v) and v.has(
+        "jaw_pain_chewing", "scalp_tenderness", "fever", "weight_loss", "aching_shoulders", "very_unwell"
+    )
+
+
+def _gca_visual(v: _View) -> bool:
+    return _gca_core(v) and v.has("jaw_pain_chewing", "scalp_tenderness") and v.has(*VISUAL_CHANGE)
+
+
+def _pregnant_second_half_or_postpartum(v: _View) -> bool:
+    f = v.f
+    weeks = f.pregnancy_weeks
+    second_half = f.pregnant is True and ((weeks is not None and weeks >= 20) or v.missing(weeks))
+    return second_half or v.has("postpartum")
+
+
+def _preeclampsia(v: _View) -> bool:
+    return _pregnant_second_half_or_postpartum(v) and v.has(
+        "aura_visual", *VISUAL_CHANGE, "face_hand_swelling", "upper_belly_pain", "very_unwell"
+    )
+
+
+def _pregnancy_postpartum(v: _View) -> bool:
+    return (v.f.pregnant is True or v.has("postpartum")) and v.new_headache()
+
+
+def _carbon_monoxide(v: _View) -> bool:
+    away = v.has("better_away_from_home") and v.has("dizziness", "nausea", "vomiting", "fuel_appliance")
+    return v.has("others_in_building_affected") or away
+
+
+def _hypertensive(v: _View) -> bool:
+    return v.has("high_blood_pressure") and v.has("chest_pain", "breathlessness", "confusion", *VISUAL_CHANGE)
+
+
+def _age_over_50_new(v: _View) -> bool:
+    f = v.f
+    if not v.over(50):
+        return False
+    started_after_50 = v.onset_age_over_50()
+    if started_after_50 is None:
+        return v.lenient and not (f.doctor_confirmed and f.new_headache is False)
+    if not started_after_50:
+        return False
+    recent = bool(f.new_headache) or v.has("first_ever") or (f.months_present or 0) <= 12
+    return recent or f.doctor_confirmed is not True
+
+
+def _immunosuppression(v: _View) -> bool:
+    return v.has("immunosuppression") and v.new_headache()
+
+
+def _cancer_history(v: _View) -> bool:
+    return v.has("cancer") and v.new_headache()
+
+
+def _progressive(v: _View) -> bool:
+    return v.has("progressive", "different_from_usual")
+
+
+def _morning_vomiting(v: _View) -> bool:
+    worse = v.has("worse_on_waking") or "lying_down" in v.f.aggravated_by
+    return worse and v.has("vomiting") and not v.certain("same_as_usual")
+
+
+def _positional(v: _View) -> bool:
+    return bool(v.f.aggravated_by & {"standing_up", "lying_down"})
+
+
+def _valsalva_exertion(v: _View) -> bool:
+    return bool(v.f.aggravated_by & {"cough_strain_sneeze", "exercise", "sex"})
+
+
+def _papilloedema(v: _View) -> bool:
+    return v.has("vision_greying")
+
+
+def _autonomic_eye_first(v: _View) -> bool:
+    f = v.f
+    if not v.has(*AUTONOMIC_SIGNS):
+        return False
+    if f.locations and not f.locations & EYE_LOCATIONS:
+        return False
+    known = v.certain("known_cluster") or f.doctor_confirmed is True
+    return not known or v.has("different_from_usual", "first_ever")
+
+
+def _first_aura(v: _View) -> bool:
+    f = v.f
+    if v.has("first_ever") or f.new_headache or f.lifetime_attacks == 1:
+        return True
+    no_history = (
+        f.new_headache is None
+        and f.lifetime_attacks is None
+        and f.months_present is None
+        and f.doctor_confirmed is not True
+        and not v.certain("known_migraine")
+        and not v.certain("same_as_usual")
+    )
+    return v.lenient and no_history
+
+
+def _aura_atypical(v: _View) -> bool:
+    if not v.has(*AURA_SYMPTOMS):
+        return False
+    long_aura = v.f.aura_minutes is not None and v.f.aura_minutes > 60
+    return _first_aura(v) or long_aura or v.onset_age_over_50() is True
+
+
+def _new_drug(v: _View) -> bool:
+    return v.has("new_medicine")
+
+
+def _medication_overuse(v: _View) -> bool:
+    f = v.f
+    simple = f.simple_analgesic_days or 0
+    specialist = f.specialist_med_days or 0
+    mixed = simple > 0 and specialist > 0 and simple + specialist >= 10
+    if not (simple >= 15 or specialist >= 10 or mixed):
+        return False
+    months = f.meds_months if f.meds_months is not None else f.months_present
+    return (months is not None and months > 3) or v.missing(months)
+
+
+def _frequent_disabling(v: _View) -> bool:
+    f = v.f
+    days = v.headache_days()
+    chronic = days is not None and days >= 15 and ((f.months_present or 0) > 3 or v.missing(f.months_present))
+    frequency_unknown = v.lenient and "frequency" in f.unknown_answers
+    return v.has("disabling", "self_care_failed") or chronic or frequency_unknown
+
+
+def _under_12(v: _View) -> bool:
+    return v.f.age is not None and v.f.age < 12
+
+
+RULES: Dict[str, Callable[[_View], bool]] = {
+    "rf_thunderclap": _thunderclap,
+    "rf_fever_meningism": _fever_meningism,
+    "rf_fever_rash": _fever_rash,
+    "rf_neuro_deficit": _neuro_deficit,
+    "rf_altered_consciousness": _altered_consciousness,
+    "rf_seizure": _seizure,
+    "rf_head_injury_severe": _head_injury_severe,
+    "rf_head_injury": _head_injury_mild,
+    "rf_neck_artery": _neck_artery,
+    "rf_glaucoma": _glaucoma,
+    "rf_gca_visual": _gca_visual,
+    "rf_gca": _gca,
+    "rf_preeclampsia": _preeclampsia,
+    "rf_pregnancy_postpartum": _pregnancy_postpartum,
+    "rf_carbon_monoxide": _carbon_monoxide,
+    "rf_hypertensive": _hypertensive,
+    "rf_age_over_50_new": _age_over_50_new,
+    "rf_immunosuppression": _immunosuppression,
+    "rf_cancer_history": _cancer_history,
+    "rf_progressive": _progressive,
+    "rf_morning_vomiting": _morning_vomiting,
+    "rf_positional": _positional,
+    "rf_valsalva_exertion": _valsalva_exertion,
+    "rf_papilloedema": _papilloedema,
+    "rf_autonomic_eye_first": _autonomic_eye_first,
+    "rf_aura_atypical": _aura_atypical,
+    "rf_new_drug": _new_drug,
+    "rf_medication_overuse": _medication_overuse,
+    "rf_frequent_disabling": _frequent_disabling,
+    "rf_under_12": _under_12,
+}
+
+
+def _escalated_level(rf_id: str, v: _View, level: str) -> str:
+    """The two flags whose level depends on what comes with them (4.2)."""
+    if rf_id == "rf_papilloedema" and v.has(*NEURO_SIGNS, "numbness"):
+        return "emergency"
+    if rf_id == "rf_new_drug" and v.severe():
+        return "urgent"
+    return level
+
+
+def _hit(rf_id: str, view: _View, uncertain: bool) -> RedFlagHit:
+    base = load_knowledge().red_flag_info(rf_id)["level"]
+    return RedFlagHit(rf_id, _escalated_level(rf_id, view, base), uncertain)
+
+
+def screen(findings: Findings, headache_type: Optional[str] = None) -> List[RedFlagHit]:
+    """All red flags raised by the findings, in the order of the reference table.
+
+    ``headache_type`` adds the one type-dependent rule: migraine on >= 4 days a month is
+    `rf_frequent_disabling`.
+    """
+    strict, lenient = _View(findings, False), _View(findings, True)
+    hits = []
+    for rf_id, rule in RULES.items():
+        if rule(strict):
+            hits.append(_hit(rf_id, strict, False))
+        elif rule(lenient):
+            hits.append(_hit(rf_id, lenient, True))
+    days = strict.headache_days()
+    frequent_migraine = headache_type == "migraine" and days is not None and days >= 4
+    if frequent_migraine and "rf_frequent_disabling" not in ids(hits):
+        hits.append(_hit("rf_frequent_disabling", strict, False))
+    return hits
+
+
+def ids(hits: Iterable[RedFlagHit]) -> List[str]:
+    return [h.id for h in hits]

@@ -1,0 +1,1285 @@
+"""Deterministic understanding of free text into clinical ``Findings`` (the safety net).
+
+``scan`` runs on every user message, whatever intent a learned model predicted, so a danger sign
+in a long rambling message with typos is never missed. ``parse_answer`` reads the answer to one
+consultation question into the slot value the dialogue stores. Pure Python: the lexicon
+(``data/kb/lexicon.yml``) supplies the wording, ``negation`` the scope of "no"/"maybe", and
+``numbers`` the severities, durations and frequencies.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+
+import yaml
+
+from . import numbers
+from .findings import (
+    HISTORY,
+    LOCATIONS,
+    ONSETS,
+    ORIGINS,
+    QUALITIES,
+    SYMPTOMS,
+    TECHNIQUES,
+    TRIGGERS,
+    UNKNOWN,
+    Findings,
+)
+from .negation import (
+    LEXICON_PATH,
+    hedge_table,
+    negation_table,
+    phrase_words,
+    scope_indices,
+    tokenize,
+)
+
+MEDICATION_CLASSES: FrozenSet[str] = frozenset({"simple_analgesic", "specialist"})
+BODY_PARTS: FrozenSet[str] = frozenset(
+    {"neck", "shoulders", "jaw", "eye", "arm", "face", "leg", "scalp"}
+)
+ENTITY_VOCABULARIES: Dict[str, FrozenSet[str]] = {
+    "pain_location": LOCATIONS,
+    "pain_quality": QUALITIES,
+    "symptom": SYMPTOMS,
+    "trigger": TRIGGERS,
+    "origin": ORIGINS,
+    "technique": frozenset(TECHNIQUES),
+    "medication": MEDICATION_CLASSES,
+    "onset": ONSETS,
+    "body_part": BODY_PARTS,
+}
+NONE = "none"
+
+# Danger signs reported in answer to the red-flag screen (clinical reference 4.2).
+RED_FLAG_SYMPTOMS: FrozenSet[str] = frozenset(
+    {
+        "worst_ever", "weakness", "numbness", "speech_difficulty", "aura_speech", "vision_loss",
+        "double_vision", "blurred_vision", "confusion", "drowsiness", "fainting", "memory_loss",
+        "personality_change", "seizure", "fever", "stiff_neck", "rash_non_blanching",
+        "very_unwell", "painful_red_eye", "haloes", "balance_loss", "face_hand_swelling",
+        "upper_belly_pain", "chest_pain", "breathlessness", "clear_fluid_nose_ear",
+        "vision_greying", "jaw_pain_chewing", "scalp_tenderness", "others_in_building_affected",
+        "better_away_from_home",
+    }
+)
+RED_FLAG_HISTORY: FrozenSet[str] = frozenset(
+    {
+        "head_injury", "head_injury_recent_days", "neck_injury_recent", "pregnant",
+        "postpartum", "cancer", "immunosuppression", "spinal_procedure", "fuel_appliance",
+    }
+)
+# What the combined screen question asks about: "not sure" marks all of these uncertain (4.3).
+SCREEN_ITEMS: FrozenSet[str] = frozenset(
+    {
+        "worst_ever", "weakness", "numbness", "speech_difficulty", "vision_loss",
+        "double_vision", "confusion", "fever", "stiff_neck", "head_injury",
+    }
+)
+
+# --- lexicon ------------------------------------------------------------------------------------
+
+
+class LexiconError(ValueError):
+    """The lexicon file is malformed; the message names the offending entry."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Phrase tables built once from ``lexicon.yml``."""
+
+    index: Dict[str, Tuple[Tuple[Tuple[str, ...], str, str], ...]]  # first word -> phrases
+    surfaces: Dict[str, Dict[Tuple[str, ...], str]]  # entity -> phrase words -> id
+    vocabulary: FrozenSet[str]  # every word the lexicon knows (never "corrected" as a typo)
+
+
+def validate_lexicon(data: Any) -> None:
+    """Raise ``LexiconError`` naming the first bad entity, id or phrase."""
+    if not isinstance(data, dict) or not {"entities", "negation", "hedges"} <= set(data):
+        raise LexiconError("lexicon needs top-level keys: entities, negation, hedges")
+    for entity, ids in data["entities"].items():
+        if entity not in ENTITY_VOCABULARIES:
+            raise LexiconError(f"unknown entity {entity!r}")
+        for cid, phrases in (ids or {}).items():
+            if cid not in ENTITY_VOCABULARIES[entity]:
+                raise LexiconError(f"entities.{entity}.{cid}: {cid!r} is not a known id")
+            if not isinstance(phrases, list) or not phrases:
+                raise LexiconError(f"entities.{entity}.{cid}: needs a non-empty list of phrases")
+            for phrase in phrases:
+                if not isinstance(phrase, str) or not phrase_words(phrase):
+                    raise LexiconError(f"entities.{entity}.{cid}: bad phrase {phrase!r}")
+    for section, keys in (("negation", ("pre", "post", "terminators")), ("hedges", ("yes", "no", "unknown"))):
+        for key in keys:
+            values = data[section].get(key)
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise LexiconError(f"{section}.{key}: needs a list of strings (quote yes/no/none)")
+
+
+def _build_lexicon(data: Dict[str, Any]) -> Lexicon:
+    surfaces: Dict[str, Dict[Tuple[str, ...], str]] = {}
+    index: Dict[str, List[Tuple[Tuple[str, ...], str, str]]] = {}
+    vocabulary: Set[str] = set()
+    for entity, ids in data["entities"].items():
+        table = surfaces.setdefault(entity, {})
+        for cid, phrases in ids.items():
+            for phrase in phrases:
+                words = phrase_words(phrase)
+                if table.get(words, cid) != cid:
+                    raise LexiconError(f"entities.{entity}: {phrase!r} maps to {table[words]} and {cid}")
+                table[words] = cid
+                vocabulary.update(words)
+                index.setdefault(words[0], []).append((words, entity, cid))
+    for section in ("negation", "hedges"):
+        for values in data[section].values():
+            for value in values:
+                vocabulary.update(phrase_words(value))
+    ordered = {k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in index.items()}
+    return Lexicon(ordered, surfaces, frozenset(w for w in vocabulary if not _listed_misspelling(w)))
+
+
+def _listed_misspelling(word: str) -> bool:
+    """A lexicon misspelling of a red-flag word ("vison"): still corrected inside other phrases."""
+    return word not in FUZZY_STOP and word not in FUZZY_TARGETS and any(_one_edit(word, t) for t in FUZZY_TARGETS)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Optional[str] = None) -> Lexicon:
+    """Read, validate and index the lexicon once per process."""
+    with open(Path(path) if path else LEXICON_PATH, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    validate_lexicon(data)
+    return _build_lexicon(data)
+
+
+def canonical(entity: str, surface: str) -> Optional[str]:
+    """The canonical id for a surface phrase of ``entity`` ("Tylenol" -> "simple_analgesic")."""
+    table = load_lexicon().surfaces.get(entity)
+    if table is None:
+        return None
+    words = phrase_words(surface)
+    if not words:
+        return None
+    joined = "_".join(words)
+    if joined in ENTITY_VOCABULARIES[entity]:
+        return joined
+    while words and words[0] in {"my", "the", "a", "an", "some"}:
+        words = words[1:]
+    return table.get(words) or table.get(tuple(w for w in words if w not in _PHRASE_OPTIONAL))
+
+
+# --- typo tolerance -----------------------------------------------------------------------------
+
+# Red-flag words worth correcting one typo in (edit distance 1, length >= 5).
+FUZZY_TARGETS: Tuple[str, ...] = (
+    "headache", "weakness", "numbness", "slurred", "slurring", "speech", "vision", "double",
+    "blurred", "blurry", "confused", "confusion", "seizure", "seizures", "temperature",
+    "pregnant", "pregnancy", "swollen", "swelling", "injury", "unconscious", "drooping",
+    "paralysed", "paralyzed", "thunderclap", "sudden", "suddenly", "tingling", "explosion",
+    "exploding", "stiffness", "vomiting", "whiplash", "worst", "fever", "stiff", "collapsed",
+    "drowsy", "concussion", "unbearable", "excruciating", "migraine", "migraines", "nauseous",
+    "nausea", "warfarin", "trimester", "blood", "thinners", "bumped", "banged", "fainted",
+    "passed", "speak", "speaking", "words",
+)
+# Real words one edit away from a target: never "correct" them.
+FUZZY_STOP: FrozenSet[str] = frozenset(
+    {
+        "fewer", "never", "lever", "sever", "stuff", "staff", "sniff", "doable", "doubly",
+        "sodden", "tinkling", "slurped", "blurted", "flurry", "slurry", "seized", "worse",
+        "wurst", "bumper", "dumped", "jumped", "pumped", "bumpy", "hanged", "banger", "banner",
+        "painted", "tainted", "fainter", "passes", "pissed", "spear", "steak", "sneak", "speaks",
+        "swords", "world", "wards", "works", "worded", "bloody", "brood", "flood", "blond",
+        "thinner", "fevers", "stiffy", "session", "visions", "diving", "ever", "headaches",
+        "temperatures", "dropping", "collapse", "doubled",
+    }
+)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance of exactly one (substitution, insertion, deletion, swap)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+@lru_cache(maxsize=1)
+def _fuzzy_index() -> Dict[str, Tuple[str, ...]]:
+    index: Dict[str, Set[str]] = {}
+    for target in FUZZY_TARGETS:
+        keys = {target} | {target[:i] + target[i + 1:] for i in range(len(target))}
+        for key in keys:
+            index.setdefault(key, set()).add(target)
+    return {k: tuple(sorted(v)) for k, v in index.items()}
+
+
+@lru_cache(maxsize=4096)
+def correct_typo(word: str) -> str:
+    """``word`` itself, or the red-flag word it is one typo away from ("weaknes" -> "weakness")."""
+    if len(word) < 5 or word in FUZZY_STOP or not word.isalpha():
+        return word
+    lexicon = load_lexicon()
+    if word in lexicon.vocabulary:
+        return word
+    index = _fuzzy_index()
+    candidates: Set[str] = set(index.get(word, ()))
+    for i in range(len(word)):
+        candidates.update(index.get(word[:i] + word[i + 1:], ()))
+    matches = sorted(t for t in candidates if _one_edit(word, t))
+    return matches[0] if len(matches) == 1 else word
+
+
+# --- phrase matching ----------------------------------------------------------------------------
+
+# Words a phrase may skip in the text ("my LEFT arm is numb"), and optional words in a phrase.
+_TEXT_FILLERS = frozenset(
+    {"my", "the", "a", "an", "his", "her", "their", "your", "left", "right", "very", "really",
+     "so", "quite", "pretty", "is", "was", "feels", "felt", "gets", "got", "has", "been", "went",
+     "just", "bit", "little", "some", "totally", "completely", "extremely", "super", "its",
+     "kind", "sort", "of"}
+)
+_PHRASE_OPTIONAL = frozenset({"my", "the", "a", "an"})
+_MAX_SKIPS = 2
+
+
+@dataclass(frozen=True)
+class Match:
+    """One lexicon phrase found in the text (word indices, end exclusive)."""
+
+    entity: str
+    cid: str
+    start: int
+    end: int
+
+
+def _match_phrase(words: Sequence[str], i: int, phrase: Tuple[str, ...]) -> int:
+    """End index if ``phrase`` matches at ``i`` (skipping fillers), else -1."""
+    j, k, skips = i, 0, 0
+    while k < len(phrase):
+        if j < len(words) and words[j] == phrase[k]:
+            j, k = j + 1, k + 1
+        elif k > 0 and phrase[k] in _PHRASE_OPTIONAL:
+            k += 1
+        elif k > 0 and j < len(words) and words[j] in _TEXT_FILLERS and skips < _MAX_SKIPS:
+            j, skips = j + 1, skips + 1
+        else:
+            return -1
+    return j
+
+
+def find_matches(words: Sequence[str], entities: Optional[Iterable[str]] = None) -> List[Match]:
+    """All lexicon phrases in ``words``; overlaps resolved longest-first like spaCy's filter_spans."""
+    wanted = set(entities) if entities else None
+    index = load_lexicon().index
+    raw: List[Match] = []
+    for i, word in enumerate(words):
+        best: Dict[str, Match] = {}
+        candidates = index.get(word, ())
+        nearby = frozenset(words[i + 1: i + 2 + _MAX_SKIPS]) if candidates else frozenset()
+        for phrase, entity, cid in candidates:
+            if wanted and entity not in wanted:
+                continue
+            if len(phrase) > 1 and phrase[1] not in nearby and phrase[1] not in _PHRASE_OPTIONAL:
+                continue  # cheap early reject: the second word is not close by
+            end = _match_phrase(words, i, phrase)
+            if end > i and (entity not in best or end > best[entity].end):
+                best[entity] = Match(entity, cid, i, end)
+        raw.extend(best.values())
+    return _resolve_overlaps(raw)
+
+
+def _resolve_overlaps(matches: List[Match]) -> List[Match]:
+    """Longest first: drop a phrase inside a longer one ("neck" in "stiff neck") and, within one
+    entity, a phrase crossing another; different entities may cross ("right eye" / "eye waters")."""
+    kept: List[Match] = []
+    for m in sorted(matches, key=lambda m: (m.start - m.end, m.start)):
+        if all(_compatible(m, k) for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: (m.start, m.entity))
+
+
+def _compatible(m: Match, k: Match) -> bool:
+    if m.end <= k.start or m.start >= k.end or (m.start, m.end) == (k.start, k.end):
+        return True
+    inside = k.start <= m.start and m.end <= k.end
+    return not inside and m.entity != k.entity
+
+
+# --- the analysed message -----------------------------------------------------------------------
+
+
+@dataclass
+class _Text:
+    """A message as normalised words plus a flat string for the regex rules."""
+
+    raw: str
+    words: List[str]
+    flat: str
+    starts: List[int]  # offset of each word in ``flat``
+    matches: List[Match] = field(default_factory=list)
+    negated: Set[int] = field(default_factory=set)  # indices into ``matches`` (and rule hits after)
+    hedged: Set[int] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, text: str) -> "_Text":
+        words = [correct_typo(w) for w, _, _ in tokenize(text)]
+        starts, pos = [], 0
+        for word in words:
+            starts.append(pos)
+            pos += len(word) + 1
+        return cls(text, words, " ".join(words), starts)
+
+    def word_span(self, start: int, end: int) -> Tuple[int, int]:
+        """Word span covering flat-string characters [start, end)."""
+        first = max(0, bisect_right(self.starts, start) - 1)
+        if first < len(self.words) and self.starts[first] + len(self.words[first]) <= start:
+            first += 1
+        last = bisect_left(self.starts, end) - 1
+        return first, max(first + 1, last + 1)
+
+    def clause_of(self, start: int, end: int) -> str:
+        """The clause (between punctuation marks) around word span [start, end)."""
+        lo, hi = start, end
+        while lo > 0 and self.words[lo - 1] not in _CLAUSE_BREAK:
+            lo -= 1
+        while hi < len(self.words) and self.words[hi] not in _CLAUSE_BREAK:
+            hi += 1
+        return " ".join(self.words[lo:hi])
+
+    def sentence_of(self, start: int, end: int) -> str:
+        lo, hi = start, end
+        while lo > 0 and self.words[lo - 1] not in _SENTENCE_BREAK:
+            lo -= 1
+        while hi < len(self.words) and self.words[hi] not in _SENTENCE_BREAK:
+            hi += 1
+        return " ".join(self.words[lo:hi])
+
+
+_CLAUSE_BREAK = frozenset({",", ";", ".", "!", "?", ":", "\n", "-", "–", "—", "(", ")", "but", "however", "although", "though", "whereas"})
+_SENTENCE_BREAK = frozenset({".", "!", "?", ";", "\n"})
+
+
+@dataclass
+class _Rule:
+    """A regex over the flat text that yields a history/contraindication/aggravator fact."""
+
+    kind: str
+    cid: str
+    pattern: re.Pattern
+
+
+def _rules(kind: str, table: Dict[str, str]) -> List[_Rule]:
+    return [_Rule(kind, cid, re.compile(rf"\b(?:{pattern})\b")) for cid, pattern in table.items()]
+
+
+_NUMW = r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|a few|couple of|a couple of|several)"
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)"
+
+_HISTORY_RULES = _rules(
+    "history",
+    {
+        "head_injury": r"(?:hit|bumped|banged|bashed|knocked|smacked|whacked|cracked|hurt|injured|struck|bump|bang|knock|hitting|banging|bumping|bashing) (?:my |his |her |the (?:back |side |top |front )?of my )?(?:head|skull|forehead)(?! against)"
+        r"|head (?:injury|injuries|trauma|knock|bump|wound)|(?:bump|bang|knock|blow|hit|whack|smack) (?:on|to|in) (?:the |my )?head"
+        r"|concussion|concussed|fell (?:over |down )?and (?:hit|banged|bumped|knocked)|(?:fall|fell) on (?:to )?my head|hit on the head|hit in the head|head hit",
+        "neck_injury": r"whiplash|whip lash|neck (?:injury|injuries|trauma|sprain)|(?:injured|strained|sprained|jarred|wrenched|hurt) (?:my |his |her )?neck"
+        r"|car (?:accident|crash)|rear ended|road (?:traffic )?accident|rta|(?:fell|landed) (?:on|onto) my neck",
+        "neck_manipulation": r"(?:chiropractor|chiro|osteopath|someone|he|she|they) (?:cracked|clicked|manipulated|adjusted|popped) (?:my )?neck"
+        r"|(?:cracked|clicked|manipulated|adjusted|popped) my neck|neck (?:manipulation|manipulated|adjustment|adjusted|was cracked|cracking)"
+        r"|(?:crack|manipulate|adjust|click|pop) my neck|chiropractic (?:adjustment|manipulation)|had my neck (?:cracked|manipulated|adjusted|clicked)",
+        "anticoagulant": r"blood thinners?|blood thinning|anticoagulants?|anti coagulants?|antiplatelets?|warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto"
+        r"|edoxaban|lixiana|dabigatran|pradaxa|heparin|enoxaparin|clexane|clopidogrel|plavix|ticagrelor|brilinta|prasugrel|low dose aspirin"
+        r"|baby aspirin|aspirin for my heart|bleeding disorder|haemophilia|hemophilia|von willebrand|low platelets|bleed easily",
+        "cancer": r"cancer|cancers|tumou?rs?|malignan\w*|chemo|chemotherapy|radiotherapy|radiation therapy|leuka?emia|lymphoma|melanoma|myeloma|metasta\w*|carcinoma|sarcoma|oncolog\w*",
+        "immunosuppression": r"hiv|aids|immunosuppress\w*|immunocompromised|immuno compromised|immune suppress\w*|weak(?:ened)? immune system|low immunity"
+        r"|(?:kidney|liver|heart|lung|organ|bone marrow) transplant|transplant|on steroids|long term steroids|prednisolone|prednisone|methotrexate|biologics?"
+        r"|ciclosporin|cyclosporine|tacrolimus|azathioprine|chemo|chemotherapy",
+        "high_blood_pressure": r"high blood pressure|hypertension|hypertensive|(?:blood pressure|bp) (?:is |was |has been |runs |reading (?:is |was |of )?)?(?:high|very high|really high|through the roof|sky high|\d{3}\S*)"
+        r"|blood pressure (?:tablets|medication|meds|pills)|bp (?:meds|tablets|medication)",
+        "fuel_appliance": r"gas (?:fire|heater|boiler|stove|cooker|appliance)s?|boiler|wood ?burner|log burner|wood stove|paraffin heater|kerosene heater|generator"
+        r"|carbon monoxide|co alarm|faulty heater|coal fire|open fire|fireplace|portable heater",
+        "spinal_procedure": r"epidural|lumbar puncture|spinal tap|spinal (?:injection|anaesthetic|anesthetic|block|surgery|procedure)|nerve block",
+        "new_medicine": r"(?:new|different|changed (?:my )?) (?:medication|medicine|tablets|pills|prescription|meds|drug|contraceptive)"
+        r"|(?:started|starting|began|begun|put on|changed) (?:on |taking |a new |the new |new )?(?:medication|medicine|tablets|pills|meds|prescription)"
+        r"|since (?:i )?(?:started|starting|changing) (?:on |taking )?\w+|(?:dose|dosage) (?:was )?(?:increased|changed|went up)|side effect",
+        "hormonal_contraception": r"(?:the|contraceptive|combined|birth control|progesterone only|mini) pill|on the pill|birth control|oral contraceptives?|contraceptive (?:patch|ring|implant|injection)"
+        r"|microgynon|yasmin|rigevidon|nuvaring|hormonal contraception|hrt|hormone replacement",
+        "known_migraine": r"(?:i|i ve|ive|i do) (?:have |get |got |suffer (?:from |with )|had |always had |always get |often get |usually get |been getting )(?:a history of )?(?:migraines?|migranes?)"
+        r"|history of migraines?|migraine sufferer|suffer (?:from|with) migraines?|diagnosed (?:with |as )?(?:having )?(?:a )?migraines?|(?:gp|doctor|neurologist) (?:said|says|thinks|confirmed) (?:it s |its |they re |theyre )?(?:a )?migraines?|my (?:usual )?migraines?|known migraine|migraine history",
+        "known_cluster": r"cluster headaches?|same (?:kind of |sort of |type of )?bout|had (?:a |one )?(?:bout|cluster) (?:like this )?before|my clusters|cluster (?:bout|period|cycle|attacks)|(?:another|new|last|previous) (?:bout|cluster)|same as (?:my )?(?:last|previous) bout|diagnosed with cluster",
+        "same_as_usual": r"same as (?:my )?(?:usual|always|normal|before|ever|every other time)|(?:like|just like) (?:my )?(?:usual|normal) (?:ones?|headaches?|migraines?)|my usual (?:headaches?|migraines?|ones?)"
+        r"|same (?:old|as normal|kind as (?:always|before|usual))|typical (?:one|migraine|headache) for me|like always|as usual|usual (?:headache|migraine|pattern)",
+        "different_from_usual": r"(?:different|differs) (?:from|to|than) (?:my )?(?:usual|normal|the usual|previous|before|other)|(?:not|nothing|unlike) (?:like )?(?:my |the )?(?:usual|normal) (?:ones?|headaches?|migraines?)"
+        r"|(?:feels|is|it s|its|this one is|this one feels) (?:completely |totally |very |really )?different|changed character|not my (?:usual|normal|typical)|new kind of (?:headache|pain)|never been like this before",
+        "progressive": r"(?:getting|got|gets|becoming|growing) (?:steadily |progressively |gradually |a lot |much |even |really )?(?:worse|stronger|more (?:frequent|severe|intense|painful|often))"
+        r"|worse and worse|more and more (?:often|frequent|painful|severe)|keeps getting worse|escalating|steadily worse|increasing(?:ly)? (?:frequent|severe|often)|every day it s worse|each day (?:it s )?worse",
+        "first_ever": r"first (?:time|ever|one)(?: ever)?|never (?:had|get|got|suffered|experienced) (?:a |any )?(?:headaches?|migraines?|one|anything|pain) (?:like (?:this|it)|before|of this kind)"
+        r"|never (?:really )?(?:get|had|suffer from|suffered) (?:headaches?|migraines?)|(?:dont|do not|didnt) (?:usually |normally |really )?(?:get|have|suffer from) (?:headaches?|migraines?)"
+        r"|new (?:for me|to me)|brand new|never had (?:one|this) before|first headache|first migraine",
+        "disabling": r"(?:miss|missed|missing|skip|skipped|off|called in sick (?:from|to)?|call in sick (?:from|to)?|leave|left|go home from) (?:work|school|college|uni|university|lectures|class|shifts?)"
+        r"|stay in bed|stayed in bed|have to lie down|had to lie down|have to go to bed|had to go to bed|bed rest|in bed for|cant function|cannot function|cant do anything"
+        r"|cannot do anything|stops? me (?:from )?(?:working|doing|functioning)|ruins? my (?:day|week|life)|wipes? me out|knocks? me out|disabling|debilitating|incapacitat\w*|can t work|cant work|unable to work",
+        "self_care_failed": r"nothing (?:helps|works|worked|helped|seems to help|touches it)|tried everything|(?:painkillers|tablets|pills|massage|medication|meds|it|they) (?:dont|do not|didnt|did not|doesnt|does not|arent|are not|isnt|is not) (?:really )?(?:help|helping|work|working|touch)"
+        r"|not (?:helping|working|getting better)|no better|hasnt helped|has not helped|havent helped|still no better",
+        "varies_between_attacks": r"(?:varies|vary|varied|changes|different) (?:from attack to attack|every time|each time|between attacks|from one to the next|a lot)|it varies|each one is different|every one is different|sometimes \w+ sometimes \w+",
+        "same_time_of_day": r"same time (?:every|each) (?:day|night|morning|evening)|same time of (?:day|night)|like clockwork|at the same time every|every (?:night|day|morning) at (?:about |around )?\d",
+        "pressure_reproduces": r"(?:press|pressing|push|pushing|touch|touching) (?:on )?(?:the |my )?(?:base of my skull|neck|back of my neck|upper neck|top of my neck)\w* (?:brings|triggers|sets|gives|starts|causes|reproduces|makes)"
+        r"|when (?:i|you|someone) (?:press|presses|push|pushes) (?:on )?(?:the |my )?(?:neck|base of my skull|back of my neck)",
+        "daily_since_start": r"(?:every day|daily|every single day|constant|constantly|non stop|nonstop) (?:ever )?since|hasnt (?:stopped|gone away|let up) since|has not (?:stopped|gone away) since|not stopped since|never gone away since|there every day since",
+        "postpartum": r"gave birth|given birth|had (?:a|my|the|our) baby|just had a baby|newborn|new born|postpartum|post partum|postnatal|post natal|after (?:the )?birth|c section|caesarean|cesarean"
+        r"|delivered (?:my|a|the|our) baby|baby (?:was )?born|new mum|new mom|breastfeeding|breast feeding",
+        "pregnant": r"pregnant|pregnancy|expecting (?:a baby|a child|twins)|im expecting|with child|trimester|weeks along|preggers|preggo|pregnent|pregant|pragnant|prengant|preganant",
+        "neck_problem_assessed": r"(?:physio|physiotherapist|chiropractor|chiro|osteopath|doctor|gp|specialist|consultant|mri|x ?ray|scan) (?:said|says|showed|shows|found|confirmed|thinks|told me)\b.{0,40}\b(?:neck|cervical|spine|disc|vertebra\w*|spondylosis|arthritis)"
+        r"|diagnosed (?:with|as) (?:a |having )?(?:cervical|neck|disc|arthritis in my neck|spondylosis)",
+        "cervical_spine_problem": r"cervical spondylosis|spondylosis|(?:slipped|herniated|bulging|prolapsed|degenerat\w*|worn) discs?|disc (?:problem|bulge|herniation|prolapse)s?|arthritis in my neck|neck arthritis"
+        r"|cervical (?:disc|spine problem|stenosis)|wear and tear in my neck|degenerative neck|(?:pinched|trapped) nerve in my neck",
+    },
+)
+_CONTRA_RULES = _rules(
+    "contra",
+    {
+        "ci_fever_infection": r"infection|infected|flu|influenza|covid|coronavirus|virus|viral|tonsillitis|pneumonia|antibiotics|a cold|stomach bug|sick bug|sinus infection|chest infection|meningitis",
+        "ci_vascular_neck": r"dissection|carotid (?:artery disease|stenosis|disease|narrowing)|vertebral artery|narrow(?:ed|ing) (?:of the )?arteries in my neck|artery disease in my neck",
+        "ci_dvt": r"dvt|deep vein thrombosis|blood clots?|clot in my (?:leg|calf|lung)|pulmonary embolism|thrombosis",
+        "ci_skin": r"open wound|cut on my|skin infection|cellulitis|sunburn|burn on my|burnt my|shingles|eczema|psoriasis|rash on my|sores? on my|wound on my|stitches",
+        "ci_cervical_instability": r"rheumatoid arthritis|down s syndrome|downs syndrome|down syndrome|neck instability|unstable neck|atlantoaxial|neck surgery|spinal fusion|neck fusion|chiari|ehlers danlos",
+        "ci_osteoporosis": r"osteoporosis|osteopenia|brittle bones|thin bones|bone metastases|bone mets|fragile bones",
+    },
+)
+_PAST_WORDS = re.compile(r"\b(?:had|was|were|ago|remission|all clear|survivor|survived|cleared|treated|in the past|history of|beat|beaten|years back|used to)\b")
+_WORRY_WORDS = re.compile(r"\b(?:worried|worry|worrying|scared|afraid|fear|frightened|terrified|concerned|think|could it be|is it|is this|might be|wonder|in case|what if|rule out|check for|google|googled|read)\b")
+_OTHER_PERSON = re.compile(r"\b(?:mum|mom|mother|dad|father|sister|brother|aunt|uncle|gran|grandma|grandmother|grandad|grandfather|family|friend|wife|husband|partner|cousin|nan|son|daughter)\b")
+_PAST_PREGNANCY = re.compile(r"\b(?:when i was pregnant|last pregnancy|previous pregnanc\w*|my pregnancies|during pregnancy i|in pregnancy i|pregnancy test (?:was |is )?negative|not pregnant|(?:years|months) ago)\b")
+
+# --- timing of an event ("bumped my head yesterday") --------------------------------------------
+
+_AGO = re.compile(rf"\b({_NUMW}) (hour|day|night|week|month|year)s? ago\b")
+_WORD_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+                "few": 3, "a few": 3, "couple of": 2, "a couple of": 2, "several": 3}
+_UNIT_DAYS = {"hour": 1 / 24, "day": 1, "night": 1, "week": 7, "month": 30, "year": 365}
+_WHEN_WORDS: Tuple[Tuple[re.Pattern, float], ...] = tuple(
+    (re.compile(rf"\b(?:{p})\b"), days)
+    for p, days in (
+        (r"today|this morning|this afternoon|this evening|tonight|earlier today|an hour ago|just now|earlier", 0.0),
+        (r"yesterday|last night", 1.0),
+        (rf"(?:on|last|this) {_WEEKDAY}|at the weekend|this week|the other day|few days ago|couple of days ago", 4.0),
+        (r"last week|a week ago|the other week", 7.0),
+        (r"weeks ago|few weeks|couple of weeks|this month", 21.0),
+        (r"last month|a month ago", 30.0),
+        (r"months ago|few months|couple of months", 90.0),
+        (r"last year|a year ago|years ago|as a (?:child|kid|teenager)|when i was (?:a |young|little|\d+)|in (?:19|20)\d\d|long time ago|ages ago", 730.0),
+    )
+)
+
+
+def days_ago(clause: str) -> Optional[float]:
+    """How many days ago an event in ``clause`` happened, if it says ("2 weeks ago" -> 14)."""
+    match = _AGO.search(clause)
+    if match:
+        count = match.group(1)
+        value = float(count) if count[0].isdigit() else _WORD_COUNTS.get(count, 1)
+        return value * _UNIT_DAYS[match.group(2)]
+    for pattern, days in _WHEN_WORDS:
+        if pattern.search(clause):
+            return days
+    return None
+
+
+# --- aggravators, side, onset cues ---------------------------------------------------------------
+
+_AGG_ACTIVITY = {
+    "routine_activity": r"walk\w*|climb\w*|stairs|mov(?:e|es|ing|ement)(?! my (?:head|neck))|bend\w*|physical activity|activity|house ?work|doing anything|being active|carrying|hoovering|vacuuming",
+    "neck_movement": r"turn\w* (?:my |the )?(?:head|neck)|mov\w* (?:my |the )?(?:neck|head)|look\w* (?:up|down|over my shoulder|sideways|round|around)|tilt\w* (?:my |the )?head|(?:neck|head) (?:movements?|turning)|rotat\w* (?:my )?(?:neck|head)|reversing|check\w* my blind spot",
+    "sustained_posture": r"sit\w* (?:at|in front of|for|all day|still|down)|desk|computer|laptop|reading|driving|looking down|long drives|sitting|posture|slouch\w*|hunch\w*|same position|one position|typing",
+    "lying_down": r"lying (?:down|flat)|lie (?:down|flat)|laying (?:down|flat)|lay (?:down|flat)|when i go to bed|in bed|lying back",
+    "standing_up": r"stand\w*(?: up)?|get\w* up|sitting up|upright|on my feet|getting out of bed",
+    "cough_strain_sneeze": r"cough\w*|sneez\w*|strain\w*|on the toilet|bowel movements?|going to the toilet|bearing down|lift\w* (?:heavy|something)|laugh\w*|blow\w* my nose",
+    "exercise": r"exercis\w*|excercis\w*|work(?:ing)? ?out|workout|gym|running|jogging|sports?|training|lifting weights|swimming|cycling|football|tennis|exertion|exert\w*|cardio|sprint\w*",
+    "sex": r"sex|intercourse|orgasm\w*|making love|climax\w*|masturbat\w*|sexual activity|being intimate",
+}
+_AGG_PATTERNS = {k: re.compile(rf"\b(?:{v})\b") for k, v in _AGG_ACTIVITY.items()}
+_AGG_WORSE = re.compile(
+    r"\b(?:worse|worsens?|worsened|worsening|aggravat\w*|triggers?|triggered|brings? (?:it|them|one|on)|brought on|sets? (?:it|them) off|set off"
+    r"|makes? (?:it|them|the pain|the headache|my head) (?:worse|hurt|throb|pound)|hurts? (?:more|worse)|more painful|intensif\w*|kicks? in|comes? on|came on"
+    r"|starts?|started|flares? up|pounds|throbs|spikes?|unbearable|explodes?)\b"
+)
+_AGG_LOOSE = re.compile(r"\b(?:headaches?|pain|hurts?|hurting|during|while|after|mid)\b")
+_AGG_RELIEF = re.compile(r"\b(?:better|eases?|eased|helps?|helped|relieves?|relieved|improves?|goes away|settles)\b")
+_AGG_NEGATED = re.compile(r"\b(?:not|no|never|doesnt|dont|isnt|wasnt|didnt|nor|neither|arent|wont)\b")
+_AGG_SPLIT = re.compile(r"\b(?:and|but|while|whereas|though|although)\b|[,;.!?:\n]")
+_LOOSE_AGGRAVATORS = frozenset({"cough_strain_sneeze", "sex", "exercise"})
+
+_SIDE_LOCKED = re.compile(r"\b(?:always|only ever|every time|each time|only) (?:on )?(?:the )?(?:same side|left|right|one side)|same side every time|never (?:switches|changes|moves) sides?|always the same side\b")
+_SIDE_SHIFTS = re.compile(r"\b(?:switch\w*|chang\w*|alternat\w*|swap\w*|moves?) (?:sides?|from side to side|between (?:the )?sides)|sometimes (?:on )?(?:the )?left,? (?:and )?sometimes (?:on )?(?:the )?right|sometimes (?:on )?(?:the )?right,? (?:and )?sometimes (?:on )?(?:the )?left|either side|side varies\b")
+
+_ONSET_CUE = frozenset(
+    {"came", "comes", "come", "coming", "started", "starts", "start", "starting", "began", "begins", "begin",
+     "hit", "hits", "builds", "built", "build", "building", "peaked", "peaks", "peak", "peaking", "developed",
+     "develops", "onset", "headache", "headaches", "pain", "went", "goes", "creeps", "crept", "got", "gets", "it"}
+)
+_LOOSE_ONSET_WORDS = frozenset(
+    {"sudden", "suddenly", "instantly", "instant", "quickly", "fast", "rapidly", "slow", "slowly", "gradually",
+     "gradual", "steadily", "immediately", "bang", "burst", "popped", "snap", "snapped", "exploded", "exploding",
+     "explosive", "creeping", "suddently", "sudenly", "suddendly", "gradualy", "graduallly", "at", "once"}
+)
+_ONSET_RANK = {"sudden_peak_lt_1m": 3, "peak_1_5m": 2, "gradual": 1}
+_PEAK_TIME = re.compile(
+    r"\b(?:peaks?|peaked|peaking|reach\w* (?:its |the |full |max\w* )?(?:peak|worst|max\w*|full strength|full intensity|top)|at (?:its|full) (?:worst|strength|peak|intensity)"
+    r"|builds? (?:up )?to (?:its )?(?:worst|peak|max\w*)|full blown|maxed out|hits? (?:its )?(?:max\w*|peak)|worst)\b[^.,;!?]{0,25}?\b(?:with)?in (?:about |around |less than |under )?(.{1,25}?)(?:$|[.,;!?])"
+)
+
+
+def _clauses(text: str) -> List[str]:
+    return [c.strip() for c in _AGG_SPLIT.split(text) if c and c.strip()]
+
+
+def find_aggravators(flat: str) -> Set[str]:
+    """Activities said to make the headache worse ("worse when i climb stairs" -> routine_activity)."""
+    found: Set[str] = set()
+    for clause in _clauses(flat):
+        if _AGG_NEGATED.search(clause) or (_AGG_RELIEF.search(clause) and not _AGG_WORSE.search(clause)):
+            continue
+        strict, loose = bool(_AGG_WORSE.search(clause)), bool(_AGG_LOOSE.search(clause))
+        for aggravator, pattern in _AGG_PATTERNS.items():
+            if pattern.search(clause) and (strict or (loose and aggravator in _LOOSE_AGGRAVATORS)):
+                found.add(aggravator)
+    if "neck_movement" in found and not re.search(_AGG_ACTIVITY["routine_activity"], flat.replace("move my", "")):
+        found.discard("routine_activity")
+    return found
+
+
+# --- scan ---------------------------------------------------------------------------------------
+
+
+def _rule_hits(text: _Text) -> List[Tuple[_Rule, Tuple[int, int]]]:
+    """History/contraindication rules found in the text, then negation and hedge scope computed
+    once for them and the lexicon matches together (stored on ``text``)."""
+    hits = [
+        (rule, text.word_span(match.start(), match.end()))
+        for rule in _HISTORY_RULES + _CONTRA_RULES
+        for match in rule.pattern.finditer(text.flat)
+    ]
+    spans = [(m.start, m.end) for m in text.matches] + [span for _, span in hits]
+    text.negated = scope_indices(text.words, spans, negation_table())
+    text.hedged = scope_indices(text.words, spans, hedge_table())
+    return hits
+
+
+def _apply_history(text: _Text, hits: List[Tuple[_Rule, Tuple[int, int]]], findings: Findings) -> None:
+    offset = len(text.matches)
+    for k, (rule, span) in enumerate(hits):
+        if offset + k in text.negated:
+            _deny(rule, findings)
+        else:
+            _assert(rule, text.clause_of(*span), text.sentence_of(*span), offset + k in text.hedged, findings)
+
+
+def _deny(rule: _Rule, findings: Findings) -> None:
+    if rule.cid in HISTORY:
+        findings.absent_history.add(rule.cid)
+    if rule.cid == "pregnant":
+        findings.pregnant = False
+    if rule.cid == "neck_injury":
+        findings.absent_history.update({"neck_injury_recent", "neck_injury_past"})
+
+
+def _assert(rule: _Rule, clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    handler = _HANDLERS.get(rule.cid)
+    if handler:
+        handler(clause, sentence, hedged, findings)
+    elif rule.kind == "contra":
+        findings.contraindications.add(rule.cid)
+    elif hedged:
+        findings.uncertain.add(rule.cid)
+    else:
+        findings.history.add(rule.cid)
+
+
+def _head_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
+    if ago is not None and ago > 92:
+        return
+    target = findings.uncertain if hedged else findings.history
+    target.add("head_injury")
+    if ago is not None and ago <= 5:
+        target.add("head_injury_recent_days")
+    findings.contraindications.add("ci_acute_injury")
+
+
+def _neck_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
+    findings.triggers.add("neck_injury")
+    if ago is None:
+        findings.history.add("neck_injury_past")
+        findings.uncertain.add("neck_injury_recent")
+    elif ago <= 28:
+        (findings.uncertain if hedged else findings.history).add("neck_injury_recent")
+    else:
+        findings.history.add("neck_injury_past")
+    if ago is None or ago <= 92:
+        findings.contraindications.add("ci_acute_injury")
+
+
+def _neck_manipulation(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    findings.contraindications.add("ci_neck_manipulation")
+    if re.search(r"\b(?:cracked|clicked|manipulated|adjusted|popped|had|got)\b", clause):
+        ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
+        if ago is None or ago <= 28:
+            findings.history.add("neck_injury_recent")
+        else:
+            findings.history.add("neck_injury_past")
+
+
+def _anticoagulant(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    (findings.uncertain if hedged else findings.history).add("anticoagulant")
+    findings.contraindications.add("ci_anticoagulant")
+
+
+def _cancer(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    if _WORRY_WORDS.search(clause) or _OTHER_PERSON.search(clause):
+        return
+    findings.history.add("cancer")
+    if re.search(r"\bbone (?:metastases|mets|cancer)\b", clause):
+        findings.contraindications.add("ci_osteoporosis")
+    if not _PAST_WORDS.search(clause):
+        findings.contraindications.add("ci_cancer")
+
+
+def _immunosuppression(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    if _OTHER_PERSON.search(clause) or _WORRY_WORDS.search(clause):
+        return
+    (findings.uncertain if hedged else findings.history).add("immunosuppression")
+
+
+def _blood_pressure(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    findings.history.add("high_blood_pressure")
+    if re.search(r"\b(?:uncontrolled|not controlled|out of control|very high|really high|through the roof|sky high|(?:1[6-9]\d|2\d\d)(?:/| over )\d{2,3})\b", clause):
+        findings.contraindications.add("ci_uncontrolled_bp")
+
+
+def _pregnant(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    if _PAST_PREGNANCY.search(clause):
+        return
+    findings.pregnant = True
+    findings.history.add("pregnant")
+    findings.contraindications.add("ci_pregnancy")
+    if hedged:
+        findings.uncertain.add("pregnant")
+    weeks = numbers.parse_pregnancy_weeks(sentence)
+    if weeks:
+        findings.pregnancy_weeks = weeks
+
+
+def _postpartum(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    if _OTHER_PERSON.search(clause) and not re.search(r"\bi\b", clause):
+        return
+    ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
+    if ago is None or ago <= 42:
+        findings.history.add("postpartum")
+
+
+def _first_ever(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    findings.history.add("first_ever")
+    findings.new_headache = True
+    findings.lifetime_attacks = findings.lifetime_attacks or 1
+
+
+def _spinal(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    findings.history.add("spinal_procedure")
+    if "epidural" in clause and re.search(r"\b(?:birth|labour|labor|baby|delivery)\b", sentence):
+        _postpartum(clause, sentence, hedged, findings)
+
+
+def _neck_assessed(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    findings.history.update({"neck_problem_assessed", "cervical_spine_problem"} if re.search(r"\b(?:disc|spondylosis|arthritis|vertebra\w*|cervical|spine)\b", clause) else {"neck_problem_assessed"})
+
+
+_HANDLERS = {
+    "head_injury": _head_injury,
+    "neck_injury": _neck_injury,
+    "neck_manipulation": _neck_manipulation,
+    "anticoagulant": _anticoagulant,
+    "cancer": _cancer,
+    "immunosuppression": _immunosuppression,
+    "high_blood_pressure": _blood_pressure,
+    "pregnant": _pregnant,
+    "postpartum": _postpartum,
+    "first_ever": _first_ever,
+    "spinal_procedure": _spinal,
+    "neck_problem_assessed": _neck_assessed,
+}
+
+_DOCTOR_NO = re.compile(
+    r"\b(?:never (?:seen|been to|visited|consulted|spoke to|talked to|asked|been checked by) (?:a |my |the |any )?(?:doctor|gp|anyone|neurologist|physician)"
+    r"|(?:havent|have not|didnt|did not|not) (?:yet )?(?:seen|been to|consulted|asked|spoken to) (?:a |my |the |any )?(?:doctor|gp|anyone|neurologist|physician)"
+    r"|never been diagnosed|not been diagnosed|undiagnosed|self diagnosed|no diagnosis|never been checked)\b"
+)
+_DOCTOR_YES = re.compile(
+    r"\b(?:(?:doctor|doc|gp|neurologist|consultant|physician|specialist|neuro|headache clinic|hospital|dr \w+) (?:said|says|told me|diagnosed|confirmed|thinks|thought|called it|agreed)"
+    r"|diagnosed (?:with|as|me)|been diagnosed|got a diagnosis|was diagnosed|officially diagnosed)\b"
+)
+_LIFETIME = re.compile(r"\b(\d+) (?:attacks|episodes|of these|of them|times|headaches like this) (?:in (?:my|total)|ever|before|so far|in my life|altogether)\b")
+_ARM_WORDS = re.compile(r"\b(?:arm|arms|hand|hands|finger|fingers|wrist|shoulder)\b")
+_NECK_SYMPTOMS = frozenset({"neck_pain", "stiff_neck", "reduced_neck_movement"})
+_TRIGGER_CUE = re.compile(
+    r"\b(?:trigger\w*|brings?|brought|sets?|setting|causes?|caused|gives?|gave|makes?|made|after|when|whenever|if|during|from|due|because"
+    r"|worse|around|before|related|linked|seems?|usually|always|tends?|starts?|started|comes?|came|lack|too much|not enough|without"
+    r"|skip\w*|miss\w*|forget|get them|get it|blame|think its|think it s|often|sometimes)\b"
+)
+_ORIGIN_CUE = frozenset({"from", "starts", "started", "starting", "begins", "began", "comes", "coming", "came", "originates",
+                         "stems", "due", "caused", "because", "radiates", "spreads", "travels", "tension", "tight", "tense",
+                         "knots", "knotted", "stiff", "blame", "source", "root", "behind", "up"})
+
+
+def _lexical_findings(text: _Text, findings: Findings, answer_slot: Optional[str] = None) -> None:
+    """Turn lexicon matches into findings, honouring negation and hedges."""
+    for i, m in enumerate(text.matches):
+        _lexical_match(text, m, i in text.negated, i in text.hedged, findings, answer_slot)
+
+
+def _lexical_match(text: _Text, m: Match, negated: bool, hedged: bool, findings: Findings, answer_slot: Optional[str]) -> None:
+    clause = text.clause_of(m.start, m.end)
+    if m.entity == "symptom":
+        if negated:
+            findings.absent_symptoms.add(m.cid)
+        elif hedged:
+            findings.uncertain.add(m.cid)
+        else:
+            findings.symptoms.add(m.cid)
+        return
+    if negated:
+        if m.entity == "medication":
+            setattr(findings, _MED_FIELD[m.cid], 0.0)
+        return
+    if m.entity == "pain_location":
+        findings.locations.add(m.cid)
+    elif m.entity == "pain_quality":
+        findings.qualities.add(m.cid)
+    elif m.entity == "trigger":
+        if answer_slot == "triggers" or _TRIGGER_CUE.search(clause):
+            findings.triggers.add(m.cid)
+    elif m.entity == "origin":
+        window = set(text.words[max(0, m.start - 4): m.end + 2]) | set(text.words[m.start:m.end])
+        if answer_slot == "origin" or window & _ORIGIN_CUE:
+            findings.origins.add(m.cid)
+    elif m.entity == "onset":
+        _onset_match(text, m, findings, answer_slot == "onset")
+
+
+def _onset_match(text: _Text, m: Match, findings: Findings, answering: bool) -> None:
+    loose = all(w in _LOOSE_ONSET_WORDS for w in text.words[m.start:m.end])
+    if loose and not answering:
+        window = set(text.words[max(0, m.start - 4): m.end + 4])
+        if not window & _ONSET_CUE:
+            return
+    _set_onset(findings, m.cid)
+
+
+def _set_onset(findings: Findings, onset: str) -> None:
+    """Keep the most abrupt onset said (the cautious reading)."""
+    if findings.onset is None or _ONSET_RANK[onset] > _ONSET_RANK[findings.onset]:
+        findings.onset = onset
+
+
+def _onset_from_peak_time(text: _Text, findings: Findings) -> None:
+    for match in _PEAK_TIME.finditer(text.flat):
+        minutes = numbers.parse_duration(match.group(1))
+        if isinstance(minutes, float):
+            _set_onset(findings, "sudden_peak_lt_1m" if minutes < 1 else "peak_1_5m" if minutes <= 5 else "gradual")
+        elif re.search(r"\bseconds?\b|\binstant", match.group(1)):
+            _set_onset(findings, "sudden_peak_lt_1m")
+
+
+_MED_FIELD = {"simple_analgesic": "simple_analgesic_days", "specialist": "specialist_med_days"}
+
+
+def _medication_days(text: _Text, findings: Findings) -> Set[Tuple[int, int]]:
+    """Pair each painkiller mention with the frequency said next to it; returns the med segments."""
+    indices = [i for i, m in enumerate(text.matches) if m.entity == "medication"]
+    meds = [text.matches[i] for i in indices]
+    segments: Set[Tuple[int, int]] = set()
+    for i, med in enumerate(meds):
+        if indices[i] in text.negated:
+            continue
+        lo, hi = _clause_start(text, med.start), _clause_end(text, med.end)
+        if i > 0 and meds[i - 1].end > lo:
+            lo = meds[i - 1].end
+        if i + 1 < len(meds) and meds[i + 1].start < hi:
+            hi = meds[i + 1].start
+        after, before = " ".join(text.words[med.end:hi]), " ".join(text.words[lo:med.start])
+        segment = " ".join(text.words[lo:hi])
+        days = numbers.parse_frequency(after)
+        if days is None:
+            days = numbers.parse_frequency(before)
+        if days is None:
+            days = _only_frequency(text.sentence_of(med.start, med.end))
+        segments.add((_clause_start(text, med.start), _clause_end(text, med.end)))
+        if days is not None:
+            name = _MED_FIELD[med.cid]
+            setattr(findings, name, max(days, getattr(findings, name) or 0.0))
+            months = numbers.parse_months_present(segment)
+            if months is not None:
+                findings.meds_months = months
+    return segments
+
+
+def _only_frequency(sentence: str) -> Optional[float]:
+    """The sentence's frequency when it states exactly one ("ibuprofen, about 3 days a week")."""
+    found = numbers.find_frequencies(numbers.normalize(sentence))
+    return round(found[0].days_per_month, 2) if len(found) == 1 else None
+
+
+_EVENT_HISTORY = frozenset({"head_injury", "neck_injury", "neck_manipulation", "postpartum", "new_medicine", "cancer", "spinal_procedure", "pregnant"})
+
+
+def _event_clauses(text: _Text) -> List[Tuple[int, int]]:
+    """Word ranges of sentences that date an event (injury, birth), not the headache."""
+    out = []
+    for rule in _HISTORY_RULES:
+        if rule.cid in _EVENT_HISTORY:
+            for match in rule.pattern.finditer(text.flat):
+                s, e = text.word_span(match.start(), match.end())
+                out.append((_clause_start(text, s), _clause_end(text, e)))
+    return out
+
+
+def _clause_start(text: _Text, i: int) -> int:
+    while i > 0 and text.words[i - 1] not in _CLAUSE_BREAK:
+        i -= 1
+    return i
+
+
+def _clause_end(text: _Text, i: int) -> int:
+    while i < len(text.words) and text.words[i] not in _CLAUSE_BREAK:
+        i += 1
+    return i
+
+
+def _headache_text(text: _Text, excluded: Iterable[Tuple[int, int]]) -> str:
+    """The message without the sentences about painkillers or dated events."""
+    drop = {j for lo, hi in excluded for j in range(lo, hi)}
+    return " ".join(w for j, w in enumerate(text.words) if j not in drop)
+
+
+_DURATION_SKIP_AFTER = re.compile(r"^\s*(?:ago|a day|per day|a night|of sleep|sleep|on (?:screens?|the computer)|at (?:my|a|the) (?:desk|computer)|each day|every day|later)\b")
+_DURATION_SKIP_BEFORE = re.compile(r"\b(?:every|within|in|after|since|over|peaks?|peaked|reaches|reached|than)\s*(?:about |around |roughly |less than |under )?$")
+
+
+def _numbers_into(findings: Findings, text: _Text, headache_text: str) -> None:
+    """Severity, durations, frequency, time present, age, aura length."""
+    severity = numbers.parse_severity(text.raw)
+    if severity is not None:
+        findings.intensity = severity
+    age = numbers.parse_age(text.raw)
+    if age is not None:
+        findings.age = age
+    low = numbers.normalize(headache_text)
+    aura_minutes = _aura_minutes(text, findings)
+    if numbers.says_continuous(low):
+        findings.continuous = True
+    for start, end, minutes in numbers.find_durations(low):
+        if _DURATION_SKIP_AFTER.match(low[end:]) or _DURATION_SKIP_BEFORE.search(low[:start]):
+            continue
+        if minutes == aura_minutes:
+            continue
+        if minutes < 1440 or re.search(r"\b(?:lasts?|lasting|lasted|goes on|go on|went on|each|one attack|usually|typically)\b[^.,;]*$", low[:start]) or re.search(r"\b(?:this|a|the) headache\b", low[:start][-40:]):
+            findings.duration_minutes = minutes
+            break
+    days = numbers.parse_frequency(headache_text)
+    if days is not None:
+        findings.days_per_month = days
+    per_day = numbers.parse_attacks_per_day(headache_text)
+    if per_day is not None:
+        findings.attacks_per_day = per_day
+    months = numbers.parse_months_present(headache_text)
+    if months is not None:
+        findings.months_present = months
+        if findings.new_headache is None:
+            findings.new_headache = months <= 3
+    lifetime = _LIFETIME.search(low)
+    if lifetime:
+        findings.lifetime_attacks = int(lifetime.group(1))
+
+
+def _aura_minutes(text: _Text, findings: Findings) -> Optional[float]:
+    for m in text.matches:
+        if m.entity == "symptom" and m.cid.startswith("aura_"):
+            found = numbers.find_durations(numbers.normalize(text.clause_of(m.start, m.end)))
+            if found and found[0][2] <= 24 * 60:
+                findings.aura_minutes = found[0][2]
+                return found[0][2]
+    return None
+
+
+def _side_lock(flat: str, findings: Findings) -> None:
+    if _SIDE_SHIFTS.search(flat):
+        findings.side_locked = False
+    elif _SIDE_LOCKED.search(flat):
+        findings.side_locked = True
+
+
+def _doctor(flat: str, findings: Findings) -> None:
+    if _DOCTOR_NO.search(flat):
+        findings.doctor_confirmed = False
+    elif _DOCTOR_YES.search(flat):
+        findings.doctor_confirmed = True
+
+
+def _derived(findings: Findings, text: _Text) -> None:
+    """Facts implied by combinations: worst-ever + sudden, fever contraindication, radicular pain."""
+    if findings.has("worst_ever") and re.search(r"\b(?:sudden\w*|suddently|instant\w*|out of nowhere|out of the blue|all at once|bang|exploded|thunderclap|within seconds|in seconds|immediately)\b", text.flat):
+        _set_onset(findings, "sudden_peak_lt_1m")
+    if "band_around_head" in findings.locations and not findings.qualities:
+        findings.qualities.add("pressing_tight")  # "like a tight band" describes the quality too
+    if "neck_to_head" in findings.locations:
+        findings.origins.add("neck")
+    if findings.has("fever"):
+        findings.contraindications.add("ci_fever_infection")
+    if "rash_non_blanching" in findings.symptoms:
+        findings.contraindications.add("ci_skin")
+    if findings.pregnancy_weeks and findings.pregnant is None:
+        findings.pregnant = True
+        findings.contraindications.add("ci_pregnancy")
+    _radicular(findings, text)
+
+
+def _radicular(findings: Findings, text: _Text) -> None:
+    arm = findings.has("arm_tingling") or findings.has("shoulder_arm_pain_same_side") or any(
+        m.cid == "numbness" and _ARM_WORDS.search(" ".join(text.words[m.start:m.end + 3]))
+        for m in text.matches
+    )
+    neck = bool(_NECK_SYMPTOMS & (findings.symptoms | findings.uncertain)) or "neck" in findings.origins or "neck_to_head" in findings.locations
+    if arm and neck and "neck_problem_assessed" not in findings.history:
+        findings.contraindications.add("ci_radicular")
+
+
+_COMPOUND_SYMPTOMS: Tuple[Tuple[re.Pattern, str, Tuple[str, ...]], ...] = tuple(
+    (re.compile(rf"\b(?:{pattern})\b"), "pain_location" if ids[0] in LOCATIONS else "symptom", ids)
+    for pattern, ids in (
+        (r"both (?:of my )?temples|(?:either|each) temple", ("both_sides", "temples")),
+        (r"(?:light|lights|bright light) (?:and|or|&) (?:sound|sounds|noise|noises) (?:sensitivity|sensitive|bother me|hurt)"
+         r"|(?:sensitive|sensitivity) to (?:light|lights) (?:and|or|&) (?:sound|sounds|noise|noises)"
+         r"|(?:sound|sounds|noise|noises) (?:and|or|&) (?:light|lights) (?:sensitivity|sensitive|bother me|hurt)"
+         r"|(?:sensitive|sensitivity) to (?:sound|sounds|noise|noises) (?:and|or|&) (?:light|lights)|photophobia and phonophobia",
+         ("light_sensitivity", "sound_sensitivity")),
+        (r"(?:nausea|nauseous|sickness) (?:and|or|&|with) (?:vomiting|being sick|throwing up)|(?:feel|feeling|felt) sick (?:and|or) (?:vomit\w*|throw(?:ing)? up|threw up)",
+         ("nausea", "vomiting")),
+        (r"(?:numbness|numb) (?:and|or|&) (?:weakness|weak)|(?:weakness|weak) (?:and|or|&) (?:numbness|numb)",
+         ("numbness", "weakness")),
+        (r"(?:fever|temperature) (?:and|with|plus|&) (?:a )?stiff neck", ("fever", "stiff_neck")),
+    )
+)
+
+
+def _compound_matches(parsed: "_Text") -> List[Match]:
+    """ "light and sound sensitivity" names two symptoms with one phrase."""
+    out: List[Match] = []
+    for pattern, entity, ids in _COMPOUND_SYMPTOMS:
+        for found in pattern.finditer(parsed.flat):
+            start, end = parsed.word_span(found.start(), found.end())
+            out.extend(Match(entity, cid, start, end) for cid in ids)
+    return out
+
+
+def _all_matches(parsed: "_Text") -> List[Match]:
+    compound = _compound_matches(parsed)
+    lexical = [m for m in find_matches(parsed.words)
+               if not any(c.start <= m.start and m.end <= c.end and c.entity == m.entity for c in compound)]
+    return sorted(lexical + compound, key=lambda m: (m.start, m.entity))
+
+
+def _analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, _Text]:
+    parsed = _Text.of(text)
+    parsed.matches = _all_matches(parsed)
+    findings = Findings()
+    hits = _rule_hits(parsed)
+    _lexical_findings(parsed, findings, answer_slot)
+    _apply_history(parsed, hits, findings)
+    _onset_from_peak_time(parsed, findings)
+    findings.aggravated_by |= find_aggravators(parsed.flat)
+    med_segments = _medication_days(parsed, findings)
+    excluded = list(med_segments) + _event_clauses(parsed)
+    _numbers_into(findings, parsed, _headache_text(parsed, excluded))
+    _side_lock(parsed.flat, findings)
+    _doctor(parsed.flat, findings)
+    _derived(findings, parsed)
+    findings.uncertain -= findings.absent_symptoms | findings.absent_history
+    return findings, parsed
+
+
+def scan(text: str) -> Findings:
+    """Everything ``text`` states, negation- and hedge-aware. Never raises on odd input."""
+    if not text or not text.strip():
+        return Findings()
+    return _analyse(text)[0]
+
+
+# --- answers to consultation questions ---------------------------------------------------------
+
+
+@dataclass
+class SlotAnswer:
+    """The value for one consultation slot, everything else the text said, and whether it parsed."""
+
+    value: Any
+    findings: Findings
+    understood: bool
+
+
+_NONE_ANSWER = re.compile(
+    r"^(?:no+|nope|nah|none|nothing|neither|not really|no not really|none of (?:those|them|these|the above|that)|no to all|nothing like that"
+    r"|nothing else|no other symptoms|no symptoms|none at all|not at all|never|no never|no none|all no|no to all of them|no none of them"
+    r"|just the (?:headache|pain)|only the (?:headache|pain)|just (?:a |the )?headache|nothing in particular|no triggers?|nothing specific"
+    r"|no pattern|random|randomly|out of the blue|no idea what triggers it|i dont take (?:any|anything)|none of the above|all good|no i dont|no i havent|no i have not"
+    r"|no i dont think so|none that i know of|no nothing)(?: (?:really|at all|thanks|thank you|i think))?$"
+)
+_YES_ANSWER = re.compile(r"^(?:yes|yeah|yep|yup|y|ya|yah|sure|correct|affirmative|i do|i have|some of them|one of them|a few|some|afraid so|yes i do|yes i have|yes some)\b")
+
+
+def _clean(text: str) -> str:
+    words = [w for w, _, _ in tokenize(text) if w not in {",", ".", "!", "?", ";", ":", "-", "\n"}]
+    return " ".join(words)
+
+
+def _hedge_kind(text: str) -> Optional[str]:
+    """ "no"/"unknown"/"yes" when the whole answer is a hedge ("not that i know of", "dunno")."""
+    from .negation import _lexicon_cues  # cached lexicon cue lists
+
+    clean = _clean(text)
+    cues = _lexicon_cues()
+    for kind, key in (("no", "hedge_no"), ("unknown", "hedge_unknown"), ("yes", "hedge_yes")):
+        phrases = sorted((" ".join(phrase_words(p)) for p in cues[key]), key=len, reverse=True)
+        for phrase in phrases:
+            if phrase and (clean == phrase or clean.startswith(phrase + " ") and len(clean.split()) <= len(phrase.split()) + 3):
+                return kind
+    return None
+
+
+_NONE_FIRST_WORDS = frozenset({"no", "nope", "nah", "none", "nothing", "nada", "neither", "never", "nothin"})
+
+
+def _is_none_answer(text: str) -> bool:
+    """A denial as the whole answer ("nope, just the headache"); callers check for items first."""
+    kind = _hedge_kind(text)
+    if kind in {"unknown", "yes"}:  # "no idea" is not a no (uncertainty never lowers a level)
+        return False
+    clean = _clean(text)
+    first = clean.split()[0] if clean else ""
+    return bool(_NONE_ANSWER.match(clean)) or kind == "no" or first in _NONE_FIRST_WORDS
+
+
+def _list_answer(ids: Iterable[str], text: str, allow_none: bool) -> Tuple[Any, bool]:
+    found = sorted(set(ids))
+    if found:
+        return found, True
+    if allow_none and _is_none_answer(text):
+        return [NONE], True
+    if _hedge_kind(text) in {"unknown", "yes"}:
+        return [UNKNOWN], True
+    return [UNKNOWN], False
+
+
+def _answer_locations(findings: Findings, parsed: _Text, text: str) -> Tuple[Any, bool]:
+    ids = set(findings.locations)
+    body = {m.cid for m in parsed.matches if m.entity in {"body_part", "origin"}}
+    words = set(parsed.words)
+    if not ids:
+        if "neck" in body:
+            ids.add("neck_to_head")
+        if "eye" in body or "eyes" in body:
+            ids.add("behind_eye")
+        if words & {"left", "right"} and not words & {"both"}:
+            ids.add("one_side")
+        if "both" in words:
+            ids.add("both_sides")
+    return _list_answer(ids, text, allow_none=False)
+
+
+def _answer_severity(text: str) -> Tuple[Any, bool]:
+    value = numbers.parse_severity(text, bare=True, words=True)
+    return (value, True) if value is not None else _unknown_scalar(text)
+
+
+def _unknown_scalar(text: str) -> Tuple[Any, bool]:
+    return UNKNOWN, _hedge_kind(text) in {"unknown", "yes"}
+
+
+def _answer_duration(text: str, findings: Findings) -> Tuple[Any, bool]:
+    value = numbers.parse_duration(text)
+    if value is None:
+        bare = numbers.first_number(text, lambda v: 0 < v <= 72)
+        value = bare * 60 if bare is not None and not re.search(r"[a-z]{3,}", numbers.normalize(text).replace("about", "").replace("around", "")) else None
+    if value is None:
+        return _unknown_scalar(text)
+    if value == numbers.CONTINUOUS:
+        findings.continuous = True
+        findings.duration_minutes = None
+    else:
+        findings.duration_minutes = float(value)
+        findings.continuous = False if findings.continuous is None else findings.continuous
+    return value, True
+
+
+def _answer_frequency(text: str, findings: Findings) -> Tuple[Any, bool]:
+    value = numbers.parse_frequency(text)
+    if value is None:
+        bare = numbers.first_number(text, lambda v: 0 <= v <= 31)
+        only_number = bare is not None and not re.search(r"[a-z]{4,}", numbers.normalize(text).replace("about", "").replace("around", ""))
+        value = bare if only_number else None
+    if value is None:
+        return _unknown_scalar(text)
+    findings.days_per_month = float(value)
+    per_day = numbers.parse_attacks_per_day(text)
+    if per_day:
+        findings.attacks_per_day = per_day
+    return float(value), True
+
+
+def _answer_onset(findings: Findings, text: str) -> Tuple[Any, bool]:
+    if findings.onset:
+        return findings.onset, True
+    minutes = numbers.parse_duration(text)
+    if isinstance(minutes, float):
+        onset = "sudden_peak_lt_1m" if minutes < 1 else "peak_1_5m" if minutes <= 5 else "gradual"
+        findings.onset = onset
+        return onset, True
+    return _unknown_scalar(text)
+
+
+def _answer_red_flags(findings: Findings, text: str) -> Tuple[Any, bool]:
+    present = (findings.symptoms & RED_FLAG_SYMPTOMS) | (findings.history & RED_FLAG_HISTORY)
+    uncertain = findings.uncertain & (RED_FLAG_SYMPTOMS | RED_FLAG_HISTORY)
+    if findings.onset == "sudden_peak_lt_1m" and "worst_ever" not in findings.absent_symptoms:
+        uncertain.add("worst_ever")
+        findings.uncertain.add("worst_ever")
+    if present or uncertain:
+        return sorted(present | uncertain), True
+    if _is_none_answer(text):
+        findings.red_flag_screen_negative = True
+        return [NONE], True
+    kind = _hedge_kind(text)
+    clean = _clean(text)
+    if kind in {"unknown", "yes"} or _YES_ANSWER.match(clean):
+        findings.uncertain |= SCREEN_ITEMS
+        return [UNKNOWN], True
+    if findings.absent_symptoms or findings.absent_history:
+        findings.red_flag_screen_negative = True
+        return [NONE], True
+    return [UNKNOWN], False
+
+
+def _answer_medication(findings: Findings, parsed: _Text, text: str) -> Tuple[Any, bool]:
+    days = [d for d in (findings.simple_analgesic_days, findings.specialist_med_days) if d is not None]
+    if days:
+        return min(30.0, sum(days)), True
+    value = numbers.parse_frequency(text)
+    if value is None:
+        value = numbers.first_number(text, lambda v: 0 <= v <= 31)
+    if value is not None:
+        return float(value), True
+    if _is_none_answer(text) or re.search(r"\b(?:dont|do not|never|rarely) (?:take|use|bother)\b|\bno (?:painkillers|tablets|pills|medication|meds)\b", parsed.flat):
+        return 0.0, True
+    return _unknown_scalar(text)
+
+
+def _answer_age(text: str, findings: Findings) -> Tuple[Any, bool]:
+    age = numbers.parse_age(text, bare=True)
+    if age is None:
+        return _unknown_scalar(text)
+    findings.age = age
+    return age, True
+
+
+def parse_answer(slot: str, text: str) -> SlotAnswer:
+    """Parse the answer to one consultation question into the slot's value format."""
+    findings, parsed = _analyse(text or "", answer_slot=slot)
+    value, understood = _slot_value(slot, findings, parsed, text or "")
+    if value == UNKNOWN or value == [UNKNOWN]:
+        if understood:
+            findings.unknown_answers.add(slot)
+    return SlotAnswer(value, findings, understood)
+
+
+def _slot_value(slot: str, findings: Findings, parsed: _Text, text: str) -> Tuple[Any, bool]:
+    if slot == "pain_location":
+        return _answer_locations(findings, parsed, text)
+    if slot == "pain_quality":
+        return _list_answer(findings.qualities, text, allow_none=False)
+    if slot == "severity":
+        value, ok = _answer_severity(text)
+        if isinstance(value, int):
+            findings.intensity = value
+        return value, ok
+    if slot == "duration":
+        return _answer_duration(text, findings)
+    if slot == "frequency":
+        return _answer_frequency(text, findings)
+    if slot == "onset":
+        return _answer_onset(findings, text)
+    if slot == "associated_symptoms":
+        return _list_answer(findings.symptoms | findings.uncertain, text, allow_none=True)
+    if slot == "triggers":
+        return _list_answer(findings.triggers, text, allow_none=True)
+    if slot == "origin":
+        return _list_answer(findings.origins, text, allow_none=True)
+    if slot == "red_flags":
+        return _answer_red_flags(findings, text)
+    if slot == "medication_use":
+        return _answer_medication(findings, parsed, text)
+    if slot == "age":
+        return _answer_age(text, findings)
+    raise ValueError(f"unknown consultation slot {slot!r}")
+
+
+# --- entities from the NLU pipeline ------------------------------------------------------------
+
+_ENTITY_FIELD = {
+    "pain_location": "locations",
+    "pain_quality": "qualities",
+    "trigger": "triggers",
+    "origin": "origins",
+}
+
+
+def entities_to_findings(entities: List[Dict[str, Any]]) -> Findings:
+    """Map Rasa entities ({"entity", "value", "role"}) to findings; role "negated" is a denial."""
+    findings = Findings()
+    for entity in entities or []:
+        name, value, role = entity.get("entity"), entity.get("value"), entity.get("role")
+        if not name or value is None:
+            continue
+        _entity_into(findings, str(name), value, str(role or ""))
+    return findings
+
+
+def _entity_into(findings: Findings, name: str, value: Any, role: str) -> None:
+    if name in {"age", "severity", "intensity"}:
+        number = numbers.parse_age(str(value), bare=True) if name == "age" else numbers.parse_severity(str(value), bare=True, words=True)
+        if number is not None:
+            setattr(findings, "age" if name == "age" else "intensity", number)
+        return
+    if name not in ENTITY_VOCABULARIES:
+        return
+    cid = value if value in ENTITY_VOCABULARIES[name] else canonical(name, str(value))
+    if cid is None:
+        return
+    negated, hedged = role == "negated", role in {"uncertain", "hedged"}
+    if name == "symptom":
+        target = findings.absent_symptoms if negated else findings.uncertain if hedged else findings.symptoms
+        target.add(cid)
+    elif name == "onset" and not negated:
+        _set_onset(findings, cid)
+    elif name == "medication" and negated:
+        setattr(findings, _MED_FIELD[cid], 0.0)
+    elif name in _ENTITY_FIELD and not negated:
+        getattr(findings, _ENTITY_FIELD[name]).add(cid)
+

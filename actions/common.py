@@ -1,0 +1,81 @@
+"""Helpers every HeadEase action shares: reading what is known, and sending channel-aware replies."""
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clinic import load_knowledge
+from actions.clinic.findings import Findings
+from actions.clinic.textscan import entities_to_findings, scan
+
+VOICE_CHANNELS = {"voice"}
+
+
+def emergency_number() -> str:
+    """The deployment's emergency number (HEADEASE_EMERGENCY_NUMBER), else the KB's generic one."""
+    return os.environ.get("HEADEASE_EMERGENCY_NUMBER") or load_knowledge().emergency_number
+
+
+def known_findings(tracker: Tracker) -> Findings:
+    return Findings.from_dict(tracker.get_slot("findings"))
+
+
+def message_findings(tracker: Tracker) -> Findings:
+    """Everything the latest user message states: deterministic scan plus the NLU entities."""
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    from_text = scan(text) if text else Findings()
+    return from_text.merge(entities_to_findings(message.get("entities") or []))
+
+
+def absorb_latest_message(tracker: Tracker) -> Findings:
+    """Known findings merged with the latest user message, so nothing the user said is lost."""
+    return known_findings(tracker).merge(message_findings(tracker))
+
+
+def findings_event(findings: Findings) -> SlotSet:
+    return SlotSet("findings", findings.to_dict())
+
+
+def is_voice(tracker: Tracker) -> bool:
+    return tracker.get_latest_input_channel() in VOICE_CHANNELS
+
+
+def send(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    text: str,
+    buttons: Optional[List[Dict[str, str]]] = None,
+) -> None:
+    """Send text with buttons; on voice, buttons become spoken choices instead."""
+    if buttons and is_voice(tracker):
+        choices = ", ".join(b["title"] for b in buttons[:-1])
+        last = buttons[-1]["title"]
+        text = f"{text} You can say {choices} or {last}." if choices else f"{text} You can say {last}."
+        buttons = None
+    dispatcher.utter_message(text=text, buttons=buttons or [])
+
+
+def action_before_form(tracker: Tracker, form: str = "consultation_form") -> Optional[str]:
+    """The action that ran before the form's current execution.
+
+    Rasa hands a form's validation and ask actions a tracker that already ends with the form's
+    own ActionExecuted, so `latest_action_name` is always the form: the action before it tells
+    whether the form is answering a user message (action_listen) or resuming after a digression.
+    """
+    names = [e.get("name") for e in tracker.events if e.get("event") == "action"]
+    if names and names[-1] == form:
+        names = names[:-1]
+    return names[-1] if names else None
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message or {}).get("intent", {}).get("name")
+
+
+def slot_values(tracker: Tracker, names) -> Dict[str, Any]:
+    return {name: tracker.get_slot(name) for name in names}

@@ -1,0 +1,99 @@
+"""Conversation helpers: explain why a question is asked, and clarify what was not understood."""
+from __future__ import annotations
+
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.clinic.questions import why_we_ask
+from actions.common import send
+
+# Plain-text payloads (never "/intent"): public channels treat a leading slash as text.
+CLARIFY_OPTIONS = {
+    "describe_headache": ("Describe my headache", "I have a headache"),
+    "inform": ("Describe my headache", "I have a headache"),
+    "ask_technique": ("Massage techniques", "What massage techniques can help a headache?"),
+    "ask_self_massage": ("Self-massage steps", "How do I do self-massage?"),
+    "ask_when_doctor": ("When to see a doctor", "When should I see a doctor?"),
+    "ask_summary": ("Summary for my doctor", "Can I get a summary for my doctor?"),
+    "emergency": ("This might be an emergency", "I think this is an emergency"),
+    "restart": ("Start over", "restart"),
+}
+
+
+def _clarified_last_turn(tracker: Tracker) -> bool:
+    """True when the bot's previous turn was already a clarification."""
+    actions = [
+        e.get("name")
+        for e in tracker.events
+        if e.get("event") == "action" and e.get("name") not in ("action_listen", None)
+    ]
+    return bool(actions) and actions[-1] == "action_clarify"
+
+
+class ActionExplainQuestion(Action):
+    """Answers "why do you ask?" for the question currently asked."""
+
+    def name(self) -> Text:
+        return "action_explain_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        slot = tracker.get_slot("requested_slot")
+        dispatcher.utter_message(
+            text=why_we_ask(slot)
+            if slot
+            else "I ask about your headache so I can check for warning signs first and then suggest what may help."
+        )
+        return []
+
+
+class ActionClarify(Action):
+    """Low-confidence NLU: offer the likeliest meanings as buttons instead of guessing."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if _clarified_last_turn(tracker):
+            # Second miss in a row: stop guessing and say plainly what HeadEase can do.
+            dispatcher.utter_message(response="utter_default")
+            return []
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        buttons, seen = [], set()
+        for candidate in ranking:
+            option = CLARIFY_OPTIONS.get(candidate.get("name"))
+            if option and option not in seen:
+                seen.add(option)
+                buttons.append({"title": option[0], "payload": option[1]})
+            if len(buttons) == 2:
+                break
+        for fallback in ("describe_headache", "ask_technique"):
+            if len(buttons) < 2 and CLARIFY_OPTIONS[fallback] not in seen:
+                seen.add(CLARIFY_OPTIONS[fallback])
+                buttons.append({"title": CLARIFY_OPTIONS[fallback][0], "payload": CLARIFY_OPTIONS[fallback][1]})
+        buttons.append({"title": "Something else", "payload": "something else"})
+        send(dispatcher, tracker, "Sorry, I'm not sure I understood. Did you mean one of these?", buttons)
+        return []
+
+
+class ActionDeleteMyData(Action):
+    """Confirms deletion; the tracker store then removes the whole conversation (not written back)."""
+
+    def name(self) -> Text:
+        return "action_delete_my_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(
+            text="Done: I've deleted this conversation and everything you told me from our records. "
+            "If you'd like, you can start again by describing your headache."
+        )
+        return []

@@ -1,0 +1,188 @@
+"""The consultation form: understand each answer, skip what is known, ask the next useful question.
+
+`validate_consultation_form` replaces Rasa's fixed slot order with the clinical question planner
+(`actions.clinic.questions.plan_questions`) and parses free-text answers deterministically
+(`actions.clinic.textscan.parse_answer`), so buttons are optional and nothing the user typed is
+lost. A red flag found in an answer ends the form at once; the assessment rule then gives the
+emergency or urgent advice.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.clinic.findings import Findings
+from actions.clinic.questions import plan_questions, question
+from actions.clinic.safety import alert_level
+from actions.clinic.textscan import parse_answer
+from actions.common import action_before_form, findings_event, known_findings, latest_intent, message_findings, send
+
+CONSULTATION_SLOTS = (
+    "pain_location",
+    "pain_quality",
+    "severity",
+    "duration",
+    "frequency",
+    "onset",
+    "associated_symptoms",
+    "triggers",
+    "origin",
+    "red_flags",
+    "medication_use",
+    "age",
+)
+# Intents that are questions or requests rather than answers: the form steps aside (rejects) so
+# the digression rules answer them, then the form resumes and re-asks its question.
+DIGRESSION_INTENTS = {
+    "ask_technique",
+    "ask_why",
+    "ask_when_doctor",
+    "ask_self_massage",
+    "ask_summary",
+    "ask_drug_dose",
+    "chitchat",
+    "bot_challenge",
+    "out_of_scope",
+    "thank",
+    "greet",
+    "goodbye",
+    "stop",
+    "restart",
+    "delete_my_data",
+    "emergency",
+}
+MAX_UNPARSED = 2  # after this many answers we cannot understand, record "unknown" and move on
+# Associated symptoms that answer the "anything else with it?" question when volunteered.
+PATTERN_SYMPTOMS = {
+    "nausea",
+    "vomiting",
+    "light_sensitivity",
+    "sound_sensitivity",
+    "aura_visual",
+    "aura_sensory",
+    "tearing_same_side",
+    "red_eye_same_side",
+    "runny_blocked_nose_same_side",
+    "droopy_eyelid_same_side",
+    "restless_agitated",
+}
+
+
+def derived_slot_values(findings: Findings) -> Dict[str, Any]:
+    """Slot values that earlier messages already answer (so the form does not ask again)."""
+    values: Dict[str, Any] = {
+        "pain_location": sorted(findings.locations) or None,
+        "pain_quality": sorted(findings.qualities) or None,
+        "severity": findings.intensity,
+        "duration": "continuous" if findings.continuous else findings.duration_minutes,
+        "frequency": findings.days_per_month,
+        "onset": findings.onset,
+        "associated_symptoms": sorted(findings.symptoms & PATTERN_SYMPTOMS) or None,
+        "triggers": sorted(findings.triggers) or None,
+        "origin": sorted(findings.origins) or None,
+        "age": findings.age,
+        "red_flags": ["none"] if findings.red_flag_screen_negative else None,
+    }
+    med_days = [d for d in (findings.simple_analgesic_days, findings.specialist_med_days) if d is not None]
+    values["medication_use"] = max(med_days) if med_days else None
+    return {slot: value for slot, value in values.items() if value is not None}
+
+
+def unknown_answer(slot: str):
+    """The answer an "I don't know" gives for this slot (for red flags: treated as positive)."""
+    return parse_answer(slot, "I don't know")
+
+
+class ValidateConsultationForm(FormValidationAction):
+    """Parses answers, merges findings, and chooses the next question adaptively."""
+
+    def name(self) -> Text:
+        return "validate_consultation_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        requested: Optional[str] = tracker.get_slot("requested_slot")
+        values = {slot: tracker.get_slot(slot) for slot in CONSULTATION_SLOTS}
+        findings = known_findings(tracker)
+        events: List[EventType] = []
+        if action_before_form(tracker) == "action_listen":
+            answer = parse_answer(requested, tracker.latest_message.get("text") or "") if requested else None
+            understood = bool(answer and answer.understood)
+            if latest_intent(tracker) in DIGRESSION_INTENTS and not understood:
+                return []  # not an answer: let the digression rules handle it
+            findings = findings.merge(message_findings(tracker))
+            if requested:
+                answer, events = self._settle_answer(requested, answer, tracker, dispatcher)
+                if answer is not None:
+                    values[requested] = answer.value
+                    findings = findings.merge(answer.findings)
+            elif not any(values.values()):
+                dispatcher.utter_message(
+                    text="Thanks. I'll ask a few short questions; you can type freely or use the buttons, "
+                    "and ask \"why?\" at any time."
+                )
+        for slot, value in derived_slot_values(findings).items():
+            if values[slot] is None:
+                values[slot] = value
+        next_slot = self._next_slot(findings, values, requested)
+        events += [SlotSet(slot, value) for slot, value in values.items() if value != tracker.get_slot(slot)]
+        return events + [findings_event(findings), SlotSet("requested_slot", next_slot)]
+
+    @staticmethod
+    def _settle_answer(requested, answer, tracker, dispatcher):
+        """The answer to record for the requested slot, or None to re-ask after a clarification."""
+        if answer is not None and answer.understood:
+            return answer, [SlotSet("unparsed_attempts", 0)]
+        if latest_intent(tracker) == "dont_know":
+            return unknown_answer(requested), [SlotSet("unparsed_attempts", 0)]
+        attempts = int(tracker.get_slot("unparsed_attempts") or 0) + 1
+        if attempts >= MAX_UNPARSED:
+            dispatcher.utter_message(text="No problem, let's leave that one and go on.")
+            return unknown_answer(requested), [SlotSet("unparsed_attempts", 0)]
+        dispatcher.utter_message(
+            text="Sorry, I didn't quite catch that. You can answer in your own words, pick a button, "
+            "or say \"I don't know\"."
+        )
+        return None, [SlotSet("unparsed_attempts", attempts)]
+
+    @staticmethod
+    def _next_slot(findings: Findings, values: Dict[str, Any], requested: Optional[str]) -> Optional[str]:
+        if alert_level(findings):
+            return None  # a red flag ends the questions; the assessment gives the advice now
+        answered = {slot for slot, value in values.items() if value is not None}
+        plan = [slot for slot in plan_questions(findings, answered) if slot not in answered]
+        if requested in plan:
+            return requested  # still open (unclear answer or a digression): ask it again
+        return plan[0] if plan else None
+
+
+class AskSlotAction(Action):
+    """Asks one consultation question with quick-reply buttons (spoken choices on voice)."""
+
+    slot: str = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        q = question(self.slot)
+        resuming = action_before_form(tracker) not in (None, "action_listen")
+        text = f"Back to your headache: {q['text']}" if resuming else q["text"]
+        send(dispatcher, tracker, text, q["buttons"])
+        return []
+
+
+# One ask action per slot, e.g. action_ask_pain_location (Rasa calls them from the form).
+for _slot in CONSULTATION_SLOTS:
+    _cls = type(f"AskSlot_{_slot}", (AskSlotAction,), {"slot": _slot})
+    globals()[_cls.__name__] = _cls
+del _slot, _cls
+

@@ -1,0 +1,1 @@
+"""HeadEase NLU pipeline machinery: the spaCy model builder, custom Rasa components, evaluation."""

@@ -1,0 +1,356 @@
+"""HeadacheEntityExtractor: lexicon entities, regex quantities and DIET merged into one list.
+
+Runs after DIETClassifier. For every message it
+1. takes the entity_ruler mentions from the spaCy doc SpacyNLP made (canonical id = ruler
+   ent_id_), plus typo-tolerant matches for words no dictionary knows ("nausia" -> nausea);
+2. adds severity / duration / frequency from `headease_nlu.quantities`;
+3. merges with the entities already on the message (DIET's): where spans overlap the
+   deterministic mention wins, except that a lexicon hit inside a longer learned mention of a
+   more important type (a body part inside "can't lift my left arm") does not erase it, so a
+   learned component can add a red-flag symptom but the rules never delete one;
+4. gives DIET-only mentions a canonical value from the lexicon when the wording is known;
+5. marks negated mentions with role "negated" using the deterministic negation rules in
+   `actions.clinic.negation` (a learned role is never trusted to switch a symptom off).
+
+All entities leave with extractor "HeadacheEntityExtractor" (so `rasa test` scores what the bot
+actually sees) and a `source` of "lexicon", "pattern" or the learned extractor's name.
+The final list has no two entities on overlapping spans.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Sequence, Set, Text, Tuple
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import ENTITY_ATTRIBUTE_CONFIDENCE_TYPE, SPACY_DOCS
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_ROLE,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from headease_nlu.lexicon import DETERMINERS, ENTITY_PRIORITY, key_from_words
+from headease_nlu.quantities import find_quantities, severity_score
+
+logger = logging.getLogger(__name__)
+
+NEGATED = "negated"
+QUANTITY_ENTITIES = ("severity", "duration", "frequency")
+# Most important first; decides which of two nested mentions survives (see module docstring).
+TYPE_PRIORITY = ENTITY_PRIORITY[:2] + QUANTITY_ENTITIES + ENTITY_PRIORITY[2:]
+_CONFIDENCE_ROLE = "confidence_role"
+_MIN_FUZZY_LEN = 5
+
+
+def _rank(entity_type: Text) -> int:
+    return TYPE_PRIORITY.index(entity_type) if entity_type in TYPE_PRIORITY else len(TYPE_PRIORITY)
+
+
+def _overlaps(a: Dict[Text, Any], b: Dict[Text, Any]) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def _contains(outer: Dict[Text, Any], inner: Dict[Text, Any]) -> bool:
+    return (
+        outer["start"] <= inner["start"]
+        and inner["end"] <= outer["end"]
+        and (outer["end"] - outer["start"]) > (inner["end"] - inner["start"])
+    )
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance <= 1 (one insertion, deletion, substitution or swap)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if la > lb:
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+class _LexiconIndex:
+    """What the component needs from the spaCy model: phrase index, vocabularies."""
+
+    def __init__(self, nlp: Any) -> None:
+        meta = nlp.meta.get("headease") or {}
+        self.nlp = nlp
+        self.phrases: Dict[str, List[Tuple[str, str]]] = {
+            k: [tuple(c) for c in v] for k, v in (meta.get("phrase_index") or {}).items()
+        }
+        self.lexicon_words: Set[str] = {
+            w for key in self.phrases for w in key.split() if w.isalpha() and len(w) >= _MIN_FUZZY_LEN
+        }
+        self.english: Set[str] = set()
+        if "lemmatizer" in nlp.pipe_names:
+            table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup", {})
+            self.english = {str(v) for v in table.values()}
+            self._table = table
+        else:
+            self._table = {}
+        if not self.phrases:
+            logger.warning(
+                "spaCy model has no HeadEase phrase index: build it with "
+                "`python -m headease_nlu.build_spacy_model`"
+            )
+
+    def is_known_word(self, word: str) -> bool:
+        return word in self.lexicon_words or word in self.english or word in self._table
+
+    def correction(self, word: str) -> Optional[str]:
+        """The lexicon word within one edit of an unknown word, when that reading is unambiguous.
+
+        Several hits are fine when they mean the same ("nausous": "nauseous", "nausious").
+        """
+        if len(word) < _MIN_FUZZY_LEN or not word.isalpha() or self.is_known_word(word):
+            return None
+        hits = sorted(
+            w for w in self.lexicon_words if abs(len(w) - len(word)) <= 1 and within_one_edit(word, w)
+        )
+        if len(hits) > 1:
+            meanings = {tuple(self.phrases.get(w, ())) for w in hits}
+            if len(meanings) != 1 or meanings == {()}:
+                return None
+        return hits[0] if hits else None
+
+    def candidates(self, words: Sequence[str], lemmas: Sequence[str]) -> List[Tuple[str, str]]:
+        for key in (key_from_words(words), key_from_words(lemmas)):
+            if key in self.phrases:
+                return list(self.phrases[key])
+        return []
+
+
+def _negated_flags(text: Text, spans: List[Tuple[int, int]]) -> List[bool]:
+    """One flag per span, from the shared deterministic negation rules."""
+    from actions.clinic.negation import negated_char_spans
+
+    negated = negated_char_spans(text, spans) if spans else set()
+    return [i in negated for i in range(len(spans))]
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
+    is_trainable=False,
+    model_from="SpacyNLP",
+)
+class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Deterministic lexicon/regex entities merged with DIET's; negation roles applied."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [SpacyNLP]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # correct one-letter typos of lexicon words that no dictionary knows
+            "fuzzy": True,
+            # add severity / duration / frequency from the regex grammars
+            "quantities": True,
+        }
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._index: Optional[_LexiconIndex] = None
+        self._index_for: Optional[int] = None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "HeadacheEntityExtractor":
+        return cls(config)
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["spacy"]
+
+    def _lexicon(self, nlp: Any) -> _LexiconIndex:
+        if self._index is None or self._index_for != id(nlp):
+            self._index, self._index_for = _LexiconIndex(nlp), id(nlp)
+        return self._index
+
+    # --- extraction -------------------------------------------------------------------------
+    def _doc(self, message: Message, nlp: Any) -> Any:
+        """SpacyNLP's doc when its offsets match the raw text, else a fresh (lowercased) one."""
+        text = message.get(TEXT)
+        doc = message.get(SPACY_DOCS[TEXT])
+        if doc is None or len(doc.text) != len(text) or doc.text.lower() != text.lower():
+            lowered = text.lower()
+            # offsets must index the raw text; a few characters change length when lowercased
+            doc = nlp(lowered if len(lowered) == len(text) else text)
+        return doc
+
+    def _mention(self, index: _LexiconIndex, span: Any, offset_doc: Any = None) -> Optional[Dict]:
+        tokens = list(span)
+        while len(tokens) > 1 and tokens[0].lower_ in DETERMINERS:
+            tokens = tokens[1:]  # "my neck" matches, but the mention is "neck"
+        words = [t.lower_ for t in tokens]
+        lemmas = [(t.lemma_ or t.lower_).lower() for t in tokens]
+        cands = index.candidates(words, lemmas)
+        own = (span.label_, span.ent_id_ or key_from_words(words))
+        cands = [own] + [c for c in cands if c != own]
+        src = offset_doc if offset_doc is not None else span.doc
+        first, last = src[tokens[0].i], src[tokens[-1].i]
+        return {
+            ENTITY_ATTRIBUTE_TYPE: own[0],
+            ENTITY_ATTRIBUTE_VALUE: own[1],
+            ENTITY_ATTRIBUTE_START: first.idx,
+            ENTITY_ATTRIBUTE_END: last.idx + len(last.text),
+            "candidates": cands,
+            "source": "lexicon",
+        }
+
+    def _lexicon_mentions(self, doc: Any, index: _LexiconIndex) -> List[Dict[Text, Any]]:
+        mentions = [m for m in (self._mention(index, ent) for ent in doc.ents) if m]
+        if not self._config["fuzzy"]:
+            return mentions
+        covered = {t.i for ent in doc.ents for t in ent}
+        fixes = {}
+        for tok in doc:
+            if tok.i not in covered:
+                fixed = index.correction(tok.lower_)
+                if fixed:
+                    fixes[tok.i] = fixed
+        if not fixes:
+            return mentions
+        from spacy.tokens import Doc
+
+        words = [fixes.get(t.i, t.lower_) for t in doc]
+        fixed_doc = Doc(index.nlp.vocab, words=words, spaces=[bool(t.whitespace_) for t in doc])
+        for _, proc in index.nlp.pipeline:
+            fixed_doc = proc(fixed_doc)
+        for ent in fixed_doc.ents:
+            if any(i in fixes for i in range(ent.start, ent.end)):
+                m = self._mention(index, ent, offset_doc=doc)
+                if m and not any(_overlaps(m, other) for other in mentions):
+                    m["fuzzy"] = True
+                    mentions.append(m)
+        return mentions
+
+    def _canonical(self, ent: Dict[Text, Any], doc: Any, index: _LexiconIndex) -> Any:
+        """Lexicon id (or normalised quantity) for a learned mention; its text otherwise."""
+        kind, start, end = ent[ENTITY_ATTRIBUTE_TYPE], ent["start"], ent["end"]
+        if kind in QUANTITY_ENTITIES:
+            span_text = doc.text[start:end]
+            for q in find_quantities(span_text):
+                if q["entity"] == kind:
+                    return q["value"]
+            if kind == "severity":  # a bare score DIET found from context ("kinda a five")
+                score = severity_score(span_text)
+                if score is not None:
+                    return score
+            return ent.get(ENTITY_ATTRIBUTE_VALUE)
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            return ent.get(ENTITY_ATTRIBUTE_VALUE)
+        words = [t.lower_ for t in span]
+        lemmas = [(t.lemma_ or t.lower_).lower() for t in span]
+        for cands in (
+            index.candidates(words, lemmas),
+            index.candidates([index.correction(w) or w for w in words], lemmas),
+        ):
+            for entity_type, canonical in cands:
+                if entity_type == kind:
+                    return canonical
+        return ent.get(ENTITY_ATTRIBUTE_VALUE)
+
+    def _merge(
+        self,
+        rules: List[Dict[Text, Any]],
+        quantities: List[Dict[Text, Any]],
+        learned: List[Dict[Text, Any]],
+    ) -> List[Dict[Text, Any]]:
+        final: List[Dict[Text, Any]] = []
+        dropped_learned: Set[int] = set()
+        for det in rules + quantities:
+            if any(_overlaps(det, kept) for kept in final):
+                continue  # rules + quantities are non-overlapping among themselves but be safe
+            overlapping = [(i, e) for i, e in enumerate(learned) if _overlaps(det, e)]
+            # A DIET hint chooses between the lexicon's candidates for the same words.
+            for _, e in overlapping:
+                for cand in det.get("candidates", []):
+                    if cand[0] == e[ENTITY_ATTRIBUTE_TYPE]:
+                        det[ENTITY_ATTRIBUTE_TYPE], det[ENTITY_ATTRIBUTE_VALUE] = cand
+                        break
+            keeps_learned = [
+                (i, e)
+                for i, e in overlapping
+                if _contains(e, det) and _rank(e[ENTITY_ATTRIBUTE_TYPE]) < _rank(det[ENTITY_ATTRIBUTE_TYPE])
+            ]
+            if keeps_learned:
+                continue  # the longer, more important learned mention stays (below)
+            dropped_learned.update(i for i, _ in overlapping)
+            final.append(det)
+        for i, e in enumerate(learned):
+            if i not in dropped_learned and not any(_overlaps(e, kept) for kept in final):
+                final.append(e)
+        return sorted(final, key=lambda e: (e["start"], e["end"]))
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        """Replace each message's entities with the merged, canonical, negation-aware list."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not text:
+                continue
+            index = self._lexicon(model.model)
+            doc = self._doc(message, model.model)
+            rules = self._lexicon_mentions(doc, index)
+            quantities = []
+            if self._config["quantities"]:
+                quantities = [
+                    {**q, "source": "pattern"}
+                    for q in find_quantities(text)
+                    if not any(_overlaps(q, r) for r in rules)
+                ]
+            learned = []
+            for e in message.get(ENTITIES, []) or []:
+                e = dict(e)
+                e["source"] = e.get(EXTRACTOR) or "unknown"
+                e.pop(ENTITY_ATTRIBUTE_ROLE, None)
+                e.pop(_CONFIDENCE_ROLE, None)
+                e[ENTITY_ATTRIBUTE_VALUE] = self._canonical(e, doc, index)
+                learned.append(e)
+            merged = self._merge(rules, quantities, learned)
+            flags = _negated_flags(
+                text,
+                [
+                    (e["start"], e["end"])
+                    for e in merged
+                    if e[ENTITY_ATTRIBUTE_TYPE] not in QUANTITY_ENTITIES
+                ],
+            )
+            flag_iter = iter(flags)
+            out = []
+            for e in merged:
+                e.pop("candidates", None)
+                e.pop("text", None)
+                e.setdefault(ENTITY_ATTRIBUTE_CONFIDENCE_TYPE, 1.0)
+                if e[ENTITY_ATTRIBUTE_TYPE] not in QUANTITY_ENTITIES and next(flag_iter):
+                    e[ENTITY_ATTRIBUTE_ROLE] = NEGATED
+                out.append(e)
+            message.set(ENTITIES, self.add_extractor_name(out), add_to_output=True)
+        return messages

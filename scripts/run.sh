@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Start the action server, the Rasa server (REST + socket.io, SQLite tracker store) and the web
+# widget; Ctrl-C stops all of them. With --shell, chat in the terminal instead of serving the web.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false
+export PYTHONPATH="$PWD"
+mkdir -p var
+
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping HeadEase ..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+.venv/bin/python -m actions.server --port "$ACTION_PORT" &
+pids+=($!)
+
+if [ "${1:-}" = "--shell" ]; then
+  .venv/bin/rasa shell -m models/headease.tar.gz --endpoints endpoints.yml --quiet
+  exit 0
+fi
+
+.venv/bin/rasa run -m models/headease.tar.gz --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+  --cors "$HEADEASE_WEB_ORIGIN" --endpoints endpoints.yml --credentials credentials.yml \
+  -i 127.0.0.1 -p "$RASA_PORT" &
+pids+=($!)
+
+RASA_URL="http://localhost:$RASA_PORT" .venv/bin/python web/serve.py &
+pids+=($!)
+
+echo "Waiting for the Rasa server to load the model ..."
+for _ in $(seq 1 180); do
+  if curl -fs "http://localhost:$RASA_PORT/" >/dev/null 2>&1; then break; fi
+  sleep 1
+done
+cat <<MSG
+
+  HeadEase is running.
+    Web chat:        http://localhost:$HEADEASE_WEB_PORT/
+    REST webhook:    http://localhost:$RASA_PORT/webhooks/rest/webhook
+    HTTP API token:  in var/api-token (send as ?token=...)
+  Press Ctrl-C to stop.
+
+MSG
+wait -n "${pids[@]}"

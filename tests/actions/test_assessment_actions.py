@@ -1,0 +1,69 @@
+"""Assessment and red-flag alert actions: outcome slots, payload contract, emergency wording."""
+from actions.assessment import ActionGiveAssessment, ActionRedFlagAlert
+from actions.clinic.findings import TECHNIQUES, Findings
+from tests.support.trackers import custom, make_tracker, run_action, slot_sets, texts
+
+TENSION = Findings(
+    age=34,
+    locations={"both_sides", "band_around_head"},
+    qualities={"pressing_tight"},
+    intensity=4,
+    duration_minutes=180,
+    days_per_month=6,
+    aggravated_by={"sustained_posture"},
+    absent_symptoms={"nausea", "vomiting"},
+    symptoms={"light_sensitivity"},
+    triggers={"stress", "posture_desk_work"},
+    origins={"neck"},
+    red_flag_screen_negative=True,
+    simple_analgesic_days=4,
+    months_present=24,
+)
+PAYLOAD_KEYS = {"headache_type", "triage_level", "recommended_techniques", "red_flags", "reasons", "disclaimer"}
+
+
+def test_self_care_assessment_sets_outcome_slots_and_payload():
+    tracker = make_tracker("", slots={"findings": TENSION.to_dict()}, latest_action="consultation_form")
+    events, messages = run_action(ActionGiveAssessment(), tracker)
+    slots = slot_sets(events)
+    assert slots["headache_type"] == "tension_type"
+    assert slots["triage_level"] == "self_care"
+    assert slots["recommended_techniques"][0] == "trigger_point_therapy"
+    assert set(slots["recommended_techniques"]) <= set(TECHNIQUES)
+    payload = custom(messages, "assessment")
+    assert PAYLOAD_KEYS <= set(payload)
+    assert payload["recommended_techniques"] == slots["recommended_techniques"]
+    body = texts(messages)
+    assert "pattern often seen in" in body and "not a diagnosis" in body
+    assert "you have tension" not in body.lower()
+
+
+def test_alert_for_emergency_text_stops_the_form_and_says_call_now():
+    tracker = make_tracker(
+        "my arm suddenly went numb and my speech is slurred",
+        intent="inform",
+        slots={"requested_slot": "triggers"},
+        active_loop="consultation_form",
+    )
+    events, messages = run_action(ActionRedFlagAlert(), tracker)
+    slots = slot_sets(events)
+    assert slots["triage_level"] == "emergency"
+    assert slots["recommended_techniques"] == []
+    assert slots["requested_slot"] is None
+    assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
+    assert "call" in texts(messages).lower()
+    assert custom(messages, "assessment")["red_flags"]
+
+
+def test_emergency_intent_alone_is_never_downgraded():
+    tracker = make_tracker("please help something is really wrong", intent="emergency")
+    slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
+    assert slots["triage_level"] == "emergency"
+    assert slots["recommended_techniques"] == []
+
+
+def test_alert_on_voice_has_no_payload_or_emoji():
+    tracker = make_tracker("worst headache of my life, came on in seconds", intent="emergency", channel="voice")
+    _, messages = run_action(ActionRedFlagAlert(), tracker)
+    assert custom(messages, "assessment") is None
+    assert "🚨" not in texts(messages)

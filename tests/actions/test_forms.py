@@ -1,0 +1,105 @@
+"""The consultation form's validation: parsing answers, skipping known slots, stopping on red flags."""
+from actions.clinic.findings import Findings
+from actions.forms import CONSULTATION_SLOTS, AskSlotAction, ValidateConsultationForm, derived_slot_values
+from tests.support.trackers import make_tracker, run_action, slot_sets, texts
+
+FORM = ValidateConsultationForm()
+
+
+def form_tracker(*args, **kwargs):
+    return make_tracker(*args, form_run=True, **kwargs)
+
+
+def test_opening_message_fills_what_it_says_and_asks_something_else():
+    tracker = form_tracker(
+        "tight band round my head on both sides after long days at the laptop, neck is stiff"
+    )
+    slots = slot_sets(run_action(FORM, tracker)[0])
+    assert "pressing_tight" in slots["pain_quality"]
+    assert slots["pain_location"]
+    assert slots["requested_slot"] in CONSULTATION_SLOTS
+    assert slots["requested_slot"] not in ("pain_quality", "pain_location")
+    assert "pressing_tight" in slots["findings"]["qualities"]
+
+
+def test_answer_fills_the_requested_slot():
+    tracker = form_tracker("about 3 hours usually", intent="inform", slots={"requested_slot": "duration"})
+    slots = slot_sets(run_action(FORM, tracker)[0])
+    assert slots["duration"] == 180
+    assert slots["requested_slot"] != "duration"
+
+
+def test_dont_know_fills_unknown_and_moves_on():
+    tracker = form_tracker("no idea really", intent="dont_know", slots={"requested_slot": "frequency"})
+    slots = slot_sets(run_action(FORM, tracker)[0])
+    assert slots["frequency"] == "unknown"
+    assert slots["requested_slot"] != "frequency"
+
+
+def test_not_sure_to_the_red_flag_screen_ends_the_form():
+    tracker = form_tracker("hmm not sure", intent="dont_know", slots={"requested_slot": "red_flags"})
+    slots = slot_sets(run_action(FORM, tracker)[0])
+    assert slots["red_flags"] == ["unknown"]
+    assert slots["requested_slot"] is None
+    assert slots["findings"].get("uncertain")
+
+
+def test_red_flag_in_an_answer_ends_the_form():
+    tracker = form_tracker(
+        "both sides, and since this morning my left arm has gone weak",
+        intent="inform",
+        slots={"requested_slot": "pain_location"},
+    )
+    slots = slot_sets(run_action(FORM, tracker)[0])
+    assert slots["requested_slot"] is None
+
+
+def test_digression_is_left_to_the_rules():
+    tracker = form_tracker("what is shiatsu?", intent="ask_technique", slots={"requested_slot": "triggers"})
+    events, messages = run_action(FORM, tracker)
+    assert events == [] and messages == []
+
+
+def test_unclear_answer_is_clarified_then_skipped():
+    slots = {"requested_slot": "pain_location"}
+    events, messages = run_action(FORM, form_tracker("blorp", intent="nlu_fallback", slots=slots))
+    first = slot_sets(events)
+    assert "didn't quite catch" in texts(messages)
+    assert first["requested_slot"] == "pain_location" and first["unparsed_attempts"] == 1
+    slots.update(unparsed_attempts=1)
+    second = slot_sets(run_action(FORM, form_tracker("blorp again", intent="nlu_fallback", slots=slots))[0])
+    assert second["pain_location"] == ["unknown"]
+    assert second["requested_slot"] != "pain_location"
+
+
+def test_returning_after_a_digression_does_not_reparse_the_question():
+    tracker = form_tracker(
+        "what is shiatsu?",
+        intent="ask_technique",
+        slots={"requested_slot": "age"},
+        latest_action="action_explain_technique",
+    )
+    slots = slot_sets(run_action(FORM, tracker)[0])
+    assert "age" not in slots
+    assert slots["requested_slot"] == "age"
+
+
+def test_derived_values_cover_volunteered_details():
+    findings = Findings(locations={"one_side"}, intensity=7, days_per_month=3.0, age=40, symptoms={"nausea"})
+    values = derived_slot_values(findings)
+    assert values == {
+        "pain_location": ["one_side"],
+        "severity": 7,
+        "frequency": 3.0,
+        "age": 40,
+        "associated_symptoms": ["nausea"],
+    }
+
+
+def test_every_question_has_buttons_and_voice_speaks_them():
+    for slot in CONSULTATION_SLOTS:
+        action = type("Ask", (AskSlotAction,), {"slot": slot})()
+        _, web = run_action(action, form_tracker("x"))
+        assert web[0]["text"] and web[0]["buttons"], slot
+        _, voice = run_action(action, form_tracker("x", channel="voice"))
+        assert not voice[0]["buttons"] and "You can say" in voice[0]["text"], slot

@@ -1,0 +1,196 @@
+"""Numbers in lay wording (actions/clinic/numbers.py)."""
+import datetime as dt
+
+import pytest
+
+from actions.clinic import numbers as n
+
+
+@pytest.mark.parametrize(
+    "text,bare,words,expected",
+    [
+        ("it's about 7/10", False, False, 7),
+        ("seven out of ten", False, False, 7),
+        ("Eight out of 10 at its worst", False, False, 8),
+        ("6-7/10", False, False, 7),
+        ("a solid 8", False, False, 8),
+        ("I'd rate it a 6", False, False, 6),
+        ("on a scale of 1 to 10 it's a 9", False, False, 9),
+        ("11/10 honestly", False, False, 10),
+        ("7.5/10", False, False, 8),
+        ("it lasts about 3 hours", False, False, None),
+        ("really bad", False, False, None),
+        ("a severe headache", False, False, 7),
+        ("the pain is mild", False, False, 3),
+        ("8", False, False, None),
+        ("8", True, True, 8),
+        ("about 6 or 7", True, True, 7),
+        ("really bad", True, True, 7),
+        ("not too bad", True, True, 3),
+        ("mild", True, True, 3),
+        ("moderate i guess", True, True, 5),
+        ("mild to moderate", True, True, 5),
+        ("excruciating", True, True, 9),
+        ("the worst pain ever", True, True, 9),
+        ("three hours", True, True, None),
+        ("no idea", True, True, None),
+    ],
+)
+def test_severity(text, bare, words, expected):
+    assert n.parse_severity(text, bare=bare, words=words) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("for 3 hours", 180.0),
+        ("half an hour", 30.0),
+        ("about 45 mins", 45.0),
+        ("45min", 45.0),
+        ("3hrs", 180.0),
+        ("a couple of days", 2880.0),
+        ("an hour and a half", 90.0),
+        ("one and a half hours", 90.0),
+        ("1.5 hours", 90.0),
+        ("2-3 hours", 150.0),
+        ("two to four hours", 180.0),
+        ("2 hours 30 minutes", 150.0),
+        ("a few minutes", 3.0),
+        ("twenty minutes", 20.0),
+        ("a quarter of an hour", 15.0),
+        ("all day", 720.0),
+        ("the whole day usually", 720.0),
+        ("it lasts hours", 240.0),
+        ("constant", n.CONTINUOUS),
+        ("it never goes away", n.CONTINUOUS),
+        ("all the time, 24/7", n.CONTINUOUS),
+        ("it's there all the time", n.CONTINUOUS),
+        ("doesn't go away until I sleep", None),
+        ("no idea", None),
+    ],
+)
+def test_duration(text, expected):
+    assert n.parse_duration(text) == pytest.approx(expected) if isinstance(expected, float) else n.parse_duration(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("twice a week", 8.69),
+        ("2-3 days a week", 10.86),
+        ("two or three times a week", 10.86),
+        ("once or twice a week", 6.52),
+        ("most days", 20.0),
+        ("every day", 30.0),
+        ("daily", 30.0),
+        ("everyday pretty much", 30.0),
+        ("almost every day", 25.0),
+        ("every other day", 15.0),
+        ("every few days", 10.0),
+        ("once a month", 1.0),
+        ("3 times a month", 3.0),
+        ("about 10 days a month", 10.0),
+        ("4 days/month", 4.0),
+        ("15 days out of 30", 15.0),
+        ("a few times a year", 0.25),
+        ("twice a year", 0.17),
+        ("fortnightly", 2.17),
+        ("every weekend", 8.69),
+        ("once a week", 4.35),
+        ("3 times a day", 30.0),
+        ("now and then", None),
+        ("it varies", None),
+    ],
+)
+def test_frequency(text, expected):
+    value = n.parse_frequency(text)
+    assert value == (pytest.approx(expected, abs=0.02) if expected is not None else None)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [("3 times a day", 3.0), ("2-3 attacks a day", 2.5), ("once or twice a day", 1.5), ("twice a week", None)],
+)
+def test_attacks_per_day(text, expected):
+    assert n.parse_attacks_per_day(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("for years", 24.0),
+        ("for many years", 120.0),
+        ("since 6 months", 6.0),
+        ("for the past 2 months", 2.0),
+        ("for 3 weeks", 0.69),
+        ("it started 3 weeks ago", 0.69),
+        ("over the last year and a half", None),
+        ("for about a year", 12.0),
+        ("all my life", 240.0),
+        ("since I was a teenager", 120.0),
+        ("for two years", 24.0),
+        ("for a couple of days", 0.066),
+    ],
+)
+def test_months_present(text, expected):
+    value = n.parse_months_present(text)
+    assert value == (pytest.approx(expected, abs=0.01) if expected is not None else None)
+
+
+def test_months_present_since_weekday():
+    thursday = dt.date(2026, 11, 26)
+    assert n.parse_months_present("since Tuesday", today=thursday) == pytest.approx(2 / 30.44, abs=0.001)
+
+
+@pytest.mark.parametrize(
+    "text,bare,expected",
+    [
+        ("I'm 67", False, 67),
+        ("im 67 and never had this", False, 67),
+        ("67 years old", False, 67),
+        ("a 45-year-old man", False, 45),
+        ("aged fifty-two", False, 52),
+        ("I am sixty seven years old", False, 67),
+        ("I'm 34 weeks pregnant", False, None),
+        ("I'm 7 out of 10", False, None),
+        ("it's been 3 hours", False, None),
+        ("in my late fifties", False, 58),
+        ("52", True, 52),
+        ("seventy", True, 70),
+        ("fifty two", True, 52),
+        ("I'm 41", True, 41),
+        ("rather not say", True, None),
+        ("between 30 and 40", True, None),
+    ],
+)
+def test_age(text, bare, expected):
+    assert n.parse_age(text, bare=bare) == expected
+
+
+def test_age_from_birth_year():
+    assert n.parse_age("born in 1958", today=dt.date(2026, 1, 1)) == 68
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("I'm 34 weeks pregnant", 34),
+        ("pregnant, 34 weeks", 34),
+        ("thirty-two weeks pregnant", 32),
+        ("32+4", 32),
+        ("6 months pregnant", 26),
+        ("in my third trimester", 28),
+        ("second trimester", 20),
+        ("pregnant", None),
+    ],
+)
+def test_pregnancy_weeks(text, expected):
+    assert n.parse_pregnancy_weeks(text) == expected
+
+
+def test_normalize_words_to_digits():
+    assert n.normalize("Twenty-five minutes, a couple of days, half an hour") == "25 minutes, 2 days, 30 minutes"
+
+
+def test_first_number():
+    assert n.first_number("about seven or eight", lambda v: v > 7) == 8.0

@@ -1,0 +1,90 @@
+"""Question planning: skip what is known, screen for red flags, adapt to the leaning pattern."""
+from __future__ import annotations
+
+import pytest
+
+from actions.clinic.findings import Findings
+from actions.clinic.kb import QUESTION_SLOTS
+from actions.clinic.questions import plan_questions, question, why_we_ask
+
+V1_COMPLETE = Findings.from_dict(dict(
+    age=34, locations=["both_sides", "band_around_head"], qualities=["pressing_tight"], intensity=4,
+    duration_minutes=180, days_per_month=6, aggravated_by=["none"], symptoms=["light_sensitivity"],
+    absent_symptoms=["nausea"], triggers=["stress"], origins=["neck"], simple_analgesic_days=4, onset="gradual",
+    red_flag_screen_negative=True,
+))
+SLOT_FIELDS = {
+    "pain_location": ["locations"], "pain_quality": ["qualities"], "severity": ["intensity"],
+    "duration": ["duration_minutes"], "frequency": ["days_per_month"], "onset": ["onset"],
+    "associated_symptoms": ["symptoms", "absent_symptoms"], "triggers": ["triggers"], "origin": ["origins"],
+    "red_flags": ["red_flag_screen_negative"], "medication_use": ["simple_analgesic_days"], "age": ["age"],
+}
+
+
+def answer(known: Findings, slot: str) -> Findings:
+    data = known.to_dict()
+    source = V1_COMPLETE.to_dict()
+    for key in SLOT_FIELDS[slot]:
+        if key in source:
+            data[key] = source[key]
+    return Findings.from_dict(data)
+
+
+def test_all_slots_are_known_names():
+    plan = plan_questions(Findings(), set())
+    assert set(plan) <= set(QUESTION_SLOTS)
+    assert plan[0] == "red_flags"
+
+
+def test_typical_self_care_consultation_needs_at_most_eight_questions():
+    known, answered, asked = Findings.from_dict({"locations": ["both_sides"]}), set(), []
+    while True:
+        plan = plan_questions(known, answered)
+        if not plan:
+            break
+        slot = plan[0]
+        asked.append(slot)
+        answered.add(slot)
+        known = answer(known, slot)
+    assert "red_flags" in asked
+    assert len(asked) <= 8, asked
+
+
+def test_answered_and_derivable_slots_are_skipped():
+    plan = plan_questions(V1_COMPLETE, set())
+    assert plan == []
+    assert "age" not in plan_questions(Findings(age=30), set())
+    assert "severity" not in plan_questions(Findings(), {"severity"})
+
+
+def test_red_flag_screen_is_skipped_once_a_flag_is_known():
+    assert "red_flags" not in plan_questions(Findings(symptoms={"new_medicine"}, history={"new_medicine"}), set())
+
+
+def test_urgent_findings_stop_the_pattern_questions():
+    assert plan_questions(Findings(symptoms={"confusion"}), set()) == []
+
+
+def test_migraine_leaning_asks_duration_and_symptoms_first():
+    f = Findings(locations={"one_side"}, qualities={"throbbing"}, symptoms={"nausea"})
+    plan = plan_questions(f, {"red_flags", "age"})
+    assert plan[:2] == ["duration", "frequency"] or plan[:1] == ["duration"]
+    assert "origin" not in plan
+
+
+def test_neck_origin_asks_origin_and_triggers_first():
+    f = Findings(locations={"neck_to_head"}, symptoms={"neck_pain"})
+    plan = plan_questions(f, {"red_flags", "age"})
+    assert plan[:2] == ["origin", "triggers"]
+
+
+def test_medication_question_dropped_when_headaches_are_infrequent():
+    assert "medication_use" not in plan_questions(Findings(days_per_month=3), set())
+    assert "medication_use" in plan_questions(Findings(days_per_month=20), set())
+
+
+@pytest.mark.parametrize("slot", QUESTION_SLOTS)
+def test_every_slot_has_text_why_and_buttons(slot):
+    assert why_we_ask(slot)
+    q = question(slot)
+    assert q["text"].endswith("?") and 3 <= len(q["buttons"]) <= 6

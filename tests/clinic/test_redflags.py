@@ -1,0 +1,193 @@
+"""Red-flag screen (reference 4.2, 4.3): every flag, thresholds, exceptions and uncertainty."""
+from __future__ import annotations
+
+import pytest
+
+from actions.clinic import assess
+from actions.clinic.findings import RED_FLAGS, Findings
+from actions.clinic.redflags import RULES, screen
+
+BASE = {"age": 35, "onset": "gradual", "intensity": 5, "new_headache": False, "locations": ["both_sides"]}
+
+
+def findings(**changes) -> Findings:
+    data = dict(BASE)
+    data.update(changes)
+    return Findings.from_dict(data)
+
+
+def flags(f: Findings) -> dict:
+    return {hit.id: hit for hit in screen(f)}
+
+
+CASES = [
+    ("rf_thunderclap", dict(onset="sudden_peak_lt_1m", intensity=10), "emergency"),
+    ("rf_thunderclap", dict(onset="peak_1_5m", symptoms=["worst_ever"]), "emergency"),
+    ("rf_thunderclap", dict(onset="peak_1_5m", intensity=9, aggravated_by=["sex"]), "emergency"),
+    ("rf_fever_meningism", dict(symptoms=["fever", "stiff_neck"]), "emergency"),
+    ("rf_fever_meningism", dict(symptoms=["fever"], history=["progressive"]), "emergency"),
+    ("rf_fever_rash", dict(symptoms=["fever", "rash_non_blanching"]), "emergency"),
+    ("rf_fever_rash", dict(symptoms=["very_unwell"]), "emergency"),
+    ("rf_neuro_deficit", dict(symptoms=["weakness"]), "emergency"),
+    ("rf_neuro_deficit", dict(symptoms=["speech_difficulty"]), "emergency"),
+    ("rf_neuro_deficit", dict(symptoms=["double_vision"]), "emergency"),
+    ("rf_neuro_deficit", dict(symptoms=["numbness"]), "emergency"),
+    ("rf_neuro_deficit", dict(symptoms=["arm_tingling"]), "emergency"),
+    ("rf_altered_consciousness", dict(symptoms=["confusion"]), "emergency"),
+    ("rf_altered_consciousness", dict(symptoms=["fainting"]), "emergency"),
+    ("rf_seizure", dict(symptoms=["seizure"]), "emergency"),
+    ("rf_head_injury_severe", dict(history=["head_injury"], symptoms=["vomiting"]), "emergency"),
+    ("rf_head_injury_severe", dict(history=["head_injury_recent_days", "anticoagulant"]), "emergency"),
+    ("rf_head_injury", dict(history=["head_injury"]), "urgent"),
+    ("rf_neck_artery", dict(history=["neck_injury_recent"], symptoms=["neck_pain", "dizziness"]), "emergency"),
+    ("rf_neck_artery", dict(history=["neck_injury_recent"], symptoms=["neck_pain"], intensity=8), "emergency"),
+    ("rf_glaucoma", dict(symptoms=["painful_red_eye", "haloes"]), "emergency"),
+    ("rf_gca_visual", dict(age=72, new_headache=True, symptoms=["jaw_pain_chewing", "blurred_vision"]), "emergency"),
+    ("rf_gca", dict(age=72, new_headache=True, symptoms=["scalp_tenderness"]), "urgent"),
+    ("rf_gca", dict(age=58, new_headache=True, symptoms=["aching_shoulders"]), "urgent"),
+    ("rf_preeclampsia", dict(pregnant=True, pregnancy_weeks=30, symptoms=["face_hand_swelling"]), "emergency"),
+    ("rf_preeclampsia", dict(history=["postpartum"], symptoms=["blurred_vision"]), "emergency"),
+    ("rf_pregnancy_postpartum", dict(pregnant=True, pregnancy_weeks=12, new_headache=True), "urgent"),
+    ("rf_pregnancy_postpartum", dict(history=["postpartum", "different_from_usual"]), "urgent"),
+    ("rf_carbon_monoxide", dict(symptoms=["others_in_building_affected"]), "emergency"),
+    ("rf_carbon_monoxide", dict(symptoms=["better_away_from_home", "dizziness"]), "emergency"),
+    ("rf_hypertensive", dict(history=["high_blood_pressure"], symptoms=["chest_pain"]), "emergency"),
+    ("rf_age_over_50_new", dict(age=56, new_headache=True), "urgent"),
+    ("rf_age_over_50_new", dict(age=60, months_present=24, doctor_confirmed=False), "urgent"),
+    ("rf_immunosuppression", dict(history=["immunosuppression"], new_headache=True), "urgent"),
+    ("rf_cancer_history", dict(history=["cancer"], new_headache=True), "urgent"),
+    ("rf_progressive", dict(history=["progressive"]), "urgent"),
+    ("rf_progressive", dict(history=["different_from_usual"]), "urgent"),
+    ("rf_morning_vomiting", dict(symptoms=["worse_on_waking", "vomiting"]), "urgent"),
+    ("rf_positional", dict(aggravated_by=["standing_up"], history=["spinal_procedure"]), "urgent"),
+    ("rf_valsalva_exertion", dict(aggravated_by=["cough_strain_sneeze"]), "urgent"),
+    ("rf_valsalva_exertion", dict(aggravated_by=["exercise"]), "urgent"),
+    ("rf_papilloedema", dict(symptoms=["vision_greying"]), "urgent"),
+    ("rf_autonomic_eye_first", dict(locations=["one_side", "behind_eye"], symptoms=["tearing_same_side"]), "urgent"),
+    ("rf_aura_atypical", dict(symptoms=["aura_visual"], history=["first_ever"]), "urgent"),
+    ("rf_aura_atypical", dict(symptoms=["aura_visual"], aura_minutes=90, history=["known_migraine"]), "urgent"),
+    ("rf_new_drug", dict(history=["new_medicine"]), "see_doctor"),
+    ("rf_medication_overuse", dict(simple_analgesic_days=15, meds_months=4), "see_doctor"),
+    ("rf_frequent_disabling", dict(history=["disabling"]), "see_doctor"),
+    ("rf_frequent_disabling", dict(days_per_month=20, months_present=6), "see_doctor"),
+    ("rf_under_12", dict(age=9), "see_doctor"),
+]
+
+
+def test_every_red_flag_has_a_case_and_a_rule():
+    assert set(RULES) == set(RED_FLAGS)
+    assert {case[0] for case in CASES} == set(RED_FLAGS)
+
+
+@pytest.mark.parametrize("rf_id, changes, level", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_red_flag_raises_its_level(rf_id, changes, level):
+    f = findings(**changes)
+    hit = flags(f)[rf_id]
+    assert hit.level == level and not hit.uncertain
+    assert assess(f).triage_level == level
+
+
+def test_no_flags_for_a_plain_headache():
+    assert screen(findings()) == []
+
+
+@pytest.mark.parametrize(
+    "onset, intensity, expected",
+    [("sudden_peak_lt_1m", 9, True), ("peak_1_5m", 8, True), ("gradual", 10, False), ("peak_1_5m", 3, False)],
+)
+def test_thunderclap_uses_the_five_minute_threshold(onset, intensity, expected):
+    assert ("rf_thunderclap" in flags(findings(onset=onset, intensity=intensity))) is expected
+
+
+CLUSTER_BOUT = dict(
+    age=42, onset="peak_1_5m", intensity=9, duration_minutes=60, locations=["one_side", "behind_eye"],
+    side_locked=True, symptoms=["tearing_same_side", "restless_agitated"], history=["known_cluster"],
+)
+
+
+def test_recurring_cluster_bout_is_not_thunderclap():
+    assert "rf_thunderclap" not in flags(findings(**CLUSTER_BOUT))
+
+
+@pytest.mark.parametrize("extra", ["different_from_usual", "first_ever"])
+def test_changed_or_first_cluster_like_attack_stays_thunderclap(extra):
+    data = dict(CLUSTER_BOUT, history=["known_cluster", extra])
+    assert "rf_thunderclap" in flags(findings(**data))
+
+
+def test_cluster_exception_needs_cluster_duration():
+    assert "rf_thunderclap" in flags(findings(**dict(CLUSTER_BOUT, duration_minutes=300)))
+
+
+@pytest.mark.parametrize(
+    "simple, specialist, months, expected",
+    [
+        (14, None, 6, False),
+        (15, None, 6, True),
+        (None, 9, 6, False),
+        (None, 10, 6, True),
+        (6, 5, 6, True),  # mixed classes on 10+ days
+        (15, None, 3, False),
+        (20, None, 3.5, True),
+    ],
+)
+def test_medication_overuse_thresholds(simple, specialist, months, expected):
+    f = findings(simple_analgesic_days=simple, specialist_med_days=specialist, meds_months=months)
+    assert ("rf_medication_overuse" in flags(f)) is expected
+
+
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        (dict(age=50, new_headache=True), False),
+        (dict(age=51, new_headache=True), True),
+        (dict(age=60, months_present=240, doctor_confirmed=True), False),  # started at 40
+        (dict(age=60, months_present=36, doctor_confirmed=True), False),  # assessed, stable > 12 months
+        (dict(age=60, months_present=6, doctor_confirmed=True), True),  # within 12 months
+        (dict(age=60, months_present=36, doctor_confirmed=None), True),  # never assessed
+    ],
+)
+def test_age_over_50_time_window(changes, expected):
+    assert ("rf_age_over_50_new" in flags(findings(**changes))) is expected
+
+
+def test_stable_arm_tingling_with_neck_pain_is_not_a_neuro_deficit():
+    f = findings(symptoms=["neck_pain", "arm_tingling"], history=["arm_symptoms_stable"])
+    assert "rf_neuro_deficit" not in flags(f)
+    assert assess(f).triage_level == "see_doctor"
+
+
+def test_new_arm_tingling_with_neck_pain_is_urgent():
+    f = findings(symptoms=["neck_pain", "arm_tingling"])
+    assert "rf_neuro_deficit" not in flags(f)
+    assert assess(f).triage_level == "urgent"
+
+
+def test_recent_neck_injury_is_urgent_without_severe_pain():
+    f = findings(history=["neck_injury_recent"], symptoms=["neck_pain"], intensity=4)
+    assert "rf_neck_artery" not in flags(f)
+    assert assess(f).triage_level == "urgent"
+
+
+@pytest.mark.parametrize(
+    "changes, rf_id",
+    [
+        (dict(uncertain=["weakness"]), "rf_neuro_deficit"),
+        (dict(uncertain=["confusion"]), "rf_altered_consciousness"),
+        (dict(symptoms=["fever"], uncertain=["stiff_neck"]), "rf_fever_meningism"),
+        (dict(onset=None, symptoms=["worst_ever"]), "rf_thunderclap"),
+        (dict(age=70, new_headache=None, symptoms=["jaw_pain_chewing"]), "rf_gca"),
+        (dict(pregnant=True, pregnancy_weeks=None, symptoms=["face_hand_swelling"]), "rf_preeclampsia"),
+        (dict(simple_analgesic_days=20, meds_months=None, months_present=None), "rf_medication_overuse"),
+        (dict(unknown_answers=["frequency"]), "rf_frequent_disabling"),
+    ],
+)
+def test_not_sure_or_missing_counts_as_present(changes, rf_id):
+    hit = flags(findings(**changes))[rf_id]
+    assert hit.uncertain
+
+
+def test_migraine_on_four_days_a_month_is_frequent():
+    hits = {h.id for h in screen(findings(days_per_month=4), headache_type="migraine")}
+    assert "rf_frequent_disabling" in hits
+    assert "rf_frequent_disabling" not in {h.id for h in screen(findings(days_per_month=4))}

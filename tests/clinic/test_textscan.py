@@ -1,0 +1,581 @@
+"""Free text -> Findings (actions/clinic/textscan.py): the safety net and the answer parser."""
+import time
+
+import pytest
+import yaml
+
+from actions.clinic import textscan
+from actions.clinic.findings import (
+    HISTORY, LOCATIONS, ONSETS, ORIGINS, QUALITIES, SYMPTOMS, TRIGGERS, UNKNOWN, Findings,
+)
+from actions.clinic.negation import LEXICON_PATH
+from actions.clinic.textscan import (
+    LexiconError, canonical, entities_to_findings, parse_answer, scan, validate_lexicon,
+)
+
+
+def check(findings: Findings, expected: dict) -> None:
+    """Sets in ``expected`` must be contained; "!field" sets must be absent; scalars equal."""
+    for key, want in expected.items():
+        if key.startswith("!"):
+            got = getattr(findings, key[1:])
+            assert not (got & set(want)), f"{key[1:]} should not contain {set(want) & got}: {findings.to_dict()}"
+            continue
+        got = getattr(findings, key)
+        if isinstance(got, set):
+            assert set(want) <= got, f"{key}: missing {set(want) - got}: {findings.to_dict()}"
+        elif isinstance(want, float):
+            assert got == pytest.approx(want, abs=0.05), f"{key}: {got} != {want}: {findings.to_dict()}"
+        else:
+            assert got == want, f"{key}: {got!r} != {want!r}: {findings.to_dict()}"
+
+
+# --- red flags hidden in ordinary talk ------------------------------------------------------------
+
+RED_FLAG_CASES = [
+    ("worst headache of my lfie", {"symptoms": {"worst_ever"}}),
+    ("Honestly this is the worst headache of my life, it came on suddenly while I was lifting boxes",
+     {"symptoms": {"worst_ever"}, "onset": "sudden_peak_lt_1m"}),
+    ("it was like being hit on the head with a bat, out of nowhere", {"onset": "sudden_peak_lt_1m"}),
+    ("thunderclap headache an hour ago", {"onset": "sudden_peak_lt_1m"}),
+    ("I cant feel my left arm", {"symptoms": {"numbness"}}),
+    ("my speech is slurred", {"symptoms": {"speech_difficulty"}}),
+    ("my words came out wrong for a few minutes", {"symptoms": {"aura_speech"}}),
+    ("my husband says I was talking gibberish", {"symptoms": {"speech_difficulty"}}),
+    ("neck so stiff i cant bend it and i have a temperature",
+     {"symptoms": {"stiff_neck", "fever"}, "contraindications": {"ci_fever_infection"}}),
+    ("can't touch my chin to my chest and I'm burning up", {"symptoms": {"stiff_neck", "fever"}}),
+    ("bumped my head yesterday", {"history": {"head_injury", "head_injury_recent_days"},
+                                  "contraindications": {"ci_acute_injury"}}),
+    ("I banged my head on a cupboard 3 weeks ago and the headache started after",
+     {"history": {"head_injury"}, "!history": {"head_injury_recent_days"}}),
+    ("hit my head as a kid but that's not related", {"!history": {"head_injury"}}),
+    ("i'm 34 weeks pregnant and my face is swollen",
+     {"pregnant": True, "pregnancy_weeks": 34, "symptoms": {"face_hand_swelling"},
+      "contraindications": {"ci_pregnancy"}, "age": None}),
+    ("my face drooped on one side", {"symptoms": set()}),
+    ("face drooping on the left and I can't lift my arm", {"symptoms": {"weakness"}}),
+    ("seeing double since this morning", {"symptoms": {"double_vision"}}),
+    ("i lost vision in my left eye for a bit", {"symptoms": {"vision_loss"}}),
+    ("she seems confused and keeps falling asleep", {"symptoms": {"confusion", "drowsiness"}}),
+    ("I passed out in the kitchen", {"symptoms": {"fainting"}}),
+    ("had a seizure this morning", {"symptoms": {"seizure"}}),
+    ("there's a purple rash that doesn't fade under a glass", {"symptoms": {"rash_non_blanching"}}),
+    ("my eye is red and painful and I see halos around lights",
+     {"symptoms": {"painful_red_eye", "haloes"}}),
+    ("everyone in the house has headaches and we have an old gas boiler",
+     {"symptoms": {"others_in_building_affected"}, "history": {"fuel_appliance"}}),
+    ("clear fluid from my nose since I fell", {"symptoms": {"clear_fluid_nose_ear"}}),
+    ("my jaw hurts when I chew and my scalp is tender", {"symptoms": {"jaw_pain_chewing", "scalp_tenderness"}}),
+    ("I'm 71 and this is new, my temples are tender", {"age": 71, "symptoms": {"scalp_tenderness"}}),
+    ("gave birth 2 weeks ago and now blurry vision", {"history": {"postpartum"}, "symptoms": {"blurred_vision"}}),
+    ("i had an epidural for the birth last week and it's worse when i stand up",
+     {"history": {"spinal_procedure", "postpartum"}, "aggravated_by": {"standing_up"}}),
+    ("I am on warfarin and bumped my head", {"history": {"anticoagulant", "head_injury"},
+                                            "contraindications": {"ci_anticoagulant", "ci_acute_injury"}}),
+]
+
+
+@pytest.mark.parametrize("text,expected", RED_FLAG_CASES)
+def test_red_flags(text, expected):
+    check(scan(text), expected)
+
+
+def test_face_drooping_means_weakness():
+    assert "weakness" in scan("my face is drooping").symptoms
+
+
+LONG_RAMBLING = (
+    "ok so sorry this is long, basically I've had headaches on and off for years, usually the "
+    "tension kind across my forehead when work is stressful, and I normally take paracetamol and "
+    "it goes. today was different though. I was sat at my desk and out of nowhere it felt like "
+    "somebody hit me on the back of the head, honestly the worst headache of my lfie, and then I "
+    "threw up twice and my neck is kind of stiff now. my partner thinks im overreacting lol"
+)
+
+
+def test_red_flags_in_long_rambling_text():
+    findings = scan(LONG_RAMBLING)
+    check(findings, {
+        "symptoms": {"worst_ever", "vomiting"},
+        "onset": "sudden_peak_lt_1m",
+        "locations": {"back_of_head", "forehead"},
+    })
+    assert findings.has("stiff_neck")
+
+
+@pytest.mark.parametrize(
+    "text,symptom",
+    [
+        ("worst headache of my life", "worst_ever"),
+        ("worst hedache ever", "worst_ever"),
+        ("sudden weakenss in my arm", "weakness"),
+        ("some numbnes in my face", "numbness"),
+        ("my speach is slurred", "speech_difficulty"),
+        ("i have double vison", "double_vision"),
+        ("blurrred vision", "blurred_vision"),
+        ("very confussed", "confusion"),
+        ("i had a siezure", "seizure"),
+        ("i have a feaver", "fever"),
+        ("high temprature", "fever"),
+        ("stif neck", "stiff_neck"),
+    ],
+)
+def test_typos_in_red_flag_words(text, symptom):
+    assert symptom in scan(text).symptoms
+
+
+@pytest.mark.parametrize("text", ["I feel never better", "fewer headaches lately", "I painted the kitchen", "I jumped my bike"])
+def test_common_words_are_not_corrected_into_red_flags(text):
+    findings = scan(text)
+    assert not findings.symptoms & textscan.RED_FLAG_SYMPTOMS
+    assert not findings.history
+
+
+# --- negation and hedges ---------------------------------------------------------------------------
+
+NEGATION_CASES = [
+    ("no fever or stiff neck", {"absent_symptoms": {"fever", "stiff_neck"}, "!symptoms": {"fever", "stiff_neck"}}),
+    ("no fever but stiff neck", {"absent_symptoms": {"fever"}, "symptoms": {"stiff_neck"}}),
+    ("I haven't had any weakness, numbness or trouble speaking",
+     {"absent_symptoms": {"weakness", "numbness", "speech_difficulty"}, "!symptoms": {"weakness", "numbness"}}),
+    ("not sick, but the light really bothers me", {"symptoms": {"light_sensitivity"}}),
+    ("no nausea, light sensitivity only", {"absent_symptoms": {"nausea"}, "symptoms": {"light_sensitivity"}}),
+    ("I've never had a head injury", {"absent_history": {"head_injury"}, "!history": {"head_injury"}}),
+    ("not pregnant", {"pregnant": False, "!contraindications": {"ci_pregnancy"}}),
+    ("I don't take blood thinners", {"absent_history": {"anticoagulant"}, "!contraindications": {"ci_anticoagulant"}}),
+    ("it's not getting worse", {"absent_history": {"progressive"}, "!history": {"progressive"}}),
+    ("it's getting worse every week", {"history": {"progressive"}}),
+    ("it isn't the worst headache of my life, just annoying", {"absent_symptoms": {"worst_ever"}}),
+    ("no history of cancer", {"absent_history": {"cancer"}, "!contraindications": {"ci_cancer"}}),
+]
+
+
+@pytest.mark.parametrize("text,expected", NEGATION_CASES)
+def test_negations(text, expected):
+    check(scan(text), expected)
+
+
+HEDGE_CASES = [
+    ("maybe some weakness", {"uncertain": {"weakness"}, "!symptoms": {"weakness"}}),
+    ("not sure if i had a fever", {"uncertain": {"fever"}, "!absent_symptoms": {"fever"}}),
+    ("I might have bumped my head, I can't remember", {"uncertain": {"head_injury"}}),
+    ("possibly a bit of double vision", {"uncertain": {"double_vision"}}),
+    ("numbness? not sure", {"uncertain": {"numbness"}}),
+    ("i think i might be pregnant", {"pregnant": True, "contraindications": {"ci_pregnancy"}}),
+]
+
+
+@pytest.mark.parametrize("text,expected", HEDGE_CASES)
+def test_hedges(text, expected):
+    findings = scan(text)
+    check(findings, expected)
+    for item in expected.get("uncertain", ()):
+        assert findings.has(item)
+
+
+# --- the pattern features --------------------------------------------------------------------------
+
+PATTERN_CASES = [
+    ("I'm 34, both sides, like a tight band, 4/10, lasts about 3 hours, around 6 days a month, "
+     "not worse with walking, no nausea, light bothers me a bit, worse with desk work and stress, "
+     "paracetamol about 4 days a month",
+     {"age": 34, "locations": {"both_sides"}, "qualities": {"pressing_tight"}, "intensity": 4,
+      "duration_minutes": 180.0, "days_per_month": 6.0, "absent_symptoms": {"nausea"},
+      "symptoms": {"light_sensitivity"}, "triggers": {"stress", "posture_desk_work"},
+      "simple_analgesic_days": 4.0, "!aggravated_by": {"routine_activity"}}),
+    ("28, left-sided throbbing 7/10 lasting 12 hours, worse when I climb stairs, nausea, light and "
+     "sound sensitivity, 3 attacks a month for years, zigzag lines for 20 minutes before the pain, "
+     "my GP diagnosed migraine",
+     {"locations": {"one_side"}, "qualities": {"throbbing"}, "intensity": 7, "duration_minutes": 720.0,
+      "aggravated_by": {"routine_activity"}, "symptoms": {"nausea", "light_sensitivity", "sound_sensitivity", "aura_visual"},
+      "days_per_month": 3.0, "months_present": 24.0, "aura_minutes": 20.0, "doctor_confirmed": True,
+      "history": {"known_migraine"}}),
+    ("same as V2 but I've never seen a doctor about it", {"doctor_confirmed": False}),
+    ("stabbing pain behind my right eye, 10/10, 45 minutes, every night for 3 weeks, my right eye "
+     "waters and my nose runs, I pace around the room. first time ever",
+     {"locations": {"behind_eye"}, "qualities": {"stabbing_boring"}, "intensity": 10, "duration_minutes": 45.0,
+      "symptoms": {"tearing_same_side", "runny_blocked_nose_same_side", "restless_agitated"},
+      "history": {"first_ever"}, "days_per_month": 30.0, "months_present": 0.69}),
+    ("I'm 45, history of migraine, headache 20 days a month for 6 months, ibuprofen on 18 days a month",
+     {"age": 45, "history": {"known_migraine"}, "days_per_month": 20.0, "months_present": 6.0,
+      "simple_analgesic_days": 18.0}),
+    ("right-sided ache starting in my neck and spreading to my right forehead, brought on by turning "
+     "my head, my neck is stiff, whiplash 8 months ago",
+     {"locations": {"neck_to_head", "forehead", "one_side"}, "aggravated_by": {"neck_movement"},
+      "symptoms": {"stiff_neck"}, "history": {"neck_injury_past"}, "triggers": {"neck_injury"},
+      "origins": {"neck"}, "!history": {"neck_injury_recent"}, "!contraindications": {"ci_acute_injury"}}),
+    ("I'm 67, new headache for 3 weeks, scalp sore when combing my hair, jaw aches when chewing, vision normal",
+     {"age": 67, "new_headache": True, "months_present": 0.69,
+      "symptoms": {"scalp_tenderness", "jaw_pain_chewing"}, "!symptoms": {"blurred_vision", "vision_loss"}}),
+    ("30, sudden worst-ever headache during exercise, maximal within a minute",
+     {"onset": "sudden_peak_lt_1m", "symptoms": {"worst_ever"}, "aggravated_by": {"exercise"}}),
+    ("25 year old, headache, fever, stiff neck", {"age": 25, "symptoms": {"fever", "stiff_neck"}}),
+    ("33 years old, 32 weeks pregnant, headache with flashing lights and a swollen face",
+     {"pregnant": True, "pregnancy_weeks": 32, "symptoms": {"aura_visual", "face_hand_swelling"}, "age": 33}),
+    ("42yo, left eye attacks 9/10 once or twice a day for 2 weeks, peaks within a few minutes, about "
+     "60 minutes, tearing, blocked nose, restless. I had the same kind of bout two years ago",
+     {"age": 42, "attacks_per_day": 1.5, "onset": "peak_1_5m", "duration_minutes": 60.0,
+      "symptoms": {"tearing_same_side", "runny_blocked_nose_same_side", "restless_agitated"},
+      "history": {"known_cluster"}}),
+]
+
+
+@pytest.mark.parametrize("text,expected", PATTERN_CASES)
+def test_pattern_vignettes(text, expected):
+    check(scan(text), expected)
+
+
+@pytest.mark.parametrize(
+    "text,aggravator",
+    [
+        ("it gets worse when I walk or climb stairs", "routine_activity"),
+        ("moving around makes it worse", "routine_activity"),
+        ("turning my head makes it worse", "neck_movement"),
+        ("it hurts more when I look over my shoulder", "neck_movement"),
+        ("sitting at my desk all day sets it off", "sustained_posture"),
+        ("coughing makes my head explode", "cough_strain_sneeze"),
+        ("I get a headache when I sneeze", "cough_strain_sneeze"),
+        ("it comes on when I'm straining on the toilet", "cough_strain_sneeze"),
+        ("I get it during sex", "sex"),
+        ("it starts at the gym mid workout", "exercise"),
+        ("much worse lying down", "lying_down"),
+        ("worse when I stand up, better lying flat", "standing_up"),
+    ],
+)
+def test_aggravators(text, aggravator):
+    assert aggravator in scan(text).aggravated_by
+
+
+@pytest.mark.parametrize(
+    "text,absent",
+    [
+        ("walking doesn't make it worse", "routine_activity"),
+        ("not worse with walking", "routine_activity"),
+        ("better when I lie down", "lying_down"),
+        ("I walk the dog every morning", "routine_activity"),
+    ],
+)
+def test_not_aggravators(text, absent):
+    assert absent not in scan(text).aggravated_by
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("I get them when I'm stressed or haven't slept", {"triggers": {"stress", "poor_sleep"}}),
+        ("red wine sets it off", {"triggers": {"alcohol"}}),
+        ("usually around my period", {"triggers": {"menstruation"}}),
+        ("if I skip breakfast I get one", {"triggers": {"skipped_meals"}}),
+        ("too much screen time brings them on", {"triggers": {"bright_light_screens"}}),
+        ("often at the weekend when I finally relax", {"triggers": {"let_down_after_stress"}}),
+        ("strong perfume triggers it", {"triggers": {"smells"}}),
+        ("it feels like it comes from my neck", {"origins": {"neck"}}),
+        ("the tension in my shoulders causes it", {"origins": {"shoulders"}}),
+        ("I grind my teeth at night and it starts from my jaw", {"origins": {"jaw"}}),
+        ("it's always on the left side", {"side_locked": True, "locations": {"one_side"}}),
+        ("it switches sides", {"side_locked": False}),
+        ("it builds up gradually over the afternoon", {"onset": "gradual"}),
+        ("it peaks within 2 minutes", {"onset": "peak_1_5m"}),
+        ("I take sumatriptan about 12 days a month", {"specialist_med_days": 12.0}),
+        ("ibuprofen most days", {"simple_analgesic_days": 20.0}),
+        ("I use co-codamol twice a week and paracetamol every day",
+         {"specialist_med_days": 8.69, "simple_analgesic_days": 30.0}),
+        ("I don't take any painkillers", {"simple_analgesic_days": 0.0}),
+        ("it's a constant ache that never goes away", {"continuous": True, "qualities": {"dull_ache"}}),
+        ("I've had to call in sick from work three times this month", {"history": {"disabling"}}),
+        ("nothing helps, I've tried everything", {"history": {"self_care_failed"}}),
+        ("it's different from my usual migraines", {"history": {"different_from_usual"}}),
+        ("it's just my usual migraine", {"history": {"same_as_usual"}}),
+        ("it started after I began a new medication", {"history": {"new_medicine"}}),
+        ("I'm on the pill", {"history": {"hormonal_contraception"}}),
+        ("every day since the 3rd of March, it hasn't stopped since", {"history": {"daily_since_start"}}),
+        ("pressing on the base of my skull brings it on", {"history": {"pressure_reproduces"}}),
+        ("they come at the same time every night", {"history": {"same_time_of_day"}}),
+        ("the physio said it's coming from a disc in my neck", {"history": {"neck_problem_assessed"}}),
+        ("I have arthritis in my neck", {"history": {"cervical_spine_problem"}}),
+        ("I have HIV", {"history": {"immunosuppression"}}),
+        ("I'm on chemo for breast cancer", {"history": {"cancer", "immunosuppression"}, "contraindications": {"ci_cancer"}}),
+        ("I had breast cancer 10 years ago, all clear now", {"history": {"cancer"}, "!contraindications": {"ci_cancer"}}),
+        ("I'm worried it's a brain tumour", {"!history": {"cancer"}}),
+        ("my blood pressure was 190/120 this morning", {"history": {"high_blood_pressure"}, "contraindications": {"ci_uncontrolled_bp"}}),
+        ("I had a DVT last year", {"contraindications": {"ci_dvt"}}),
+        ("I have osteoporosis", {"contraindications": {"ci_osteoporosis"}}),
+        ("I have rheumatoid arthritis", {"contraindications": {"ci_cervical_instability"}}),
+        ("my neck hurts and I get pins and needles down my arm", {"contraindications": {"ci_radicular"}}),
+        ("neck pain with tingling in my left hand", {"contraindications": {"ci_radicular"}}),
+        ("can a chiropractor crack my neck?", {"contraindications": {"ci_neck_manipulation"}}),
+        ("a chiropractor cracked my neck last week and now this", {"history": {"neck_injury_recent"}}),
+        ("whiplash from a car crash 2 weeks ago", {"history": {"neck_injury_recent"}, "contraindications": {"ci_acute_injury"}}),
+        ("I have the flu", {"contraindications": {"ci_fever_infection"}}),
+    ],
+)
+def test_other_facts(text, expected):
+    check(scan(text), expected)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("throbbing on the left side", {"locations": {"one_side"}, "qualities": {"throbbing"}}),
+        ("Throbbing, pounding, like a heartbeat", {"qualities": {"throbbing"}}),
+        ("like a vice around my head", {"qualities": {"pressing_tight"}, "locations": {"band_around_head"}}),
+        ("splitting headache behind my eyes", {"qualities": {"stabbing_boring"}, "locations": {"behind_eye"}}),
+        ("dull ache at the back of the head", {"qualities": {"dull_ache"}, "locations": {"back_of_head"}}),
+        ("a band round my head", {"locations": {"band_around_head"}}),
+        ("pain in both temples", {"locations": {"both_sides", "temples"}}),
+        ("my whole head hurts", {"locations": {"whole_head"}}),
+        ("nauseated and sensitive to light", {"symptoms": {"nausea", "light_sensitivity"}}),
+        ("I feel sick and threw up", {"symptoms": {"nausea", "vomiting"}}),
+        ("I can't stand noise", {"symptoms": {"sound_sensitivity"}}),
+        ("zig zag lines then pins and needles in my lips", {"symptoms": {"aura_visual", "aura_sensory"}}),
+        ("I'm lightheaded and dizzy", {"symptoms": {"dizziness"}}),
+        ("it wakes me up at night", {"symptoms": {"wakes_from_sleep"}}),
+        ("it's worse first thing in the morning", {"symptoms": {"worse_on_waking"}}),
+        ("the pain is severe", {"intensity": 7}),
+        ("about seven out of ten", {"intensity": 7}),
+        ("it's really bad", {"intensity": None}),
+    ],
+)
+def test_lay_wording(text, expected):
+    check(scan(text), expected)
+
+
+def test_all_ids_are_valid():
+    findings = scan(LONG_RAMBLING + " " + " ".join(t for t, _ in RED_FLAG_CASES + PATTERN_CASES))
+    assert findings.symptoms | findings.absent_symptoms | findings.uncertain <= SYMPTOMS | HISTORY
+    assert findings.locations <= LOCATIONS and findings.qualities <= QUALITIES
+    assert findings.triggers <= TRIGGERS and findings.origins <= ORIGINS
+    assert findings.history | findings.absent_history <= HISTORY
+    assert findings.onset in ONSETS
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?", "🙂🙂", "/start", "a" * 3000, "1234567890", "no no no no"])
+def test_odd_input_does_not_raise(text):
+    assert isinstance(scan(text), Findings)
+
+
+def test_scan_is_fast():
+    text = (LONG_RAMBLING * 2)[:500]
+    scan(text)
+    start = time.perf_counter()
+    for _ in range(20):
+        scan(text + str(_))
+    assert (time.perf_counter() - start) / 20 < 0.02  # well under 5 ms in practice; CI boxes are slow
+
+
+# --- parse_answer ----------------------------------------------------------------------------------
+
+ANSWER_CASES = [
+    ("pain_location", "behind my left eye", ["behind_eye"], True),
+    ("pain_location", "all over really", ["whole_head"], True),
+    ("pain_location", "forehead and temples", ["forehead", "temples"], True),
+    ("pain_location", "in my neck", ["neck_to_head"], True),
+    ("pain_location", "left", ["one_side"], True),
+    ("pain_location", "dunno", [UNKNOWN], True),
+    ("pain_location", "banana", [UNKNOWN], False),
+    ("pain_quality", "like a vice", ["pressing_tight"], True),
+    ("pain_quality", "throbbing, sometimes stabbing", ["stabbing_boring", "throbbing"], True),
+    ("pain_quality", "hard to describe, kind of weird", ["other"], True),
+    ("pain_quality", "not sure", [UNKNOWN], True),
+    ("severity", "seven out of ten", 7, True),
+    ("severity", "8", 8, True),
+    ("severity", "about a 6, sometimes 8", 8, True),
+    ("severity", "really bad", 7, True),
+    ("severity", "not too bad", 3, True),
+    ("severity", "mild", 3, True),
+    ("severity", "moderate", 5, True),
+    ("severity", "unbearable", 9, True),
+    ("severity", "no idea", UNKNOWN, True),
+    ("severity", "purple", UNKNOWN, False),
+    ("duration", "about 45 mins", 45.0, True),
+    ("duration", "a couple of days", 2880.0, True),
+    ("duration", "it never goes away", "continuous", True),
+    ("duration", "4-6 hours", 300.0, True),
+    ("duration", "not sure", UNKNOWN, True),
+    ("frequency", "twice a week", 8.69, True),
+    ("frequency", "most days", 20.0, True),
+    ("frequency", "4", 4.0, True),
+    ("frequency", "every day", 30.0, True),
+    ("frequency", "a few times a year", 0.25, True),
+    ("frequency", "i don't know", UNKNOWN, True),
+    ("onset", "it came on suddenly", "sudden_peak_lt_1m", True),
+    ("onset", "like a thunderclap", "sudden_peak_lt_1m", True),
+    ("onset", "builds up slowly over a couple of hours", "gradual", True),
+    ("onset", "within a few minutes", "peak_1_5m", True),
+    ("onset", "30 seconds", "sudden_peak_lt_1m", True),
+    ("onset", "i don't know", UNKNOWN, True),
+    ("associated_symptoms", "nausea and I can't stand light", ["light_sensitivity", "nausea"], True),
+    ("associated_symptoms", "no", ["none"], True),
+    ("associated_symptoms", "nope, just the headache", ["none"], True),
+    ("associated_symptoms", "not sure", [UNKNOWN], True),
+    ("triggers", "stress and not sleeping", ["poor_sleep", "stress"], True),
+    ("triggers", "red wine and chocolate", ["alcohol", "specific_foods"], True),
+    ("triggers", "nothing really", ["none"], True),
+    ("triggers", "no idea", [UNKNOWN], True),
+    ("origin", "my neck and shoulders", ["neck", "shoulders"], True),
+    ("origin", "from my jaw, I grind my teeth", ["jaw"], True),
+    ("origin", "my sinuses", ["sinuses"], True),
+    ("origin", "no idea", [UNKNOWN], True),
+    ("medication_use", "ibuprofen most days", 20.0, True),
+    ("medication_use", "none", 0.0, True),
+    ("medication_use", "I don't take anything", 0.0, True),
+    ("medication_use", "5", 5.0, True),
+    ("medication_use", "paracetamol twice a week and sumatriptan 3 days a month", 11.69, True),
+    ("age", "52", 52, True),
+    ("age", "I'm sixty seven", 67, True),
+    ("age", "aged 34", 34, True),
+    ("age", "rather not say", UNKNOWN, False),
+]
+
+
+@pytest.mark.parametrize("slot,text,value,understood", ANSWER_CASES)
+def test_parse_answer(slot, text, value, understood):
+    answer = parse_answer(slot, text)
+    if isinstance(value, float):
+        assert answer.value == pytest.approx(value, abs=0.02)
+    else:
+        assert answer.value == value
+    assert answer.understood is understood
+
+
+def test_unknown_answer_is_recorded():
+    assert "severity" in parse_answer("severity", "no idea").findings.unknown_answers
+
+
+def test_answer_findings_keep_everything_else_said():
+    answer = parse_answer("severity", "8, and my neck is so stiff and I have a fever")
+    assert answer.value == 8
+    check(answer.findings, {"intensity": 8, "symptoms": {"stiff_neck", "fever"}})
+
+
+def test_medication_answer_fills_classes():
+    answer = parse_answer("medication_use", "sumatriptan about 12 days a month for the last 6 months")
+    check(answer.findings, {"specialist_med_days": 12.0, "meds_months": 6.0})
+
+
+@pytest.mark.parametrize("text", ["no", "none of those", "nope", "not that i know of", "I don't think so",
+                                  "no, not really", "none", "no to all"])
+def test_red_flag_screen_negative(text):
+    answer = parse_answer("red_flags", text)
+    assert answer.value == ["none"] and answer.understood
+    assert answer.findings.red_flag_screen_negative is True
+    assert not answer.findings.absent_symptoms  # a bare "no" must not erase earlier findings
+
+
+@pytest.mark.parametrize("text", ["not sure", "maybe", "I don't know", "possibly", "yes", "yeah", "no idea",
+                                  "no clue", "dunno", "can't remember", "not sure tbh", "hard to say"])
+def test_red_flag_screen_uncertain_counts_as_yes(text):
+    answer = parse_answer("red_flags", text)
+    assert answer.value == [UNKNOWN] and answer.understood
+    assert textscan.SCREEN_ITEMS <= answer.findings.uncertain
+    assert answer.findings.red_flag_screen_negative is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("I bumped my head last week", {"head_injury"}),
+        ("no but my arm feels weak", {"weakness"}),
+        ("maybe some weakness", {"weakness"}),
+        ("i'm pregnant", {"pregnant"}),
+        ("yes, it was the worst headache of my life", {"worst_ever"}),
+        ("it came on suddenly", {"worst_ever"}),
+        ("no fever but my neck is stiff", {"stiff_neck"}),
+        ("my speech went funny and I was confused", {"confusion"}),
+    ],
+)
+def test_red_flag_screen_items(text, expected):
+    answer = parse_answer("red_flags", text)
+    assert expected <= set(answer.value)
+    assert answer.findings.red_flag_screen_negative is not True
+    assert all(answer.findings.has(item) or item == "pregnant" for item in expected)
+
+
+def test_red_flag_answer_with_denial_of_one_item():
+    answer = parse_answer("red_flags", "no fever")
+    assert answer.value == ["none"]
+    assert "fever" in answer.findings.absent_symptoms
+
+
+def test_parse_answer_rejects_unknown_slot():
+    with pytest.raises(ValueError):
+        parse_answer("shoe_size", "42")
+
+
+# --- entities, canonical ids, lexicon ----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "entity,surface,expected",
+    [
+        ("medication", "Tylenol", "simple_analgesic"),
+        ("medication", "sumatriptan", "specialist"),
+        ("medication", "co-codamol", "specialist"),
+        ("trigger", "Red  Wine", "alcohol"),
+        ("technique", "Traeger", "trager_approach"),
+        ("technique", "trigger point therapy", "trigger_point_therapy"),
+        ("pain_location", "behind my eyes", "behind_eye"),
+        ("pain_location", "the back of my head", "back_of_head"),
+        ("symptom", "Seeing double", "double_vision"),
+        ("symptom", "stiff_neck", "stiff_neck"),
+        ("symptom", "xyz", None),
+        ("no_such_entity", "fever", None),
+    ],
+)
+def test_canonical(entity, surface, expected):
+    assert canonical(entity, surface) == expected
+
+
+def test_entities_to_findings():
+    findings = entities_to_findings([
+        {"entity": "symptom", "value": "fever", "role": "negated"},
+        {"entity": "symptom", "value": "stiff neck"},
+        {"entity": "symptom", "value": "weakness", "role": "uncertain"},
+        {"entity": "pain_location", "value": "one_side"},
+        {"entity": "pain_quality", "value": "throbbing"},
+        {"entity": "onset", "value": "thunderclap"},
+        {"entity": "trigger", "value": "stress"},
+        {"entity": "origin", "value": "shoulders"},
+        {"entity": "medication", "value": "ibuprofen", "role": "negated"},
+        {"entity": "age", "value": "67"},
+        {"entity": "symptom", "value": "not a real symptom"},
+        {"entity": "technique", "value": "shiatsu"},
+        {"entity": "mystery", "value": "x"},
+        {"value": "no entity name"},
+    ])
+    check(findings, {
+        "absent_symptoms": {"fever"}, "symptoms": {"stiff_neck"}, "uncertain": {"weakness"},
+        "locations": {"one_side"}, "qualities": {"throbbing"}, "onset": "sudden_peak_lt_1m",
+        "triggers": {"stress"}, "origins": {"shoulders"}, "simple_analgesic_days": 0.0, "age": 67,
+    })
+
+
+def test_lexicon_loads_and_covers_every_entity():
+    lexicon = textscan.load_lexicon()
+    assert set(lexicon.surfaces) == set(textscan.ENTITY_VOCABULARIES)
+    for entity, vocabulary in textscan.ENTITY_VOCABULARIES.items():
+        assert set(lexicon.surfaces[entity].values()) <= vocabulary
+
+
+def test_lexicon_has_no_duplicate_surfaces_within_an_entity():
+    with open(LEXICON_PATH, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    for entity, ids in data["entities"].items():
+        seen = {}
+        for cid, phrases in ids.items():
+            for phrase in phrases:
+                key = phrase.strip().lower()
+                assert key not in seen, f"{entity}: {phrase!r} listed under {seen.get(key)} and {cid}"
+                seen[key] = cid
+
+
+def test_lexicon_validation_names_the_bad_entry():
+    with open(LEXICON_PATH, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    data["entities"]["symptom"]["feverish_typo"] = ["hot"]
+    with pytest.raises(LexiconError, match="symptom.feverish_typo"):
+        validate_lexicon(data)
+    data["entities"]["symptom"].pop("feverish_typo")
+    data["hedges"]["no"] = [False]
+    with pytest.raises(LexiconError, match="hedges.no"):
+        validate_lexicon(data)

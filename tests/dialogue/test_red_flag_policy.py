@@ -1,0 +1,100 @@
+"""The deterministic safety policy interrupts any state, beats the form loop, and stays quiet otherwise."""
+from pathlib import Path
+
+import pytest
+from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from headease_policies.red_flag_policy import RedFlagPolicy
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def domain():
+    return Domain.load(ROOT / "domain.yml")
+
+
+@pytest.fixture()
+def policy(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    return RedFlagPolicy({"priority": 7}, storage, Resource("red_flag"), ExecutionContext(graph_schema=None))
+
+
+def tracker_after(domain, text, intent="inform", in_form=False, slots=()):
+    events = [ActionExecuted("action_listen")]
+    if in_form:
+        events += [ActionExecuted("consultation_form"), ActiveLoop("consultation_form"),
+                   SlotSet("requested_slot", "triggers"), ActionExecuted("action_listen")]
+    events += [SlotSet(k, v) for k, v in slots]
+    events.append(UserUttered(text, intent={"name": intent, "confidence": 0.9}))
+    return DialogueStateTracker.from_events("u1", events, domain.slots)
+
+
+def predicted(prediction, domain):
+    return domain.action_names_or_texts[prediction.max_confidence_index] if prediction.max_confidence else None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it came on suddenly, the worst headache of my life",
+        "I have a fever and my neck is so stiff I can't bend it",
+        "my face is drooping on one side and my words come out wrong",
+        "stress mostly. oh and I banged my head yesterday and threw up twice",
+    ],
+)
+def test_red_flag_in_form_answer_interrupts(policy, domain, text):
+    prediction = policy.predict_action_probabilities(tracker_after(domain, text, in_form=True), domain)
+    assert predicted(prediction, domain) == "action_red_flag_alert"
+    assert prediction.is_no_user_prediction  # competes with (and beats) the loop's happy path
+
+
+def test_alert_beats_the_form_loop_in_the_ensemble(policy, domain):
+    tracker = tracker_after(domain, "suddenly I can't see out of my left eye", in_form=True)
+    loop = RulePolicy.get_default_config()
+    loop_prediction = policy._prediction([0.0] * domain.num_actions)
+    loop_prediction.probabilities[domain.index_for_action("consultation_form")] = 1.0
+    loop_prediction.is_no_user_prediction = True
+    loop_prediction.policy_priority = loop["priority"]
+    ours = policy.predict_action_probabilities(tracker, domain)
+    best = DefaultPolicyPredictionEnsemble._pick_best_policy([loop_prediction, ours])
+    assert domain.action_names_or_texts[best.max_confidence_index] == "action_red_flag_alert"
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("no fever, no stiff neck, nothing sudden", "inform"),
+        ("what is shiatsu?", "ask_technique"),
+        ("a tight band around my head after work", "describe_headache"),
+    ],
+)
+def test_no_alert_without_red_flags(policy, domain, text, intent):
+    prediction = policy.predict_action_probabilities(tracker_after(domain, text, intent), domain)
+    assert predicted(prediction, domain) is None
+
+
+def test_emergency_intent_alone_alerts(policy, domain):
+    prediction = policy.predict_action_probabilities(tracker_after(domain, "help me please", "emergency"), domain)
+    assert predicted(prediction, domain) == "action_red_flag_alert"
+
+
+def test_listens_after_the_alert(policy, domain):
+    tracker = tracker_after(domain, "worst headache ever, came on in a second", "emergency")
+    tracker.update(ActionExecuted("action_red_flag_alert"))
+    assert predicted(policy.predict_action_probabilities(tracker, domain), domain) == "action_listen"
+
+
+def test_same_flag_is_not_announced_twice(policy, domain):
+    earlier = {"symptoms": ["weakness"], "history": []}
+    tracker = tracker_after(
+        domain, "ok thanks", "thank", slots=[("findings", earlier), ("alerted_level", "emergency")]
+    )
+    assert predicted(policy.predict_action_probabilities(tracker, domain), domain) is None

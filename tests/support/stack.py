@@ -1,0 +1,190 @@
+"""Start the real HeadEase servers (action server, Rasa server, web widget) on free loopback ports.
+
+Used by the end-to-end, browser and channel tests. Every process gets its own temporary SQLite
+tracker database, and all are stopped (and their logs shown on failure) when the test session ends.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = ROOT / ".venv" / "bin"
+MODEL = ROOT / "models" / "headease.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_json(url: str, payload: Optional[dict] = None, timeout: float = 30.0):
+    """GET (or POST when payload is given) a JSON endpoint; returns (status, parsed body)."""
+    data = None if payload is None else json.dumps(payload).encode()
+    request = urllib.request.Request(
+        url, data=data, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read()
+            return response.status, json.loads(body) if body else None
+    except urllib.error.HTTPError as error:
+        body = error.read()
+        try:
+            return error.code, json.loads(body)
+        except ValueError:
+            return error.code, body.decode(errors="replace")
+
+
+def wait_until(check, timeout: float, what: str, process: Optional[subprocess.Popen] = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{what}: process exited with code {process.returncode}")
+        try:
+            if check():
+                return
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{what} did not become ready within {timeout:.0f}s")
+
+
+@dataclass
+class Stack:
+    """A running set of HeadEase servers."""
+
+    workdir: Path
+    action_port: int = field(default_factory=free_port)
+    rasa_port: int = field(default_factory=free_port)
+    web_port: int = field(default_factory=free_port)
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}/webhook"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}/"
+
+    @property
+    def tracker_db(self) -> Path:
+        return self.workdir / "tracker.db"
+
+    def env(self) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            RASA_TELEMETRY_ENABLED="false",
+            SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            PYTHONPATH=str(ROOT),
+            ACTION_ENDPOINT_URL=self.action_url,
+            TRACKER_DB=str(self.tracker_db),
+            RASA_AUTH_TOKEN=self.token,
+            RASA_URL=self.rasa_url,
+            HEADEASE_WEB_PORT=str(self.web_port),
+        )
+        return env
+
+    def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
+        log = open(self.workdir / f"{name}.log", "wb")
+        process = subprocess.Popen(
+            args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+        )
+        self.processes[name] = process
+        return process
+
+    def log(self, name: str) -> str:
+        path = self.workdir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    # --- servers --------------------------------------------------------------------------
+    def start_action_server(self) -> None:
+        process = self._spawn(
+            "actions",
+            [str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(self.action_port)],
+        )
+        wait_until(
+            lambda: http_json(f"http://127.0.0.1:{self.action_port}/health")[0] == 200,
+            90,
+            "action server",
+            process,
+        )
+
+    def start_rasa(self, model: Path = MODEL) -> None:
+        process = self._spawn(
+            "rasa",
+            [
+                str(VENV_BIN / "rasa"), "run", "-m", str(model), "--enable-api",
+                "--auth-token", self.token, "--endpoints", "endpoints.yml",
+                "--credentials", "credentials.yml", "-i", "127.0.0.1", "-p", str(self.rasa_port),
+                "--cors", f"http://127.0.0.1:{self.web_port}",
+            ],
+        )
+        wait_until(self.rasa_ready, 240, "rasa server", process)
+
+    def rasa_ready(self) -> bool:
+        status, body = http_json(f"{self.rasa_url}/status?token={self.token}", timeout=5)
+        return status == 200 and bool(body.get("model_id"))
+
+    def start_web(self) -> None:
+        process = self._spawn("web", [str(VENV_BIN / "python"), "web/serve.py"])
+        wait_until(lambda: urllib.request.urlopen(self.web_url, timeout=5).status == 200, 30, "web", process)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    # --- talking to the bot ---------------------------------------------------------------
+    def say(self, sender: str, text: str) -> List[dict]:
+        status, body = http_json(
+            f"{self.rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text}, timeout=60
+        )
+        assert status == 200, f"REST webhook answered {status}: {body}"
+        return body
+
+    def tracker(self, sender: str) -> dict:
+        status, body = http_json(
+            f"{self.rasa_url}/conversations/{sender}/tracker?token={self.token}"
+        )
+        assert status == 200, f"tracker API answered {status}: {body}"
+        return body
+
+
+def start_stack(workdir: Path, web: bool = True) -> Stack:
+    if not MODEL.exists():
+        raise RuntimeError(f"no trained model at {MODEL}: run `make train` first")
+    stack = Stack(workdir=workdir)
+    try:
+        stack.start_action_server()
+        stack.start_rasa()
+        if web:
+            stack.start_web()
+    except Exception:
+        stack.stop()
+        for name in stack.processes:
+            sys.stderr.write(f"----- {name} log -----\n{stack.log(name)[-4000:]}\n")
+        raise
+    return stack
