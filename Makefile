@@ -5,18 +5,12 @@ SHELL := /bin/bash
 VENV        := .venv
 PY          := $(VENV)/bin/python
 RASA        := RASA_TELEMETRY_ENABLED=false $(VENV)/bin/rasa
-MODEL       := models/headease.tar.gz
 SPACY_MODEL := build/spacy_en_headease
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-# Everything the trained model depends on: retrain only when one of these is newer.
-MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
-                $(shell find headease_nlu headease_policies -name '*.py' 2>/dev/null) \
-                $(SPACY_MODEL)/.built
-
-.PHONY: help run shell train validate test test-python test-stories eval-nlu system-deps web clean
+.PHONY: help run shell train model validate test eval-nlu system-deps web clean purge kiosk bench-voice
 
 help: ## show this help
 	@echo "HeadEase — the two commands:"
@@ -36,10 +30,9 @@ $(SPACY_MODEL)/.built: $(VENV)/.installed data/kb/lexicon.yml $(shell find heade
 	$(PY) -m headease_nlu.build_spacy_model --out $(SPACY_MODEL)
 	@touch $@
 
-$(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
+model: $(VENV)/.installed $(SPACY_MODEL)/.built ## (internal) train if config, domain, data or NLU code changed
 	@mkdir -p models
-	$(RASA) train --fixed-model-name headease --out models --quiet
-	@touch $@
+	@$(PY) scripts/train_if_stale.py
 
 system-deps: ## install the Debian packages the tests and front ends use (chromium, espeak-ng)
 	@scripts/system_deps.sh
@@ -47,23 +40,32 @@ system-deps: ## install the Debian packages the tests and front ends use (chromi
 web: ## install and build the web widget's npm assets
 	@cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run --silent build
 
-train: $(MODEL) ## train the model if config, domain or data changed
+train: model ## train the model if config, domain or data changed (content hash)
 
 validate: $(VENV)/.installed ## check training data and domain for conflicts
 	$(RASA) data validate --max-history 5
 
-run: $(MODEL) web ## start action server, Rasa server (REST + socket.io, SQLite tracker) and the web widget
+run: model web ## start action server, Rasa server (REST + socket.io, SQLite tracker) and the web widget
 	@scripts/run.sh
 
-shell: $(MODEL) ## chat with the bot in the terminal
+shell: model ## chat with the bot in the terminal
 	@scripts/run.sh --shell
 
-test: system-deps $(MODEL) web ## everything CI runs; non-zero on any failure
+test: system-deps model web ## everything CI runs; non-zero on any failure
 	$(MAKE) --no-print-directory validate
 	@scripts/pytest.sh tests
 
-eval-nlu: $(MODEL) ## evaluate NLU on the held-out set + 5-fold cross-validation (reports/nlu)
+eval-nlu: model ## evaluate NLU on the held-out set + 5-fold cross-validation (reports/nlu)
 	$(PY) -m headease_nlu.eval_nlu
+
+purge: $(VENV)/.installed ## delete conversations older than HEADEASE_RETENTION_DAYS (default 30)
+	$(PY) scripts/purge.py
+
+kiosk: model system-deps ## offline voice kiosk (needs `make run` in another terminal; mic via PortAudio)
+	$(PY) -m kiosk $(KIOSK_ARGS)
+
+bench-voice: model system-deps ## voice word error rate + latency -> reports/voice_bench.json
+	$(PY) bench/voice_bench.py
 
 clean: ## remove generated files (venv, models, builds, reports, local databases)
 	rm -rf $(VENV) models build reports var web/node_modules web/dist

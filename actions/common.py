@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic import load_knowledge
 from actions.clinic.findings import Findings
-from actions.clinic.textscan import entities_to_findings, scan
+from actions.clinic.safety import findings_with_message
 
 VOICE_CHANNELS = {"voice"}
 
@@ -27,9 +27,7 @@ def known_findings(tracker: Tracker) -> Findings:
 def message_findings(tracker: Tracker) -> Findings:
     """Everything the latest user message states: deterministic scan plus the NLU entities."""
     message = tracker.latest_message or {}
-    text = message.get("text") or ""
-    from_text = scan(text) if text else Findings()
-    return from_text.merge(entities_to_findings(message.get("entities") or []))
+    return findings_with_message(None, message.get("text"), message.get("entities") or [])
 
 
 def absorb_latest_message(tracker: Tracker) -> Findings:

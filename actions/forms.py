@@ -56,6 +56,16 @@ DIGRESSION_INTENTS = {
     "delete_my_data",
     "emergency",
 }
+# An explicit answer to these questions replaces what was inferred earlier instead of adding to it.
+REPLACED_BY_ANSWER = {
+    "pain_location": "locations",
+    "pain_quality": "qualities",
+    "triggers": "triggers",
+    "origin": "origins",
+}
+# When a message has no text (a button sent as an intent, or an intent-only test story), the
+# intent itself is the answer.
+INTENT_AS_TEXT = {"deny": "no", "affirm": "yes", "dont_know": "I don't know"}
 MAX_UNPARSED = 2  # after this many answers we cannot understand, record "unknown" and move on
 # Associated symptoms that answer the "anything else with it?" question when volunteered.
 PATTERN_SYMPTOMS = {
@@ -93,6 +103,32 @@ def derived_slot_values(findings: Findings) -> Dict[str, Any]:
     return {slot: value for slot, value in values.items() if value is not None}
 
 
+def _lay(ids) -> str:
+    return " / ".join(sorted(i.replace("_", " ") for i in ids))
+
+
+def apply_answer(findings: Findings, slot: str, answer: Findings, earlier: Findings):
+    """Merge an explicit answer; returns (findings, confirmation note for a contradiction or None).
+
+    `earlier` is what was known before this message, to spot a contradiction.
+
+    The latest explicit answer wins; when it contradicts what was said before, the bot says so
+    briefly so the user can correct it (no extra question needed).
+    """
+    merged = findings.merge(answer)
+    note = None
+    field_name = REPLACED_BY_ANSWER.get(slot)
+    if field_name and getattr(answer, field_name):
+        before, now = getattr(earlier, field_name), getattr(answer, field_name)
+        setattr(merged, field_name, set(now))
+        if before and not before & now:
+            note = f"Just to check: earlier it sounded like {_lay(before)}, now {_lay(now)}. I'll go with your latest answer; tell me if that's wrong."
+    if slot == "severity" and earlier.intensity is not None and answer.intensity is not None:
+        if abs(earlier.intensity - answer.intensity) >= 4:
+            note = f"Just to check: earlier you described it as {earlier.intensity}/10, now {answer.intensity}/10. I'll use {answer.intensity}/10; tell me if that's wrong."
+    return merged, note
+
+
 def unknown_answer(slot: str):
     """The answer an "I don't know" gives for this slot (for red flags: treated as positive)."""
     return parse_answer(slot, "I don't know")
@@ -112,16 +148,22 @@ class ValidateConsultationForm(FormValidationAction):
         findings = known_findings(tracker)
         events: List[EventType] = []
         if action_before_form(tracker) == "action_listen":
-            answer = parse_answer(requested, tracker.latest_message.get("text") or "") if requested else None
+            text = tracker.latest_message.get("text") or INTENT_AS_TEXT.get(latest_intent(tracker), "")
+            answer = parse_answer(requested, text) if requested else None
             understood = bool(answer and answer.understood)
             if latest_intent(tracker) in DIGRESSION_INTENTS and not understood:
                 return []  # not an answer: let the digression rules handle it
+            earlier = findings
             findings = findings.merge(message_findings(tracker))
-            if requested:
+            if requested and not understood and requested in derived_slot_values(findings):
+                events = [SlotSet("unparsed_attempts", 0)]  # the entities answered it; filled below
+            elif requested:
                 answer, events = self._settle_answer(requested, answer, tracker, dispatcher)
                 if answer is not None:
                     values[requested] = answer.value
-                    findings = findings.merge(answer.findings)
+                    findings, note = apply_answer(findings, requested, answer.findings, earlier)
+                    if note:
+                        dispatcher.utter_message(text=note)
             elif not any(values.values()):
                 dispatcher.utter_message(
                     text="Thanks. I'll ask a few short questions; you can type freely or use the buttons, "

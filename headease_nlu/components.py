@@ -1,15 +1,18 @@
-"""HeadacheEntityExtractor: lexicon entities, regex quantities and DIET merged into one list.
+"""HeadacheEntityExtractor: lexicon entities, regex quantities and learned entities merged.
 
-Runs after DIETClassifier. For every message it
+Runs after DIETClassifier (which, in config.yml, classifies intents only; any learned entity
+extractor placed before this component is merged the same way). For every message it
 1. takes the entity_ruler mentions from the spaCy doc SpacyNLP made (canonical id = ruler
    ent_id_), plus typo-tolerant matches for words no dictionary knows ("nausia" -> nausea);
-2. adds severity / duration / frequency from `headease_nlu.quantities`;
-3. merges with the entities already on the message (DIET's): where spans overlap the
+2. decides origin vs body part for words that can be either ("neck", "jaw", "shoulders") from
+   the wording around them (`resolve_origin`);
+3. adds severity / duration / frequency from `headease_nlu.quantities`;
+4. merges with the entities already on the message (DIET's): where spans overlap the
    deterministic mention wins, except that a lexicon hit inside a longer learned mention of a
    more important type (a body part inside "can't lift my left arm") does not erase it, so a
    learned component can add a red-flag symptom but the rules never delete one;
-4. gives DIET-only mentions a canonical value from the lexicon when the wording is known;
-5. marks negated mentions with role "negated" using the deterministic negation rules in
+5. gives DIET-only mentions a canonical value from the lexicon when the wording is known;
+6. marks negated mentions with role "negated" using the deterministic negation rules in
    `actions.clinic.negation` (a learned role is never trusted to switch a symptom off).
 
 All entities leave with extractor "HeadacheEntityExtractor" (so `rasa test` scores what the bot
@@ -19,6 +22,7 @@ The final list has no two entities on overlapping spans.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Optional, Sequence, Set, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -51,6 +55,21 @@ QUANTITY_ENTITIES = ("severity", "duration", "frequency")
 TYPE_PRIORITY = ENTITY_PRIORITY[:2] + QUANTITY_ENTITIES + ENTITY_PRIORITY[2:]
 _CONFIDENCE_ROLE = "confidence_role"
 _MIN_FUZZY_LEN = 5
+# "neck", "shoulders", "jaw" are both a headache origin and a body part. Origin means "where the
+# headache starts", so it needs wording that says so around the mention ("it starts in my neck",
+# "comes up from my jaw", "neck ... up into my head"); without it the word is a body part
+# ("massage my neck", "my shoulders are tight"). A DIET label still overrides either reading.
+_ORIGIN_CUE_BEFORE = re.compile(
+    r"\b(from|start(s|ed|ing)?|begin(s|ning)?|began|com(e|es|ing)|came|spread(s|ing)?|radiat\w*|"
+    r"travel\w*|originat\w*|caused by|due to|because of|kicks? off|linked to|related to)\b"
+    r"[\w' ]{0,25}$"
+)
+_ORIGIN_CUE_AFTER = re.compile(
+    r"^[\w' ]{0,20}\b(up|into|to|over) (my|the) (head|skull|forehead|temples?|eyes?)\b"
+    r"|^[\w' ]{0,20}\b(spreads?|radiates?|travels?|moves?|goes|works? its way|creeps?) (up|into|over|to)\b"
+    r"|^[\w' ]{0,25}\bfirst\b"
+)
+_CLAUSE_BREAK = re.compile(r"[.,;!?]|\b(and then|but|and)\b")
 
 
 def _rank(entity_type: Text) -> int:
@@ -67,6 +86,47 @@ def _contains(outer: Dict[Text, Any], inner: Dict[Text, Any]) -> bool:
         and inner["end"] <= outer["end"]
         and (outer["end"] - outer["start"]) > (inner["end"] - inner["start"])
     )
+
+
+def origin_context(text: Text, start: int, end: int) -> bool:
+    """Does the wording around text[start:end] say the headache starts there?"""
+    before = text[max(0, start - 40) : start].lower()
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    after = text[end : end + 40].lower()
+    cut = re.search(r"[.;!?]", after)
+    if cut:
+        after = after[: cut.start()]
+    return bool(_ORIGIN_CUE_BEFORE.search(before) or _ORIGIN_CUE_AFTER.search(after))
+
+
+def resolve_origin(mentions: List[Dict[Text, Any]], text: Text) -> List[Dict[Text, Any]]:
+    """Origin vs body part for lexicon mentions that can be either (see _ORIGIN_CUE_*).
+
+    "my head" / "in my head" is the origin `head` only where the wording says the pain starts
+    there ("it starts in my head itself"); in "my head hurts" it is no entity at all.
+    """
+    out = []
+    for m in mentions:
+        kinds = {c[0] for c in m.get("candidates", [])}
+        if (
+            m[ENTITY_ATTRIBUTE_TYPE] == "origin"
+            and m[ENTITY_ATTRIBUTE_VALUE] == "head"
+            and kinds == {"origin"}
+            and not origin_context(text, m["start"], m["end"])
+        ):
+            continue
+        out.append(m)
+        if not {"origin", "body_part"} <= kinds:
+            continue
+        wanted = "origin" if origin_context(text, m["start"], m["end"]) else "body_part"
+        if m[ENTITY_ATTRIBUTE_TYPE] != wanted:
+            for cand in m["candidates"]:
+                if cand[0] == wanted:
+                    m[ENTITY_ATTRIBUTE_TYPE], m[ENTITY_ATTRIBUTE_VALUE] = cand
+                    break
+    return out
 
 
 def within_one_edit(a: str, b: str) -> bool:
@@ -319,6 +379,7 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
             index = self._lexicon(model.model)
             doc = self._doc(message, model.model)
             rules = self._lexicon_mentions(doc, index)
+            rules = resolve_origin(rules, text)
             quantities = []
             if self._config["quantities"]:
                 quantities = [

@@ -12,6 +12,11 @@ Metrics (targets in TARGETS; non-zero exit on a miss only with --strict):
 - intent macro-F1;
 - entity micro-F1 over mentions: a prediction matches a gold mention of the same type whose span
   it overlaps (one-to-one); exact-span F1 is reported alongside;
+- per-type entity precision / recall / F1 (same matching), and a clinical entity F1 over the
+  types the assessment acts on (CLINICAL_TYPES: symptom, pain_location, pain_quality, onset,
+  severity). Context types (trigger, origin, body_part, ...) are annotated sparingly in the
+  held-out set while the lexicon tags every mention, so their precision says more about
+  annotation density than about what the bot understands; they stay in the micro-F1;
 - negation accuracy: share of gold mentions with role "negated" found with role "negated";
   the share of affirmed mentions wrongly negated is reported too;
 - emergency recall: share of gold `emergency` examples predicted as `emergency`;
@@ -38,6 +43,7 @@ HOLDOUT = ROOT / "tests" / "nlu" / "holdout.yml"
 TARGETS = {
     "intent_macro_f1": 0.95,
     "entity_micro_f1": 0.90,
+    "clinical_entity_f1": 0.90,
     "negation_accuracy": 0.95,
     "emergency_recall": 1.0,
 }
@@ -54,6 +60,8 @@ RED_FLAG_VALUES = frozenset(
     }
 )
 RED_FLAG_TYPES = ("symptom", "onset")
+# Entity types that drive classification, red flags and triage.
+CLINICAL_TYPES = ("symptom", "pain_location", "pain_quality", "onset", "severity")
 
 
 def latest_model(models_dir: Path = ROOT / "models") -> Optional[Path]:
@@ -114,6 +122,7 @@ def compute_metrics(examples: List[Dict[str, Any]]) -> Dict[str, Any]:
     gold_intents = [e["intent"] for e in examples]
     pred_intents = [e["pred_intent"] for e in examples]
     tp = tp_exact = n_gold = n_pred = 0
+    by_type: Dict[str, Counter] = {}
     neg_total = neg_ok = aff_total = aff_negated = 0
     rf_total = rf_found = 0
     misses: List[Dict[str, Any]] = []
@@ -124,6 +133,12 @@ def compute_metrics(examples: List[Dict[str, Any]]) -> Dict[str, Any]:
         tp_exact += len(match_mentions(gold, pred, exact=True))
         n_gold += len(gold)
         n_pred += len(pred)
+        for gi, g in enumerate(gold):
+            by_type.setdefault(g["entity"], Counter())["gold"] += 1
+            if gi in pairs:
+                by_type[g["entity"]]["tp"] += 1
+        for p in pred:
+            by_type.setdefault(p["entity"], Counter())["pred"] += 1
         for gi, g in enumerate(gold):
             p = pred[pairs[gi]] if gi in pairs else None
             negated = g.get("role") == NEGATED
@@ -148,6 +163,7 @@ def compute_metrics(examples: List[Dict[str, Any]]) -> Dict[str, Any]:
         if ex["intent"] != ex["pred_intent"]:
             misses.append({"text": ex["text"], "intent": ex["intent"], "predicted": ex["pred_intent"]})
     emergencies = [e for e in examples if e["intent"] == "emergency"]
+    clinical = [by_type.get(t, Counter()) for t in CLINICAL_TYPES]
     return {
         "examples": len(examples),
         "intent_macro_f1": intent_macro_f1(gold_intents, pred_intents),
@@ -155,6 +171,18 @@ def compute_metrics(examples: List[Dict[str, Any]]) -> Dict[str, Any]:
         "entity_micro_f1": _f1(tp, n_pred, n_gold)["f1"],
         "entity_overlap": _f1(tp, n_pred, n_gold),
         "entity_exact": _f1(tp_exact, n_pred, n_gold),
+        "clinical_entity_f1": _f1(
+            sum(c["tp"] for c in clinical), sum(c["pred"] for c in clinical),
+            sum(c["gold"] for c in clinical),
+        )["f1"],
+        "clinical_entity": _f1(
+            sum(c["tp"] for c in clinical), sum(c["pred"] for c in clinical),
+            sum(c["gold"] for c in clinical),
+        ),
+        "entity_by_type": {
+            t: {**_f1(c["tp"], c["pred"], c["gold"]), "gold": c["gold"], "predicted": c["pred"]}
+            for t, c in sorted(by_type.items())
+        },
         "negation_accuracy": round(neg_ok / neg_total, 4) if neg_total else None,
         "negated_mentions": neg_total,
         "false_negation_rate": round(aff_negated / aff_total, 4) if aff_total else None,
@@ -251,11 +279,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
 
     print(f"\nHeadEase NLU on {args.holdout} ({summary['examples']} examples, model {model})")
-    for key in ("intent_macro_f1", "entity_micro_f1", "negation_accuracy", "emergency_recall",
+    for key in ("intent_macro_f1", "entity_micro_f1", "clinical_entity_f1", "negation_accuracy",
+                "emergency_recall",
                 "red_flag_mention_recall", "false_negation_rate", "cross_validation_intent_macro_f1"):
         target = TARGETS.get(key)
         print(f"  {key:34s} {summary.get(key)!s:>8}" + (f"   target >= {target}" if target else ""))
     print(f"  entity exact-span F1               {summary['entity_exact']['f1']:>8}")
+    print("  entities by type (overlap match)      P      R     F1  gold  pred")
+    for name, row in summary["entity_by_type"].items():
+        print(f"    {name:30s} {row['precision']:6.2f} {row['recall']:6.2f} {row['f1']:6.2f}"
+              f" {row['gold']:5d} {row['predicted']:5d}")
     print(f"reports: {args.out}/ (summary.json, holdout/, cross_validation/)")
     if summary["targets_missed"]:
         print("targets missed: " + "; ".join(summary["targets_missed"]))

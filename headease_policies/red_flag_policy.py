@@ -1,5 +1,11 @@
 """A deterministic safety policy: a red flag in any user message interrupts whatever is going on.
 
+In order of precedence, on every user message: a self-harm statement gets crisis guidance
+(`action_crisis_support`, `actions.clinic.crisis`), a new red flag gets the alert, and a message the
+NLU cannot be trusted with (empty, no words, a drug-dose question the NLU missed, code, another
+language; `actions.clinic.inputcheck`) gets a fixed polite answer (`action_input_guard`), after
+which an active form asks its question again.
+
 Rasa's learned policies and even the form loop cannot be trusted to notice "my arm went numb"
 said in the middle of a question about Shiatsu. This policy runs the clinical red-flag screen
 (pure Python, `actions.clinic.safety`) on every new user message together with everything
@@ -16,14 +22,19 @@ from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, EXTERNAL_MESSAGE_PREFIX as EXTERNAL_PREFIX
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from actions.clinic.crisis import is_crisis
+from actions.clinic.inputcheck import check_input
 from actions.clinic.safety import pending_alert
 
 ALERT_ACTION = "action_red_flag_alert"
+CRISIS_ACTION = "action_crisis_support"
+GUARD_ACTION = "action_input_guard"
+DRUG_DOSE_INTENT = "ask_drug_dose"
 
 
 @DefaultV1Recipe.register(
@@ -63,29 +74,48 @@ class RedFlagPolicy(Policy):
         probabilities = self._default_predictions(domain)
         if ALERT_ACTION not in domain.action_names_or_texts:
             return self._prediction(probabilities)
-        if tracker.latest_action_name == ALERT_ACTION:
+        known = set(domain.action_names_or_texts)
+        if tracker.latest_action_name in (ALERT_ACTION, CRISIS_ACTION):
             # After an alert the bot waits for the user: nothing else may be added that turn.
             probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
+            return self._prediction(probabilities, is_no_user_prediction=True)
+        if tracker.latest_action_name == GUARD_ACTION:
+            # After a fixed answer an active form asks its question again; otherwise wait.
+            follow_up = tracker.active_loop_name or ACTION_LISTEN_NAME
+            probabilities[domain.index_for_action(follow_up)] = 1.0
             return self._prediction(probabilities, is_no_user_prediction=True)
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
             return self._prediction(probabilities)
         message = tracker.latest_message
-        if message is None or message.text is None:
+        if message is None:
             return self._prediction(probabilities)
-        level = pending_alert(
-            findings=tracker.get_slot("findings"),
-            text=message.text,
-            intent=(message.intent or {}).get("name"),
-            alerted_level=tracker.get_slot("alerted_level"),
-        )
-        if level is None:
+        intent = (message.intent or {}).get("name")
+        # Text typed by a user (not an external event injected through the HTTP API).
+        text = None if message.text is None or message.text.startswith(EXTERNAL_PREFIX) else message.text
+        action, diagnostic = None, {}
+        if text is not None and CRISIS_ACTION in known and is_crisis(text):
+            action = CRISIS_ACTION
+        else:
+            level = pending_alert(
+                findings=tracker.get_slot("findings"),
+                text=message.text,
+                intent=intent,
+                alerted_level=tracker.get_slot("alerted_level"),
+                entities=message.entities,
+            )
+            if level is not None:
+                action, diagnostic = ALERT_ACTION, {"alert_level": level}
+            elif text is not None and GUARD_ACTION in known:
+                kind = check_input(text)
+                # A dose question the NLU recognised is answered by the rules (and resumes forms).
+                if kind is not None and not (kind == "drug_dose" and intent == DRUG_DOSE_INTENT):
+                    action, diagnostic = GUARD_ACTION, {"input_kind": kind}
+        if action is None:
             return self._prediction(probabilities)
-        probabilities[domain.index_for_action(ALERT_ACTION)] = 1.0
+        probabilities[domain.index_for_action(action)] = 1.0
         # Marked as a "no user" prediction so that it also competes with (and, by priority,
         # beats) the form's happy-path loop prediction, which carries the same mark.
-        return self._prediction(
-            probabilities, is_no_user_prediction=True, diagnostic_data={"alert_level": level}
-        )
+        return self._prediction(probabilities, is_no_user_prediction=True, diagnostic_data=diagnostic)
 
     @classmethod
     def load(

@@ -17,7 +17,13 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from headease_store import action_validation
+
 logger = logging.getLogger(__name__)
+
+# The Rasa server imports this module (endpoints.yml) before it handles any message: install the
+# cached validation of action server responses here (see action_validation; bench/PROFILE.md).
+action_validation.install()
 
 DELETE_ACTION = "action_delete_my_data"
 DEFAULT_RETENTION_DAYS = 30.0
@@ -44,7 +50,7 @@ class HeadEaseSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, retention_days: Optional[float] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.retention_days = globals()["retention_days"](retention_days)
-        purged = self.purge_expired()
+        purged = self.purged_on_start = self.purge_expired()
         logger.info("tracker store ready; purged %d expired conversation(s)", purged)
 
     async def save(self, tracker: DialogueStateTracker) -> None:

@@ -9,6 +9,8 @@ mkdir -p var
 
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
+# Channels: always-on ones plus each messaging platform whose variables are set (docs/channels.md).
+.venv/bin/python scripts/make_credentials.py --out var/credentials.yml
 
 pids=()
 cleanup() {
@@ -29,7 +31,7 @@ if [ "${1:-}" = "--shell" ]; then
 fi
 
 .venv/bin/rasa run -m models/headease.tar.gz --enable-api --auth-token "$RASA_AUTH_TOKEN" \
-  --cors "$HEADEASE_WEB_ORIGIN" --endpoints endpoints.yml --credentials credentials.yml \
+  --cors "$HEADEASE_WEB_ORIGIN" --endpoints endpoints.yml --credentials var/credentials.yml \
   -i 127.0.0.1 -p "$RASA_PORT" &
 pids+=($!)
 

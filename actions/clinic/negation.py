@@ -54,14 +54,20 @@ Token = Tuple[str, int, int]  # normalised word, char start, char end (exclusive
 Span = Tuple[int, int]  # start, end (exclusive)
 
 
+_DROP_APOSTROPHES = str.maketrans("", "", "'’‘`")
+
+
 def normalize_word(token: str) -> str:
     """Lowercase and drop apostrophes, so "Don't", "dont" and "don’t" compare equal."""
-    return _APOSTROPHES.sub("", token.lower())
+    return token.lower().translate(_DROP_APOSTROPHES)
 
 
 def tokenize(text: str) -> List[Token]:
     """Words, numbers and clause punctuation of ``text`` with their character offsets."""
-    return [(normalize_word(m.group()), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    lowered = text.lower()  # same length as text for the characters the token pattern keeps
+    if len(lowered) != len(text):
+        return [(normalize_word(m.group()), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    return [(lowered[m.start():m.end()].translate(_DROP_APOSTROPHES), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
 
 
 def phrase_words(phrase: str) -> Tuple[str, ...]:
@@ -80,9 +86,13 @@ class CueTable:
 
     def match(self, words: Sequence[str], i: int, blocked: Set[int]) -> Tuple[int, FrozenSet[str]]:
         """Longest cue starting at word ``i`` that avoids ``blocked`` words: (end, kinds)."""
-        for cue, kinds in self.index.get(words[i], ()):
+        entries = self.index.get(words[i])
+        if not entries:
+            return i, frozenset()
+        n = len(words)
+        for cue, kinds in entries:
             end = i + len(cue)
-            if end <= len(words) and tuple(words[i:end]) == cue:
+            if end <= n and (end == i + 1 or tuple(words[i:end]) == cue):
                 if not any(j in blocked for j in range(i, end)):
                     return end, kinds
         return i, frozenset()
@@ -210,10 +220,11 @@ def _scope_forward(words, cue: _Cue, cues, starts: Dict[int, List[int]], spans, 
             if "subj" in other.kinds and seen_span:
                 return
         if j in starts:
-            for index in starts[j]:
-                hits.add(index)
+            end = max(spans[index][1] for index in starts[j])
+            for k in range(j, end):  # nested/overlapping spans inside the one covered
+                hits.update(starts.get(k, ()))
             seen_span = True
-            j = max(spans[index][1] for index in starts[j])
+            j = end
             budget -= 1
             continue
         budget -= 1
@@ -233,9 +244,10 @@ def _scope_backward(words, cue: _Cue, ends: Dict[int, List[int]], spans, hits: S
         j -= 1
     while j > 0 and budget > 0:
         if j in ends:
-            for index in ends[j]:
-                hits.add(index)
-            j = min(spans[index][0] for index in ends[j])
+            start = min(spans[index][0] for index in ends[j])
+            for k in range(start + 1, j + 1):  # nested/overlapping spans inside the one covered
+                hits.update(ends.get(k, ()))
+            j = start
             continue
         if words[j - 1] in PUNCT:
             return

@@ -10,23 +10,58 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from .assessment import RedFlagHit
-from .findings import TRIAGE_RANK, Findings
+from .findings import HISTORY, SYMPTOMS, TRIAGE_RANK, Findings
 from .redflags import screen
-from .textscan import scan
+from .entity_values import quantity_findings
+from .textscan import entities_to_findings, scan
 
 ALERT_LEVELS = ("urgent", "emergency")
 EMERGENCY_INTENT = "emergency"
 
 
-def findings_with_message(findings: Optional[Dict[str, Any]], text: Optional[str]) -> Findings:
-    """What we know after this message: earlier findings plus everything the text states."""
+def findings_with_message(
+    findings: Optional[Dict[str, Any]], text: Optional[str], entities: Optional[List[Dict[str, Any]]] = None
+) -> Findings:
+    """What we know after this message: earlier findings plus what the text and entities state."""
     known = Findings.from_dict(findings)
-    return known.merge(scan(text)) if text else known
+    if text:
+        known = known.merge(scan(text))
+    if entities:
+        known = known.merge(entities_to_findings(entities)).merge(quantity_findings(entities))
+    return known
+
+
+# Stand-in age for "age not asked yet" when deciding whether to interrupt (see alert_hits).
+ADULT_UNDER_50 = 30
+# Signs specific enough to giant-cell arteritis that an unknown age must not hold the alert back.
+GCA_SPECIFIC = frozenset({"jaw_pain_chewing", "scalp_tenderness"})
+
+
+def _stated(findings: Findings) -> Findings:
+    """The findings with every "not sure" item counted as present (uncertainty never lowers)."""
+    stated = Findings.from_dict(findings.to_dict())
+    stated.symptoms |= findings.uncertain & SYMPTOMS
+    stated.history |= findings.uncertain & HISTORY
+    return stated
 
 
 def alert_hits(findings: Findings) -> List[RedFlagHit]:
-    """Red flags that call for an immediate alert (urgent or emergency)."""
-    return [hit for hit in screen(findings) if hit.level in ALERT_LEVELS]
+    """Red flags that call for an immediate alert (urgent or emergency) in the middle of a chat.
+
+    Everything counts as in the final assessment (stated facts, "not sure" answers and missing
+    facts), except a flag that rests only on the age not being known yet (e.g. fever alone, read
+    as "maybe over 50 with giant-cell arteritis"): the consultation asks the age right after the
+    red-flag screen, and the final assessment still counts a missing age as over 50. Jaw pain on
+    chewing or a tender scalp are specific enough to alert whatever the age.
+    """
+    stated = _stated(findings)
+    hits = [hit for hit in screen(stated) if hit.level in ALERT_LEVELS]
+    if stated.age is None and hits and not (stated.symptoms & GCA_SPECIFIC):
+        younger = Findings.from_dict(stated.to_dict())
+        younger.age = ADULT_UNDER_50
+        not_age_driven = {hit.id for hit in screen(younger)}
+        hits = [hit for hit in hits if hit.id in not_age_driven]
+    return hits
 
 
 def alert_level(findings: Findings, intent: Optional[str] = None) -> Optional[str]:
@@ -42,6 +77,7 @@ def pending_alert(
     text: Optional[str],
     intent: Optional[str],
     alerted_level: Optional[str],
+    entities: Optional[List[Dict[str, Any]]] = None,
 ) -> Optional[str]:
     """The alert level due after this message, or None when nothing new must be announced.
 
@@ -49,7 +85,7 @@ def pending_alert(
     flag that was not known before, or when NLU says the message is an emergency.
     """
     before = Findings.from_dict(findings)
-    after = findings_with_message(findings, text)
+    after = findings_with_message(findings, text, entities)
     level = alert_level(after, intent)
     if level is None:
         return None

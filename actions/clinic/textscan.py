@@ -17,7 +17,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set
 
 import yaml
 
-from . import numbers
+from . import numbers, redflag_patterns
 from .findings import (
     HISTORY,
     LOCATIONS,
@@ -280,21 +280,38 @@ def find_matches(words: Sequence[str], entities: Optional[Iterable[str]] = None)
     """All lexicon phrases in ``words``; overlaps resolved longest-first like spaCy's filter_spans."""
     wanted = set(entities) if entities else None
     index = load_lexicon().index
+    required = _required_words()
+    present = frozenset(words)
     raw: List[Match] = []
     for i, word in enumerate(words):
         best: Dict[str, Match] = {}
         candidates = index.get(word, ())
-        nearby = frozenset(words[i + 1: i + 2 + _MAX_SKIPS]) if candidates else frozenset()
+        if not candidates:
+            continue
+        nearby = frozenset(words[i + 1: i + 2 + _MAX_SKIPS])
         for phrase, entity, cid in candidates:
             if wanted and entity not in wanted:
                 continue
-            if len(phrase) > 1 and phrase[1] not in nearby and phrase[1] not in _PHRASE_OPTIONAL:
-                continue  # cheap early reject: the second word is not close by
+            if len(phrase) > 1:
+                if phrase[1] not in nearby and phrase[1] not in _PHRASE_OPTIONAL:
+                    continue  # cheap early reject: the second word is not close by
+                if not required[phrase] <= present:
+                    continue  # a word the phrase needs is nowhere in the message
             end = _match_phrase(words, i, phrase)
             if end > i and (entity not in best or end > best[entity].end):
                 best[entity] = Match(entity, cid, i, end)
         raw.extend(best.values())
     return _resolve_overlaps(raw)
+
+
+@lru_cache(maxsize=1)
+def _required_words() -> Dict[Tuple[str, ...], FrozenSet[str]]:
+    """For each lexicon phrase, the words the text must contain for it to match."""
+    return {
+        phrase: frozenset(w for w in phrase[1:] if w not in _PHRASE_OPTIONAL)
+        for entries in load_lexicon().index.values()
+        for phrase, _, _ in entries
+    }
 
 
 def _resolve_overlaps(matches: List[Match]) -> List[Match]:
@@ -328,6 +345,7 @@ class _Text:
     matches: List[Match] = field(default_factory=list)
     negated: Set[int] = field(default_factory=set)  # indices into ``matches`` (and rule hits after)
     hedged: Set[int] = field(default_factory=set)
+    denied: Set[int] = field(default_factory=set)  # matches a rule found denied from inside
 
     @classmethod
     def of(cls, text: str) -> "_Text":
@@ -389,7 +407,9 @@ _HISTORY_RULES = _rules(
     {
         "head_injury": r"(?:hit|bumped|banged|bashed|knocked|smacked|whacked|cracked|hurt|injured|struck|bump|bang|knock|hitting|banging|bumping|bashing) (?:my |his |her |the (?:back |side |top |front )?of my )?(?:head|skull|forehead)(?! against)"
         r"|head (?:injury|injuries|trauma|knock|bump|wound)|(?:bump|bang|knock|blow|hit|whack|smack) (?:on|to|in) (?:the |my )?head"
-        r"|concussion|concussed|fell (?:over |down )?and (?:hit|banged|bumped|knocked)|(?:fall|fell) on (?:to )?my head|hit on the head|hit in the head|head hit",
+        r"|concussion|concussed|fell (?:over |down )?and (?:hit|banged|bumped|knocked)|(?:fall|fell) on (?:to )?my head|hit on the head|hit in the head|head hit(?! the (?:pillow|sack|hay))"
+        r"|(?:smashed|slammed|crashed|bashed|banged|bumped|fell|swung|flew|hit me|came down) (?:\w+ ){0,2}(?:into|onto|on|against|in) (?:the (?:back |side |top |front )?of )?(?:my|his|her) (?:head|skull|forehead|temple)"
+        r"|head ?butt\w*|(?:kicked|punched|elbowed|kneed|hit|struck|whacked|smacked) (?:me |him |her )?(?:in|on|to) (?:the|my|his|her) (?:head|skull|temple)",
         "neck_injury": r"whiplash|whip lash|neck (?:injury|injuries|trauma|sprain)|(?:injured|strained|sprained|jarred|wrenched|hurt) (?:my |his |her )?neck"
         r"|car (?:accident|crash)|rear ended|road (?:traffic )?accident|rta|(?:fell|landed) (?:on|onto) my neck",
         "neck_manipulation": r"(?:chiropractor|chiro|osteopath|someone|he|she|they) (?:cracked|clicked|manipulated|adjusted|popped) (?:my )?neck"
@@ -569,8 +589,8 @@ def _rule_hits(text: _Text) -> List[Tuple[_Rule, Tuple[int, int]]]:
         for match in rule.pattern.finditer(text.flat)
     ]
     spans = [(m.start, m.end) for m in text.matches] + [span for _, span in hits]
-    text.negated = scope_indices(text.words, spans, negation_table())
-    text.hedged = scope_indices(text.words, spans, hedge_table())
+    text.negated = scope_indices(text.words, spans, negation_table()) | text.denied
+    text.hedged = scope_indices(text.words, spans, hedge_table()) - text.denied
     return hits
 
 
@@ -666,9 +686,17 @@ def _blood_pressure(clause: str, sentence: str, hedged: bool, findings: Findings
         findings.contraindications.add("ci_uncontrolled_bp")
 
 
+_OTHER_PREGNANT = re.compile(
+    r"\b(?:wife|partner|girlfriend|sister|daughter|mum|mom|mother|friend|colleague|she|her|cousin|niece|aunt|fiancee|"
+    r"sister in law|daughter in law|boss|neighbour|neighbor)(?: s| is| was| has been| got| is now| just got| being)?(?: \w+)? (?:pregnant|pregnancy|expecting)\b"
+)
+
+
 def _pregnant(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     if _PAST_PREGNANCY.search(clause):
         return
+    if _OTHER_PREGNANT.search(clause) and not re.search(r"\b(?:i m|im|i am|i was|ive been|i ve been|me) (?:\w+ )?(?:pregnant|expecting)\b", clause):
+        return  # someone else's pregnancy
     findings.pregnant = True
     findings.history.add("pregnant")
     findings.contraindications.add("ci_pregnancy")
@@ -997,9 +1025,36 @@ def _all_matches(parsed: "_Text") -> List[Match]:
     return sorted(lexical + compound, key=lambda m: (m.start, m.entity))
 
 
+def _char_span(parsed: "_Text", m: Match) -> Tuple[int, int]:
+    return parsed.starts[m.start], parsed.starts[m.end - 1] + len(parsed.words[m.end - 1])
+
+
+def _apply_patterns(parsed: "_Text") -> None:
+    """Add the generalising red-flag rule hits to the lexicon matches and apply the idiom and
+    benign-cause suppressions (``redflag_patterns``) to both."""
+    flat, words, starts = parsed.flat, parsed.words, parsed.starts
+    suppressions = redflag_patterns.suppressions(flat, words, starts)
+    candidates: List[Tuple[Match, bool]] = [(m, False) for m in parsed.matches]
+    for hit in redflag_patterns.find(flat, words, starts):
+        start, end = parsed.word_span(hit.start, hit.end)
+        candidates.append((Match(hit.entity, hit.cid, start, end), hit.denied))
+    kept: Dict[Match, bool] = {}
+    for m, denied in candidates:
+        if m.entity == "symptom" and suppressions:
+            lo, hi = _char_span(parsed, m)
+            over = [s for s in suppressions if m.cid in s.cids and s.start < hi and lo < s.end]
+            if over and not any(s.deny for s in over):
+                continue  # an idiom or a benign cause: not a finding at all
+            denied = denied or bool(over)
+        kept[m] = kept.get(m, False) or denied
+    parsed.matches = sorted(kept, key=lambda m: (m.start, m.entity))
+    parsed.denied = {i for i, m in enumerate(parsed.matches) if kept[m]}
+
+
 def _analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, _Text]:
     parsed = _Text.of(text)
     parsed.matches = _all_matches(parsed)
+    _apply_patterns(parsed)
     findings = Findings()
     hits = _rule_hits(parsed)
     _lexical_findings(parsed, findings, answer_slot)

@@ -103,3 +103,14 @@ def test_every_question_has_buttons_and_voice_speaks_them():
         assert web[0]["text"] and web[0]["buttons"], slot
         _, voice = run_action(action, form_tracker("x", channel="voice"))
         assert not voice[0]["buttons"] and "You can say" in voice[0]["text"], slot
+
+
+def test_contradicting_answer_wins_and_is_confirmed():
+    earlier = Findings(locations={"both_sides"}).to_dict()
+    tracker = form_tracker(
+        "only on the left side actually", intent="inform", slots={"requested_slot": "pain_location", "findings": earlier}
+    )
+    events, messages = run_action(FORM, tracker)
+    slots = slot_sets(events)
+    assert "both_sides" not in slots["findings"]["locations"]
+    assert "Just to check" in texts(messages)

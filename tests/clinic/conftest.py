@@ -9,6 +9,7 @@ import yaml
 
 VIGNETTE_DIR = Path(__file__).resolve().parents[1] / "vignettes"
 VIGNETTE_RESULTS: List[Dict[str, Any]] = []
+RED_FLAG_RESULTS: List[Dict[str, Any]] = []  # filled by test_red_flag_recall.py
 
 
 def load_vignettes() -> List[Dict[str, Any]]:
@@ -23,7 +24,8 @@ def _rate(hits: int, total: int) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print vignette accuracy whatever the capture mode (no -s needed)."""
+    """Print vignette accuracy and red-flag recall whatever the capture mode (no -s needed)."""
+    _red_flag_summary(terminalreporter)
     if not VIGNETTE_RESULTS:
         return
     results = VIGNETTE_RESULTS
@@ -41,3 +43,18 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
                 f"  mismatch {r['id']}: type {r['type']} (expected {r['expected_type']}), "
                 f"triage {r['triage']} (expected {r['expected_triage']})"
             )
+
+
+def _red_flag_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not RED_FLAG_RESULTS:
+        return
+    positives = [r for r in RED_FLAG_RESULTS if r["kind"] == "positive"]
+    controls = [r for r in RED_FLAG_RESULTS if r["kind"] == "control"]
+    terminalreporter.section("HeadEase red-flag recall (free text)")
+    terminalreporter.write_line("red-flag recall:   " + _rate(sum(r["ok"] for r in positives), len(positives)))
+    terminalreporter.write_line(
+        "false alarms:      " + _rate(sum(not r["ok"] for r in controls), len(controls)) + " of controls"
+    )
+    for r in RED_FLAG_RESULTS:
+        if not r["ok"]:
+            terminalreporter.write_line(f"  {r['kind']} wrong ({r['level']}): {r['text'][:100]}")

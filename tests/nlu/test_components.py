@@ -158,12 +158,19 @@ def test_learned_only_mentions_are_kept_and_canonicalised(parse):
     assert_no_overlaps(ents)
 
 
+def test_origin_needs_wording_that_says_the_headache_starts_there(parse):
+    assert find(parse("can I massage my neck myself"), "body_part", "neck")
+    assert find(parse("my shoulders are really tight today"), "body_part", "shoulders")
+    assert find(parse("I think it is caused by my neck"), "origin", "neck")
+    assert find(parse("my jaw aches first, then my temples"), "origin", "jaw")
+    assert not any(e["entity"] == "origin" for e in parse("my head hurts so much"))
+
+
 def test_learned_label_breaks_a_lexicon_tie(parse):
     text = "can I massage my neck myself"
-    assert find(parse(text), "origin", "neck")  # default: priority order
-    ents = parse(text, [diet(text, "neck", "body_part")])
-    assert find(ents, "body_part", "neck")["source"] == "lexicon"
-    assert not any(e["entity"] == "origin" for e in ents)
+    ents = parse(text, [diet(text, "neck", "origin")])
+    assert find(ents, "origin", "neck")["source"] == "lexicon"
+    assert not any(e["entity"] == "body_part" for e in ents)
 
 
 def test_typo_tolerance_on_unknown_words_only(parse):

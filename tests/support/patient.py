@@ -32,7 +32,7 @@ class Consultation:
 
 
 def consult(stack: Stack, sender: str, opening: str, answers: Dict[str, str], max_turns: int = 16) -> Consultation:
-    """Open with `opening`, then answer each requested slot from `answers` ("I don't know" if absent)."""
+    """Open with `opening`, then answer each requested slot from `answers` ("I'm not sure" if absent)."""
     result = Consultation(sender=sender)
     result.replies.append(stack.say(sender, opening))
     for _ in range(max_turns):
@@ -42,6 +42,6 @@ def consult(stack: Stack, sender: str, opening: str, answers: Dict[str, str], ma
         if not slot or not active:
             break
         result.questions_asked.append(slot)
-        result.replies.append(stack.say(sender, answers.get(slot, "I don't know")))
+        result.replies.append(stack.say(sender, answers.get(slot, "I'm not sure")))
     result.tracker = stack.tracker(sender)
     return result

@@ -5,6 +5,7 @@ tracker database, and all are stopped (and their logs shown on failure) when the
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import secrets
@@ -18,9 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 MODEL = ROOT / "models" / "headease.tar.gz"
+
+
+def _credentials_module():
+    spec = importlib.util.spec_from_file_location("make_credentials", ROOT / "scripts" / "make_credentials.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def free_port() -> int:
@@ -71,6 +81,9 @@ class Stack:
     web_port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    # Extra environment for every server (e.g. messaging-platform credentials for the channel
+    # tests). Platform variables from the developer's own environment are never used.
+    extra_env: Dict[str, str] = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -100,7 +113,20 @@ class Stack:
             RASA_URL=self.rasa_url,
             HEADEASE_WEB_PORT=str(self.web_port),
         )
+        env.update(self.extra_env)
         return env
+
+    @property
+    def credentials(self) -> Path:
+        return self.workdir / "credentials.yml"
+
+    def write_credentials(self) -> None:
+        """The channels file, as `make run` writes it (scripts/make_credentials.py)."""
+        module = _credentials_module()
+        template = ROOT / "credentials.yml"
+        platform_vars = set(module.references(yaml.safe_load(template.read_text())))
+        env = {k: v for k, v in self.env().items() if k not in platform_vars or k in self.extra_env}
+        module.write(template, self.credentials, env)
 
     def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "wb")
@@ -128,16 +154,18 @@ class Stack:
         )
 
     def start_rasa(self, model: Path = MODEL) -> None:
+        self.write_credentials()
         process = self._spawn(
             "rasa",
             [
                 str(VENV_BIN / "rasa"), "run", "-m", str(model), "--enable-api",
                 "--auth-token", self.token, "--endpoints", "endpoints.yml",
-                "--credentials", "credentials.yml", "-i", "127.0.0.1", "-p", str(self.rasa_port),
+                "--credentials", str(self.credentials), "-i", "127.0.0.1", "-p", str(self.rasa_port),
                 "--cors", f"http://127.0.0.1:{self.web_port}",
             ],
         )
-        wait_until(self.rasa_ready, 240, "rasa server", process)
+        # HEADEASE_STACK_TIMEOUT: more seconds for a slow or busy machine (default 240).
+        wait_until(self.rasa_ready, float(os.environ.get("HEADEASE_STACK_TIMEOUT") or 240), "rasa server", process)
 
     def rasa_ready(self) -> bool:
         status, body = http_json(f"{self.rasa_url}/status?token={self.token}", timeout=5)
@@ -173,13 +201,20 @@ class Stack:
         return body
 
 
-def start_stack(workdir: Path, web: bool = True) -> Stack:
-    if not MODEL.exists():
-        raise RuntimeError(f"no trained model at {MODEL}: run `make train` first")
-    stack = Stack(workdir=workdir)
+def start_stack(
+    workdir: Path,
+    web: bool = True,
+    extra_env: Optional[Dict[str, str]] = None,
+    model: Optional[Path] = None,
+) -> Stack:
+    # HEADEASE_TEST_MODEL lets a developer run the server tests against another trained model.
+    model = Path(model or os.environ.get("HEADEASE_TEST_MODEL") or MODEL)
+    if not model.exists():
+        raise RuntimeError(f"no trained model at {model}: run `make train` first")
+    stack = Stack(workdir=workdir, extra_env=dict(extra_env or {}))
     try:
         stack.start_action_server()
-        stack.start_rasa()
+        stack.start_rasa(model)
         if web:
             stack.start_web()
     except Exception:

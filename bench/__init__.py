@@ -1,0 +1,1 @@
+"""HeadEase benchmark: `python -m bench.run [--quick]` (see bench/README.md)."""

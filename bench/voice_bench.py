@@ -1,0 +1,141 @@
+"""Voice benchmark (make bench-voice): word error rate and reply latency of the kiosk pipeline.
+
+WER: 44 held-out sentences (written for this benchmark, not in the training data), spoken by two
+espeak-ng voices, decoded in the answer context the kiosk would use. Latency: end of user speech
+-> first reply WAV ready (ASR + Rasa `voice` channel + synthesis), against a real stack started
+on loopback ports (or --rasa URL). Writes reports/voice_bench.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kiosk.asr import Recognizer, read_wav  # noqa: E402
+from kiosk.session import KioskSession  # noqa: E402
+from kiosk.speech_out import synthesize  # noqa: E402
+from kiosk.textnorm import spoken  # noqa: E402
+
+VOICES = (("en-us", 160), ("en-us+f3", 150))
+# (answer context, sentence): held out, phrased differently from data/nlu.
+HELD_OUT = [
+    ("general", "my head has been aching since this morning"), ("general", "the headache sits right behind my forehead"),
+    ("general", "what does shiatsu involve"), ("general", "is acupressure safe for me"),
+    ("general", "tell me about myofascial release"), ("general", "when should i see a doctor about this"),
+    ("general", "how do i massage my own neck"), ("general", "can i get a summary for my doctor"),
+    ("general", "i hit my head yesterday and it still hurts"), ("general", "my vision went blurry with the pain"),
+    ("general", "i have a high fever and my neck is stiff"), ("general", "thank you that was helpful"),
+    ("pain_location", "it hurts on both sides of my head"), ("pain_location", "mostly behind my left eye"),
+    ("pain_location", "across my forehead and temples"), ("pain_quality", "a dull pressing ache"),
+    ("pain_quality", "it pounds with my heartbeat"), ("pain_quality", "sharp and stabbing"),
+    ("severity", "about seven out of ten"), ("severity", "maybe a three"), ("severity", "nine out of ten"),
+    ("duration", "it lasts about two hours"), ("duration", "usually the whole day"),
+    ("duration", "around thirty minutes"), ("frequency", "about ten days a month"),
+    ("frequency", "once or twice a week"), ("frequency", "almost every day"),
+    ("onset", "it came on slowly over an hour"), ("onset", "it hit me suddenly"),
+    ("associated_symptoms", "bright light makes it worse and i feel sick"), ("associated_symptoms", "no other symptoms"),
+    ("triggers", "it starts when i skip meals"), ("triggers", "too much screen time"),
+    ("origin", "it seems to come from my shoulders"), ("origin", "i am not sure"),
+    ("red_flags", "no none of those"), ("red_flags", "yes my arm feels weak"),
+    ("medication_use", "i take paracetamol about three days a month"), ("medication_use", "ibuprofen most days"),
+    ("age", "i am fifty two"), ("age", "i'm nineteen years old"), ("age", "sixty"),
+    ("general", "goodbye"), ("general", "yes please"),
+]
+
+
+def edit_distance(ref, hyp) -> int:
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[len(hyp)]
+
+
+def word_errors(recognizer: Recognizer, workdir: Path) -> dict:
+    errors = words = 0
+    asr_seconds, per_voice, samples = [], {}, []
+    for voice, speed in VOICES:
+        v_err = v_words = 0
+        for index, (context, sentence) in enumerate(HELD_OUT):
+            path = workdir / f"{voice}-{index}.wav"
+            synthesize(sentence, path, voice=voice, speed=speed, rate=16000)
+            pcm = read_wav(path)
+            start = time.perf_counter()
+            transcript = recognizer.transcribe(pcm, context)
+            asr_seconds.append(time.perf_counter() - start)
+            ref, hyp = spoken(sentence).split(), transcript.text.split()
+            e = edit_distance(ref, hyp)
+            v_err, v_words = v_err + e, v_words + len(ref)
+            if e:
+                samples.append({"voice": voice, "ref": " ".join(ref), "hyp": " ".join(hyp)})
+        per_voice[voice] = round(v_err / v_words, 4)
+        errors, words = errors + v_err, words + v_words
+    asr_seconds.sort()
+    return {
+        "utterances": len(HELD_OUT) * len(VOICES), "words": words, "wer": round(errors / words, 4),
+        "wer_per_voice": per_voice, "asr_seconds_p50": round(statistics.median(asr_seconds), 3),
+        "asr_seconds_p95": round(asr_seconds[int(0.95 * (len(asr_seconds) - 1))], 3), "errors": samples,
+    }
+
+
+def latency(recognizer: Recognizer, rasa_url: str, workdir: Path) -> dict:
+    session = KioskSession(recognizer, rasa_url, workdir, sender_prefix="bench")
+    values = []
+    script = ["i have a headache", "on both sides of my head", "pressing and tight", "four out of ten",
+              "about three hours", "about four days a month", "it builds up slowly", "nothing else",
+              "stress", "it comes from tight neck muscles", "none of these", "i don't take any", "i am forty"]
+    for index, sentence in enumerate(script * 2):
+        if index == len(script):
+            session.reset()
+        path = workdir / f"lat-{index}.wav"
+        synthesize(sentence, path, voice="en-us", speed=160, rate=16000)
+        pcm = read_wav(path)
+        turn = session.hear(pcm, end_of_speech=time.monotonic())
+        if turn.latency is not None:
+            values.append(turn.latency)
+    values.sort()
+    return {"turns": len(values), "p50_seconds": round(statistics.median(values), 3),
+            "p95_seconds": round(values[int(0.95 * (len(values) - 1))], 3)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rasa", help="use this running server instead of starting one")
+    parser.add_argument("--out", type=Path, default=ROOT / "reports" / "voice_bench.json")
+    parser.add_argument("--wer-only", action="store_true")
+    args = parser.parse_args()
+    recognizer = Recognizer()
+    report = {"targets": {"wer": 0.10, "latency_p95_seconds": 1.5}}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        report["asr"] = word_errors(recognizer, tmp_path)
+        if not args.wer_only:
+            stack = None
+            url = args.rasa
+            if url is None:
+                from tests.support.stack import start_stack
+
+                stack = start_stack(tmp_path / "stack", web=False)
+                url = stack.rasa_url
+            try:
+                report["latency"] = latency(recognizer, url, tmp_path)
+            finally:
+                if stack is not None:
+                    stack.stop()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    summary = {k: v for k, v in report["asr"].items() if k != "errors"}
+    print(json.dumps({"asr": summary, "latency": report.get("latency")}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Train the model only when its inputs changed (content hash, not file times).
+
+Inputs: config.yml, domain.yml, everything under data/, and the code Rasa loads into the model
+(headease_nlu/, headease_policies/). The hash of the inputs the current model was trained from is
+kept next to it, in models/headease.inputs.sha256.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "headease.tar.gz"
+STAMP = ROOT / "models" / "headease.inputs.sha256"
+INPUT_GLOBS = ("config.yml", "domain.yml", "data/**/*.yml", "headease_nlu/**/*.py", "headease_policies/**/*.py")
+
+
+def inputs_hash() -> str:
+    digest = hashlib.sha256()
+    files = sorted({p for pattern in INPUT_GLOBS for p in ROOT.glob(pattern) if p.is_file()})
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def main() -> int:
+    wanted = inputs_hash()
+    if MODEL.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
+        print(f"Model is up to date ({MODEL.relative_to(ROOT)}).")
+        return 0
+    print("Training the model (inputs changed or no model yet) ...", flush=True)
+    started = time.monotonic()
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT))
+    rasa = str(Path(sys.executable).with_name("rasa"))
+    cmd = [rasa, "train", "--fixed-model-name", "headease", "--out", "models", "--force"]
+    result = subprocess.run(cmd, cwd=ROOT, env=env)
+    if result.returncode != 0:
+        return result.returncode
+    STAMP.write_text(wanted + "\n")
+    print(f"Trained in {time.monotonic() - started:.0f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Fast, deterministic checks of the benchmark's pure helpers (no servers, no timing)."""
+import os
+
+import pytest
+
+from bench import report
+from bench.servers import process_tree, tree_peak_rss_mb, tree_rss_mb
+from bench.stats import evaluate_targets, percentile, ratio, summarize_ms, window_median
+
+
+def test_percentile_interpolates_like_numpy():
+    values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert percentile(values, 50) == pytest.approx(5.5)
+    assert percentile(values, 95) == pytest.approx(9.55)
+    assert percentile([7], 99) == 7
+    assert percentile([], 50) is None
+
+
+def test_summarize_converts_seconds_to_ms():
+    summary = summarize_ms([0.010, 0.020, 0.030])
+    assert summary["n"] == 3
+    assert summary["p50_ms"] == 20.0
+    assert summary["max_ms"] == 30.0
+
+
+def test_window_median_clips_to_data():
+    latencies = [0.01] * 5 + [0.03] * 5
+    assert window_median(latencies, 0, 5) == 10.0
+    assert window_median(latencies, 5, 50) == 30.0
+    assert ratio(3.0, 0) is None
+
+
+def _bot(p95, tput, p95_32, errors, growth, rasa_rss, actions_rss, cold, training):
+    return {
+        "sequential": {"p95_ms": p95},
+        "concurrency": [{"users": 32, "throughput_msg_s": tput, "p95_ms": p95_32, "errors": errors,
+                         "messages": 100}],
+        "growth": {"growth_ratio": growth, "window": 10, "turns": 200},
+        "rss_mb": {"rasa": rasa_rss, "actions": actions_rss},
+        "cold_start_s": {"median": cold},
+        "training": {"seconds": training, "source": "timed in this run"},
+    }
+
+
+def test_targets_met_and_missed():
+    head = _bot(30.0, 70.0, 350.0, 0, 1.2, 900.0, 100.0, 20.0, 200.0)
+    ref = _bot(40.0, 35.0, 1000.0, 0, 2.5, 1000.0, None, 29.0, 75.0)
+    targets = {t["id"]: t for t in evaluate_targets(head, ref)}
+    assert all(t["met"] for t in targets.values())
+    assert targets["single_user_p95"]["ratio"] == 0.75
+
+    slower = _bot(50.0, 70.0, 350.0, 1, 1.6, 1100.0, 100.0, 30.0, 301.0)
+    targets = {t["id"]: t for t in evaluate_targets(slower, ref)}
+    assert not any(t["met"] for t in targets.values())
+
+
+def test_targets_without_numbers_are_not_applicable():
+    targets = evaluate_targets({}, {})
+    assert {t["met"] for t in targets} == {None}
+
+
+def test_markdown_table_and_readme_update(tmp_path):
+    head = _bot(30.0, 70.0, 350.0, 0, 1.2, 900.0, 100.0, 20.0, 200.0)
+    ref = _bot(40.0, 35.0, 1000.0, 0, 2.5, 1000.0, None, 29.0, 75.0)
+    results = {
+        "date": "2026-01-01T10:00:00", "mode": "full",
+        "machine": {"cores": 2, "cpu": "test cpu", "rasa": "3.6.21", "python": "3.10.13",
+                    "load_avg_at_start": [1.0, 1.0, 1.0], "load_avg_at_end": [2.0, 1.0, 1.0]},
+        "headease": head, "reference": ref, "targets": evaluate_targets(head, ref),
+    }
+    table = report.markdown(results)
+    assert "| single-user p95 ≤ reference p95 | yes | 30.0 ms | 40.0 ms | 0.75×" in table
+    assert "2 cores" in table
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{report.README_START}\nSTALE-TABLE\n{report.README_END}\nend\n")
+    report.update_readme(readme, table)
+    text = readme.read_text()
+    assert "STALE-TABLE" not in text and "intro" in text and "end" in text and "30.0 ms" in text
+
+
+def test_rss_of_this_process_is_read_from_proc():
+    pid = os.getpid()
+    assert pid in process_tree(pid)
+    assert tree_rss_mb(pid) > 1.0
+    assert tree_peak_rss_mb(pid) >= tree_rss_mb(pid) * 0.5

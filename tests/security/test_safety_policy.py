@@ -1,0 +1,142 @@
+"""The safety policy's input-safety duties: crisis guidance first on every turn, then red flags,
+then fixed answers for messages the NLU cannot be trusted with (after which a form resumes)."""
+from pathlib import Path
+
+import pytest
+from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from headease_policies.red_flag_policy import RedFlagPolicy
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def domain():
+    return Domain.load(ROOT / "domain.yml")
+
+
+@pytest.fixture()
+def policy(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    return RedFlagPolicy({"priority": 7}, storage, Resource("safety"), ExecutionContext(graph_schema=None))
+
+
+def tracker_after(domain, text, intent="inform", in_form=False, slots=(), then=()):
+    events = [ActionExecuted("action_listen")]
+    if in_form:
+        events += [ActionExecuted("consultation_form"), ActiveLoop("consultation_form"),
+                   SlotSet("requested_slot", "pain_location"), ActionExecuted("action_listen")]
+    events += [SlotSet(k, v) for k, v in slots]
+    events.append(UserUttered(text, intent={"name": intent, "confidence": 0.9}))
+    events += [ActionExecuted(name) for name in then]
+    return DialogueStateTracker.from_events("u1", events, domain.slots)
+
+
+def predict(policy, domain, tracker):
+    prediction = policy.predict_action_probabilities(tracker, domain)
+    name = domain.action_names_or_texts[prediction.max_confidence_index] if prediction.max_confidence else None
+    return name, prediction
+
+
+@pytest.mark.parametrize("in_form", [False, True])
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("I want to end it all", "out_of_scope"),
+        ("I'm going to kill myself", "emergency"),
+        ("no point living with this pain", "describe_headache"),
+        # crisis beats a red flag in the same message
+        ("worst headache of my life, came on in a second, I just want to die", "emergency"),
+        # and a slash command cannot hide it (the channel strips the slash; the policy reads the text)
+        ("affirm I don't want to live anymore", "affirm"),
+    ],
+)
+def test_crisis_comes_first(policy, domain, text, intent, in_form):
+    name, prediction = predict(policy, domain, tracker_after(domain, text, intent, in_form))
+    assert name == "action_crisis_support"
+    assert prediction.is_no_user_prediction
+
+
+def test_crisis_guidance_on_every_turn(policy, domain):
+    tracker = tracker_after(
+        domain, "I want to end it all", "out_of_scope",
+        slots=[("alerted_level", "emergency"), ("findings", {"symptoms": ["weakness"], "history": []})],
+    )
+    tracker.update(ActionExecuted("action_crisis_support"))
+    assert predict(policy, domain, tracker)[0] == "action_listen"
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered("I really want to end it all", intent={"name": "out_of_scope", "confidence": 1.0}))
+    assert predict(policy, domain, tracker)[0] == "action_crisis_support"
+
+
+def test_crisis_beats_the_form_loop_in_the_ensemble(policy, domain):
+    tracker = tracker_after(domain, "I want to kill myself", "inform", in_form=True)
+    loop = policy._prediction([0.0] * domain.num_actions)
+    loop.probabilities[domain.index_for_action("consultation_form")] = 1.0
+    loop.is_no_user_prediction = True
+    loop.policy_priority = RulePolicy.get_default_config()["priority"]
+    ours = policy.predict_action_probabilities(tracker, domain)
+    best = DefaultPolicyPredictionEnsemble._pick_best_policy([loop, ours])
+    assert domain.action_names_or_texts[best.max_confidence_index] == "action_crisis_support"
+
+
+@pytest.mark.parametrize(
+    "text,intent,kind",
+    [
+        ("", "nlu_fallback", "empty"),
+        ("😀😀", "greet", "no_words"),
+        ("me duele mucho la cabeza", "describe_headache", "non_english"),
+        ("<script>alert(1)</script>", "nlu_fallback", "code"),
+        ("'; DROP TABLE events; --", "out_of_scope", "code"),
+        ("how many ibuprofen can I take", "ask_technique", "drug_dose"),
+    ],
+)
+def test_untrusted_messages_get_the_input_guard(policy, domain, text, intent, kind):
+    for in_form in (False, True):
+        name, prediction = predict(policy, domain, tracker_after(domain, text, intent, in_form))
+        assert name == "action_input_guard"
+        assert prediction.is_no_user_prediction and prediction.diagnostic_data == {"input_kind": kind}
+
+
+def test_dose_question_the_nlu_recognised_is_left_to_the_rules(policy, domain):
+    assert predict(policy, domain, tracker_after(domain, "how many ibuprofen can I take", "ask_drug_dose"))[0] is None
+
+
+def test_red_flag_beats_the_input_guard(policy, domain):
+    name, _ = predict(policy, domain, tracker_after(domain, "worst headache of my life, how much aspirin can I take?", "ask_drug_dose"))
+    assert name == "action_red_flag_alert"
+
+
+def test_after_the_guard_a_form_asks_again_and_otherwise_the_bot_listens(policy, domain):
+    in_form = tracker_after(domain, "j'ai mal à la tête", in_form=True, then=["action_input_guard"])
+    assert predict(policy, domain, in_form)[0] == "consultation_form"
+    outside = tracker_after(domain, "j'ai mal à la tête", then=["action_input_guard"])
+    assert predict(policy, domain, outside)[0] == "action_listen"
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [("I have a dull ache on both sides", "describe_headache"), ("hola", "greet"), ("7", "inform")],
+)
+def test_ordinary_messages_are_left_to_the_dialogue(policy, domain, text, intent):
+    assert predict(policy, domain, tracker_after(domain, text, intent))[0] is None
+
+
+def test_external_events_are_not_screened_as_text(policy, domain):
+    tracker = tracker_after(domain, "EXTERNAL: reminder", "reminder")
+    assert predict(policy, domain, tracker)[0] is None
+
+
+def test_an_older_domain_without_the_new_actions_keeps_the_red_flag_duty(policy, domain):
+    data = domain.as_dict()
+    data["actions"] = [a for a in data["actions"] if a not in ("action_crisis_support", "action_input_guard")]
+    old = Domain.from_dict(data)
+    assert predict(policy, old, tracker_after(old, "I want to end it all"))[0] is None
+    assert predict(policy, old, tracker_after(old, "the worst headache of my life, came on in a second"))[0] == "action_red_flag_alert"
