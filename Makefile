@@ -10,7 +10,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run shell train model validate test eval-nlu system-deps web clean purge kiosk bench-voice
+.PHONY: help run shell train model validate test eval-nlu system-deps web clean purge kiosk bench-voice bench bench-quick
 
 help: ## show this help
 	@echo "HeadEase — the two commands:"
@@ -57,6 +57,12 @@ test: system-deps model web ## everything CI runs; non-zero on any failure
 
 eval-nlu: model ## evaluate NLU on the held-out set + 5-fold cross-validation (reports/nlu)
 	$(PY) -m headease_nlu.eval_nlu
+
+bench: model ## benchmark HeadEase against a stock `rasa init` bot -> reports/bench.*; ARGS=--quick for a short run
+	$(PY) -m bench.run $(ARGS)
+
+bench-quick: model ## short benchmark: reduced counts, reuses the trained models
+	$(PY) -m bench.run --quick
 
 purge: $(VENV)/.installed ## delete conversations older than HEADEASE_RETENTION_DAYS (default 30)
 	$(PY) scripts/purge.py

@@ -19,6 +19,7 @@ from actions.common import (
     absorb_latest_message,
     emergency_number,
     findings_event,
+    slot_events,
     is_voice,
     known_findings,
     latest_intent,
@@ -27,18 +28,17 @@ from actions.common import (
 logger = logging.getLogger(__name__)
 
 
-def outcome_events(assessment: Assessment, findings: Findings) -> List[EventType]:
-    """Slots every front end and follow-up relies on (foundation contract)."""
-    events: List[EventType] = [
-        SlotSet("headache_type", assessment.headache_type),
-        SlotSet("triage_level", assessment.triage_level),
-        SlotSet("recommended_techniques", assessment.technique_ids),
-        SlotSet("assessment", assessment.to_payload()),
-        findings_event(findings),
-    ]
+def outcome_events(tracker: Tracker, assessment: Assessment, findings: Findings) -> List[EventType]:
+    """Slots every front end and follow-up relies on (foundation contract), when they changed."""
+    values = {
+        "headache_type": assessment.headache_type,
+        "triage_level": assessment.triage_level,
+        "recommended_techniques": assessment.technique_ids,
+        "assessment": assessment.to_payload(),
+    }
     if assessment.triage_level in ("urgent", "emergency"):
-        events.append(SlotSet("alerted_level", assessment.triage_level))
-    return events
+        values["alerted_level"] = assessment.triage_level
+    return slot_events(tracker, **values) + findings_event(tracker, findings)
 
 
 def send_assessment(dispatcher: CollectingDispatcher, tracker: Tracker, assessment: Assessment) -> None:
@@ -80,7 +80,7 @@ class ActionGiveAssessment(Action):
             send_assessment(dispatcher, tracker, assessment)
         if assessment.triage_level not in ("urgent", "emergency"):
             dispatcher.utter_message(response="utter_anything_else")
-        return outcome_events(assessment, findings)
+        return outcome_events(tracker, assessment, findings)
 
 
 def _headline(assessment: Assessment) -> dict:
@@ -137,7 +137,7 @@ class ActionRedFlagAlert(Action):
             # Defensive: the policy only calls this for urgent/emergency findings.
             assessment = dataclasses.replace(assessment, triage_level="urgent", recommended_techniques=[])
         send_assessment(dispatcher, tracker, assessment)
-        return outcome_events(assessment, findings) + [
+        return outcome_events(tracker, assessment, findings) + [
             ActiveLoop(None),
             SlotSet("requested_slot", None),
         ]

@@ -35,8 +35,13 @@ def absorb_latest_message(tracker: Tracker) -> Findings:
     return known_findings(tracker).merge(message_findings(tracker))
 
 
-def findings_event(findings: Findings) -> SlotSet:
-    return SlotSet("findings", findings.to_dict())
+def slot_events(tracker: Tracker, **values: Any) -> List[SlotSet]:
+    """SlotSet events for the values that differ from the tracker's (keeps trackers small)."""
+    return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
+
+
+def findings_event(tracker: Tracker, findings: Findings) -> List[SlotSet]:
+    return slot_events(tracker, findings=findings.to_dict())
 
 
 def is_voice(tracker: Tracker) -> bool:
@@ -65,10 +70,15 @@ def action_before_form(tracker: Tracker, form: str = "consultation_form") -> Opt
     own ActionExecuted, so `latest_action_name` is always the form: the action before it tells
     whether the form is answering a user message (action_listen) or resuming after a digression.
     """
-    names = [e.get("name") for e in tracker.events if e.get("event") == "action"]
-    if names and names[-1] == form:
-        names = names[:-1]
-    return names[-1] if names else None
+    skipped_form = False
+    for event in reversed(tracker.events):
+        if event.get("event") != "action":
+            continue
+        if event.get("name") == form and not skipped_form:
+            skipped_form = True
+            continue
+        return event.get("name")
+    return None
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:

@@ -20,7 +20,15 @@ from actions.clinic.findings import Findings
 from actions.clinic.questions import plan_questions, question
 from actions.clinic.safety import alert_level
 from actions.clinic.textscan import parse_answer
-from actions.common import action_before_form, findings_event, known_findings, latest_intent, message_findings, send
+from actions.common import (
+    action_before_form,
+    findings_event,
+    known_findings,
+    latest_intent,
+    message_findings,
+    send,
+    slot_events,
+)
 
 CONSULTATION_SLOTS = (
     "pain_location",
@@ -173,8 +181,8 @@ class ValidateConsultationForm(FormValidationAction):
             if values[slot] is None:
                 values[slot] = value
         next_slot = self._next_slot(findings, values, requested)
-        events += [SlotSet(slot, value) for slot, value in values.items() if value != tracker.get_slot(slot)]
-        return events + [findings_event(findings), SlotSet("requested_slot", next_slot)]
+        events += slot_events(tracker, **values)
+        return events + findings_event(tracker, findings) + [SlotSet("requested_slot", next_slot)]
 
     @staticmethod
     def _settle_answer(requested, answer, tracker, dispatcher):

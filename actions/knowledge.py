@@ -22,6 +22,7 @@ from actions.common import (
     absorb_latest_message,
     emergency_number,
     findings_event,
+    slot_events,
     is_voice,
     send,
 )
@@ -71,11 +72,11 @@ class ActionExplainTechnique(Action):
                 for t in (tracker.get_slot("recommended_techniques") or TECHNIQUES)
             ]
             send(dispatcher, tracker, "Which technique would you like to know about?", buttons)
-            return [findings_event(findings)]
+            return findings_event(tracker, findings)
         dispatcher.utter_message(
             text=render.technique_explanation(technique_id, tracker.get_slot("assessment"), is_voice(tracker))
         )
-        return [SlotSet("technique", technique_id), findings_event(findings)]
+        return slot_events(tracker, technique=technique_id) + findings_event(tracker, findings)
 
 
 class ActionSelfMassageGuide(Action):
@@ -96,14 +97,14 @@ class ActionSelfMassageGuide(Action):
                 "it only takes a few questions.",
                 None if tracker.active_loop.get("name") else [{"title": "Start the check", "payload": "I have a headache"}],
             )
-            return [findings_event(findings)]
+            return findings_event(tracker, findings)
         ruled_out = assessment.get("ruled_out") or {}
         if assessment.get("triage_level") in ("urgent", "emergency") or "self_massage" in ruled_out:
             dispatcher.utter_message(text=render.self_massage_not_allowed(assessment, emergency_number()))
-            return [findings_event(findings)]
+            return findings_event(tracker, findings)
         for text in render.self_massage_guide(is_voice(tracker)):
             dispatcher.utter_message(text=text)
-        return [findings_event(findings)]
+        return findings_event(tracker, findings)
 
 
 class ActionWhenToSeeDoctor(Action):
@@ -116,4 +117,4 @@ class ActionWhenToSeeDoctor(Action):
         findings = absorb_latest_message(tracker)
         for text in render.when_to_see_doctor(tracker.get_slot("assessment"), emergency_number(), is_voice(tracker)):
             dispatcher.utter_message(text=text)
-        return [findings_event(findings)]
+        return findings_event(tracker, findings)

@@ -37,4 +37,4 @@ class ActionDoctorSummary(Action):
             )
             if assessment:
                 dispatcher.utter_message(json_message={"assessment": assessment})
-        return [findings_event(findings)]
+        return findings_event(tracker, findings)

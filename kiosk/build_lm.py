@@ -68,37 +68,43 @@ def read_dictionary(path: Path) -> Dict[str, List[str]]:
     return entries
 
 
-def nlu_examples(nlu_dir: Path = NLU_DIR) -> Iterator[str]:
-    for path in sorted(nlu_dir.rglob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for item in data.get("nlu") or []:
-            if not isinstance(item, dict) or "regex" in item:
-                continue
-            examples = item.get("examples")
-            if isinstance(examples, str):
-                for line in examples.splitlines():
-                    line = line.strip()
-                    if line.startswith("- "):
-                        yield line[2:]
+# Intents whose examples never reach a model: small talk and off-topic requests are what made the
+# first model (all NLU data) map every answer onto chit-chat; the kiosk only needs the consultation.
+EXCLUDED_INTENTS = frozenset({"chitchat", "out_of_scope", "bot_challenge"})
+# Intents that answer a consultation question (their examples, when they carry the question's
+# entities, make up that question's model).
+ANSWER_INTENTS = frozenset({"describe_headache", "inform", "affirm", "deny", "dont_know"})
+# Heard in every model, so a visitor can always answer, ask why, stop, start over or say goodbye.
+CONTROL_INTENTS = ("affirm", "deny", "dont_know", "ask_why", "stop", "restart", "goodbye")
+GENERAL = "general"
 
+# Danger signs must never be unrecognisable: these phrases are in every model, weighted so that a
+# red flag said in the middle of the form is still heard (kiosk.session then reads it back).
+RED_FLAG_PHRASES = (
+    "sudden", "suddenly", "it came on suddenly", "sudden severe headache", "worst", "worst ever",
+    "the worst headache of my life", "worst headache ever", "thunderclap headache", "weak", "weakness",
+    "my arm feels weak", "my leg feels weak", "my arm is weak", "one side of my body is weak", "numb",
+    "numbness", "my face is numb", "my arm feels numb", "my face feels numb", "my face is drooping",
+    "confused", "confusion", "i feel confused", "i fainted", "i passed out", "fit", "i had a fit",
+    "seizure", "i had a seizure", "fever", "a high fever", "i have a fever", "stiff neck",
+    "my neck is stiff", "fever and a stiff neck", "rash", "a rash", "vision", "blurry vision",
+    "blurred vision", "my vision is blurry", "double vision", "i lost my vision", "i can't see properly",
+    "trouble seeing", "trouble speaking", "i can't speak properly", "slurred speech",
+    "my speech is slurred", "head injury", "i hit my head", "i had a head injury", "a painful red eye",
+    "my eye is red and painful", "i am pregnant", "i just gave birth", "swelling", "vomiting",
+    "i keep vomiting", "stroke", "i think i'm having a stroke",
+)
 
-def knowledge_texts(path: Path = KNOWLEDGE) -> Iterator[str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    for question in (data.get("questions") or {}).values():
-        if not isinstance(question, dict):
-            continue
-        if isinstance(question.get("text"), str):
-            yield question["text"]
-        for button in question.get("buttons") or []:
-            for key in ("title", "payload"):
-                if isinstance(button.get(key), str):
-                    yield button[key]
-
+# Sentence weights (a sentence counted N times): what is most likely said in a context counts most.
+ANSWER_WEIGHT = 4      # a question's own answers, buttons and number templates
+COMMON_WEIGHT = 2      # yes / no / don't know / why / stop / start over / goodbye
+RED_FLAG_WEIGHT = 2    # RED_FLAG_PHRASES in every model
+EMERGENCY_WEIGHT = 1   # the NLU emergency examples, in every model
 
 # Answer contexts: when the bot has just asked a consultation question, the recogniser uses a
-# model built from the answers to that question (NLU examples carrying the matching entities, the
-# question's button payloads) plus, always, the emergency examples and the general answers, so a
-# danger sign is still heard mid-form. question slot -> NLU entities whose examples answer it.
+# narrow model built from the answers to that question (NLU examples carrying the matching
+# entities, the question's buttons, spoken-number templates) plus the common answers and the red
+# flags. question slot -> NLU entities whose examples answer it.
 CONTEXT_ENTITIES: Dict[str, Tuple[str, ...]] = {
     "pain_location": ("pain_location", "origin"),
     "pain_quality": ("pain_quality",),
@@ -113,8 +119,6 @@ CONTEXT_ENTITIES: Dict[str, Tuple[str, ...]] = {
     "medication_use": ("medication", "frequency"),
     "age": (),
 }
-ALWAYS_INTENTS = ("emergency", "affirm", "deny", "dont_know", "ask_why", "stop", "goodbye")
-GENERAL = "general"
 
 
 def labelled_examples(nlu_dir: Path = NLU_DIR) -> Iterator[Tuple[str, str]]:
@@ -129,37 +133,79 @@ def labelled_examples(nlu_dir: Path = NLU_DIR) -> Iterator[Tuple[str, str]]:
                         yield item["intent"], line[2:]
 
 
-def context_sentences(slot: str) -> Iterator[str]:
-    """What people say in answer to the question for ``slot``."""
-    entities = CONTEXT_ENTITIES[slot]
-    for intent, raw in labelled_examples():
-        if intent in ALWAYS_INTENTS or any(f"]({e})" in raw or f'"entity": "{e}"' in raw for e in entities):
-            yield raw
+def question_buttons(slot: str) -> Iterator[str]:
     data = yaml.safe_load(KNOWLEDGE.read_text(encoding="utf-8")) or {}
     question = (data.get("questions") or {}).get(slot) or {}
     for button in question.get("buttons") or []:
         for key in ("title", "payload"):
             if isinstance(button.get(key), str):
                 yield button[key]
+
+
+def number_templates(slot: str) -> Iterator[str]:
+    """Spoken-number answers for the questions that take a number."""
     if slot == "age":
         for value in range(1, 101):
             yield f"i am {number_words(value)}"
             yield f"i'm {number_words(value)} years old"
-            yield f"{number_words(value)}"
+            yield f"i am {number_words(value)} years old"
+            yield number_words(value)
     if slot == "severity":
         for value in range(0, 11):
-            yield f"{number_words(value)} out of ten"
-            yield f"about {number_words(value)} out of ten"
-            yield f"it's a {number_words(value)}"
+            for form in ("{} out of ten", "about {} out of ten", "maybe {} out of ten", "it's a {}",
+                         "about a {}", "maybe a {}", "{}"):
+                yield form.format(number_words(value))
     if slot in ("frequency", "medication_use"):
         for value in range(1, 31):
-            yield f"about {number_words(value)} days a month"
-            yield f"{number_words(value)} days a month"
+            for form in ("about {} days a month", "{} days a month", "maybe {} days a month"):
+                yield form.format(number_words(value))
+        for value in range(1, 8):
+            yield f"{number_words(value)} days a week"
+            yield f"about {number_words(value)} days a week"
     if slot == "duration":
         for value in range(1, 73):
             for unit in ("minutes", "hours", "days"):
                 yield f"about {number_words(value)} {unit}"
-    yield from KIOSK_ANSWERS
+                yield f"around {number_words(value)} {unit}"
+                yield f"{number_words(value)} {unit}"
+
+
+def weighted(texts: Iterable[str], weight: int) -> Iterator[str]:
+    for text in texts:
+        for _ in range(weight):
+            yield text
+
+
+def common_sentences() -> Iterator[str]:
+    """In every model: control answers, red flags and the emergency examples."""
+    control = [raw for intent, raw in labelled_examples() if intent in CONTROL_INTENTS]
+    yield from weighted(control + list(KIOSK_ANSWERS), COMMON_WEIGHT)
+    yield from weighted(RED_FLAG_PHRASES, RED_FLAG_WEIGHT)
+    yield from weighted((raw for intent, raw in labelled_examples() if intent == "emergency"), EMERGENCY_WEIGHT)
+
+
+def context_sentences(slot: str) -> Iterator[str]:
+    """What people say in answer to the question for ``slot`` (and what may always be said)."""
+    entities = CONTEXT_ENTITIES[slot]
+    answers = [
+        raw for intent, raw in labelled_examples()
+        if intent in ANSWER_INTENTS and any(f"]({e})" in raw or f'"entity": "{e}"' in raw for e in entities)
+    ]
+    answers += list(question_buttons(slot)) + list(number_templates(slot))
+    yield from weighted(answers, ANSWER_WEIGHT)
+    yield from common_sentences()
+
+
+def general_sentences() -> Iterator[str]:
+    """The fallback model: every consultation-related NLU example, the buttons, the numbers."""
+    for intent, raw in labelled_examples():
+        if intent not in EXCLUDED_INTENTS and intent not in CONTROL_INTENTS and intent != "emergency":
+            yield raw
+    data = yaml.safe_load(KNOWLEDGE.read_text(encoding="utf-8")) or {}
+    for slot in (data.get("questions") or {}):
+        yield from question_buttons(slot)
+    yield from number_phrases()
+    yield from common_sentences()
 
 
 def number_phrases() -> Iterator[str]:
@@ -174,33 +220,19 @@ def number_phrases() -> Iterator[str]:
         yield f"about {number_words(value)} days a month"
 
 
-def sentences() -> Iterator[Tuple[str, str]]:
-    """(source, raw sentence) pairs."""
-    for text in nlu_examples():
-        yield "nlu", text
-    for text in knowledge_texts():
-        yield "knowledge", text
-    for text in number_phrases():
-        yield "numbers", text
-    for text in KIOSK_ANSWERS:
-        yield "kiosk", text
-
-
 def corpus_lines(lexicon: Dict[str, List[str]], raws: Iterable[str]) -> Tuple[List[str], Dict[str, int]]:
-    """Spoken-form lines; a word with no pronunciation splits the line (and is counted)."""
+    """Spoken-form lines. A sentence with a word that has no pronunciation (in the NLU data nearly
+    always a deliberate typo: "migrane", "headach") is dropped whole, so neither the typo nor the
+    broken fragments around it reach the model; the missing words are counted."""
     lines: List[str] = []
     missing: Dict[str, int] = {}
     for raw in raws:
-        chunk: List[str] = []
-        for word in spoken_words(raw) + [None]:
-            if word is not None and word in lexicon:
-                chunk.append(word)
-                continue
-            if word is not None:
-                missing[word] = missing.get(word, 0) + 1
-            if chunk:
-                lines.append(" ".join(chunk))
-            chunk = []
+        words = spoken_words(raw)
+        unknown = [word for word in words if word not in lexicon]
+        for word in unknown:
+            missing[word] = missing.get(word, 0) + 1
+        if words and not unknown:
+            lines.append(" ".join(words))
     return lines, missing
 
 
@@ -219,14 +251,17 @@ def build(out: Path = DEFAULT_OUT, quiet: bool = False) -> Path:
     lexicon = read_dictionary(cmudict_path())
     extra = read_dictionary(EXTRA_PRONUNCIATIONS)
     lexicon.update(extra)  # our pronunciations win for the words we list
-    lines, missing = corpus_lines(lexicon, (raw for _, raw in sentences()))
+    lines, missing = corpus_lines(lexicon, general_sentences())
     vocabulary: Set[str] = {word for line in lines for word in line.split()}
 
     (out / CORPUS_NAME).write_text("\n".join(lines) + "\n", encoding="utf-8")
     write_arpa(lines, out / LM_NAME)
     (out / CONTEXT_DIR).mkdir(exist_ok=True)
     for slot in CONTEXT_ENTITIES:
-        slot_lines, _ = corpus_lines(lexicon, context_sentences(slot))
+        slot_lines, slot_missing = corpus_lines(lexicon, context_sentences(slot))
+        for word, count in slot_missing.items():
+            missing.setdefault(word, count)
+        vocabulary.update(word for line in slot_lines for word in line.split())
         write_arpa(slot_lines, out / CONTEXT_DIR / f"{slot}.lm")
     with open(out / DICT_NAME, "w", encoding="utf-8") as handle:
         for word in sorted(vocabulary):

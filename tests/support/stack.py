@@ -164,8 +164,8 @@ class Stack:
                 "--cors", f"http://127.0.0.1:{self.web_port}",
             ],
         )
-        # HEADEASE_STACK_TIMEOUT: more seconds for a slow or busy machine (default 240).
-        wait_until(self.rasa_ready, float(os.environ.get("HEADEASE_STACK_TIMEOUT") or 240), "rasa server", process)
+        # HEADEASE_STACK_TIMEOUT: more seconds for a slow or busy machine (default 420).
+        wait_until(self.rasa_ready, float(os.environ.get("HEADEASE_STACK_TIMEOUT") or 420), "rasa server", process)
 
     def rasa_ready(self) -> bool:
         status, body = http_json(f"{self.rasa_url}/status?token={self.token}", timeout=5)
