@@ -17,7 +17,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.clinic.findings import Findings
-from actions.clinic.questions import plan_questions, question
+from actions.clinic.questions import MOH_MIN_DAYS, plan_questions, question
 from actions.clinic.safety import alert_level
 from actions.clinic.textscan import parse_answer
 from actions.common import (
@@ -74,7 +74,8 @@ REPLACED_BY_ANSWER = {
 # When a message has no text (a button sent as an intent, or an intent-only test story), the
 # intent itself is the answer.
 INTENT_AS_TEXT = {"deny": "no", "affirm": "yes", "dont_know": "I don't know"}
-MAX_UNPARSED = 2  # after this many answers we cannot understand, record "unknown" and move on
+MAX_UNPARSED = 2
+OVERUSE_MIN_DAYS = 10  # the lowest medication-overuse threshold (days a month), reference 7  # after this many answers we cannot understand, record "unknown" and move on
 # Associated symptoms that answer the "anything else with it?" question when volunteered.
 PATTERN_SYMPTOMS = {
     "nausea",
@@ -107,7 +108,10 @@ def derived_slot_values(findings: Findings) -> Dict[str, Any]:
         "red_flags": ["none"] if findings.red_flag_screen_negative else None,
     }
     med_days = [d for d in (findings.simple_analgesic_days, findings.specialist_med_days) if d is not None]
-    values["medication_use"] = max(med_days) if med_days else None
+    # Frequent use still needs "for how long?" (overuse counts after 3 months), so only a low
+    # number of days, or days with a duration, answers the medication question.
+    if med_days and (max(med_days) < MOH_MIN_DAYS or findings.meds_months is not None):
+        values["medication_use"] = max(med_days)
     return {slot: value for slot, value in values.items() if value is not None}
 
 

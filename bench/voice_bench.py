@@ -123,6 +123,7 @@ def main() -> int:
             if url is None:
                 from tests.support.stack import start_stack
 
+                (tmp_path / "stack").mkdir()
                 stack = start_stack(tmp_path / "stack", web=False)
                 url = stack.rasa_url
             try:

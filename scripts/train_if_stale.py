@@ -1,7 +1,8 @@
 """Train the model only when its inputs changed (content hash, not file times).
 
-Inputs: config.yml, domain.yml, everything under data/, and the code Rasa loads into the model
-(headease_nlu/, headease_policies/). The hash of the inputs the current model was trained from is
+Inputs: config.yml, domain.yml, the training data, the lexicon the spaCy model is built from, and
+the code of the custom components and policy. The knowledge base (data/kb/knowledge.yml) is read
+by the actions at run time and does not need a new model. The hash of the inputs the current model was trained from is
 kept next to it, in models/headease.inputs.sha256.
 """
 from __future__ import annotations
@@ -16,7 +17,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "headease.tar.gz"
 STAMP = ROOT / "models" / "headease.inputs.sha256"
-INPUT_GLOBS = ("config.yml", "domain.yml", "data/**/*.yml", "headease_nlu/**/*.py", "headease_policies/**/*.py")
+INPUT_GLOBS = (
+    "config.yml",
+    "domain.yml",
+    "data/nlu/**/*.yml",
+    "data/rules/**/*.yml",
+    "data/stories/**/*.yml",
+    "data/kb/lexicon.yml",  # the spaCy entity ruler is built from it
+    "headease_nlu/**/*.py",
+    "headease_policies/**/*.py",
+)
 
 
 def inputs_hash() -> str:

@@ -231,7 +231,9 @@ class Knowledge:
         return self.render(self.messages["triage"][level]["message"], emergency_number)
 
     def pattern_phrase(self, type_id: str) -> str:
-        return self.render(self.messages["pattern"], type_name=self.headache_type_info(type_id)["name"])
+        """ "Your answers fit a pattern often seen in ...", or the type's own wording if it has one."""
+        info = self.headache_type_info(type_id)
+        return info.get("pattern") or self.render(self.messages["pattern"], type_name=info["name"])
 
 
 def read_knowledge(path: Union[str, Path]) -> Knowledge:

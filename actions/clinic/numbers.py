@@ -201,6 +201,7 @@ _LOOSE_DURATIONS: Tuple[Tuple[re.Pattern, float], ...] = tuple(
     (re.compile(pattern), minutes)
     for pattern, minutes in (
         (r"\b(?:all|the whole|whole|the entire|an entire) day(?: long)?\b", 720.0),
+        (r"\b(?:most|much|the best part|a good part|half) of the day\b|\bhalf a day\b", 480.0),
         (r"\b(?:all|the whole) (?:night|evening|morning|afternoon)\b", 360.0),
         (r"\bovernight\b", 480.0),
         (r"\b(?:for|lasts?|lasting|lasted|takes|goes on for) (?:many |several )?hours\b", 240.0),
@@ -363,7 +364,9 @@ _PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = tuple(
         (r"\b(?:all my life|my whole life|my entire life|since (?:i was )?(?:a )?(?:child|kid|little|baby)|since childhood)\b", 240.0),
         (r"\b(?:for|since) (?:many|lots of|so many) years\b|\bfor decades\b|\bsince (?:i was )?(?:a )?(?:teen|teenager|school)\b", 120.0),
         (r"\b(?:for|over) (?:the )?years\b|\bfor ages\b|\bfor a long time\b|\byears now\b", 24.0),
-        (r"\bsince last year\b|\bfor (?:about )?a year\b", 12.0),
+        (r"\bsince last year\b|\b(?:for|over|in) (?:about |the )?(?:a |last |past )?year\b", 12.0),
+        (r"\b(?:for|over|in) (?:about |the )?(?:last |past )?(?:half a year|half year)\b", 6.0),
+        (r"\bsince last (?:summer|winter|spring|autumn|fall|christmas)\b", 6.0),
         (r"\bfor months\b|\bmonths now\b", 6.0),
         (r"\bsince last month\b", 1.0),
         (r"\bfor weeks\b|\bweeks now\b", 1.0),

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Set
 
-from .findings import TRIAGE_RANK, Findings
+from .findings import Findings
 from .kb import load_knowledge
 from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, screen
+from .safety import alert_hits
 
 BASE_ORDER = (
     "red_flags",
@@ -35,6 +36,12 @@ PATTERN_SYMPTOMS = frozenset(
 ) | AUTONOMIC_SIGNS | AURA_SYMPTOMS
 MOH_MIN_DAYS = 10  # below this many headache days, medicine days cannot reach an overuse threshold
 
+def _medication_answered(f: Findings) -> bool:
+    """Frequent use is only answered with its duration too (overuse counts after 3 months)."""
+    days = [d for d in (f.simple_analgesic_days, f.specialist_med_days) if d is not None]
+    return bool(days) and (max(days) < MOH_MIN_DAYS or f.meds_months is not None)
+
+
 _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     "pain_location": lambda f: bool(f.locations),
     "pain_quality": lambda f: bool(f.qualities),
@@ -46,7 +53,7 @@ _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     "triggers": lambda f: bool(f.triggers),
     "origin": lambda f: bool(f.origins),
     "red_flags": lambda f: f.red_flag_screen_negative is not None or any(not h.uncertain for h in screen(f)),
-    "medication_use": lambda f: f.simple_analgesic_days is not None or f.specialist_med_days is not None,
+    "medication_use": _medication_answered,
     "age": lambda f: f.age is not None,
 }
 
@@ -88,7 +95,7 @@ def _worth_asking(slot: str, f: Findings, lean: Optional[str]) -> bool:
 
 def plan_questions(findings: Findings, answered: Set[str]) -> List[str]:
     """The remaining consultation slots, in the order to ask them."""
-    if any(TRIAGE_RANK[h.level] >= TRIAGE_RANK["urgent"] for h in screen(findings)):
+    if alert_hits(findings):
         return []  # the advice is to get seen; more pattern questions would only delay it
     done = set(answered) | set(findings.unknown_answers)
     lean = leaning(findings)

@@ -440,6 +440,8 @@ _HISTORY_RULES = _rules(
         "different_from_usual": r"(?:different|differs) (?:from|to|than) (?:my )?(?:usual|normal|the usual|previous|before|other)|(?:not|nothing|unlike) (?:like )?(?:my |the )?(?:usual|normal) (?:ones?|headaches?|migraines?)"
         r"|(?:feels|is|it s|its|this one is|this one feels) (?:completely |totally |very |really )?different|changed character|not my (?:usual|normal|typical)|new kind of (?:headache|pain)|never been like this before",
         "progressive": r"(?:getting|got|gets|becoming|growing) (?:steadily |progressively |gradually |a lot |much |even |really )?(?:worse|stronger|more (?:frequent|severe|intense|painful|often))"
+        # "gets worse when I climb stairs" is an aggravating activity, not a progressive course
+        r"(?!,? (?:when|whenever|if|with|on|after|as|during|while|each time|every time|in the)\b)"
         r"|worse and worse|more and more (?:often|frequent|painful|severe)|keeps getting worse|escalating|steadily worse|increasing(?:ly)? (?:frequent|severe|often)|every day it s worse|each day (?:it s )?worse",
         "first_ever": r"first (?:time|ever|one)(?: ever)?|never (?:had|get|got|suffered|experienced) (?:a |any )?(?:headaches?|migraines?|one|anything|pain) (?:like (?:this|it)|before|of this kind)"
         r"|never (?:really )?(?:get|had|suffer from|suffered) (?:headaches?|migraines?)|(?:dont|do not|didnt) (?:usually |normally |really )?(?:get|have|suffer from) (?:headaches?|migraines?)"
