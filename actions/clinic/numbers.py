@@ -364,6 +364,7 @@ _PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = tuple(
         (r"\b(?:all my life|my whole life|my entire life|since (?:i was )?(?:a )?(?:child|kid|little|baby)|since childhood)\b", 240.0),
         (r"\b(?:for|since) (?:many|lots of|so many) years\b|\bfor decades\b|\bsince (?:i was )?(?:a )?(?:teen|teenager|school)\b", 120.0),
         (r"\b(?:for|over) (?:the )?years\b|\bfor ages\b|\bfor a long time\b|\byears now\b", 24.0),
+        (r"\byear and a half\b", 18.0),
         (r"\bsince last year\b|\b(?:for|over|in) (?:about |the )?(?:a |last |past )?year\b", 12.0),
         (r"\b(?:for|over|in) (?:about |the )?(?:last |past )?(?:half a year|half year)\b", 6.0),
         (r"\bsince last (?:summer|winter|spring|autumn|fall|christmas)\b", 6.0),

@@ -124,7 +124,7 @@ def test_attacks_per_day(text, expected):
         ("for the past 2 months", 2.0),
         ("for 3 weeks", 0.69),
         ("it started 3 weeks ago", 0.69),
-        ("over the last year and a half", None),
+        ("over the last year and a half", 18.0),
         ("for about a year", 12.0),
         ("all my life", 240.0),
         ("since I was a teenager", 120.0),
