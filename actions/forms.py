@@ -16,8 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.clinic.findings import Findings
-from actions.clinic.questions import MOH_MIN_DAYS, plan_questions, question
+from actions.clinic.findings import CONSULTATION_SLOTS, Findings
+from actions.clinic.questions import MOH_MIN_DAYS, PATTERN_SYMPTOMS, plan_questions, question
 from actions.clinic.safety import alert_level
 from actions.clinic.textscan import parse_answer
 from actions.common import (
@@ -30,20 +30,6 @@ from actions.common import (
     slot_events,
 )
 
-CONSULTATION_SLOTS = (
-    "pain_location",
-    "pain_quality",
-    "severity",
-    "duration",
-    "frequency",
-    "onset",
-    "associated_symptoms",
-    "triggers",
-    "origin",
-    "red_flags",
-    "medication_use",
-    "age",
-)
 # Intents that are questions or requests rather than answers: the form steps aside (rejects) so
 # the digression rules answer them, then the form resumes and re-asks its question.
 DIGRESSION_INTENTS = {
@@ -76,20 +62,6 @@ REPLACED_BY_ANSWER = {
 INTENT_AS_TEXT = {"deny": "no", "affirm": "yes", "dont_know": "I don't know"}
 MAX_UNPARSED = 2
 OVERUSE_MIN_DAYS = 10  # the lowest medication-overuse threshold (days a month), reference 7  # after this many answers we cannot understand, record "unknown" and move on
-# Associated symptoms that answer the "anything else with it?" question when volunteered.
-PATTERN_SYMPTOMS = {
-    "nausea",
-    "vomiting",
-    "light_sensitivity",
-    "sound_sensitivity",
-    "aura_visual",
-    "aura_sensory",
-    "tearing_same_side",
-    "red_eye_same_side",
-    "runny_blocked_nose_same_side",
-    "droopy_eyelid_same_side",
-    "restless_agitated",
-}
 
 
 def derived_slot_values(findings: Findings) -> Dict[str, Any]:

@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.clinic.questions import question
 from actions.common import send
-from actions.forms import CONSULTATION_SLOTS
+from actions.clinic.findings import CONSULTATION_SLOTS
 
 FORM = "consultation_form"
 

@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import render
 from actions.common import absorb_latest_message, findings_event, is_voice
-from actions.forms import CONSULTATION_SLOTS
+from actions.clinic.findings import CONSULTATION_SLOTS
 
 
 class ActionDoctorSummary(Action):

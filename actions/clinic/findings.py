@@ -231,6 +231,21 @@ RED_FLAGS = (
     "rf_frequent_disabling",
     "rf_under_12",
 )
+# The consultation form's slots (the foundation contract), in the reference's base order.
+CONSULTATION_SLOTS = (
+    "pain_location",
+    "pain_quality",
+    "severity",
+    "duration",
+    "frequency",
+    "onset",
+    "associated_symptoms",
+    "triggers",
+    "origin",
+    "red_flags",
+    "medication_use",
+    "age",
+)
 UNKNOWN = "unknown"  # the value a slot takes for "I don't know" / "not sure"
 
 

@@ -13,6 +13,7 @@ from typing import Any, Dict, Optional, Union
 import yaml
 
 from .findings import (
+    CONSULTATION_SLOTS,
     CONTRAINDICATIONS,
     HEADACHE_TYPES,
     ORIGINS,
@@ -22,20 +23,6 @@ from .findings import (
 )
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "kb" / "knowledge.yml"
-QUESTION_SLOTS = (
-    "pain_location",
-    "pain_quality",
-    "severity",
-    "duration",
-    "frequency",
-    "onset",
-    "associated_symptoms",
-    "triggers",
-    "origin",
-    "red_flags",
-    "medication_use",
-    "age",
-)
 EVIDENCE_GRADES = frozenset({"moderate", "low_moderate", "low", "very_low_low", "very_low", "none"})
 CI_KINDS = frozenset({"absolute", "absolute_area", "local", "caution", "note"})
 ROUTINES = ("temples", "suboccipitals", "upper_trapezius")
@@ -159,7 +146,7 @@ def validate(data: Any) -> None:
     _check_entries(data, "headache_types", HEADACHE_TYPES, _TYPE)
     _check_entries(data, "red_flags", RED_FLAGS, _RED_FLAG)
     _check_entries(data, "contraindications", ALL_CONTRAINDICATIONS, _CONTRAINDICATION)
-    _check_entries(data, "questions", QUESTION_SLOTS, _QUESTION)
+    _check_entries(data, "questions", CONSULTATION_SLOTS, _QUESTION)
     _check_techniques(data)
     _check_levels(data)
 

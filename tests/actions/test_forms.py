@@ -1,6 +1,6 @@
 """The consultation form's validation: parsing answers, skipping known slots, stopping on red flags."""
-from actions.clinic.findings import Findings
-from actions.forms import CONSULTATION_SLOTS, AskSlotAction, ValidateConsultationForm, derived_slot_values
+from actions.clinic.findings import CONSULTATION_SLOTS, Findings
+from actions.forms import AskSlotAction, ValidateConsultationForm, derived_slot_values
 from tests.support.trackers import make_tracker, run_action, slot_sets, texts
 
 FORM = ValidateConsultationForm()

@@ -11,6 +11,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from actions.clinic.findings import CONSULTATION_SLOTS
 from headease_policies.red_flag_policy import RedFlagPolicy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,11 +28,11 @@ def policy(tmp_path):
     return RedFlagPolicy({"priority": 7}, storage, Resource("red_flag"), ExecutionContext(graph_schema=None))
 
 
-def tracker_after(domain, text, intent="inform", in_form=False, slots=()):
+def tracker_after(domain, text, intent="inform", in_form=False, slots=(), requested="triggers"):
     events = [ActionExecuted("action_listen")]
     if in_form:
         events += [ActionExecuted("consultation_form"), ActiveLoop("consultation_form"),
-                   SlotSet("requested_slot", "triggers"), ActionExecuted("action_listen")]
+                   SlotSet("requested_slot", requested), ActionExecuted("action_listen")]
     events += [SlotSet(k, v) for k, v in slots]
     events.append(UserUttered(text, intent={"name": intent, "confidence": 0.9}))
     return DialogueStateTracker.from_events("u1", events, domain.slots)
@@ -98,3 +99,11 @@ def test_same_flag_is_not_announced_twice(policy, domain):
         domain, "ok thanks", "thank", slots=[("findings", earlier), ("alerted_level", "emergency")]
     )
     assert predicted(policy.predict_action_probabilities(tracker, domain), domain) is None
+
+
+@pytest.mark.parametrize("slot", CONSULTATION_SLOTS)
+def test_red_flag_interrupts_whatever_question_is_open(policy, domain, slot):
+    tracker = tracker_after(
+        domain, "hang on, my left arm has suddenly gone numb", in_form=True, requested=slot
+    )
+    assert predicted(policy.predict_action_probabilities(tracker, domain), domain) == "action_red_flag_alert"
