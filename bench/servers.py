@@ -29,11 +29,11 @@ def _children(pid: int) -> List[int]:
 
 
 def process_tree(pid: int) -> List[int]:
-    pids, todo = [], [pid]
-    while todo:
-        current = todo.pop()
+    pids, pending = [], [pid]
+    while pending:
+        current = pending.pop()
         pids.append(current)
-        todo.extend(_children(current))
+        pending.extend(_children(current))
     return pids
 
 

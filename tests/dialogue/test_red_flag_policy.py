@@ -1,45 +1,21 @@
 """The deterministic safety policy interrupts any state, beats the form loop, and stays quiet otherwise."""
-from pathlib import Path
-
 import pytest
 from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
 from rasa.core.policies.rule_policy import RulePolicy
-from rasa.engine.graph import ExecutionContext
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import ActionExecuted
 
 from actions.clinic.findings import CONSULTATION_SLOTS
-from headease_policies.red_flag_policy import RedFlagPolicy
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.policy import load_domain, make_policy, predicted, tracker_after
 
 
 @pytest.fixture(scope="module")
 def domain():
-    return Domain.load(ROOT / "domain.yml")
+    return load_domain()
 
 
 @pytest.fixture()
 def policy(tmp_path):
-    storage = LocalModelStorage(tmp_path)
-    return RedFlagPolicy({"priority": 7}, storage, Resource("red_flag"), ExecutionContext(graph_schema=None))
-
-
-def tracker_after(domain, text, intent="inform", in_form=False, slots=(), requested="triggers"):
-    events = [ActionExecuted("action_listen")]
-    if in_form:
-        events += [ActionExecuted("consultation_form"), ActiveLoop("consultation_form"),
-                   SlotSet("requested_slot", requested), ActionExecuted("action_listen")]
-    events += [SlotSet(k, v) for k, v in slots]
-    events.append(UserUttered(text, intent={"name": intent, "confidence": 0.9}))
-    return DialogueStateTracker.from_events("u1", events, domain.slots)
-
-
-def predicted(prediction, domain):
-    return domain.action_names_or_texts[prediction.max_confidence_index] if prediction.max_confidence else None
+    return make_policy(tmp_path)
 
 
 @pytest.mark.parametrize(
