@@ -29,7 +29,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.clinic.crisis import is_crisis
 from actions.clinic.inputcheck import check_input
-from actions.clinic.safety import pending_alert
+from actions.clinic.safety import EMERGENCY_INTENT, pending_alert
 
 ALERT_ACTION = "action_red_flag_alert"
 CRISIS_ACTION = "action_crisis_support"
@@ -103,6 +103,19 @@ class RedFlagPolicy(Policy):
                 alerted_level=tracker.get_slot("alerted_level"),
                 entities=message.entities,
             )
+            if level is not None and intent == EMERGENCY_INTENT and text is not None:
+                # A dose question the NLU took for an emergency ("6 nurofen at once?") gets the
+                # dose answer, unless the message itself states a red flag.
+                stated = pending_alert(
+                    findings=tracker.get_slot("findings"),
+                    text=message.text,
+                    intent=None,
+                    alerted_level=tracker.get_slot("alerted_level"),
+                    entities=message.entities,
+                )
+                if stated is None and GUARD_ACTION in known and check_input(text) == "drug_dose":
+                    level = None
+                    action, diagnostic = GUARD_ACTION, {"input_kind": "drug_dose"}
             if level is not None:
                 action, diagnostic = ALERT_ACTION, {"alert_level": level}
             elif text is not None and GUARD_ACTION in known:

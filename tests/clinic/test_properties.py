@@ -9,7 +9,7 @@ from actions.clinic.findings import (
     AGGRAVATORS, CONTRAINDICATIONS, HEADACHE_TYPES, HISTORY, LOCATIONS, ONSETS, ORIGINS, QUALITIES, RED_FLAGS,
     SYMPTOMS, TECHNIQUES, TRIAGE_LEVELS, TRIAGE_RANK, TRIGGERS, Findings,
 )
-from actions.clinic.kb import QUESTION_SLOTS
+from actions.clinic.findings import CONSULTATION_SLOTS as QUESTION_SLOTS
 
 RED_FLAG_SYMPTOMS = sorted(
     {

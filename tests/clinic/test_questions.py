@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from actions.clinic.findings import Findings
-from actions.clinic.kb import QUESTION_SLOTS
+from actions.clinic.findings import CONSULTATION_SLOTS as QUESTION_SLOTS
 from actions.clinic.questions import plan_questions, question, why_we_ask
 
 V1_COMPLETE = Findings.from_dict(dict(

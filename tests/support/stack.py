@@ -79,7 +79,7 @@ class Stack:
     action_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
-    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
     # Extra environment for every server (e.g. messaging-platform credentials for the channel
     # tests). Platform variables from the developer's own environment are never used.
