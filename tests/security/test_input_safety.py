@@ -120,7 +120,13 @@ def test_slash_commands_go_through_nlu(bot_stack, command):
     sender = new_sender("slash")
     reply = bot_stack.say(sender, command)
     assert_well_formed(reply, sender)
-    assert_from_nlu(bot_stack.tracker(sender))
+    tracker = bot_stack.tracker(sender)
+    if not any(e.get("event") == "user" for e in tracker["events"]):
+        # "restart" typed as text is a real request: the conversation was restarted (no events
+        # survive it), which only happens after NLU read the text.
+        assert "start over" in " ".join(texts(reply)).lower()
+        return
+    assert_from_nlu(tracker)
 
 
 def test_slash_command_with_entities_sets_no_slot(bot_stack):
