@@ -139,8 +139,13 @@ class ValidateConsultationForm(FormValidationAction):
                 return []  # not an answer: let the digression rules handle it
             earlier = findings
             findings = findings.merge(message_findings(tracker))
+            newly_known = {
+                slot for slot in derived_slot_values(findings) if values.get(slot) is None
+            } - set(derived_slot_values(earlier))
             if requested and not understood and requested in derived_slot_values(findings):
                 events = [SlotSet("unparsed_attempts", 0)]  # the entities answered it; filled below
+            elif requested and not understood and newly_known:
+                pass  # the user answered something else: keep it, then ask this question again
             elif requested:
                 answer, events = self._settle_answer(requested, answer, tracker, dispatcher)
                 if answer is not None:

@@ -114,3 +114,14 @@ def test_contradicting_answer_wins_and_is_confirmed():
     slots = slot_sets(events)
     assert "both_sides" not in slots["findings"]["locations"]
     assert "Just to check" in texts(messages)
+
+
+def test_an_answer_to_another_question_is_kept_without_a_complaint():
+    tracker = form_tracker(
+        "maybe 5 or 6 days a month", intent="inform", slots={"requested_slot": "associated_symptoms"}
+    )
+    events, messages = run_action(FORM, tracker)
+    slots = slot_sets(events)
+    assert slots["frequency"] == 5.5
+    assert slots["requested_slot"] == "associated_symptoms"
+    assert "didn't quite catch" not in texts(messages)
