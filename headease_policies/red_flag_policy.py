@@ -96,26 +96,20 @@ class RedFlagPolicy(Policy):
         if text is not None and CRISIS_ACTION in known and is_crisis(text):
             action = CRISIS_ACTION
         else:
-            level = pending_alert(
+            # Red flags the message and what is known state; the NLU's `emergency` intent adds one.
+            stated = pending_alert(
                 findings=tracker.get_slot("findings"),
                 text=message.text,
-                intent=intent,
+                intent=None,
                 alerted_level=tracker.get_slot("alerted_level"),
                 entities=message.entities,
             )
-            if level is not None and intent == EMERGENCY_INTENT and text is not None:
+            level = "emergency" if intent == EMERGENCY_INTENT else stated
+            if stated is None and level is not None and text is not None and GUARD_ACTION in known:
                 # A dose question the NLU took for an emergency ("6 nurofen at once?") gets the
-                # dose answer, unless the message itself states a red flag.
-                stated = pending_alert(
-                    findings=tracker.get_slot("findings"),
-                    text=message.text,
-                    intent=None,
-                    alerted_level=tracker.get_slot("alerted_level"),
-                    entities=message.entities,
-                )
-                if stated is None and GUARD_ACTION in known and check_input(text) == "drug_dose":
+                # dose answer (from the input guard below) when the message states no red flag.
+                if check_input(text) == "drug_dose":
                     level = None
-                    action, diagnostic = GUARD_ACTION, {"input_kind": "drug_dose"}
             if level is not None:
                 action, diagnostic = ALERT_ACTION, {"alert_level": level}
             elif text is not None and GUARD_ACTION in known:
