@@ -64,8 +64,8 @@ bench: model ## benchmark HeadEase against a stock `rasa init` bot -> reports/be
 bench-quick: model ## short benchmark: reduced counts, reuses the trained models
 	$(PY) -m bench.run --quick
 
-purge: $(VENV)/.installed ## delete conversations older than HEADEASE_RETENTION_DAYS (default 30)
-	$(PY) scripts/purge.py
+purge: $(VENV)/.installed ## delete conversations older than HEADEASE_RETENTION_DAYS (default 30); ENDPOINTS=endpoints.cluster.yml for PostgreSQL
+	$(PY) scripts/purge.py $(if $(ENDPOINTS),--endpoints $(ENDPOINTS))
 
 kiosk: model system-deps ## offline voice kiosk (needs `make run` in another terminal; mic via PortAudio)
 	$(PY) -m kiosk $(KIOSK_ARGS)

@@ -1,23 +1,17 @@
 """Helpers every HeadEase action shares: reading what is known, and sending channel-aware replies."""
 from __future__ import annotations
 
-import os
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clinic import load_knowledge
+from actions.render import emergency_number  # noqa: F401  (re-exported for the actions)
 from actions.clinic.findings import Findings
 from actions.clinic.safety import findings_with_message
 
 VOICE_CHANNELS = {"voice"}
-
-
-def emergency_number() -> str:
-    """The deployment's emergency number (HEADEASE_EMERGENCY_NUMBER), else the KB's generic one."""
-    return os.environ.get("HEADEASE_EMERGENCY_NUMBER") or load_knowledge().emergency_number
 
 
 def known_findings(tracker: Tracker) -> Findings:

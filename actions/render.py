@@ -6,13 +6,20 @@ sentences without markdown, emoji or lists.
 """
 from __future__ import annotations
 
+import os
 from typing import Dict, Iterable, List, Optional
 
-from actions.clinic import load_knowledge
+from actions.clinic import assess, load_knowledge
 from actions.clinic.assessment import Assessment
 from actions.clinic.findings import Findings
+from actions.clinic.safety import alert_level, findings_with_message
 
 LEVEL_ICONS = {"emergency": "🚨", "urgent": "⚠️", "see_doctor": "🩺", "self_care": "✅"}
+
+
+def emergency_number() -> str:
+    """The deployment's emergency number (HEADEASE_EMERGENCY_NUMBER), else the KB's generic one."""
+    return os.environ.get("HEADEASE_EMERGENCY_NUMBER") or load_knowledge().emergency_number
 
 
 def _bullets(lines: Iterable[str], voice: bool) -> str:
@@ -222,3 +229,20 @@ def doctor_summary(slots: Dict, findings: Findings, assessment: Optional[Dict], 
     else:
         lines.append("No assessment has been completed yet.")
     return "\n".join(lines)
+
+
+def outage_messages(text: Optional[str], number: str, voice: bool = False) -> List[str]:
+    """What to say when the consultation cannot go on (action server down or an action failed).
+
+    Works from the message text alone, with the same deterministic red-flag screen as every other
+    turn: a red flag in this message still gets its alert first, and every answer ends with the
+    emergency signs and number.
+    """
+    kb = load_knowledge()
+    findings = findings_with_message(None, text)
+    messages: List[str] = []
+    if alert_level(findings):
+        assessment = assess(findings)
+        messages.extend(alert_messages(assessment, number, voice))
+    messages.append(kb.render(kb.messages["outage"], number))
+    return messages

@@ -44,6 +44,7 @@ from sanic.response import HTTPResponse
 
 from channels import chat_render
 from channels.input_safety import TRUNCATION_NOTICE, clean_user_text
+from channels.reply_guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +173,7 @@ class HeadEaseMessenger(Messenger):
     """Parses Messenger webhook events (Rasa's), with cleaning and HeadEase's output channel."""
 
     def __init__(self, page_access_token: Text, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        super().__init__(page_access_token, on_new_message)
+        super().__init__(page_access_token, guarded(on_new_message))
         self.client = messenger_client(page_access_token)
 
     async def handle_event(self, event: Dict[Text, Any], metadata: Optional[Dict[Text, Any]]) -> None:

@@ -15,6 +15,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.input_safety import TRUNCATION_NOTICE, clean_user_text
+from channels.reply_guard import guarded
 
 logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 128
@@ -37,6 +38,7 @@ class HeadEaseRestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"headease_{self.name()}_webhook", __name__)
+        handle = guarded(on_new_message)  # failures answer with the safety fallback, never a 500
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -55,17 +57,7 @@ class HeadEaseRestInput(InputChannel):
             collector = CollectingOutputChannel()
             if clean.truncated:
                 await collector.send_text_message(sender, TRUNCATION_NOTICE)
-            try:
-                await on_new_message(
-                    UserMessage(clean.text, collector, sender, input_channel=self.name(), metadata=metadata)
-                )
-            except Exception:  # the user still gets a safe answer, never a bare 500
-                logger.exception("message handling failed")
-                await collector.send_text_message(
-                    sender,
-                    "Sorry, something went wrong on my side. If your headache is severe, sudden or "
-                    "comes with other symptoms, please contact a doctor or your emergency number.",
-                )
+            await handle(UserMessage(clean.text, collector, sender, input_channel=self.name(), metadata=metadata))
             return response.json(collector.messages)
 
         return webhook

@@ -32,6 +32,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from channels import chat_render
 from channels.input_safety import TRUNCATION_NOTICE, clean_user_text
+from channels.reply_guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -174,4 +175,4 @@ class HeadEaseSlackInput(SlackInput):
             await self.get_output_channel(metadata.get("out_channel"), thread_id).send_text_message(
                 sender_id or "", TRUNCATION_NOTICE
             )
-        return await super().process_message(request, on_new_message, clean.text, sender_id, metadata)
+        return await super().process_message(request, guarded(on_new_message), clean.text, sender_id, metadata)

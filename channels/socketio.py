@@ -18,6 +18,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from channels.input_safety import TRUNCATION_NOTICE, clean_user_text
+from channels.reply_guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class HeadEaseSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
         sio = self.sio
+        handle = guarded(on_new_message)
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
@@ -72,7 +74,7 @@ class HeadEaseSocketIOInput(SocketIOInput):
             clean = clean_user_text(data.get("message"))
             if clean.truncated:
                 await output.send_text_message(sender_id, TRUNCATION_NOTICE)
-            await on_new_message(
+            await handle(
                 UserMessage(
                     clean.text,
                     output,

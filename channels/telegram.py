@@ -46,6 +46,7 @@ from sanic.request import Request
 
 from channels import chat_render
 from channels.input_safety import TRUNCATION_NOTICE, clean_user_text
+from channels.reply_guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +213,8 @@ class HeadEaseTelegramInput(TelegramInput):
     def _clean_messages(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Callable[[UserMessage], Awaitable[Any]]:
+        on_new_message = guarded(on_new_message)
+
         async def handle(message: UserMessage) -> Any:
             text = self.keyboards.resolve(message.sender_id, command_text(message.text or ""))
             clean = clean_user_text(text)

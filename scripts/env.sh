@@ -6,6 +6,7 @@ export ACTION_PORT="${ACTION_PORT:-5055}"
 export HEADEASE_WEB_PORT="${HEADEASE_WEB_PORT:-8080}"
 export HEADEASE_WEB_ORIGIN="${HEADEASE_WEB_ORIGIN:-http://localhost:$HEADEASE_WEB_PORT}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
+export HEADEASE_MODEL="${HEADEASE_MODEL:-$PWD/models/headease.tar.gz}"
 export TRACKER_DB="${TRACKER_DB:-$PWD/var/tracker.db}"
 # The HTTP API needs a token; one is generated on first run and kept in var/ (git-ignored).
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then

@@ -12,6 +12,9 @@ source scripts/env.sh
 # Channels: always-on ones plus each messaging platform whose variables are set (docs/channels.md).
 .venv/bin/python scripts/make_credentials.py --out var/credentials.yml
 
+# Refuse to start on a missing or damaged model (Rasa would serve with no model, or another one).
+.venv/bin/python scripts/check_model.py "$HEADEASE_MODEL" || exit 2
+
 pids=()
 cleanup() {
   trap - INT TERM EXIT
@@ -26,11 +29,11 @@ trap cleanup INT TERM EXIT
 pids+=($!)
 
 if [ "${1:-}" = "--shell" ]; then
-  .venv/bin/rasa shell -m models/headease.tar.gz --endpoints endpoints.yml --quiet
+  .venv/bin/rasa shell -m "$HEADEASE_MODEL" --endpoints endpoints.yml --quiet
   exit 0
 fi
 
-.venv/bin/rasa run -m models/headease.tar.gz --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+.venv/bin/rasa run -m "$HEADEASE_MODEL" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
   --cors "$HEADEASE_WEB_ORIGIN" --endpoints endpoints.yml --credentials var/credentials.yml \
   -i 127.0.0.1 -p "$RASA_PORT" &
 pids+=($!)

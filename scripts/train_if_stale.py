@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from check_model import model_problem  # scripts/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "headease.tar.gz"
 STAMP = ROOT / "models" / "headease.inputs.sha256"
@@ -40,10 +42,12 @@ def inputs_hash() -> str:
 
 def main() -> int:
     wanted = inputs_hash()
-    if MODEL.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
-        print(f"Model is up to date ({MODEL.relative_to(ROOT)}).")
+    damaged = model_problem(MODEL) if MODEL.exists() else None
+    if damaged is None and MODEL.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
+        print(f"Model is up to date ({MODEL}).")
         return 0
-    print("Training the model (inputs changed or no model yet) ...", flush=True)
+    reason = f"the model is damaged: {damaged}" if damaged else "inputs changed or no model yet"
+    print(f"Training the model ({reason}) ...", flush=True)
     started = time.monotonic()
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT))
     rasa = str(Path(sys.executable).with_name("rasa"))

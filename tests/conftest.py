@@ -10,3 +10,13 @@ def bot_stack(tmp_path_factory):
     stack = start_stack(tmp_path_factory.mktemp("stack"))
     yield stack
     stack.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server (Debian's package) on a free loopback port, for this test session."""
+    from cluster.services import Postgres
+
+    server = Postgres().start()
+    yield server
+    server.stop()

@@ -91,3 +91,30 @@ def test_command_line(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Purged 1 conversation(s) older than 30 days." in result.stdout
     assert senders(store) == {"new"}
+
+
+def test_command_line_on_postgresql(postgres):
+    """`make purge ENDPOINTS=endpoints.cluster.yml`: the scaled-out PostgreSQL tracker store."""
+    database = f"purge_{os.getpid()}"
+    postgres.sql(f'CREATE DATABASE "{database}"', database="postgres")
+    store = HeadEaseSQLTrackerStore(
+        domain=Domain.empty(), dialect="postgresql", host="127.0.0.1", port=postgres.port,
+        db=database, username=postgres.user, retention_days=10000,
+    )
+    for sender, age in {"old": 40, "older": 400, "new": 1}.items():
+        tracker = DialogueStateTracker.from_events(sender, [])
+        event = UserUttered("my head hurts")
+        event.timestamp = time.time() - age * 86400
+        tracker.update(event)
+        asyncio.run(store.save(tracker))
+    env = dict(os.environ, **postgres.env())
+    env.update(PG_DB=database, PG_PASSWORD="", REDIS_HOST="127.0.0.1", REDIS_PORT="6379",
+               PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false")
+    env.pop("HEADEASE_RETENTION_DAYS", None)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "purge.py"), "--endpoints", str(ROOT / "endpoints.cluster.yml")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Purged 2 conversation(s) older than 30 days." in result.stdout
+    assert senders(store) == {"new"}

@@ -1,7 +1,10 @@
-"""Retention purge and "delete my data" on the SQL tracker store (SQLite here; PostgreSQL in the
-cluster tests)."""
+"""Retention purge and "delete my data" on the SQL tracker store, on SQLite (the embedded default)
+and on a real PostgreSQL server (the scaled-out deployment)."""
 import asyncio
 import time
+import uuid
+
+import pytest
 
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
@@ -10,8 +13,21 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from headease_store.tracker_store import HeadEaseSQLTrackerStore
 
 
-def make_store(tmp_path, **kwargs):
-    return HeadEaseSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"), **kwargs)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def make_store(request, tmp_path):
+    """A factory for stores that all open the same database of the parametrised dialect."""
+    if request.param == "sqlite":
+        options = dict(dialect="sqlite", db=str(tmp_path / "t.db"))
+    else:
+        postgres = request.getfixturevalue("postgres")
+        database = f"t_{uuid.uuid4().hex[:12]}"
+        postgres.sql(f'CREATE DATABASE "{database}"', database="postgres")
+        options = dict(dialect="postgresql", host="127.0.0.1", port=postgres.port, db=database, username=postgres.user)
+
+    def make(**kwargs):
+        return HeadEaseSQLTrackerStore(domain=Domain.empty(), **options, **kwargs)
+
+    return make
 
 
 def conversation(sender, *events, at=None):
@@ -23,8 +39,8 @@ def conversation(sender, *events, at=None):
     return tracker
 
 
-def test_delete_my_data_removes_everything_and_writes_nothing_back(tmp_path):
-    store = make_store(tmp_path)
+def test_delete_my_data_removes_everything_and_writes_nothing_back(make_store):
+    store = make_store()
     asyncio.run(store.save(conversation("alice", UserUttered("my head hurts"), BotUttered("sorry to hear"))))
     asyncio.run(store.save(conversation("bob", UserUttered("hello"))))
     deleting = conversation(
@@ -42,19 +58,18 @@ def test_delete_my_data_removes_everything_and_writes_nothing_back(tmp_path):
     assert asyncio.run(store.retrieve("bob")) is not None
 
 
-def test_old_conversations_are_purged_on_start(tmp_path):
-    store = make_store(tmp_path)
+def test_old_conversations_are_purged_on_start(make_store):
+    store = make_store()
     old = time.time() - 31 * 86400
     asyncio.run(store.save(conversation("old", UserUttered("hi"), at=old)))
     asyncio.run(store.save(conversation("new", UserUttered("hi"))))
-    reopened = make_store(tmp_path, retention_days=30)
+    reopened = make_store(retention_days=30)
     assert asyncio.run(reopened.retrieve("old")) is None
     assert asyncio.run(reopened.retrieve("new")) is not None
 
 
-def test_retention_is_configurable(tmp_path, monkeypatch):
-    store = make_store(tmp_path)
+def test_retention_is_configurable(make_store, monkeypatch):
+    store = make_store()
     asyncio.run(store.save(conversation("recent", UserUttered("hi"), at=time.time() - 3 * 86400)))
     monkeypatch.setenv("HEADEASE_RETENTION_DAYS", "2")
-    assert make_store(tmp_path).retrieve is not None
-    assert asyncio.run(make_store(tmp_path).retrieve("recent")) is None
+    assert asyncio.run(make_store().retrieve("recent")) is None

@@ -1,0 +1,222 @@
+"""Start the scale-out services from Debian's packages on loopback: PostgreSQL, Redis, nginx.
+
+Used by `make run-cluster` (cluster/run_cluster.py) and by the tests that need a real PostgreSQL
+or the whole cluster. Each service lives in a private temporary directory, listens on 127.0.0.1
+only, and is stopped (and its directory removed) by `stop()`. PostgreSQL refuses to run as root,
+so when we are root its processes run as the `postgres` system user the Debian package creates.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+DEBIAN_PACKAGES = {"postgres": "postgresql", "redis": "redis-server", "nginx": "nginx-light"}
+
+
+class ServiceError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float, what: str, process: Optional[subprocess.Popen] = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise ServiceError(f"{what} exited with code {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise ServiceError(f"{what} did not listen on port {port} within {timeout:.0f}s")
+
+
+def _postgres_bin(name: str) -> str:
+    found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
+    if not found:
+        raise ServiceError(f"PostgreSQL's {name} not found: install Debian's {DEBIAN_PACKAGES['postgres']}")
+    return found
+
+
+def _require(binary: str, service: str) -> str:
+    found = shutil.which(binary) or (f"/usr/sbin/{binary}" if os.path.exists(f"/usr/sbin/{binary}") else None)
+    if not found:
+        raise ServiceError(f"{binary} not found: install Debian's {DEBIAN_PACKAGES[service]} (make system-deps)")
+    return found
+
+
+@dataclass
+class Postgres:
+    """A throwaway PostgreSQL cluster with trust authentication on 127.0.0.1."""
+
+    port: int = field(default_factory=free_port)
+    user: str = "headease"
+    database: str = "headease"
+    root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="headease-pg-")))
+    _as_postgres: bool = field(default_factory=lambda: os.geteuid() == 0)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    def _run(self, args: Sequence[str], **kwargs) -> subprocess.CompletedProcess:
+        if self._as_postgres:
+            args = ["runuser", "-u", "postgres", "--", *args]
+        return subprocess.run(args, capture_output=True, text=True, **kwargs)
+
+    def start(self) -> "Postgres":
+        os.chmod(self.root, 0o755)
+        if self._as_postgres:
+            shutil.chown(self.root, "postgres", "postgres")
+        result = self._run([_postgres_bin("initdb"), "-D", str(self.data_dir), "-A", "trust", "-U", self.user,
+                            "-E", "UTF8", "--no-sync"])
+        if result.returncode:
+            raise ServiceError(f"initdb failed: {result.stderr.strip()[-500:]}")
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        result = self._run([_postgres_bin("pg_ctl"), "-D", str(self.data_dir), "-o", options,
+                            "-l", str(self.root / "postgres.log"), "-w", "-t", "60", "start"])
+        if result.returncode:
+            raise ServiceError(f"PostgreSQL did not start: {result.stderr.strip()[-500:]} {self.log()[-800:]}")
+        self.sql(f'CREATE DATABASE "{self.database}"', database="postgres")
+        return self
+
+    def log(self) -> str:
+        path = self.root / "postgres.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def sql(self, statement: str, database: Optional[str] = None) -> List[tuple]:
+        import psycopg2
+
+        connection = psycopg2.connect(host="127.0.0.1", port=self.port, user=self.user, dbname=database or self.database)
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+                return cursor.fetchall() if cursor.description else []
+        finally:
+            connection.close()
+
+    def env(self) -> dict:
+        return {"PG_HOST": "127.0.0.1", "PG_PORT": str(self.port), "PG_USER": self.user, "PG_DB": self.database}
+
+    def stop(self) -> None:
+        if self.data_dir.exists():
+            self._run([_postgres_bin("pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "-w", "stop"])
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@dataclass
+class Redis:
+    """A Redis server without persistence on 127.0.0.1 (the Rasa lock store)."""
+
+    port: int = field(default_factory=free_port)
+    process: Optional[subprocess.Popen] = None
+
+    def start(self) -> "Redis":
+        self.process = subprocess.Popen(
+            [_require("redis-server", "redis"), "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, 30, "redis-server", self.process)
+        return self
+
+    def env(self) -> dict:
+        return {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.port)}
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+NGINX_CONF = """\
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    client_max_body_size 64k;
+    upstream rasa {{
+{servers}
+        keepalive 64;
+    }}
+    # socket.io needs every request of one browser session on the same instance.
+    upstream rasa_sticky {{
+        ip_hash;
+{servers}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        add_header X-HeadEase-Upstream $upstream_addr always;
+        location /socket.io/ {{
+            proxy_pass http://rasa_sticky;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_set_header Host $host;
+        }}
+        location / {{
+            proxy_pass http://rasa;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_read_timeout 120s;
+        }}
+    }}
+}}
+"""
+
+
+@dataclass
+class Nginx:
+    """nginx in front of several Rasa servers: round robin for HTTP, sticky for socket.io."""
+
+    upstream_ports: Sequence[int]
+    port: int = field(default_factory=free_port)
+    root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="headease-nginx-")))
+    process: Optional[subprocess.Popen] = None
+
+    def config(self) -> str:
+        servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in self.upstream_ports)
+        return NGINX_CONF.format(root=self.root, servers=servers, port=self.port)
+
+    def start(self) -> "Nginx":
+        os.chmod(self.root, 0o755)
+        conf = self.root / "nginx.conf"
+        conf.write_text(self.config())
+        binary = _require("nginx", "nginx")
+        check = subprocess.run([binary, "-t", "-q", "-c", str(conf), "-p", str(self.root)], capture_output=True, text=True)
+        if check.returncode:
+            raise ServiceError(f"nginx config rejected: {check.stderr.strip()}")
+        self.process = subprocess.Popen(
+            [binary, "-c", str(conf), "-p", str(self.root), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, 30, "nginx", self.process)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        shutil.rmtree(self.root, ignore_errors=True)
