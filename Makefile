@@ -10,7 +10,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run shell train model validate test eval-nlu system-deps web clean purge kiosk bench-voice bench bench-quick
+.PHONY: help run run-cluster shell train model validate test test-cluster eval-nlu system-deps web clean purge kiosk bench-voice bench bench-quick
 
 help: ## show this help
 	@echo "HeadEase — the two commands:"
@@ -34,7 +34,7 @@ model: $(VENV)/.installed $(SPACY_MODEL)/.built ## (internal) train if config, d
 	@mkdir -p models
 	@$(PY) scripts/train_if_stale.py
 
-system-deps: ## install the Debian packages the tests and front ends use (chromium, espeak-ng)
+system-deps: ## install the Debian packages the tests, front ends and cluster use (chromium, espeak-ng, postgresql, redis, nginx)
 	@scripts/system_deps.sh
 
 web: ## install and build the web widget's npm assets
@@ -48,12 +48,18 @@ validate: $(VENV)/.installed ## check training data and domain for conflicts
 run: model web ## start action server, Rasa server (REST + socket.io, SQLite tracker) and the web widget
 	@scripts/run.sh
 
+run-cluster: system-deps model web ## 2 Rasa servers behind nginx + PostgreSQL + Redis lock store + action server (loopback)
+	@source scripts/env.sh && $(PY) -m cluster.run_cluster
+
 shell: model ## chat with the bot in the terminal
 	@scripts/run.sh --shell
 
 test: system-deps model web ## everything CI runs; non-zero on any failure
 	$(MAKE) --no-print-directory validate
 	@scripts/pytest.sh tests
+
+test-cluster: system-deps model ## only the cluster load test (also part of `make test`) -> reports/cluster.json
+	@scripts/pytest.sh tests/cluster
 
 eval-nlu: model ## evaluate NLU on the held-out set + 5-fold cross-validation (reports/nlu)
 	$(PY) -m headease_nlu.eval_nlu

@@ -10,8 +10,11 @@ from typing import Callable, Dict, List, Optional, Sequence
 
 import aiohttp
 
-# HeadEase's REST channel answers a failed turn with this apology (and HTTP 200): count it as an error.
-ERROR_MARKER = "something went wrong on my side"
+from actions.clinic import load_knowledge
+
+# HeadEase's channels answer a failed turn with the outage message (and HTTP 200): count it as an
+# error. Its opening words are fixed text (the emergency number comes later).
+ERROR_MARKER = load_knowledge().messages["outage"][:60]
 REQUEST_TIMEOUT_S = 60.0
 
 
@@ -74,7 +77,7 @@ class Client:
                 if response.status != 200:
                     return Turn(text, latency, False, f"HTTP {response.status}")
                 if any(ERROR_MARKER in (m.get("text") or "") for m in body or []):
-                    return Turn(text, latency, False, "bot apologised for an internal error")
+                    return Turn(text, latency, False, "bot answered with the outage message")
                 return Turn(text, latency, True)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             return Turn(text, time.perf_counter() - started, False, type(error).__name__)

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Install the Debian packages HeadEase's front ends and tests use, if missing.
+# Install the Debian packages HeadEase's front ends, cluster and tests use, if missing.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+# Scale-out services for `make run-cluster` and the PostgreSQL / cluster tests.
+{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing+=(nginx-light)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Please install: ${missing[*]} (sudo apt-get install -y ${missing[*]})" >&2

@@ -1,0 +1,181 @@
+"""`make run-cluster`: HeadEase scaled out on one machine, every service on loopback.
+
+    nginx :RASA_PORT ──round robin──> Rasa server A ─┐
+                     (socket.io: sticky) Rasa server B ─┼─> PostgreSQL (tracker store)
+                                                      ├─> Redis (lock store: one message of a
+                                                      │   conversation at a time, any instance)
+                                                      └─> action server
+    web widget :HEADEASE_WEB_PORT ──> nginx
+
+The same services as docker-compose.yml, from Debian's packages (cluster/services.py). `Cluster`
+is also what the cluster load test (cluster/loadtest.py, tests/cluster) starts.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from cluster.services import Nginx, Postgres, Redis, ServiceError, free_port, wait_for_port
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = ROOT / ".venv" / "bin"
+ENDPOINTS = ROOT / "endpoints.cluster.yml"
+
+
+@dataclass
+class Cluster:
+    model: Path = ROOT / "models" / "headease.tar.gz"
+    instances: int = 2
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="headease-cluster-")))
+    port: Optional[int] = None  # nginx; a free port when None
+    web_port: Optional[int] = None  # serve the web widget too when set
+    token: str = field(default_factory=lambda: os.environ.get("RASA_AUTH_TOKEN") or secrets.token_hex(16))
+    postgres: Optional[Postgres] = None
+    redis: Optional[Redis] = None
+    nginx: Optional[Nginx] = None
+    action_port: int = field(default_factory=free_port)
+    rasa_ports: List[int] = field(default_factory=list)
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.nginx.port}"
+
+    def env(self) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            RASA_TELEMETRY_ENABLED="false",
+            SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            PYTHONPATH=str(ROOT),
+            ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.action_port}/webhook",
+            PG_PASSWORD=os.environ.get("PG_PASSWORD", ""),
+            RASA_AUTH_TOKEN=self.token,
+        )
+        env.update(self.postgres.env())
+        env.update(self.redis.env())
+        return env
+
+    def _spawn(self, name: str, args: List[str], **env: str) -> subprocess.Popen:
+        log = open(self.workdir / f"{name}.log", "wb")
+        process = subprocess.Popen(args, cwd=ROOT, env={**self.env(), **env}, stdout=log, stderr=subprocess.STDOUT)
+        self.processes[name] = process
+        return process
+
+    def log(self, name: str) -> str:
+        path = self.workdir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def _credentials(self) -> Path:
+        path = self.workdir / "credentials.yml"
+        subprocess.run([str(VENV_BIN / "python"), "scripts/make_credentials.py", "--out", str(path)],
+                       cwd=ROOT, env=self.env(), check=True, stdout=subprocess.DEVNULL)
+        return path
+
+    def start(self, timeout: float = 600) -> "Cluster":
+        """Start everything; raises with the failing service's log when something does not come up."""
+        problem = subprocess.run([str(VENV_BIN / "python"), "scripts/check_model.py", str(self.model)],
+                                 cwd=ROOT, capture_output=True, text=True)
+        if problem.returncode:
+            raise ServiceError(problem.stderr.strip())
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.postgres = Postgres().start()
+        self.redis = Redis().start()
+        self.rasa_ports = [free_port() for _ in range(self.instances)]
+        self.nginx = Nginx(self.rasa_ports, **({"port": self.port} if self.port else {})).start()
+        actions = self._spawn("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(self.action_port)])
+        credentials = self._credentials()
+        origin = f"http://127.0.0.1:{self.web_port}" if self.web_port else "http://127.0.0.1"
+        servers = []
+        for index, port in enumerate(self.rasa_ports):
+            servers.append(self._spawn(f"rasa-{index}", [
+                str(VENV_BIN / "rasa"), "run", "-m", str(self.model), "--enable-api", "--auth-token", self.token,
+                "--endpoints", str(ENDPOINTS), "--credentials", str(credentials),
+                "-i", "127.0.0.1", "-p", str(port), "--cors", origin,
+            ]))
+        wait_for_port(self.action_port, 120, "action server", actions)
+        deadline = time.monotonic() + timeout
+        for index, (port, process) in enumerate(zip(self.rasa_ports, servers)):
+            self._wait_rasa(port, process, deadline, f"rasa-{index}")
+        if self.web_port:
+            self._spawn("web", [str(VENV_BIN / "python"), "web/serve.py"], RASA_URL=self.url,
+                        HEADEASE_WEB_PORT=str(self.web_port))
+            wait_for_port(self.web_port, 30, "web widget", self.processes["web"])
+        return self
+
+    def _wait_rasa(self, port: int, process: subprocess.Popen, deadline: float, name: str) -> None:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise ServiceError(f"{name} exited ({process.returncode}):\n{self.log(name)[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/status?token={self.token}", timeout=5) as r:
+                    if b'"model_id"' in r.read():
+                        return
+            except OSError:
+                pass
+            time.sleep(1)
+        raise ServiceError(f"{name} did not load the model in time:\n{self.log(name)[-3000:]}")
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for service in (self.nginx, self.redis, self.postgres):
+            if service is not None:
+                service.stop()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description="Run HeadEase with 2 Rasa servers behind nginx, PostgreSQL and Redis.")
+    parser.add_argument("--instances", type=int, default=2)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", 5005)), help="nginx port")
+    parser.add_argument("--web-port", type=int, default=int(os.environ.get("HEADEASE_WEB_PORT", 8080)))
+    args = parser.parse_args(argv)
+    workdir = ROOT / "var" / "cluster"
+    workdir.mkdir(parents=True, exist_ok=True)
+    cluster = Cluster(instances=args.instances, port=args.port, web_port=args.web_port, workdir=workdir)
+    print(f"Starting PostgreSQL, Redis, nginx, the action server and {args.instances} Rasa servers "
+          f"(logs in {workdir}) ...", flush=True)
+    try:
+        cluster.start()
+    except ServiceError as error:
+        cluster.stop()
+        print(f"HeadEase cluster did not start: {error}", file=sys.stderr)
+        return 2
+    print(f"""
+  HeadEase cluster is running.
+    Web chat:        http://localhost:{args.web_port}/
+    REST webhook:    {cluster.url}/webhooks/rest/webhook   (nginx, round robin over {cluster.rasa_ports})
+    PostgreSQL:      127.0.0.1:{cluster.postgres.port} db {cluster.postgres.database}; Redis 127.0.0.1:{cluster.redis.port}
+    HTTP API token:  in var/api-token (make run-cluster sets RASA_AUTH_TOKEN from it)
+  Press Ctrl-C to stop (the throwaway PostgreSQL data is removed; use docker-compose.yml to keep it).
+""", flush=True)
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    try:
+        while not stopping and all(p.poll() is None for p in cluster.processes.values()):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("Stopping the cluster ...")
+        cluster.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
