@@ -14,6 +14,10 @@ def main() -> None:
     parser.add_argument("--log-level", default=os.environ.get("HEADEASE_LOG_LEVEL", "INFO"))
     args = parser.parse_args()
     os.environ.setdefault("SANIC_HOST", "127.0.0.1")
+    # Keep idle connections longer than the Rasa server's HTTP client does (aiohttp: 15 s), so the
+    # client always closes first. With Sanic's default of 5 s, under load Rasa reused connections
+    # the action server was closing ("Cannot write to closing transport"): failed actions.
+    os.environ.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "75")
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

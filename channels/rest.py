@@ -6,7 +6,6 @@ NLU). These inputs validate the body, answer bad requests with a clear 400, and 
 """
 from __future__ import annotations
 
-import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -17,7 +16,6 @@ from sanic.response import HTTPResponse
 from channels.input_safety import TRUNCATION_NOTICE, clean_user_text
 from channels.reply_guard import guarded
 
-logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 128
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from cluster.services import Nginx, Postgres, Redis, ServiceError, free_port, wait_for_port
+from cluster.services import Nginx, Postgres, Redis, ServiceError, free_port, stop_processes, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -126,14 +126,7 @@ class Cluster:
         raise ServiceError(f"{name} did not load the model in time:\n{self.log(name)[-3000:]}")
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(self.processes.values())
         for service in (self.nginx, self.redis, self.postgres):
             if service is not None:
                 service.stop()

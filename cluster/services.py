@@ -16,7 +16,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence
 
 DEBIAN_PACKAGES = {"postgres": "postgresql", "redis": "redis-server", "nginx": "nginx-light"}
 
@@ -42,6 +42,19 @@ def wait_for_port(port: int, timeout: float, what: str, process: Optional[subpro
         except OSError:
             time.sleep(0.2)
     raise ServiceError(f"{what} did not listen on port {port} within {timeout:.0f}s")
+
+
+def stop_processes(processes: Iterable[subprocess.Popen], timeout: float = 20) -> None:
+    """Terminate all at once, then wait for each; kill what does not stop in time."""
+    processes = list(processes)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def _postgres_bin(name: str) -> str:
@@ -159,6 +172,9 @@ http {{
     upstream rasa {{
 {servers}
         keepalive 64;
+        # Below the Rasa servers' (Sanic) 5 s idle timeout: nginx closes idle connections first,
+        # so it never sends a request on a connection Rasa is closing (a 502 for a POST).
+        keepalive_timeout 4s;
     }}
     # socket.io needs every request of one browser session on the same instance.
     upstream rasa_sticky {{

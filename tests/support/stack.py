@@ -21,6 +21,8 @@ from typing import Dict, List, Optional
 
 import yaml
 
+from cluster.services import stop_processes
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 MODEL = ROOT / "models" / "headease.tar.gz"
@@ -176,14 +178,7 @@ class Stack:
         wait_until(lambda: urllib.request.urlopen(self.web_url, timeout=5).status == 200, 30, "web", process)
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(self.processes.values(), timeout=15)
 
     # --- talking to the bot ---------------------------------------------------------------
     def say(self, sender: str, text: str) -> List[dict]:
