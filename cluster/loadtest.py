@@ -97,9 +97,13 @@ async def _send(session: aiohttp.ClientSession, url: str, sender: str, text: str
     started = time.perf_counter()
     try:
         async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as response:
-            body = await response.json(content_type=None)
+            raw = await response.text()
             exchange = Exchange(sender, text, response.status, time.perf_counter() - started,
                                 response.headers.get("X-HeadEase-Upstream", ""))
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None
             if response.status != 200 or not isinstance(body, list) or not body:
                 exchange.error = f"HTTP {response.status}, reply {str(body)[:80]}"
             elif any(ERROR_MARKER in (m.get("text") or "") for m in body):
@@ -117,7 +121,7 @@ async def run_load(url: str, conversations: int) -> tuple:
     report = Report(conversations=conversations)
     sent: Dict[str, List[str]] = {}
     connector = aiohttp.TCPConnector(limit=conversations)
-    timeout = aiohttp.ClientTimeout(total=300)
+    timeout = aiohttp.ClientTimeout(total=330)  # above nginx's 300 s upstream timeout
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
 
         async def conversation(index: int, script: List[str]) -> None:

@@ -196,7 +196,7 @@ http {{
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header Host $host;
-            proxy_read_timeout 120s;
+            proxy_read_timeout 300s;
         }}
     }}
 }}

@@ -69,3 +69,19 @@ def test_lock_is_released_after_an_error(redis_server):
             return True
 
     assert asyncio.run(asyncio.wait_for(failing_then_next(), timeout=5))
+
+
+def test_a_lost_lease_is_logged_and_does_not_fail_the_turn(redis_server, monkeypatch, caplog):
+    import headease_store.lock_store as lock_store
+
+    monkeypatch.setattr(lock_store, "LEASE_S", 0.3)
+    store = instances(redis_server, 1)[0]
+
+    async def turn():
+        async with store.lock("slow"):
+            await store.async_red.delete(store._mutex_key("slow"))  # the lease ran out
+            await asyncio.sleep(0.4)  # renewal is due meanwhile
+        return "answered"
+
+    assert asyncio.run(turn()) == "answered"
+    assert any("lease expired" in r.getMessage() for r in caplog.records)
