@@ -229,8 +229,10 @@ def _rules() -> Tuple[_Rule, ...]:
     add("symptom", "confusion",
         r"\b(?:not|isnt|wasnt|arent|werent) making (?:any |much )?sense\b|\bmaking no sense\b|\bspaced out\b|\bout of it\b|\bnot all there\b"
         r"|\b(?:losing|lost|lose|loses) (?:track|the thread) of (?:what|where|who|everything)\b|\bdoesnt know (?:where|what day|who|what year)\b"
-        r"|\bdidnt (?:know|recognise|recognize) (?:where|who|me|us|her|him)\b",
-        {"sense", "spaced", "out", "all", "track", "thread", "know", "recognise", "recognize"})
+        r"|\bdidnt (?:know|recognise|recognize) (?:where|who|me|us|her|him)\b"
+        r"|\b(?:forget|forgets|forgetting|forgot|(?:isnt|wasnt|arent|not) sure|unsure|no idea|dont know|cant tell|cant work out) (?:of )?(?:where (?:i|he|she|we) (?:am|is|are|was|were)|what day it is|what year it is|who (?:i|he|she) (?:am|is))\b",
+        {"sense", "spaced", "out", "all", "track", "thread", "know", "recognise", "recognize", "forget", "forgets",
+         "forgetting", "forgot", "sure", "unsure", "idea", "tell", "work"})
     add("symptom", "drowsiness",
         r"\b(?:barely|hardly|cant|cannot|struggling to|struggle to|can barely|can hardly) (?:stay|keep) (?:awake|my eyes open|his eyes open|her eyes open)\b"
         r"|\b(?:not|isnt|wasnt|barely|hardly|wont|stopped) (?:really )?respond\w*\b|\b(?:wont|wouldnt|cant|couldnt) (?:wake|rouse) (?:him|her|them|up)\b|\bhard to rouse\b",

@@ -414,7 +414,9 @@ _HISTORY_RULES = _rules(
         r"|car (?:accident|crash)|rear ended|road (?:traffic )?accident|rta|(?:fell|landed) (?:on|onto) my neck",
         "neck_manipulation": r"(?:chiropractor|chiro|osteopath|someone|he|she|they) (?:cracked|clicked|manipulated|adjusted|popped) (?:my )?neck"
         r"|(?:cracked|clicked|manipulated|adjusted|popped) my neck|neck (?:manipulation|manipulated|adjustment|adjusted|was cracked|cracking)"
-        r"|(?:crack|manipulate|adjust|click|pop) my neck|chiropractic (?:adjustment|manipulation)|had my neck (?:cracked|manipulated|adjusted|clicked)",
+        r"|(?:crack|manipulate|adjust|click|pop) my neck|chiropractic (?:adjustment|manipulation)|had my neck (?:cracked|manipulated|adjusted|clicked)"
+        r"|neck (?:got|was|has been|had been|being) (?:cracked|clicked|manipulated|adjusted|popped)"
+        r"|(?:saw|seen|visited|went to|been to|back from|session with|appointment with|treated by|treatment from) (?:a |the |my |an )?(?:chiropractor|chiro|osteopath)",
         "anticoagulant": r"blood thinners?|blood thinning|anticoagulants?|anti coagulants?|antiplatelets?|warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto"
         r"|edoxaban|lixiana|dabigatran|pradaxa|heparin|enoxaparin|clexane|clopidogrel|plavix|ticagrelor|brilinta|prasugrel|low dose aspirin"
         r"|baby aspirin|aspirin for my heart|bleeding disorder|haemophilia|hemophilia|von willebrand|low platelets|bleed easily",
@@ -653,7 +655,7 @@ def _neck_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -
 
 def _neck_manipulation(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     findings.contraindications.add("ci_neck_manipulation")
-    if re.search(r"\b(?:cracked|clicked|manipulated|adjusted|popped|had|got)\b", clause):
+    if re.search(r"\b(?:cracked|clicked|manipulated|adjusted|popped|had|got|saw|seen|visited|went|been|back|session|appointment|treated|treatment)\b", clause):
         ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
         if ago is None or ago <= 28:
             findings.history.add("neck_injury_recent")

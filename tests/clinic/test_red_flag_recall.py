@@ -127,6 +127,8 @@ POSITIVES = [
     ("my husband is really drowsy and hard to wake up", E, "rf_altered_consciousness"),
     ("i passed out for a few seconds in the shower", E, "rf_altered_consciousness"),
     ("she doesnt know where she is or what day it is", E, "rf_altered_consciousness"),
+    ("i keep forgetting where i am and my head is splitting", E, "rf_altered_consciousness"),
+    ("he isn't sure what day it is and has a bad headache", E, "rf_altered_consciousness"),
     ("i keep losing track of what im saying and feel really muddled", E, "rf_altered_consciousness"),
     ("hes acting completely out of character", E, "rf_altered_consciousness"),
     ("i blacked out at work", E, "rf_altered_consciousness"),
@@ -178,6 +180,8 @@ POSITIVES = [
     # --- rf_neck_artery -------------------------------------------------------------------------
     ("had my neck cracked by a chiropractor 3 days ago and now severe neck pain and headache", E, "rf_neck_artery"),
     ("since the chiro adjusted my neck on monday i have awful neck pain and feel dizzy", E, "rf_neck_artery"),
+    ("my neck got cracked by the osteopath two days ago, now a severe pain in my neck and head", E, "rf_neck_artery"),
+    ("went to a chiropractor yesterday and since then terrible neck pain with a headache", E, "rf_neck_artery"),
     # --- rf_glaucoma -------------------------------------------------------------------------
     ("my right eye is red and really painful and everything is blurry", E, "rf_glaucoma"),
     ("painful bloodshot eye with rainbow halos round lights and i feel sick", E, "rf_glaucoma"),
@@ -264,6 +268,8 @@ CONTROLS = [
     # everyday idioms
     "the worst week ever at work and now a headache",
     "this headache is killing me",
+    "i forgot where i put my painkillers and now the headache is worse",
+    "i see a chiropractor for my lower back, the headache is mild",
     "honestly this tension headache is the worst thing about mondays",
     "my legs are killing me after the hike",
     "work is a pain in the neck and my head aches",
