@@ -233,6 +233,9 @@ def _rules() -> Tuple[_Rule, ...]:
         r"|\b(?:forget|forgets|forgetting|forgot|(?:isnt|wasnt|arent|not) sure|unsure|no idea|dont know|cant tell|cant work out) (?:of )?(?:where (?:i|he|she|we) (?:am|is|are|was|were)|what day it is|what year it is|who (?:i|he|she) (?:am|is))\b",
         {"sense", "spaced", "out", "all", "track", "thread", "know", "recognise", "recognize", "forget", "forgets",
          "forgetting", "forgot", "sure", "unsure", "idea", "tell", "work"})
+    # a child (or adult) described as floppy or limp is "very unwell" (meningitis, sepsis)
+    add("symptom", "very_unwell",
+        r"\b(?:is|was|seems?|looks?|gone|went|going|very|really|so|all|feels?|feeling|become|became|and) floppy\b", {"floppy"})
     add("symptom", "drowsiness",
         r"\b(?:barely|hardly|cant|cannot|struggling to|struggle to|can barely|can hardly) (?:stay|keep) (?:awake|my eyes open|his eyes open|her eyes open)\b"
         r"|\b(?:not|isnt|wasnt|barely|hardly|wont|stopped) (?:really )?respond\w*\b|\b(?:wont|wouldnt|cant|couldnt) (?:wake|rouse) (?:him|her|them|up)\b|\bhard to rouse\b",

@@ -534,7 +534,7 @@ _AGG_PATTERNS = {k: re.compile(rf"\b(?:{v})\b") for k, v in _AGG_ACTIVITY.items(
 _AGG_WORSE = re.compile(
     r"\b(?:worse|worsens?|worsened|worsening|aggravat\w*|triggers?|triggered|brings? (?:it|them|one|on)|brought on|sets? (?:it|them) off|set off"
     r"|makes? (?:it|them|the pain|the headache|my head) (?:worse|hurt|throb|pound)|hurts? (?:more|worse)|more painful|intensif\w*|kicks? in|comes? on|came on"
-    r"|starts?|started|flares? up|pounds|throbs|spikes?|unbearable|explodes?)\b"
+    r"|starts?|started|flares? up|pounds|throbs|spikes?|unbearable|explodes?|awful|terrible|horrendous|agony|agonising|agonizing|excruciating)\b"
 )
 _AGG_LOOSE = re.compile(r"\b(?:headaches?|pain|hurts?|hurting|during|while|after|mid)\b")
 _AGG_RELIEF = re.compile(r"\b(?:better|eases?|eased|helps?|helped|relieves?|relieved|improves?|goes away|settles)\b")

@@ -128,6 +128,8 @@ POSITIVES = [
     ("i passed out for a few seconds in the shower", E, "rf_altered_consciousness"),
     ("she doesnt know where she is or what day it is", E, "rf_altered_consciousness"),
     ("i keep forgetting where i am and my head is splitting", E, "rf_altered_consciousness"),
+    ("our toddler has a high temperature and is very floppy, seems to have a headache", E, None),
+    ("had a spinal tap on monday and the headache is terrible when i stand, fine lying down", U, "rf_positional"),
     ("he isn't sure what day it is and has a bad headache", E, "rf_altered_consciousness"),
     ("i keep losing track of what im saying and feel really muddled", E, "rf_altered_consciousness"),
     ("hes acting completely out of character", E, "rf_altered_consciousness"),
