@@ -1,16 +1,25 @@
-"""Rasa's SQL tracker store plus the privacy duties Rasa lacks: retention and "delete my data".
+"""Rasa's SQL tracker store plus the privacy duties Rasa lacks (retention, "delete my data") and a
+cache that keeps long conversations fast.
 
 Conversations are health data. This store (configured in endpoints.yml) purges conversations
 whose last event is older than the retention period (default 30 days, HEADEASE_RETENTION_DAYS)
 when the server starts and on `make purge`, and deletes a sender's whole conversation when the
 `action_delete_my_data` action has just run for them, so nothing of it is written back.
+
+Rasa rebuilds the tracker on every message by loading and replaying every event of the session
+(about 170 ms at 200 turns on these cores, growing linearly). The store keeps the last trackers it
+saved in memory and hands one back when the database still holds exactly the events it saw
+(same count and same newest id since the session start: one cheap indexed query), so several
+instances on one database stay correct: another instance's write changes the newest id and the
+tracker is loaded afresh.
 """
 from __future__ import annotations
 
 import logging
 import os
 import time
-from typing import Any, Optional, Text
+from collections import OrderedDict
+from typing import Any, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -29,6 +38,8 @@ action_payload.install()
 
 DELETE_ACTION = "action_delete_my_data"
 DEFAULT_RETENTION_DAYS = 30.0
+# Conversations whose tracker is kept in memory (0 turns the cache off).
+CACHE_SIZE = int(os.environ.get("HEADEASE_TRACKER_CACHE", 256))
 
 
 def retention_days(configured: Optional[Any] = None) -> float:
@@ -51,6 +62,7 @@ class HeadEaseSQLTrackerStore(SQLTrackerStore):
 
     def __init__(self, *args: Any, retention_days: Optional[float] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._cache: "OrderedDict[Text, Tuple[DialogueStateTracker, int, int]]" = OrderedDict()
         self.retention_days = globals()["retention_days"](retention_days)
         purged = self.purged_on_start = self.purge_expired()
         logger.info("tracker store ready; purged %d expired conversation(s)", purged)
@@ -60,9 +72,43 @@ class HeadEaseSQLTrackerStore(SQLTrackerStore):
             self.delete_sender(tracker.sender_id)
             return
         await super().save(tracker)
+        self._remember(tracker)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        cached = self._cache.get(sender_id)
+        if cached is not None:
+            tracker, count, newest = cached
+            if len(tracker.events) == count and self._stored_version(sender_id) == (count, newest):
+                self._cache.move_to_end(sender_id)
+                return tracker
+            del self._cache[sender_id]
+        tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            self._remember(tracker)
+        return tracker
+
+    def _stored_version(self, sender_id: Text) -> Tuple[int, int]:
+        """(number of events, newest event id) stored for the sender's latest session."""
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).order_by(None)
+            count, newest = query.with_entities(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id)).one()
+        return int(count or 0), int(newest or 0)
+
+    def _remember(self, tracker: DialogueStateTracker) -> None:
+        if CACHE_SIZE <= 0:
+            return
+        count, newest = self._stored_version(tracker.sender_id)
+        if count != len(tracker.events):  # e.g. a new session started: the next load is fresh
+            self._cache.pop(tracker.sender_id, None)
+            return
+        self._cache[tracker.sender_id] = (tracker, count, newest)
+        self._cache.move_to_end(tracker.sender_id)
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
 
     def delete_sender(self, sender_id: Text) -> int:
         """Remove every stored event of one conversation; returns the number removed."""
+        self._cache.pop(sender_id, None)
         with self.session_scope() as session:
             removed = (
                 session.query(self.SQLEvent)
@@ -76,6 +122,7 @@ class HeadEaseSQLTrackerStore(SQLTrackerStore):
     def purge_expired(self, now: Optional[float] = None) -> int:
         """Delete conversations whose newest event is older than the retention period."""
         cutoff = (now or time.time()) - self.retention_days * 86400
+        self._cache.clear()
         with self.session_scope() as session:
             newest = (
                 session.query(self.SQLEvent.sender_id, sa.func.max(self.SQLEvent.timestamp).label("last"))

@@ -73,3 +73,45 @@ def test_retention_is_configurable(make_store, monkeypatch):
     asyncio.run(store.save(conversation("recent", UserUttered("hi"), at=time.time() - 3 * 86400)))
     monkeypatch.setenv("HEADEASE_RETENTION_DAYS", "2")
     assert asyncio.run(make_store().retrieve("recent")) is None
+
+
+def saved(store, tracker):
+    asyncio.run(store.save(tracker))
+    return tracker
+
+
+def test_cached_tracker_is_handed_back_while_the_database_is_unchanged(make_store):
+    store = make_store()
+    tracker = saved(store, conversation("carol", UserUttered("tight band round my head"), BotUttered("How bad?")))
+    again = asyncio.run(store.retrieve("carol"))
+    assert again is tracker  # no reload and replay
+    again.update(UserUttered("about 4 out of 10"))
+    saved(store, again)
+    fresh = make_store(retention_days=10000)  # another instance on the same database
+    assert [e.as_dict() for e in asyncio.run(fresh.retrieve("carol")).events] == [e.as_dict() for e in again.events]
+
+
+def test_a_write_by_another_instance_invalidates_the_cache(make_store):
+    mine, theirs = make_store(), make_store(retention_days=10000)
+    saved(mine, conversation("dave", UserUttered("hello")))
+    assert asyncio.run(mine.retrieve("dave")) is not None
+    other = asyncio.run(theirs.retrieve("dave"))
+    other.update(UserUttered("my neck is stiff"))
+    saved(theirs, other)
+    texts = [e.text for e in asyncio.run(mine.retrieve("dave")).events if isinstance(e, UserUttered)]
+    assert texts == ["hello", "my neck is stiff"]
+
+
+def test_unsaved_changes_to_a_cached_tracker_are_not_handed_out(make_store):
+    store = make_store()
+    tracker = saved(store, conversation("erin", UserUttered("hello")))
+    tracker.update(UserUttered("never saved"))  # e.g. a turn that failed before saving
+    texts = [e.text for e in asyncio.run(store.retrieve("erin")).events if isinstance(e, UserUttered)]
+    assert texts == ["hello"]
+
+
+def test_deleting_a_conversation_also_forgets_its_cached_tracker(make_store):
+    store = make_store()
+    saved(store, conversation("frank", UserUttered("hello")))
+    store.delete_sender("frank")
+    assert asyncio.run(store.retrieve("frank")) is None
