@@ -1,19 +1,27 @@
 """Build the kiosk's language models and pronunciation dictionary into build/kiosk/.
 
 Sources (the project's own data, nothing downloaded):
-  * the NLU training examples in data/nlu/*.yml, entity markup stripped, without the small-talk
-    intents (EXCLUDED_INTENTS);
-  * the consultation questions' button titles and payloads in data/kb/knowledge.yml;
-  * spoken number phrases ("thirty four", "seven out of ten") so ages and scores can be said,
-    the kiosk's own yes/no/goodbye answers and a fixed list of red-flag phrases.
+  * the NLU training examples in data/nlu/*.yml without the small-talk intents (EXCLUDED_INTENTS),
+    brought to spoken form (kiosk.textnorm);
+  * the same examples with their entities swapped for other wordings of the same entity type
+    (data/kb/lexicon.yml and the other annotated examples): "it's [throbbing] on the [left]" also
+    teaches "it's pounding at the back of my head" — phrasing the examples never had;
+  * the consultation questions' buttons, the massage techniques' names (data/kb/knowledge.yml),
+    spoken-number answers ("thirty four", "seven out of ten"), the kiosk's own yes/no/goodbye
+    answers and a fixed list of red-flag phrases.
 
-Models: domain.lm (general fallback) and one narrow model per consultation question in contexts/
-(that question's answers, weighted up, plus yes/no/don't know/why/stop/start over and the red-flag
-phrases, which are in every model). Text is brought to spoken form (kiosk.textnorm), back-off
-trigram ARPA models are counted with pocketsphinx's own ArpaBoLM, and a dictionary restricted to
-the models' words is written from CMUdict plus kiosk/pronunciations.dict (domain words CMUdict
-lacks: shiatsu, myofascial, ...). A sentence with a word that has no pronunciation is dropped
-whole, so typos in the NLU data never reach a model; those words are listed in oov.txt.
+Models (interpolated Kneser-Ney trigrams, kiosk.ngram, written as ARPA):
+  * domain.lm — the general model (every consultation and knowledge example) mixed with the
+    "always" model (yes / no / don't know / why / stop / start over / goodbye / red flags);
+  * contexts/<slot>.lm — for each consultation question: a model of its answers (examples that
+    carry the question's entities, their entity swaps, the buttons and number templates) mixed
+    with the "always" model and, with a small weight, the general model, so an answer phrased
+    like no example is still sayable and a red flag is never unrecognisable.
+
+The dictionary is CMUdict restricted to the models' words plus kiosk/pronunciations.dict (domain
+words CMUdict lacks: shiatsu, myofascial, ...). A sentence with a word that has no pronunciation
+(nearly always a deliberate typo in the NLU data) or a typed-only token ("u", "tho", "idk") is
+dropped whole; those words are listed in oov.txt.
 
     python -m kiosk.build_lm [--out build/kiosk]
 """
@@ -21,34 +29,57 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
+import random
+import re
 import sys
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Sequence, Set, Tuple
 
 import yaml
 
+from kiosk import ngram
 from kiosk.textnorm import number_words, spoken_words
 
 ROOT = Path(__file__).resolve().parents[1]
 NLU_DIR = ROOT / "data" / "nlu"
 KNOWLEDGE = ROOT / "data" / "kb" / "knowledge.yml"
+LEXICON = ROOT / "data" / "kb" / "lexicon.yml"
 EXTRA_PRONUNCIATIONS = Path(__file__).resolve().parent / "pronunciations.dict"
 DEFAULT_OUT = ROOT / "build" / "kiosk"
 LM_NAME, DICT_NAME, CORPUS_NAME, OOV_NAME, STAMP_NAME = (
     "domain.lm", "domain.dict", "corpus.txt", "oov.txt", "build.json",
 )
 CONTEXT_DIR = "contexts"
+GENERAL = "general"
 
-DISCOUNT_MASS = 0.3  # ArpaBoLM's fixed back-off mass (0.3 beat 0.5 and 0.7 on a dev set)
+# Mixture weights and augmentation, chosen on a dev set of our own sentences (not the benchmark's
+# held-out set): see kiosk/README.md "How the numbers were reached".
+CONTEXT_MIX = {"answers": 0.5, "buttons": 0.15, "always": 0.2, "general": 0.15}
+GENERAL_MIX = {"general": 0.8, "always": 0.2}
+SWAPS_PER_EXAMPLE = 4      # entity-swapped copies of each annotated example (answer models)
+SWAPS_IN_GENERAL = False   # the swaps made the general model too diffuse
+SEED = 7                   # the swaps are random but the same on every build
 
 # The kiosk's own prompts are answered with these (see kiosk.session).
 KIOSK_ANSWERS = (
     "yes", "no", "yes please", "no thanks", "yes that's right", "no that's wrong", "yes i did",
     "no i didn't", "that's right", "that's wrong", "goodbye", "bye", "thank you goodbye",
-    "start again", "i don't know", "i'm not sure",
+    "start again", "i don't know", "i'm not sure", "none", "nothing", "none of them", "not really",
 )
+
+# Typed-chat tokens nobody says; a sentence containing one is dropped (its spoken twin is usually
+# in the data too). Apostrophe-less contractions are repaired instead.
+TYPED_ONLY = frozenset(
+    "u ur r y k tho thru pls plz lol omg idk btw bc cuz coz ya ugh um umm uh hmm erm ta xx x "
+    "b c d e f g h j l m n o p q s t v w z".split()
+)
+TYPED_CONTRACTIONS = {
+    "dont": "don't", "cant": "can't", "wont": "won't", "im": "i'm", "ive": "i've", "doesnt": "doesn't",
+    "didnt": "didn't", "isnt": "isn't", "wasnt": "wasn't", "havent": "haven't", "hasnt": "hasn't",
+    "thats": "that's", "whats": "what's", "theres": "there's", "arent": "aren't", "couldnt": "couldn't",
+    "shouldnt": "shouldn't", "wouldnt": "wouldn't", "youre": "you're", "id": "i'd",
+}
 
 
 def cmudict_path() -> Path:
@@ -71,18 +102,18 @@ def read_dictionary(path: Path) -> Dict[str, List[str]]:
     return entries
 
 
-# Intents whose examples never reach a model: small talk and off-topic requests are what made the
-# first model (all NLU data) map every answer onto chit-chat; the kiosk only needs the consultation.
+# Intents whose examples never reach a model: small talk and off-topic requests made the first
+# model (all NLU data) map every answer onto chit-chat; the kiosk only needs the consultation.
 EXCLUDED_INTENTS = frozenset({"chitchat", "out_of_scope", "bot_challenge"})
 # Intents that answer a consultation question (their examples, when they carry the question's
 # entities, make up that question's model).
 ANSWER_INTENTS = frozenset({"describe_headache", "inform", "affirm", "deny", "dont_know"})
 # Heard in every model, so a visitor can always answer, ask why, stop, start over or say goodbye.
-CONTROL_INTENTS = ("affirm", "deny", "dont_know", "ask_why", "stop", "restart", "goodbye")
-GENERAL = "general"
+CONTROL_INTENTS = ("affirm", "deny", "dont_know", "ask_why", "stop", "restart", "goodbye", "thank")
 
-# Danger signs must never be unrecognisable: these phrases are in every model, weighted so that a
-# red flag said in the middle of the form is still heard (kiosk.session then reads it back).
+# Danger signs must never be unrecognisable: these phrases are in every model (the "always" part
+# of each mixture), so a red flag said in the middle of the form is still heard (kiosk.session then
+# reads it back).
 RED_FLAG_PHRASES = (
     "sudden", "suddenly", "it came on suddenly", "sudden severe headache", "worst", "worst ever",
     "the worst headache of my life", "worst headache ever", "thunderclap headache", "weak", "weakness",
@@ -98,18 +129,8 @@ RED_FLAG_PHRASES = (
     "i keep vomiting", "stroke", "i think i'm having a stroke",
 )
 
-# Sentence weights (a sentence counted N times): what is most likely said in a context counts most.
-# Tuned on a dev set of our own sentences (not the benchmark's held-out set). The 217 NLU emergency
-# examples are in the general model only: in the answer models they outweighed the answers, and
-# RED_FLAG_PHRASES keep every danger sign sayable there.
-ANSWER_WEIGHT = 8      # a question's own answers, buttons and number templates
-COMMON_WEIGHT = 2      # yes / no / don't know / why / stop / start over / goodbye
-RED_FLAG_WEIGHT = 2    # RED_FLAG_PHRASES, in every model
-
-# Answer contexts: when the bot has just asked a consultation question, the recogniser uses a
-# narrow model built from the answers to that question (NLU examples carrying the matching
-# entities, the question's buttons, spoken-number templates) plus the common answers and the red
-# flags. question slot -> NLU entities whose examples answer it.
+# Answer contexts: when the bot has just asked a consultation question, the recogniser uses that
+# question's model. question slot -> NLU entities whose examples answer it.
 CONTEXT_ENTITIES: Dict[str, Tuple[str, ...]] = {
     "pain_location": ("pain_location", "origin"),
     "pain_quality": ("pain_quality",),
@@ -125,6 +146,9 @@ CONTEXT_ENTITIES: Dict[str, Tuple[str, ...]] = {
     "age": (),
 }
 
+# Rasa entity markup: [text](entity), [text](entity:value), [text]{"entity": "...", ...}
+_MARKUP = re.compile(r"\[([^\]]*)\](?:\(([^)]*)\)|(\{[^}]*\}))")
+
 
 def labelled_examples(nlu_dir: Path = NLU_DIR) -> Iterator[Tuple[str, str]]:
     """(intent, raw example with entity markup) pairs."""
@@ -138,6 +162,66 @@ def labelled_examples(nlu_dir: Path = NLU_DIR) -> Iterator[Tuple[str, str]]:
                         yield item["intent"], line[2:]
 
 
+def segments(raw: str) -> List[Tuple[str, str]]:
+    """An example as (entity or "", text) pieces: "[dull](pain_quality) ache" ->
+    [("pain_quality", "dull"), ("", " ache")]."""
+    pieces, position = [], 0
+    for match in _MARKUP.finditer(raw):
+        pieces.append(("", raw[position:match.start()]))
+        if match.group(2) is not None:
+            entity = match.group(2).split(":", 1)[0].strip()
+        else:
+            try:
+                entity = json.loads(match.group(3)).get("entity", "")
+            except ValueError:
+                entity = ""
+        pieces.append((entity, match.group(1)))
+        position = match.end()
+    pieces.append(("", raw[position:]))
+    return [piece for piece in pieces if piece[1]]
+
+
+def entities_of(raw: str) -> Set[str]:
+    return {entity for entity, _ in segments(raw) if entity}
+
+
+def plain(raw: str) -> str:
+    return "".join(text for _, text in segments(raw))
+
+
+def entity_wordings(examples: Sequence[Tuple[str, str]]) -> Dict[str, List[str]]:
+    """entity -> the wordings seen for it: annotated spans in the NLU data and lexicon phrases."""
+    wordings: Dict[str, Set[str]] = {}
+    for _, raw in examples:
+        for entity, text in segments(raw):
+            if entity:
+                wordings.setdefault(entity, set()).add(text.strip().lower())
+    lexicon = yaml.safe_load(LEXICON.read_text(encoding="utf-8")) or {}
+    for section in ("entities", "nlu_entities"):
+        for entity, groups in (lexicon.get(section) or {}).items():
+            if entity not in wordings:
+                continue  # only entities the NLU data annotates (technique, medication, ...)
+            for phrases in (groups or {}).values():
+                wordings[entity].update(p.lower() for p in phrases or [] if isinstance(p, str))
+    return {entity: sorted(w for w in values if w) for entity, values in wordings.items()}
+
+
+def swapped(raw: str, wordings: Dict[str, List[str]], rng: random.Random, copies: int) -> Iterator[str]:
+    """``copies`` versions of an annotated example with every entity replaced by another wording
+    of the same entity type (markup kept, so the copies still count as answers)."""
+    pieces = segments(raw)
+    if not any(entity in wordings for entity, _ in pieces):
+        return
+    for _ in range(copies):
+        out = []
+        for entity, text in pieces:
+            if entity in wordings:
+                out.append(f"[{rng.choice(wordings[entity])}]({entity})")
+            else:
+                out.append(text)
+        yield "".join(out)
+
+
 def question_buttons(slot: str) -> Iterator[str]:
     data = yaml.safe_load(KNOWLEDGE.read_text(encoding="utf-8")) or {}
     question = (data.get("questions") or {}).get(slot) or {}
@@ -147,18 +231,29 @@ def question_buttons(slot: str) -> Iterator[str]:
                 yield button[key]
 
 
+def knowledge_names() -> Iterator[str]:
+    """Names a visitor may ask about: the techniques and headache types in the knowledge base."""
+    data = yaml.safe_load(KNOWLEDGE.read_text(encoding="utf-8")) or {}
+    for section in ("techniques", "headache_types"):
+        for key, item in (data.get(section) or {}).items():
+            yield key.replace("_", " ")
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                yield re.sub(r"\([^)]*\)", " ", item["name"])
+
+
 def number_templates(slot: str) -> Iterator[str]:
     """Spoken-number answers for the questions that take a number."""
     if slot == "age":
         for value in range(1, 101):
             yield f"i am {number_words(value)}"
+            yield f"i'm {number_words(value)}"
             yield f"i'm {number_words(value)} years old"
             yield f"i am {number_words(value)} years old"
             yield number_words(value)
     if slot == "severity":
         for value in range(0, 11):
             for form in ("{} out of ten", "about {} out of ten", "maybe {} out of ten", "it's a {}",
-                         "about a {}", "maybe a {}", "{}"):
+                         "about a {}", "maybe a {}", "{}", "around {}", "a {}"):
                 yield form.format(number_words(value))
     if slot in ("frequency", "medication_use"):
         for value in range(1, 31):
@@ -175,43 +270,6 @@ def number_templates(slot: str) -> Iterator[str]:
                 yield f"{number_words(value)} {unit}"
 
 
-def weighted(texts: Iterable[str], weight: int) -> Iterator[str]:
-    for text in texts:
-        for _ in range(weight):
-            yield text
-
-
-def common_sentences() -> Iterator[str]:
-    """In every model: control answers (yes, no, don't know, why, stop, start over) and red flags."""
-    control = [raw for intent, raw in labelled_examples() if intent in CONTROL_INTENTS]
-    yield from weighted(control + list(KIOSK_ANSWERS), COMMON_WEIGHT)
-    yield from weighted(RED_FLAG_PHRASES, RED_FLAG_WEIGHT)
-
-
-def context_sentences(slot: str) -> Iterator[str]:
-    """What people say in answer to the question for ``slot`` (and what may always be said)."""
-    entities = CONTEXT_ENTITIES[slot]
-    answers = [
-        raw for intent, raw in labelled_examples()
-        if intent in ANSWER_INTENTS and any(f"]({e})" in raw or f'"entity": "{e}"' in raw for e in entities)
-    ]
-    answers += list(question_buttons(slot)) + list(number_templates(slot))
-    yield from weighted(answers, ANSWER_WEIGHT)
-    yield from common_sentences()
-
-
-def general_sentences() -> Iterator[str]:
-    """The fallback model: every consultation-related NLU example, the buttons, the numbers."""
-    for intent, raw in labelled_examples():
-        if intent not in EXCLUDED_INTENTS and intent not in CONTROL_INTENTS:
-            yield raw  # includes the emergency examples
-    data = yaml.safe_load(KNOWLEDGE.read_text(encoding="utf-8")) or {}
-    for slot in (data.get("questions") or {}):
-        yield from question_buttons(slot)
-    yield from number_phrases()
-    yield from common_sentences()
-
-
 def number_phrases() -> Iterator[str]:
     for value in range(0, 11):
         yield f"{number_words(value)} out of ten"
@@ -224,30 +282,79 @@ def number_phrases() -> Iterator[str]:
         yield f"about {number_words(value)} days a month"
 
 
-def corpus_lines(lexicon: Dict[str, List[str]], raws: Iterable[str]) -> Tuple[List[str], Dict[str, int]]:
-    """Spoken-form lines. A sentence with a word that has no pronunciation (in the NLU data nearly
-    always a deliberate typo: "migrane", "headach") is dropped whole, so neither the typo nor the
-    broken fragments around it reach the model; the missing words are counted."""
-    lines: List[str] = []
-    missing: Dict[str, int] = {}
+class Sources:
+    """The training text, read once per build."""
+
+    def __init__(self, nlu_dir: Path = NLU_DIR):
+        self.examples = [(i, raw) for i, raw in labelled_examples(nlu_dir) if i not in EXCLUDED_INTENTS]
+        self.wordings = entity_wordings(self.examples)
+        rng = random.Random(SEED)
+        self.swaps: List[Tuple[str, str]] = []
+        for intent, raw in self.examples:
+            for copy in swapped(raw, self.wordings, rng, SWAPS_PER_EXAMPLE):
+                self.swaps.append((intent, copy))
+
+    def always(self) -> Iterator[str]:
+        """In every model: control answers (yes, no, don't know, why, stop, start over) and red flags."""
+        for intent, raw in self.examples:
+            if intent in CONTROL_INTENTS:
+                yield plain(raw)
+        yield from KIOSK_ANSWERS
+        yield from RED_FLAG_PHRASES
+
+    def answers(self, slot: str) -> Iterator[str]:
+        """What people say in answer to the question for ``slot``."""
+        wanted = set(CONTEXT_ENTITIES[slot])
+        for intent, raw in self.examples + self.swaps:
+            if intent in ANSWER_INTENTS and entities_of(raw) & wanted:
+                yield plain(raw)
+        yield from question_buttons(slot)
+        yield from number_templates(slot)
+
+    def buttons(self, slot: str) -> Iterator[str]:
+        """The question's buttons, which the voice channel reads out as choices."""
+        yield from question_buttons(slot)
+
+    def general(self) -> Iterator[str]:
+        """Every consultation and knowledge example (and their swaps), the buttons, the numbers."""
+        for intent, raw in self.examples + (self.swaps if SWAPS_IN_GENERAL else []):
+            if intent not in CONTROL_INTENTS:
+                yield plain(raw)
+        data = yaml.safe_load(KNOWLEDGE.read_text(encoding="utf-8")) or {}
+        for slot in (data.get("questions") or {}):
+            yield from question_buttons(slot)
+        yield from knowledge_names()
+        yield from number_phrases()
+
+
+def speech_words(text: str) -> List[str]:
+    """Spoken words of a training sentence, typed contractions repaired ("dont" -> "don't")."""
+    return [TYPED_CONTRACTIONS.get(word, word) for word in spoken_words(text)]
+
+
+def corpus_lines(lexicon: Dict[str, List[str]], raws: Iterable[str],
+                 missing: Dict[str, int]) -> List[List[str]]:
+    """Spoken-form sentences. A sentence with a word that has no pronunciation (in the NLU data
+    nearly always a deliberate typo: "migrane", "headach") or a typed-only token is dropped whole,
+    so neither the typo nor the broken fragments around it reach the model; the words are counted."""
+    lines: List[List[str]] = []
     for raw in raws:
-        words = spoken_words(raw)
-        unknown = [word for word in words if word not in lexicon]
+        words = speech_words(raw)
+        unknown = [word for word in words if word not in lexicon or word in TYPED_ONLY]
         for word in unknown:
             missing[word] = missing.get(word, 0) + 1
         if words and not unknown:
-            lines.append(" ".join(words))
-    return lines, missing
+            lines.append(words)
+    return lines
 
 
-def write_arpa(lines: List[str], path: Path) -> None:
-    from pocketsphinx.lm import ArpaBoLM
+def mixture(models: Dict[str, ngram.KneserNey], weights: Dict[str, float]) -> ngram.Mixture:
+    return ngram.Mixture([(weight, models[name]) for name, weight in weights.items()])
 
-    model = ArpaBoLM(text="\n".join(lines), add_start=True, discount_mass=DISCOUNT_MASS)
-    model.compute()
-    buffer = io.StringIO()
-    model.write(buffer)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+def write_model(model, path: Path, note: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        ngram.write_arpa(model, handle, header=f"HeadEase kiosk language model: {note}")
 
 
 def build(out: Path = DEFAULT_OUT, quiet: bool = False) -> Path:
@@ -255,18 +362,28 @@ def build(out: Path = DEFAULT_OUT, quiet: bool = False) -> Path:
     lexicon = read_dictionary(cmudict_path())
     extra = read_dictionary(EXTRA_PRONUNCIATIONS)
     lexicon.update(extra)  # our pronunciations win for the words we list
-    lines, missing = corpus_lines(lexicon, general_sentences())
-    vocabulary: Set[str] = {word for line in lines for word in line.split()}
+    sources = Sources()
+    missing: Dict[str, int] = {}
+    general_lines = corpus_lines(lexicon, sources.general(), missing)
+    always_lines = corpus_lines(lexicon, sources.always(), missing)
+    models = {"general": ngram.KneserNey(general_lines), "always": ngram.KneserNey(always_lines)}
+    answers = {slot: corpus_lines(lexicon, sources.answers(slot), missing) for slot in CONTEXT_ENTITIES}
+    vocabulary: Set[str] = {w for lines in [general_lines, always_lines, *answers.values()] for line in lines
+                            for w in line}
+    for model in models.values():  # one vocabulary for every model, so every mixture sums to one
+        model.set_vocabulary(vocabulary)
 
-    (out / CORPUS_NAME).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    write_arpa(lines, out / LM_NAME)
+    (out / CORPUS_NAME).write_text("\n".join(" ".join(line) for line in general_lines) + "\n", encoding="utf-8")
+    write_model(mixture(models, GENERAL_MIX), out / LM_NAME, f"general {GENERAL_MIX}")
     (out / CONTEXT_DIR).mkdir(exist_ok=True)
     for slot in CONTEXT_ENTITIES:
-        slot_lines, slot_missing = corpus_lines(lexicon, context_sentences(slot))
-        for word, count in slot_missing.items():
-            missing.setdefault(word, count)
-        vocabulary.update(word for line in slot_lines for word in line.split())
-        write_arpa(slot_lines, out / CONTEXT_DIR / f"{slot}.lm")
+        models["answers"] = ngram.KneserNey(answers[slot])
+        # the wordings the question itself offers ("None of these") are the likeliest answers
+        models["buttons"] = ngram.KneserNey(corpus_lines(lexicon, sources.buttons(slot), missing) or [["no"]])
+        for name in ("answers", "buttons"):
+            models[name].set_vocabulary(vocabulary)
+        write_model(mixture(models, CONTEXT_MIX), out / CONTEXT_DIR / f"{slot}.lm", f"{slot} {CONTEXT_MIX}")
+    vocabulary -= {ngram.BOS, ngram.EOS}
     with open(out / DICT_NAME, "w", encoding="utf-8") as handle:
         for word in sorted(vocabulary):
             for index, phones in enumerate(lexicon[word]):
@@ -277,7 +394,7 @@ def build(out: Path = DEFAULT_OUT, quiet: bool = False) -> Path:
         encoding="utf-8",
     )
     stamp = {
-        "sentences": len(lines),
+        "sentences": len(general_lines),
         "words": len(vocabulary),
         "domain_words_added": sorted(w for w in extra if w in vocabulary),
         "dropped_words": len(missing),
@@ -286,16 +403,17 @@ def build(out: Path = DEFAULT_OUT, quiet: bool = False) -> Path:
     (out / STAMP_NAME).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
     if not quiet:
         print(
-            f"kiosk language model: {len(lines)} lines, {len(vocabulary)} words "
+            f"kiosk language model: {len(general_lines)} sentences, {len(vocabulary)} words "
             f"({len(stamp['domain_words_added'])} from kiosk/pronunciations.dict), "
-            f"{len(missing)} unpronounceable words skipped (see {out / OOV_NAME}) -> {out}"
+            f"{len(missing)} unpronounceable or typed-only words skipped (see {out / OOV_NAME}) -> {out}"
         )
     return out
 
 
 def input_files() -> List[Path]:
-    return sorted(NLU_DIR.rglob("*.yml")) + [KNOWLEDGE, EXTRA_PRONUNCIATIONS, Path(__file__),
-                                             Path(__file__).with_name("textnorm.py")]
+    here = Path(__file__).resolve().parent
+    return sorted(NLU_DIR.rglob("*.yml")) + [KNOWLEDGE, LEXICON, EXTRA_PRONUNCIATIONS, Path(__file__),
+                                             here / "textnorm.py", here / "ngram.py"]
 
 
 def inputs_digest() -> str:
