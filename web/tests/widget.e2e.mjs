@@ -304,13 +304,14 @@ async function main() {
         reached = !!(a && /he-launcher/.test(a.cls));
       }
       assert(reached, 'Tab never reached the chat launcher');
+      // Counted before the first opening: the greeting may arrive while the panel is closed again.
+      const before = await botCount();
       await page.keyboard.press('Enter');
       await q('.he-panel').waitFor({ state: 'visible', timeout: 5000 });
       assert((await shadowActive())?.id === 'he-input', 'focus did not move to the message input');
       await page.keyboard.press('Escape');
       await q('.he-panel').waitFor({ state: 'hidden', timeout: 5000 });
       assert(/he-launcher/.test((await shadowActive())?.cls || ''), 'Escape did not return focus to the launcher');
-      const before = await botCount();
       await page.keyboard.press('Enter');
       await q('.he-panel').waitFor({ state: 'visible', timeout: 5000 });
       const focusRing = await q('#he-input').evaluate((el) => getComputedStyle(el).outlineStyle);
