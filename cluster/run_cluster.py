@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from cluster.services import Nginx, Postgres, Redis, ServiceError, free_port, stop_processes, wait_for_port
+from cluster.services import (
+    LoggedProcesses, Nginx, Postgres, Redis, ServiceError, free_port, stop_processes, wait_for_port,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -33,7 +35,7 @@ ENDPOINTS = ROOT / "endpoints.cluster.yml"
 
 
 @dataclass
-class Cluster:
+class Cluster(LoggedProcesses):
     model: Path = ROOT / "models" / "headease.tar.gz"
     instances: int = 2
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="headease-cluster-")))
@@ -66,14 +68,7 @@ class Cluster:
         return env
 
     def _spawn(self, name: str, args: List[str], **env: str) -> subprocess.Popen:
-        log = open(self.workdir / f"{name}.log", "wb")
-        process = subprocess.Popen(args, cwd=ROOT, env={**self.env(), **env}, stdout=log, stderr=subprocess.STDOUT)
-        self.processes[name] = process
-        return process
-
-    def log(self, name: str) -> str:
-        path = self.workdir / f"{name}.log"
-        return path.read_text(errors="replace") if path.exists() else ""
+        return self.start_logged(name, args, ROOT, {**self.env(), **env})
 
     def _credentials(self) -> Path:
         path = self.workdir / "credentials.yml"

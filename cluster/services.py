@@ -57,6 +57,23 @@ def stop_processes(processes: Iterable[subprocess.Popen], timeout: float = 20) -
             process.kill()
 
 
+class LoggedProcesses:
+    """Mixin for a group of servers started with their output in `<workdir>/<name>.log`.
+
+    The class using it provides `workdir` (a Path) and `processes` (a dict name -> Popen).
+    """
+
+    def start_logged(self, name: str, args: List[str], cwd: Path, env: dict) -> subprocess.Popen:
+        log = open(self.workdir / f"{name}.log", "wb")
+        process = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.processes[name] = process
+        return process
+
+    def log(self, name: str) -> str:
+        path = self.workdir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+
 def _postgres_bin(name: str) -> str:
     found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
     if not found:

@@ -21,7 +21,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from cluster.services import stop_processes
+from cluster.services import LoggedProcesses, stop_processes
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -74,7 +74,7 @@ def wait_until(check, timeout: float, what: str, process: Optional[subprocess.Po
 
 
 @dataclass
-class Stack:
+class Stack(LoggedProcesses):
     """A running set of HeadEase servers."""
 
     workdir: Path
@@ -131,16 +131,7 @@ class Stack:
         module.write(template, self.credentials, env)
 
     def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
-        log = open(self.workdir / f"{name}.log", "wb")
-        process = subprocess.Popen(
-            args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT
-        )
-        self.processes[name] = process
-        return process
-
-    def log(self, name: str) -> str:
-        path = self.workdir / f"{name}.log"
-        return path.read_text(errors="replace") if path.exists() else ""
+        return self.start_logged(name, args, ROOT, self.env())
 
     # --- servers --------------------------------------------------------------------------
     def start_action_server(self) -> None:
