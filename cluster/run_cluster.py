@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from cluster.services import (
-    LoggedProcesses, Nginx, Postgres, Redis, ServiceError, free_port, stop_processes, wait_for_port,
+    LoggedProcesses, Nginx, server_env, Postgres, Redis, ServiceError, free_port, stop_processes, wait_for_port,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,15 +54,8 @@ class Cluster(LoggedProcesses):
         return f"http://127.0.0.1:{self.nginx.port}"
 
     def env(self) -> Dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            RASA_TELEMETRY_ENABLED="false",
-            SQLALCHEMY_SILENCE_UBER_WARNING="1",
-            PYTHONPATH=str(ROOT),
-            ACTION_ENDPOINT_URL=f"http://127.0.0.1:{self.action_port}/webhook",
-            PG_PASSWORD=os.environ.get("PG_PASSWORD", ""),
-            RASA_AUTH_TOKEN=self.token,
-        )
+        env = server_env(ROOT, f"http://127.0.0.1:{self.action_port}/webhook", self.token,
+                         PG_PASSWORD=os.environ.get("PG_PASSWORD", ""))
         env.update(self.postgres.env())
         env.update(self.redis.env())
         return env

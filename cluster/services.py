@@ -57,6 +57,21 @@ def stop_processes(processes: Iterable[subprocess.Popen], timeout: float = 20) -
             process.kill()
 
 
+def server_env(root: Path, action_url: str, token: str, **extra: str) -> dict:
+    """The environment every HeadEase server process gets: telemetry off, the project on the
+    path, the action server's URL and the HTTP API token, plus `extra`."""
+    env = dict(os.environ)
+    env.update(
+        RASA_TELEMETRY_ENABLED="false",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        PYTHONPATH=str(root),
+        ACTION_ENDPOINT_URL=action_url,
+        RASA_AUTH_TOKEN=token,
+        **extra,
+    )
+    return env
+
+
 class LoggedProcesses:
     """Mixin for a group of servers started with their output in `<workdir>/<name>.log`.
 

@@ -21,7 +21,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from cluster.services import LoggedProcesses, stop_processes
+from cluster.services import LoggedProcesses, server_env, stop_processes
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -104,17 +104,8 @@ class Stack(LoggedProcesses):
         return self.workdir / "tracker.db"
 
     def env(self) -> Dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            RASA_TELEMETRY_ENABLED="false",
-            SQLALCHEMY_SILENCE_UBER_WARNING="1",
-            PYTHONPATH=str(ROOT),
-            ACTION_ENDPOINT_URL=self.action_url,
-            TRACKER_DB=str(self.tracker_db),
-            RASA_AUTH_TOKEN=self.token,
-            RASA_URL=self.rasa_url,
-            HEADEASE_WEB_PORT=str(self.web_port),
-        )
+        env = server_env(ROOT, self.action_url, self.token, TRACKER_DB=str(self.tracker_db),
+                         RASA_URL=self.rasa_url, HEADEASE_WEB_PORT=str(self.web_port))
         env.update(self.extra_env)
         return env
 
