@@ -136,7 +136,8 @@ def test_no_health_text_in_info_logs(bot_stack):
         assert not leaked, f"{name} log contains user health text: {leaked}"
 
 
-ENTRY_POINTS = ["Makefile", ".ci/run", "tests/support/stack.py"]
+# cluster/services.py builds the environment of every server the test stack and the cluster start
+ENTRY_POINTS = ["Makefile", ".ci/run", "cluster/services.py"]
 
 
 def test_telemetry_off_in_every_entry_point():
@@ -144,6 +145,8 @@ def test_telemetry_off_in_every_entry_point():
     # every shell script that starts Python or Rasa from the venv
     files += [p for p in sorted((ROOT / "scripts").glob("*.sh")) if ".venv/bin/" in p.read_text()]
     assert len(files) >= 5
+    for starter in ("tests/support/stack.py", "cluster/run_cluster.py"):
+        assert "server_env(" in (ROOT / starter).read_text(), f"{starter} starts servers without server_env"
     for path in files:
         text = path.read_text()
         assert re.search(r"RASA_TELEMETRY_ENABLED\s*:?=\s*\"?false", text), f"{path} does not turn telemetry off"
