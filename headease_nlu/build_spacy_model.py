@@ -38,6 +38,14 @@ STAMP_NAME = "headease_build.json"
 META_KEY = "headease"
 # Irregular comparatives whose lookup lemmas change the meaning ("worst" -> "wrong"/"bad").
 _NEVER_LEMMATISE = {"worse", "worst", "better", "best", "less", "least", "more", "most"}
+# Activity and quality words whose lemma is an everyday verb with another sense: "pressing" must
+# not match "press a glass", "fasting" not "fast", "lifting" not "can't lift my arm".
+_NEVER_LEMMATISE |= {
+    "pressing", "hammering", "fasting", "lifting", "reading", "drinking", "drinks", "climbing",
+    "training", "working", "sitting", "beating", "banging", "shooting", "boring", "dieting",
+    "running", "hiking", "studying", "driving", "sewing", "smoking", "swimming", "cycling",
+    "staring", "looking", "stabbing", "drilling", "piercing", "jabbing", "burning", "splitting",
+}
 
 
 def _build_inputs_digest(lexicon_path: Path) -> str:

@@ -30,6 +30,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import ENTITY_ATTRIBUTE_CONFIDENCE_TYPE, SPACY_DOCS
+from rasa.shared.nlu.constants import INTENT_RANKING_KEY
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import (
@@ -40,16 +41,20 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
+    INTENT,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from headease_nlu import conventions
 from headease_nlu.lexicon import DETERMINERS, ENTITY_PRIORITY, key_from_words
 from headease_nlu.quantities import find_quantities, severity_score
 
 logger = logging.getLogger(__name__)
 
 NEGATED = "negated"
+EMERGENCY = "emergency"
+RED_FLAG_KEY = "headease_red_flags"  # on the parse result when the extractor set the emergency intent
 QUANTITY_ENTITIES = ("severity", "duration", "frequency")
 # Most important first; decides which of two nested mentions survives (see module docstring).
 TYPE_PRIORITY = ENTITY_PRIORITY[:2] + QUANTITY_ENTITIES + ENTITY_PRIORITY[2:]
@@ -70,6 +75,8 @@ _ORIGIN_CUE_AFTER = re.compile(
     r"|^[\w' ]{0,25}\bfirst\b"
 )
 _CLAUSE_BREAK = re.compile(r"[.,;!?]|\b(and then|but|and)\b")
+# Everyday words one letter away from a lexicon word that the lemma table does not know.
+_NOT_TYPOS = frozenset({"alive", "aliens", "advice", "advise", "seizes", "tender", "temper", "tempt"})
 
 
 def _rank(entity_type: Text) -> int:
@@ -88,17 +95,17 @@ def _contains(outer: Dict[Text, Any], inner: Dict[Text, Any]) -> bool:
     )
 
 
-def origin_context(text: Text, start: int, end: int) -> bool:
+def origin_context(text: Text, start: int, end: int, after: bool = True) -> bool:
     """Does the wording around text[start:end] say the headache starts there?"""
     before = text[max(0, start - 40) : start].lower()
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end() :]
-    after = text[end : end + 40].lower()
-    cut = re.search(r"[.;!?]", after)
+    after_text = text[end : end + 40].lower()
+    cut = re.search(r"[.;!?]", after_text)
     if cut:
-        after = after[: cut.start()]
-    return bool(_ORIGIN_CUE_BEFORE.search(before) or _ORIGIN_CUE_AFTER.search(after))
+        after_text = after_text[: cut.start()]
+    return bool(_ORIGIN_CUE_BEFORE.search(before) or (after and _ORIGIN_CUE_AFTER.search(after_text)))
 
 
 def resolve_origin(mentions: List[Dict[Text, Any]], text: Text) -> List[Dict[Text, Any]]:
@@ -114,9 +121,9 @@ def resolve_origin(mentions: List[Dict[Text, Any]], text: Text) -> List[Dict[Tex
             m[ENTITY_ATTRIBUTE_TYPE] == "origin"
             and m[ENTITY_ATTRIBUTE_VALUE] == "head"
             and kinds == {"origin"}
-            and not origin_context(text, m["start"], m["end"])
+            and not origin_context(text, m["start"], m["end"], after=False)
         ):
-            continue
+            continue  # "my head" is where it starts only when said before it ("starts in my head")
         out.append(m)
         if not {"origin", "body_part"} <= kinds:
             continue
@@ -182,7 +189,7 @@ class _LexiconIndex:
 
         Several hits are fine when they mean the same ("nausous": "nauseous", "nausious").
         """
-        if len(word) < _MIN_FUZZY_LEN or not word.isalpha() or self.is_known_word(word):
+        if len(word) < _MIN_FUZZY_LEN or not word.isalpha() or self.is_known_word(word) or word in _NOT_TYPOS:
             return None
         hits = sorted(
             w for w in self.lexicon_words if abs(len(w) - len(word)) <= 1 and within_one_edit(word, w)
@@ -227,6 +234,14 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
             "fuzzy": True,
             # add severity / duration / frequency from the regex grammars
             "quantities": True,
+            # add the safety scan's symptom/onset matches and red-flag rules (conventions.py, 1)
+            "scan": True,
+            # apply the annotation convention's context rules (conventions.py)
+            "conventions": True,
+            # a stated emergency-level red flag makes the intent `emergency` (conventions.py)
+            "emergency_intent": True,
+            # a yes/no/don't-know answer that names a finding is an `inform` (conventions.py)
+            "answers_with_content": True,
         }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -355,6 +370,7 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
                 for cand in det.get("candidates", []):
                     if cand[0] == e[ENTITY_ATTRIBUTE_TYPE]:
                         det[ENTITY_ATTRIBUTE_TYPE], det[ENTITY_ATTRIBUTE_VALUE] = cand
+                        det["_learned_type"] = True  # the context rules keep a learned choice
                         break
             keeps_learned = [
                 (i, e)
@@ -380,13 +396,21 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
             doc = self._doc(message, model.model)
             rules = self._lexicon_mentions(doc, index)
             rules = resolve_origin(rules, text)
+            if self._config["scan"]:
+                scanned, suppressed = conventions.scan_mentions(text)
+                rules = conventions.add_scan_mentions(rules, scanned, suppressed, _rank, text)
             quantities = []
             if self._config["quantities"]:
-                quantities = [
-                    {**q, "source": "pattern"}
-                    for q in find_quantities(text)
-                    if not any(_overlaps(q, r) for r in rules)
-                ]
+                for q in find_quantities(text):
+                    clash = [r for r in rules if _overlaps(q, r)]
+                    # "every weekend" is how often, not the let-down trigger "weekend"
+                    if clash and q["entity"] == "frequency" and all(
+                        r[ENTITY_ATTRIBUTE_TYPE] == "trigger" and _contains(q, r) for r in clash
+                    ):
+                        rules = [r for r in rules if r not in clash]
+                        clash = []
+                    if not clash:
+                        quantities.append({**q, "source": "pattern"})
             learned = []
             for e in message.get(ENTITIES, []) or []:
                 e = dict(e)
@@ -396,22 +420,69 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
                 e[ENTITY_ATTRIBUTE_VALUE] = self._canonical(e, doc, index)
                 learned.append(e)
             merged = self._merge(rules, quantities, learned)
-            flags = _negated_flags(
-                text,
-                [
-                    (e["start"], e["end"])
-                    for e in merged
-                    if e[ENTITY_ATTRIBUTE_TYPE] not in QUANTITY_ENTITIES
-                ],
-            )
+            intent = (message.get(INTENT) or {}).get("name")
+            if self._config["conventions"]:
+                merged = conventions.apply(merged, text, intent, origin_context, gate=False)
+            spans = [
+                (e["start"], e["end"]) for e in merged if e[ENTITY_ATTRIBUTE_TYPE] not in QUANTITY_ENTITIES
+            ]
+            flags = _negated_flags(text, spans)
+            if self._config["conventions"]:
+                from actions.clinic.negation import negated_char_spans
+
+                types = [e[ENTITY_ATTRIBUTE_TYPE] for e in merged if e[ENTITY_ATTRIBUTE_TYPE] not in QUANTITY_ENTITIES]
+                flags = conventions.restrict_negation(text, spans, flags, negated_char_spans, types)
+                flags = conventions.extend_negation(text, spans, flags)
             flag_iter = iter(flags)
             out = []
             for e in merged:
                 e.pop("candidates", None)
                 e.pop("text", None)
+                denied = e.pop("_denied", False)
+                e.pop("_learned_type", None)
                 e.setdefault(ENTITY_ATTRIBUTE_CONFIDENCE_TYPE, 1.0)
-                if e[ENTITY_ATTRIBUTE_TYPE] not in QUANTITY_ENTITIES and next(flag_iter):
+                if e[ENTITY_ATTRIBUTE_TYPE] not in QUANTITY_ENTITIES and (next(flag_iter) or denied):
                     e[ENTITY_ATTRIBUTE_ROLE] = NEGATED
                 out.append(e)
+            if self._config["emergency_intent"] and conventions.overridable(intent, text):
+                flags_found = conventions.emergency_flags(out, text)
+                if flags_found:
+                    intent = self._set_emergency(message, flags_found)
+            if self._config["answers_with_content"] and intent in conventions.BARE_ANSWERS and out:
+                # "no fever", "yes, nausea": an answer that names something is an inform
+                intent = self._set_intent(message, conventions.INFORM)
+            if self._config["conventions"]:
+                confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
+                # an unsure classifier does not get to remove entities
+                gate_intent = intent if confidence >= conventions.GATE_CONFIDENCE else None
+                out = conventions.by_intent(out, text, gate_intent)
             message.set(ENTITIES, self.add_extractor_name(out), add_to_output=True)
         return messages
+
+    @staticmethod
+    def _set_intent(message: Message, name: Text) -> Text:
+        """Relabel the top intent (same confidence) and move it to the top of the ranking."""
+        previous = dict(message.get(INTENT) or {})
+        confidence = float(previous.get("confidence") or 0.0)
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
+        top = {"name": name, "confidence": confidence}
+        message.set(INTENT, top, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
+        return name
+
+    @staticmethod
+    def _set_emergency(message: Message, found: List[Text]) -> Text:
+        """A stated red flag makes the message an emergency, whatever the classifier said."""
+        previous = message.get(INTENT) or {}
+        # the classifier's other guesses stay in the ranking, at half their confidence, so that the
+        # FallbackClassifier after this component does not call the override ambiguous
+        ranking = [
+            {**r, "confidence": 0.5 * float(r.get("confidence") or 0.0)}
+            for r in message.get(INTENT_RANKING_KEY) or []
+            if r.get("name") != EMERGENCY
+        ]
+        top = {"name": EMERGENCY, "confidence": 1.0}
+        message.set(INTENT, top, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
+        message.set(RED_FLAG_KEY, {"found": found, "classified_as": previous.get("name")}, add_to_output=True)
+        return EMERGENCY

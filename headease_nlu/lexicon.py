@@ -87,19 +87,28 @@ def spelling_variants(word: str) -> List[str]:
 
 
 def load_lexicon(path: Path = DEFAULT_LEXICON) -> Dict[str, Dict[str, List[str]]]:
-    """`{entity: {canonical_id: [phrases]}}`, validated enough to fail loudly on a bad file."""
+    """`{entity: {canonical_id: [phrases]}}`, validated enough to fail loudly on a bad file.
+
+    The `entities` section (shared with the safety scan, clinical ids only) plus the NLU-only
+    `nlu_entities` section: wording the annotation convention needs that the scan does not use
+    ("top of my head" as a pain location, "temples" as a massage target).
+    """
     with open(path, encoding="utf-8") as f:
         data = yaml.safe_load(f)
     entities = (data or {}).get("entities")
     if not isinstance(entities, dict) or not entities:
         raise ValueError(f"{path}: expected a non-empty top-level 'entities' mapping")
-    for entity, ids in entities.items():
-        if not isinstance(ids, dict):
-            raise ValueError(f"{path}: entities.{entity} must map canonical ids to phrase lists")
-        for canonical, phrases in ids.items():
-            if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-                raise ValueError(f"{path}: entities.{entity}.{canonical} must be a list of strings")
-    return entities
+    merged: Dict[str, Dict[str, List[str]]] = {e: {c: list(p) for c, p in ids.items()} for e, ids in entities.items()}
+    for section in ("entities", "nlu_entities"):
+        for entity, ids in ((data or {}).get(section) or {}).items():
+            if not isinstance(ids, dict):
+                raise ValueError(f"{path}: {section}.{entity} must map canonical ids to phrase lists")
+            for canonical, phrases in ids.items():
+                if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+                    raise ValueError(f"{path}: {section}.{entity}.{canonical} must be a list of strings")
+                if section == "nlu_entities":
+                    merged.setdefault(entity, {}).setdefault(str(canonical), []).extend(phrases)
+    return merged
 
 
 def key_from_words(words: Iterable[str]) -> str:
