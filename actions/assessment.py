@@ -6,7 +6,7 @@ import logging
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -14,8 +14,10 @@ from actions import render
 from actions.clinic import assess
 from actions.clinic.assessment import Assessment
 from actions.clinic.findings import TRIAGE_RANK, Findings
-from actions.clinic.safety import EMERGENCY_INTENT
+from actions.clinic.safety import EMERGENCY_INTENT, emergency_intent_unfounded
 from actions.common import (
+    ALERT_ACTION,
+    CONSULTATION_FORM,
     absorb_latest_message,
     emergency_number,
     findings_event,
@@ -83,6 +85,18 @@ class ActionGiveAssessment(Action):
         return outcome_events(tracker, assessment, findings)
 
 
+def emergency_intent_set_aside(tracker: Tracker) -> bool:
+    """The NLU's `emergency` intent is all that called the alert, and the message does not bear it
+    out (``safety.emergency_intent_unfounded``). Never after an alert was given, and never when the
+    entity extractor itself found the red flags that made the message an emergency."""
+    message = tracker.latest_message or {}
+    if latest_intent(tracker) != EMERGENCY_INTENT or tracker.get_slot("alerted_level"):
+        return False
+    if message.get("headease_red_flags"):
+        return False
+    return emergency_intent_unfounded(tracker.get_slot("findings"), message.get("text"), message.get("entities") or [])
+
+
 def _headline(assessment: Assessment) -> dict:
     payload = assessment.to_payload()
     return {k: payload[k] for k in ("headache_type", "triage_level", "recommended_techniques", "red_flags")}
@@ -116,11 +130,17 @@ class ActionRedFlagAlert(Action):
     """Interrupts anything (form, digression, follow-up) when a red flag appears."""
 
     def name(self) -> Text:
-        return "action_red_flag_alert"
+        return ALERT_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if emergency_intent_set_aside(tracker):
+            # Only the intent classifier called this an emergency, and the message reads completely
+            # as ordinary headache details ("i feel sick and light bothers me"): it is an answer,
+            # so the consultation takes it (and starts, if none is running).
+            logger.info("emergency intent set aside: the message states no red flag")
+            return [FollowupAction(CONSULTATION_FORM)]
         findings = absorb_latest_message(tracker)
         assessment = assess(findings, previous_level=tracker.get_slot("triage_level"))
         if latest_intent(tracker) == EMERGENCY_INTENT and assessment.triage_level != "emergency":

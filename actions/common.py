@@ -12,6 +12,10 @@ from actions.clinic.findings import Findings
 from actions.clinic.safety import findings_with_message
 
 VOICE_CHANNELS = {"voice"}
+CONSULTATION_FORM = "consultation_form"
+# The red-flag alert hands a message back to the consultation (a follow-up of the form) when only
+# the intent classifier called it an emergency and the message states no red flag.
+ALERT_ACTION = "action_red_flag_alert"
 
 
 def known_findings(tracker: Tracker) -> Findings:
@@ -77,6 +81,16 @@ def action_before_form(tracker: Tracker, form: str = "consultation_form") -> Opt
 
 def latest_intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message or {}).get("intent", {}).get("name")
+
+
+def form_reads_user_message(tracker: Tracker, form: str = CONSULTATION_FORM) -> bool:
+    """Is the form running on a new user message (not resuming after a digression)?
+
+    Right after the user spoke, or right after the red-flag alert set aside an emergency intent
+    the message did not bear out: the alert then runs the form as its follow-up, and only then
+    (a real alert ends the form, and the bot waits for the user after it).
+    """
+    return action_before_form(tracker, form) in ("action_listen", ALERT_ACTION)
 
 
 def slot_values(tracker: Tracker, names) -> Dict[str, Any]:

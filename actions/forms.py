@@ -21,7 +21,9 @@ from actions.clinic.questions import MOH_MIN_DAYS, PATTERN_SYMPTOMS, plan_questi
 from actions.clinic.safety import alert_level
 from actions.clinic.textscan import parse_answer
 from actions.common import (
+    ALERT_ACTION,
     action_before_form,
+    form_reads_user_message,
     findings_event,
     known_findings,
     latest_intent,
@@ -131,11 +133,14 @@ class ValidateConsultationForm(FormValidationAction):
         values = {slot: tracker.get_slot(slot) for slot in CONSULTATION_SLOTS}
         findings = known_findings(tracker)
         events: List[EventType] = []
-        if action_before_form(tracker) == "action_listen":
-            text = tracker.latest_message.get("text") or INTENT_AS_TEXT.get(latest_intent(tracker), "")
+        if form_reads_user_message(tracker):
+            intent = latest_intent(tracker)
+            if action_before_form(tracker) == ALERT_ACTION:
+                intent = None  # an emergency intent the alert set aside: the message is an answer
+            text = tracker.latest_message.get("text") or INTENT_AS_TEXT.get(intent, "")
             answer = parse_answer(requested, text) if requested else None
             understood = bool(answer and answer.understood)
-            if latest_intent(tracker) in DIGRESSION_INTENTS and not understood:
+            if intent in DIGRESSION_INTENTS and not understood:
                 return []  # not an answer: let the digression rules handle it
             earlier = findings
             findings = findings.merge(message_findings(tracker))
@@ -205,7 +210,7 @@ class AskSlotAction(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         q = question(self.slot)
-        resuming = action_before_form(tracker) not in (None, "action_listen")
+        resuming = not form_reads_user_message(tracker) and action_before_form(tracker) is not None
         text = f"Back to your headache: {q['text']}" if resuming else q["text"]
         send(dispatcher, tracker, text, q["buttons"])
         return []

@@ -408,7 +408,9 @@ def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optiona
 
 _NOT_AGE_AFTER = (
     r"(?![\d.]|\s*(?:weeks|days|months|hours|minutes|seconds|times|%|/|kg|lbs?|st\b|stone|cm|ft|"
-    r"out of|x\b|th\b|nd\b|rd\b|feet|foot|inch|degrees|c\b|f\b|am\b|pm\b|mg|ml|days?))"
+    r"out of|x\b|th\b|nd\b|rd\b|feet|foot|inch|degrees|c\b|f\b|am\b|pm\b|mg|ml|days?|"
+    # "one side", "one half of my head", "one eye": a place, not an age
+    r"sides?\b|sided\b|half\b|halves\b|eyes?\b|ears?\b|temples?\b|of (?:my|the|them|those|these)\b))"
 )
 _AGE_PATTERNS: Tuple[re.Pattern, ...] = tuple(
     re.compile(p)

@@ -13,7 +13,7 @@ from .assessment import RedFlagHit
 from .findings import HISTORY, SYMPTOMS, TRIAGE_RANK, Findings
 from .redflags import screen
 from .entity_values import quantity_findings
-from .textscan import entities_to_findings, scan
+from .textscan import entities_to_findings, scan, unexplained_words
 
 ALERT_LEVELS = ("urgent", "emergency")
 EMERGENCY_INTENT = "emergency"
@@ -94,3 +94,38 @@ def pending_alert(
     if rises or new_flags or intent == EMERGENCY_INTENT:
         return level
     return None
+
+
+# Symptoms of an ordinary headache attack (3.2): on their own they never make a message an emergency.
+ORDINARY_SYMPTOMS = frozenset(
+    {"nausea", "vomiting", "light_sensitivity", "sound_sensitivity", "restless_agitated",
+     "tearing_same_side", "runny_blocked_nose_same_side"}
+)
+# Background that says nothing alarming ("I get migraines", "same as my usual ones").
+ORDINARY_HISTORY = frozenset({"known_migraine", "same_as_usual"})
+
+
+def emergency_intent_unfounded(
+    findings: Optional[Dict[str, Any]], text: Optional[str], entities: Optional[List[Dict[str, Any]]] = None
+) -> bool:
+    """True when the NLU's `emergency` intent rests on nothing the message says.
+
+    The intent classifier learned that "X and Y" lists of symptoms are often emergencies, so it
+    also labels "i feel sick and light bothers me" as one. The intent is set aside only when the
+    deterministic reading explains every word of the message (``unexplained_words``) as ordinary
+    headache details: only attack symptoms (nausea, light or sound sensitivity...), locations,
+    qualities, triggers, numbers, or red flags the user denies; nothing hedged, no sudden onset, no
+    red flag with what is already known. Anything else ("help me", "I think I'm dying", wording the
+    lexicon lacks) keeps the emergency: a learned component may add a red flag, and only a message
+    read completely can show that it did not.
+    """
+    if not text or not text.strip():
+        return False
+    said = findings_with_message(None, text, entities)
+    if (said.symptoms - ORDINARY_SYMPTOMS) or said.uncertain or (said.history - ORDINARY_HISTORY):
+        return False
+    if said.onset in ("sudden_peak_lt_1m", "peak_1_5m") or said.contraindications or said.pregnant:
+        return False
+    if alert_level(findings_with_message(findings, text, entities)) is not None:
+        return False
+    return not unexplained_words(text)

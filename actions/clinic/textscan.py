@@ -772,6 +772,10 @@ _ORIGIN_CUE = frozenset({"from", "starts", "started", "starting", "begins", "beg
                          "knots", "knotted", "stiff", "blame", "source", "root", "behind", "up"})
 
 
+_SIDE_WORDS = frozenset({"left", "right"})
+_BOTH_WORDS = frozenset({"both", "and", "either", "each", "or"})
+
+
 def _lexical_findings(text: _Text, findings: Findings, answer_slot: Optional[str] = None) -> None:
     """Turn lexicon matches into findings, honouring negation and hedges."""
     for i, m in enumerate(text.matches):
@@ -794,6 +798,8 @@ def _lexical_match(text: _Text, m: Match, negated: bool, hedged: bool, findings:
         return
     if m.entity == "pain_location":
         findings.locations.add(m.cid)
+        if _SIDE_WORDS & set(text.words[m.start:m.end]) and not _BOTH_WORDS & set(text.words[m.start:m.end]):
+            findings.locations.add("one_side")  # "behind my LEFT eye": the eye, and one side
     elif m.entity == "pain_quality":
         findings.qualities.add(m.cid)
     elif m.entity == "trigger":
@@ -998,6 +1004,18 @@ _COMPOUND_SYMPTOMS: Tuple[Tuple[re.Pattern, str, Tuple[str, ...]], ...] = tuple(
     (re.compile(rf"\b(?:{pattern})\b"), "pain_location" if ids[0] in LOCATIONS else "symptom", ids)
     for pattern, ids in (
         (r"both (?:of my )?temples|(?:either|each) temple", ("both_sides", "temples")),
+        # One side, however it is said (3.1 `one_side`; migraine counts it, 3.3): "on one side of my
+        # head" is not the temples, a side that switches is still one side at a time, and "left and
+        # right" is both sides.
+        (r"(?:(?:on|in|at) )?(?:the )?(?:left|right)(?: hand)? (?:and|&|plus) (?:the )?(?:left|right)(?: hand)?(?: sides?| temples?| halves)?"
+         r"(?: of (?:my|the) (?:head|skull))?", ("both_sides",)),
+        (r"(?:only |just )?(?:one|a single|single|1|the one|one single)(?: single)? (?:side|half|sided)"
+         r"(?: of (?:my|the|his|her) (?:head|skull))?"
+         r"|(?:left|right)(?: hand)? (?:side |half )?of (?:my|the|his|her) (?:head|skull)"
+         r"|(?:switch\w*|chang\w*|alternat\w*|swap\w*|mov(?:es|ed|ing)) (?:from )?(?:sides?|side to side|between (?:the )?sides)"
+         r"|(?:left|right)(?: side)? or (?:the )?(?:left|right)(?: side)?|sometimes (?:on )?(?:the )?(?:left|right)", ("one_side",)),
+        (r"(?:left|right)(?: hand)? (?:side )?temple", ("one_side", "temples")),
+        (r"(?:in|behind|around|over|above) (?:one|a single|only one|just one) (?:of my )?eyes?", ("one_side", "behind_eye")),
         (r"(?:light|lights|bright light) (?:and|or|&) (?:sound|sounds|noise|noises) (?:sensitivity|sensitive|bother me|hurt)"
          r"|(?:sensitive|sensitivity) to (?:light|lights) (?:and|or|&) (?:sound|sounds|noise|noises)"
          r"|(?:sound|sounds|noise|noises) (?:and|or|&) (?:light|lights) (?:sensitivity|sensitive|bother me|hurt)"
@@ -1023,7 +1041,12 @@ def _compound_matches(parsed: "_Text") -> List[Match]:
 
 
 def _all_matches(parsed: "_Text") -> List[Match]:
-    compound = _compound_matches(parsed)
+    found = _compound_matches(parsed)
+    # a compound inside a longer one of the same entity ("right side of my head" inside "the left
+    # and the right side of my head") is part of it
+    compound = [m for m in found if not any(
+        c.entity == m.entity and c.start <= m.start and m.end <= c.end and (c.end - c.start) > (m.end - m.start)
+        for c in found)]
     lexical = [m for m in find_matches(parsed.words)
                if not any(c.start <= m.start and m.end <= c.end and c.entity == m.entity for c in compound)]
     return sorted(lexical + compound, key=lambda m: (m.start, m.entity))
@@ -1082,6 +1105,44 @@ def scan(text: str) -> Findings:
     return _analyse(text)[0]
 
 
+# Words that say nothing on their own: function words, "feel"/"get", how often, the headache itself.
+_PLAIN_MESSAGE_WORDS = frozenset(
+    """i im ive id me my mine myself we us our you it its itll thats this that these those they them
+    their there theres here the a an and or but also too as plus with without when whenever while
+    during after before if then so because since of in on at to for from by up out over about around
+    into onto like just only really very quite pretty bit little lot lots much more most some any all
+    both either sometimes usually often always mostly mainly generally normally typically often
+    occasionally again still already now currently lately recently am is are was were be been being
+    do does did have has had having get gets got getting gotten feel feels felt feeling can could will
+    would may might make makes made bother bothers bothering bothered hurt hurts hurting yes yeah yep
+    ok okay oh um uh er erm well hmm no not dont doesnt didnt never nor headache headaches migraine
+    migraines pain pains attack attacks episode episodes head one ones time times day days daily week
+    weeks weekly month months monthly hour hours minute minutes mins year years every each per a
+    usual normal typical worse none nothing nope nah neither thing things fine comes came come coming
+    starts started start""".split()
+)
+
+
+# A limb or the face named in the message is never explained away (the sites of a focal deficit).
+_DEFICIT_SITES = frozenset({("body_part", "arm"), ("body_part", "leg"), ("body_part", "face")})
+
+
+def unexplained_words(text: str) -> List[str]:
+    """The words of ``text`` that no lexicon phrase or rule reads and that are not plain words.
+
+    Empty when the deterministic reading accounts for the whole message ("i feel sick and light
+    bothers me"); "help", "dying", "scared" or any wording the lexicon lacks stay unexplained.
+    """
+    if not text or not text.strip():
+        return []
+    _, parsed = _analyse(text)
+    covered = {j for m in parsed.matches if (m.entity, m.cid) not in _DEFICIT_SITES for j in range(m.start, m.end)}
+    return [
+        w for j, w in enumerate(parsed.words)
+        if j not in covered and any(c.isalpha() for c in w) and w not in _PLAIN_MESSAGE_WORDS
+    ]
+
+
 # --- answers to consultation questions ---------------------------------------------------------
 
 
@@ -1101,7 +1162,70 @@ _NONE_ANSWER = re.compile(
     r"|no pattern|random|randomly|out of the blue|no idea what triggers it|i dont take (?:any|anything)|none of the above|all good|no i dont|no i havent|no i have not"
     r"|no i dont think so|none that i know of|no nothing)(?: (?:really|at all|thanks|thank you|i think))?$"
 )
-_YES_ANSWER = re.compile(r"^(?:yes|yeah|yep|yup|y|ya|yah|sure|correct|affirmative|i do|i have|some of them|one of them|a few|some|afraid so|yes i do|yes i have|yes some)\b")
+# "i do" / "i have" open a yes only when no denial follows ("i do not", "i have none of those").
+_YES_ANSWER = re.compile(
+    r"^(?:yes|yeah|yep|yup|y|ya|yah|sure|correct|affirmative|i do\b(?! not\b| nt\b)|i have\b(?! (?:not|none|no|never|nothing)\b)"
+    r"|some of them|one of them|a few|some|afraid so|yes i do|yes i have|yes some)\b"
+)
+
+# A denial of everything the question listed, in any wording made only of the words below: a
+# denial word, a word that points back at the list ("any of them", "those", "the above") or a
+# strong denial ("none", "nothing", "never"), and otherwise only words that carry no content
+# ("i don't have any of them", "haven't had any of those symptoms", "none of that applies to me").
+# Anything else ("not sure", "no idea", "one of them", "not all of them", "i don't feel well")
+# is not a denial: an unclear answer stays unclear (uncertainty never lowers a level, 4.3).
+_DENIAL_WORDS = frozenset(
+    {"no", "nope", "nah", "naw", "none", "nothing", "nothin", "nada", "neither", "nor", "never", "not",
+     "dont", "doesnt", "didnt", "havent", "hasnt", "hadnt", "aint", "isnt", "arent", "wasnt", "werent",
+     "nil", "zero", "negative"}
+)
+_STRONG_DENIAL_WORDS = frozenset(
+    {"no", "nope", "nah", "naw", "none", "nothing", "nothin", "nada", "neither", "nor", "never", "nil", "zero", "negative"}
+)
+_LIST_WORDS = frozenset(
+    {"any", "anything", "them", "those", "these", "that", "thats", "this", "above", "list", "listed",
+     "things", "thing", "symptoms", "symptom", "signs", "sign", "ones", "stuff", "such", "either",
+     "whatsoever", "mentioned", "described"}
+)
+_PLAIN_ANSWER_WORDS = frozenset(
+    {"i", "im", "ive", "me", "my", "we", "have", "had", "has", "got", "get", "gotten", "getting",
+     "experienced", "experience", "experiencing", "noticed", "notice", "suffered", "suffer", "seen",
+     "am", "is", "are", "was", "were", "be", "been", "do", "did", "does", "to", "at", "for", "a", "an",
+     "of", "the", "like", "sort", "kind", "type", "apply", "applies", "applied", "applicable", "on",
+     "from", "about", "asked", "really", "honestly", "actually", "thankfully", "luckily", "fortunately",
+     "happily", "um", "uh", "erm", "er", "hmm", "so", "ok", "okay", "fine", "thanks", "thank", "you",
+     "sorry", "currently", "recently", "ever", "lately", "definitely", "certainly", "absolutely",
+     "course", "think", "believe", "guess", "suppose", "reckon", "sir", "maam", "doc", "doctor", "hey",
+     "oh", "ah", "too", "or", "and", "totally", "completely", "with", "theres", "there", "it", "any"}
+)
+# "not all of them" / "haven't had every one" is a partial yes, never a denial of all.
+_PARTIAL = re.compile(r"\b(?:not|dont|doesnt|didnt|havent|hasnt|hadnt|never|isnt|arent)\b(?: \w+){0,3}? (?:all|every|everything|both|each)\b")
+_ALL_DENIED = re.compile(
+    r"\b(?:(?:no|none|nope|nah|nothing|negative) (?:to|for|on) (?:all|every|everything|both|each|any)"
+    r"(?: (?:one|of them|of those|of these|of that|of the above|the questions?|questions?|things|the things))?"
+    r"|at all|all (?:no|negative|clear)|not (?:a single|even one|one)(?: one)?)\b"
+)
+_BARE_DENIAL = re.compile(
+    r"^(?:(?:i|we) (?:do not|dont|have not|havent|did not|didnt|had not|hadnt|never have|never did)(?: had| got| have)?"
+    r"|(?:absolutely|definitely|certainly|of course|surely|thankfully|luckily|fortunately|honestly|really|happily) not)$"
+)
+
+
+def _denies_all(clean: str) -> bool:
+    """ "i don't have any of them": a denial of every listed item (see ``_DENIAL_WORDS``)."""
+    if not clean:
+        return False
+    if _BARE_DENIAL.match(clean):
+        return True
+    text = _ALL_DENIED.sub(" none ", clean)
+    if _PARTIAL.search(text):
+        return False
+    words = text.split()
+    if not any(w in _DENIAL_WORDS for w in words):
+        return False
+    if not any(w in _STRONG_DENIAL_WORDS or w in _LIST_WORDS for w in words):
+        return False  # "i don't get it" is not an answer
+    return all(w in _DENIAL_WORDS or w in _LIST_WORDS or w in _PLAIN_ANSWER_WORDS for w in words)
 
 
 def _clean(text: str) -> str:
@@ -1133,7 +1257,7 @@ def _is_none_answer(text: str) -> bool:
         return False
     clean = _clean(text)
     first = clean.split()[0] if clean else ""
-    return bool(_NONE_ANSWER.match(clean)) or kind == "no" or first in _NONE_FIRST_WORDS
+    return bool(_NONE_ANSWER.match(clean)) or kind == "no" or first in _NONE_FIRST_WORDS or _denies_all(clean)
 
 
 def _list_answer(ids: Iterable[str], text: str, allow_none: bool) -> Tuple[Any, bool]:

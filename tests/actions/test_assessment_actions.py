@@ -67,3 +67,50 @@ def test_alert_on_voice_has_no_payload_or_emoji():
     _, messages = run_action(ActionRedFlagAlert(), tracker)
     assert custom(messages, "assessment") is None
     assert "🚨" not in texts(messages)
+
+
+# --- the NLU's emergency intent on an ordinary answer (voice front-end report) -----------------
+MIGRAINE_SO_FAR = Findings(qualities={"throbbing"}, history={"known_migraine"}, red_flag_screen_negative=True, age=30)
+
+
+def test_emergency_intent_on_ordinary_symptoms_goes_back_to_the_consultation():
+    tracker = make_tracker(
+        "i feel sick and light bothers me",
+        intent="emergency",
+        slots={"requested_slot": "associated_symptoms", "findings": MIGRAINE_SO_FAR.to_dict()},
+        active_loop="consultation_form",
+    )
+    events, messages = run_action(ActionRedFlagAlert(), tracker)
+    assert events == [{"event": "followup", "timestamp": None, "name": "consultation_form"}]
+    assert messages == []
+
+
+def test_emergency_intent_on_ordinary_symptoms_starts_a_consultation():
+    events, messages = run_action(ActionRedFlagAlert(), make_tracker("i feel sick and i throw up", intent="emergency"))
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["consultation_form"]
+    assert messages == []
+
+
+def test_emergency_intent_is_kept_for_anything_more_than_ordinary_symptoms():
+    for text in ("i feel sick and light bothers me, help", "i feel sick and my neck is stiff", "help me please"):
+        tracker = make_tracker(text, intent="emergency", slots={"findings": MIGRAINE_SO_FAR.to_dict()},
+                               active_loop="consultation_form")
+        slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
+        assert slots["triage_level"] == "emergency", text
+
+
+def test_emergency_intent_is_kept_when_the_extractor_found_the_red_flag():
+    tracker = make_tracker("i feel sick and light bothers me", intent="emergency")
+    tracker.latest_message["headease_red_flags"] = {"found": ["symptom:weakness"], "classified_as": "inform"}
+    slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
+    assert slots["triage_level"] == "emergency"
+
+
+def test_emergency_intent_after_an_alert_repeats_the_alert():
+    tracker = make_tracker(
+        "i feel sick and light bothers me", intent="emergency",
+        slots={"alerted_level": "emergency", "triage_level": "emergency"},
+    )
+    events, messages = run_action(ActionRedFlagAlert(), tracker)
+    assert not [e for e in events if e["event"] == "followup"]
+    assert "call" in texts(messages).lower()

@@ -1,4 +1,6 @@
 """The consultation form's validation: parsing answers, skipping known slots, stopping on red flags."""
+import pytest
+
 from actions.clinic.findings import CONSULTATION_SLOTS, Findings
 from actions.forms import AskSlotAction, ValidateConsultationForm, derived_slot_values
 from tests.support.trackers import make_tracker, run_action, slot_sets, texts
@@ -125,3 +127,54 @@ def test_an_answer_to_another_question_is_kept_without_a_complaint():
     assert slots["frequency"] == 5.5
     assert slots["requested_slot"] == "associated_symptoms"
     assert "didn't quite catch" not in texts(messages)
+
+
+# --- after the red-flag alert set aside an emergency intent (voice front-end report) -------------
+
+
+def test_form_reads_the_message_the_alert_handed_back():
+    tracker = form_tracker(
+        "i feel sick and light bothers me",
+        intent="emergency",
+        slots={"requested_slot": "associated_symptoms", "red_flags": ["none"], "age": 30},
+        latest_action="action_red_flag_alert",
+    )
+    events, messages = run_action(FORM, tracker)
+    slots = slot_sets(events)
+    assert slots["associated_symptoms"] == ["light_sensitivity", "nausea"]
+    assert {"nausea", "light_sensitivity"} <= set(slots["findings"]["symptoms"])
+    assert slots["requested_slot"] not in (None, "associated_symptoms")
+
+
+def test_a_free_message_the_alert_handed_back_is_kept_and_the_question_asked_again():
+    tracker = form_tracker(
+        "i feel sick and light bothers me",
+        intent="emergency",
+        slots={"requested_slot": "pain_location", "red_flags": ["none"], "age": 30},
+        latest_action="action_red_flag_alert",
+    )
+    events, messages = run_action(FORM, tracker)
+    slots = slot_sets(events)
+    assert events  # not rejected as a digression
+    assert slots["associated_symptoms"] == ["light_sensitivity", "nausea"]
+    assert slots["requested_slot"] == "pain_location"
+    assert "didn't quite catch" not in texts(messages)
+
+
+def test_question_after_the_alert_handed_back_is_not_a_resumption():
+    tracker = form_tracker("i feel sick and light bothers me", intent="emergency",
+                           slots={"requested_slot": "pain_location"}, latest_action="action_red_flag_alert")
+    ask = next(cls for cls in AskSlotAction.__subclasses__() if cls.slot == "pain_location")
+    _, messages = run_action(ask(), tracker)
+    assert "Where do you feel" in texts(messages)
+    assert not texts(messages).startswith("Back to your headache")
+
+
+@pytest.mark.parametrize("text", ["i don't have any of them", "i have none of those", "I haven't had any of those"])
+def test_denial_of_all_red_flags_moves_on_without_an_alert(text):
+    tracker = form_tracker(text, intent="deny", slots={"requested_slot": "red_flags"})
+    slots = slot_sets(run_action(FORM, tracker)[0])
+    assert slots["red_flags"] == ["none"]
+    assert slots["requested_slot"] is not None
+    assert slots["findings"]["red_flag_screen_negative"] is True
+    assert not slots["findings"].get("uncertain")

@@ -1,6 +1,12 @@
 """The per-message alert check: what interrupts a conversation, and what waits for the age question."""
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
 from actions.clinic.findings import Findings
-from actions.clinic.safety import alert_level, pending_alert
+from actions.clinic.safety import alert_level, emergency_intent_unfounded, pending_alert
 
 
 def test_fever_alone_waits_for_the_age_question_then_alerts_when_over_50():
@@ -33,3 +39,76 @@ def test_entities_alone_can_raise_an_alert():
     assert pending_alert(None, None, "inform", None, entities=entities) == "emergency"
     negated = [{"entity": "symptom", "value": "numbness", "role": "negated"}]
     assert pending_alert(None, None, "inform", None, entities=negated) is None
+
+
+# --- the NLU's emergency intent on an ordinary answer (voice front-end report) -----------------
+
+# The intent classifier labels these "emergency" (models/headease.tar.gz, 0.6 to 1.0): lists of
+# ordinary attack symptoms. The message itself explains them completely.
+ORDINARY_LISTS = [
+    "i feel sick and light bothers me",
+    "i feel sick and lights bother me",
+    "i feel sick and sound bothers me",
+    "i feel sick and cant stand the light",
+    "i feel sick and i throw up",
+    "i throw up and light hurts",
+    "light and noise bother me and i feel sick",
+    "i feel sick and light and sound bother me",
+    "it pounds and i feel sick and light bothers me",
+    "throbbing on one side and i feel sick",
+    "no weakness or numbness, i just feel sick",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY_LISTS)
+def test_emergency_intent_on_ordinary_symptoms_is_unfounded(text):
+    assert emergency_intent_unfounded(None, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "help me please",
+        "call an ambulance",
+        "i think i'm dying",
+        "i feel sick and something is really wrong",
+        "i feel sick and my neck is stiff",  # a red-flag sign, even without the fever yet
+        "i feel sick and dizzy",
+        "my face hurts and i feel sick",
+        "my neck hurts and i feel sick",
+        "i feel terrible and sick",
+        "the pain is unbearable and i feel sick",
+        "i feel sick and maybe a bit numb",
+        "i feel sick and it came on suddenly",
+        "i feel sick and i'm pregnant",
+        "i feel sick and light bothers me, i banged my head yesterday",
+        "",
+    ],
+)
+def test_emergency_intent_stands_when_the_message_is_not_fully_ordinary(text):
+    assert not emergency_intent_unfounded(None, text)
+
+
+def test_emergency_intent_stands_when_what_is_known_already_alerts():
+    assert emergency_intent_unfounded(None, "i feel sick")
+    assert not emergency_intent_unfounded(Findings(uncertain={"weakness"}).to_dict(), "i feel sick")
+
+
+def _emergency_examples():
+    texts = []
+    root = Path(__file__).resolve().parents[2]
+    paths = sorted(root.glob("data/nlu/*.yml")) + sorted(root.glob("tests/nlu/dev/*.yml")) + [root / "tests/nlu/holdout.yml"]
+    for path in paths:
+        for item in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
+            if item.get("intent") == "emergency":
+                for line in str(item.get("examples", "")).splitlines():
+                    if line.strip().startswith("- "):
+                        texts.append(re.sub(r"\[([^\]]+)\][\(\{][^\)\}]*[\)\}]", r"\1", line.strip()[2:]))
+    return texts
+
+
+def test_no_emergency_example_is_ever_set_aside():
+    """Every message labelled `emergency` in the NLU data keeps its emergency (learned may add)."""
+    texts = _emergency_examples()
+    assert len(texts) > 100
+    assert [t for t in texts if emergency_intent_unfounded(None, t)] == []

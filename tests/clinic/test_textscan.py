@@ -9,6 +9,7 @@ from actions.clinic.findings import (
     HISTORY, LOCATIONS, ONSETS, ORIGINS, QUALITIES, SYMPTOMS, TRIGGERS, UNKNOWN, Findings,
 )
 from actions.clinic.negation import LEXICON_PATH
+from actions.clinic.safety import alert_level
 from actions.clinic.textscan import (
     LexiconError, canonical, entities_to_findings, parse_answer, scan, validate_lexicon,
 )
@@ -367,7 +368,7 @@ def test_scan_is_fast():
 # --- parse_answer ----------------------------------------------------------------------------------
 
 ANSWER_CASES = [
-    ("pain_location", "behind my left eye", ["behind_eye"], True),
+    ("pain_location", "behind my left eye", ["behind_eye", "one_side"], True),
     ("pain_location", "all over really", ["whole_head"], True),
     ("pain_location", "forehead and temples", ["forehead", "temples"], True),
     ("pain_location", "in my neck", ["neck_to_head"], True),
@@ -579,3 +580,104 @@ def test_lexicon_validation_names_the_bad_entry():
     data["hedges"]["no"] = [False]
     with pytest.raises(LexiconError, match="hedges.no"):
         validate_lexicon(data)
+
+
+# --- regressions from the voice front-end reports --------------------------------------------
+
+# A plain "none of them", however it is worded, denies every item of the red-flag screen (it used
+# to be unparsed twice, then recorded as "I don't know" and triaged as an emergency; "i have
+# none of those" and "i do not" even read as a yes).
+DENIALS_OF_ALL = [
+    "i don't have any of them", "I haven't had any of those!", "i do not have any of those",
+    "i have none of those", "i've had none of them", "no i have none of those", "not any of them",
+    "none of them no", "none, thankfully", "nope, none of the above", "nope none", "nah none",
+    "no to all of those", "no to everything", "not a single one", "not one of them", "none whatsoever",
+    "i never had any of those", "never had any of them", "I haven't experienced any of those symptoms",
+    "none of those apply to me", "that doesn't apply to me", "there's nothing like that",
+    "nothing of the sort", "nope, nothing on that list", "i have no such symptoms", "i do not",
+    "i have not", "i dont", "absolutely not", "not at all", "neither", "i'm fine, none of those",
+    "i don't think i have any of those", "zero of those",
+]
+
+
+@pytest.mark.parametrize("text", DENIALS_OF_ALL)
+def test_red_flag_screen_denial_of_all_in_plain_words(text):
+    answer = parse_answer("red_flags", text)
+    assert answer.value == ["none"] and answer.understood
+    assert answer.findings.red_flag_screen_negative is True
+    assert not answer.findings.uncertain
+    assert alert_level(answer.findings) is None
+
+
+@pytest.mark.parametrize("slot", ["associated_symptoms", "triggers", "origin"])
+@pytest.mark.parametrize("text", ["i don't have any of them", "i have none of those", "nope, none of those things"])
+def test_other_list_questions_take_a_denial_of_all(slot, text):
+    answer = parse_answer(slot, text)
+    assert answer.value == ["none"] and answer.understood
+
+
+# Partial, unclear or off-topic answers are not a denial: they stay unparsed (asked again, then
+# counted as "not sure") or count as yes (uncertainty never lowers a level, reference 4.3).
+@pytest.mark.parametrize(
+    "text",
+    ["not all of them", "i don't have all of them", "i haven't had all of those", "not every one of them",
+     "i don't feel well", "i dont feel right", "i don't get it", "i don't understand", "what do you mean",
+     "one of them", "some of them", "i have them all", "i dont know any of them", "not sure", "hmm"],
+)
+def test_red_flag_screen_partial_or_unclear_is_not_a_denial(text):
+    answer = parse_answer("red_flags", text)
+    assert answer.value != ["none"]
+    assert answer.findings.red_flag_screen_negative is not True
+
+
+ONE_SIDED = [
+    "on one side of my head", "one side of the head", "only one side of my head", "in one side of my head",
+    "a single side of my head", "on a single side", "one half", "one side", "just the left side",
+    "the right half of my head", "on the left of my head", "the right of my head", "it switches sides",
+    "left or right, never both", "sometimes left sometimes right", "either the left or the right side",
+    "behind my right eye", "my left temple",
+]
+
+
+@pytest.mark.parametrize("text", ONE_SIDED)
+def test_one_sided_location(text):
+    value = parse_answer("pain_location", text).value
+    assert "one_side" in value and "both_sides" not in value
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("on one side of my head", {"one_side"}),  # not the temples ("side of my head")
+        ("the side of my head", {"temples"}),
+        ("my left temple", {"one_side", "temples"}),
+        ("behind my left eye", {"behind_eye", "one_side"}),
+        ("pain on the left and right", {"both_sides"}),
+        ("the left and the right side of my head", {"both_sides"}),
+        ("right behind my eyes", {"behind_eye"}),
+        ("both sides of my head", {"both_sides"}),
+    ],
+)
+def test_location_sides_in_free_text(text, expected):
+    assert scan(text).locations == expected
+
+
+def test_one_sided_answer_counts_for_migraine():
+    answer = parse_answer("pain_location", "on one side of my head")
+    assert answer.findings.locations == {"one_side"}
+
+
+def test_unexplained_words_of_an_ordinary_answer_and_of_an_alarm():
+    assert textscan.unexplained_words("i feel sick and light bothers me") == []
+    assert textscan.unexplained_words("i feel sick and sound bothers me") == []
+    assert "help" in textscan.unexplained_words("help me please")
+    assert "dying" in textscan.unexplained_words("i feel sick and i think i'm dying")
+
+
+@pytest.mark.parametrize("text", ["one side", "on one side of my head", "one half of my head", "in one eye"])
+def test_a_place_given_to_the_age_question_is_not_an_age(text):
+    """ "one side" answered to "how old are you?" once gave age 1 (under 12: no classification)."""
+    answer = parse_answer("age", text)
+    assert answer.value == UNKNOWN and not answer.understood
+    assert answer.findings.age is None
+    assert "one_side" in answer.findings.locations
