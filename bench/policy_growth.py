@@ -1,0 +1,94 @@
+"""Micro-benchmark: one action prediction of the trained model as a conversation grows, Rasa's
+featurization (replays the whole session for every policy) versus HeadEase's incremental one
+(headease_store/state_cache.py).
+
+    PYTHONPATH=. .venv/bin/python bench/policy_growth.py [--repeat N] [--model PATH]   (or -m bench.policy_growth)
+
+Loads models/headease.tar.gz in-process (no servers) and builds conversations of 10, 60 and 200
+form turns (bench/action_payload.py). Each repetition appends one more form turn, as a message
+does, then times `MessageProcessor._predict_next_with_tracker` (all policies: Memoization, Rule,
+TED, RedFlag). Both variants run in the same process on the same trackers and must predict the
+same; compare the ratio. The last column is Rasa's `tracker.copy()`, done before every action
+run (still O(conversation), see bench/PROFILE.md section 5).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import statistics
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a file: bench/profile.py would shadow the stdlib's profile
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+
+from bench.action_payload import FINDINGS, conversation
+from headease_store import state_cache
+
+
+def one_turn(turn: int):
+    return [
+        UserUttered(f"it is about {turn % 10} out of 10", {"name": "inform", "confidence": 0.93}),
+        ActionExecuted("consultation_form"),
+        SlotSet("findings", dict(FINDINGS, intensity=turn % 10)),
+        SlotSet("severity", turn % 10),
+        SlotSet("requested_slot", "duration"),
+        BotUttered("How long does a headache usually last?"),
+        ActionExecuted("action_listen"),
+    ]
+
+
+def predict_ms(processor, tracker, repeat: int):
+    times, predictions = [], []
+    processor._predict_next_with_tracker(tracker)  # warm (TF graph, HeadEase's cache)
+    for turn in range(repeat):
+        for event in one_turn(turn):
+            tracker.update(event)
+        started = time.perf_counter()
+        prediction = processor._predict_next_with_tracker(tracker)
+        times.append(time.perf_counter() - started)
+        predictions.append((prediction.policy_name, prediction.max_confidence_index))
+    return 1000 * statistics.median(times), predictions
+
+
+def copy_ms(tracker, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        tracker.copy()
+        times.append(time.perf_counter() - started)
+    return 1000 * statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--model", default="models/headease.tar.gz")
+    args = parser.parse_args()
+
+    from rasa.utils.log_utils import configure_structlog
+    configure_structlog(logging.INFO)  # as `rasa run` does: the policies' debug events are dropped
+    from rasa.core.agent import load_agent
+
+    agent = asyncio.run(load_agent(model_path=args.model))
+    processor, domain = agent.processor, agent.processor.domain
+    print(f"{'turns':>6} {'events':>7} {'Rasa ms':>8} {'HeadEase ms':>12} {'ratio':>6} {'copy() ms':>10}")
+    for turns in (10, 60, 200):
+        state_cache.uninstall()
+        rasa_tracker = conversation(turns, domain)
+        events = len(rasa_tracker.events)
+        rasa_ms, rasa_predictions = predict_ms(processor, rasa_tracker, args.repeat)
+        state_cache.install()
+        ours_ms, our_predictions = predict_ms(processor, conversation(turns, domain), args.repeat)
+        assert our_predictions == rasa_predictions, (turns, our_predictions, rasa_predictions)
+        print(f"{turns:>6} {events:>7} {rasa_ms:>8.1f} {ours_ms:>12.1f} {ours_ms / rasa_ms:>6.2f} "
+              f"{copy_ms(rasa_tracker, args.repeat):>10.2f}")
+    print("state cache calls:", state_cache.stats)
+
+
+if __name__ == "__main__":
+    main()
