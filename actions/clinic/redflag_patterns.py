@@ -436,8 +436,9 @@ def find(flat: str, words: Sequence[str], starts: Sequence[int]) -> List[Hit]:
     return hits
 
 
-_HOME_CUE = re.compile(r"\b(?:at home|in the house|in the flat|indoors|since|this week|lately|at the moment|right now|too|as well|also|all|both|same|everyone|everybody|whole)\b")
-_HABITUAL = re.compile(r"\b(?:gets?|suffers?|always had|has always)\b")
+# "all" only as "all of us", "we all", "they all have": "driving all day" is not a shared cause
+_HOME_CUE = re.compile(r"\b(?:at home|in the house|in the flat|indoors|since|this week|lately|at the moment|right now|too|as well|also|all of (?:us|them|the family)|(?:we|they|you) all|all (?:have|had|got|get|feel|felt)|both|same|everyone|everybody|whole)\b")
+_HABITUAL = re.compile(r"\b(?:gets?|getting|suffers?|always had|has always|keeps? (?:getting|having)|often|usually|regularly)\b")
 
 
 def _habitual_other(match: re.Match, flat: str, words: Sequence[str], starts: Sequence[int]) -> bool:

@@ -267,6 +267,10 @@ POSITIVES = [
 ]
 
 CONTROLS = [
+    # one other person's habitual headaches, or "all" in "all day", is no shared cause
+    "my husband keeps getting tension headaches from driving all day",
+    "my wife often gets headaches after work, i have one today as well",
+    "my headaches are worse in winter when the heating is on and the air is dry",
     # everyday idioms
     "the worst week ever at work and now a headache",
     "this headache is killing me",
