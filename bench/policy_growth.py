@@ -1,15 +1,16 @@
 """Micro-benchmark: one action prediction of the trained model as a conversation grows, Rasa's
 featurization (replays the whole session for every policy) versus HeadEase's incremental one
-(headease_store/state_cache.py).
+(headease_store/state_cache.py, plus policy_logging.py: no debug payloads at INFO).
 
     PYTHONPATH=. .venv/bin/python bench/policy_growth.py [--repeat N] [--model PATH]   (or -m bench.policy_growth)
 
 Loads models/headease.tar.gz in-process (no servers) and builds conversations of 10, 60 and 200
 form turns (bench/action_payload.py). Each repetition appends one more form turn, as a message
 does, then times `MessageProcessor._predict_next_with_tracker` (all policies: Memoization, Rule,
-TED, RedFlag). Both variants run in the same process on the same trackers and must predict the
-same; compare the ratio. The last column is Rasa's `tracker.copy()`, done before every action
-run (still O(conversation), see bench/PROFILE.md section 5).
+TED, RedFlag): Rasa as is, with the incremental states only ("states"), and with all of
+HeadEase's patches. All variants run in the same process on the same trackers and must predict
+the same; compare the ratio (HeadEase / Rasa). The last column is Rasa's `tracker.copy()`, done
+before every action run (still O(conversation), see bench/PROFILE.md section 5).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ if __package__ in (None, ""):  # run as a file: bench/profile.py would shadow th
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
 from bench.action_payload import FINDINGS, conversation
-from headease_store import state_cache
+from headease_store import policy_logging, state_cache
 
 
 def one_turn(turn: int):
@@ -76,16 +77,19 @@ def main() -> None:
 
     agent = asyncio.run(load_agent(model_path=args.model))
     processor, domain = agent.processor, agent.processor.domain
-    print(f"{'turns':>6} {'events':>7} {'Rasa ms':>8} {'HeadEase ms':>12} {'ratio':>6} {'copy() ms':>10}")
+    print(f"{'turns':>6} {'events':>7} {'Rasa ms':>8} {'states ms':>10} {'HeadEase ms':>12} {'ratio':>6} {'copy() ms':>10}")
     for turns in (10, 60, 200):
         state_cache.uninstall()
+        policy_logging.uninstall()
         rasa_tracker = conversation(turns, domain)
         events = len(rasa_tracker.events)
         rasa_ms, rasa_predictions = predict_ms(processor, rasa_tracker, args.repeat)
-        state_cache.install()
+        state_cache.install()  # the incremental states alone
+        states_ms, states_predictions = predict_ms(processor, conversation(turns, domain), args.repeat)
+        policy_logging.install()  # all of HeadEase's patches
         ours_ms, our_predictions = predict_ms(processor, conversation(turns, domain), args.repeat)
-        assert our_predictions == rasa_predictions, (turns, our_predictions, rasa_predictions)
-        print(f"{turns:>6} {events:>7} {rasa_ms:>8.1f} {ours_ms:>12.1f} {ours_ms / rasa_ms:>6.2f} "
+        assert our_predictions == states_predictions == rasa_predictions, turns
+        print(f"{turns:>6} {events:>7} {rasa_ms:>8.1f} {states_ms:>10.1f} {ours_ms:>12.1f} {ours_ms / rasa_ms:>6.2f} "
               f"{copy_ms(rasa_tracker, args.repeat):>10.2f}")
     print("state cache calls:", state_cache.stats)
 

@@ -26,17 +26,18 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from headease_store import action_payload, action_validation, state_cache
+from headease_store import action_payload, action_validation, policy_logging, state_cache
 
 logger = logging.getLogger(__name__)
 
 # The Rasa server imports this module (endpoints.yml) before it handles any message: install the
-# cached validation of action server responses, the recent-events action requests and the
-# incremental dialogue-state featurization here (see action_validation, action_payload,
-# state_cache; bench/PROFILE.md).
+# cached validation of action server responses, the recent-events action requests, the
+# incremental dialogue-state featurization and the on-demand policy debug payloads here (see
+# action_validation, action_payload, state_cache, policy_logging; bench/PROFILE.md).
 action_validation.install()
 action_payload.install()
 state_cache.install()
+policy_logging.install()
 
 DELETE_ACTION = "action_delete_my_data"
 DEFAULT_RETENTION_DAYS = 30.0
