@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import logging
 import statistics
 import sys
@@ -25,7 +26,11 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: bench/profile.py would shadow the stdlib's profile
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted, ActiveLoop, BotUttered, DefinePrevUserUtteredFeaturization, SessionStarted, SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bench.action_payload import FINDINGS, conversation
 from headease_store import policy_logging, state_cache
@@ -43,11 +48,44 @@ def one_turn(turn: int):
     ]
 
 
-def predict_ms(processor, tracker, repeat: int):
+def consultation(number: int, form: str = "consultation_form"):
+    """One consultation as Rasa records it: the form is active (Rasa folds its turns), 10 turns."""
+    said = lambda text, intent="inform": UserUttered(text, {"name": intent, "confidence": 0.9})
+    events = [said(f"my head hurts ({number})", "describe_headache"), DefinePrevUserUtteredFeaturization(False),
+              ActionExecuted(form), ActiveLoop(form), SlotSet("findings", dict(FINDINGS, intensity=number % 10)),
+              SlotSet("requested_slot", "severity"), BotUttered("How bad is it?"), ActionExecuted("action_listen")]
+    for turn in range(8):
+        events += [said(f"answer {turn}"), DefinePrevUserUtteredFeaturization(False), ActionExecuted(form),
+                   SlotSet("findings", dict(FINDINGS, intensity=turn)), SlotSet("requested_slot", "duration"),
+                   BotUttered(f"question {turn}"), ActionExecuted("action_listen")]
+    events += [said("about an hour"), DefinePrevUserUtteredFeaturization(False), ActionExecuted(form),
+               ActiveLoop(None), SlotSet("requested_slot", None), ActionExecuted("action_give_assessment"),
+               SlotSet("assessment", {"consultation": number}), BotUttered("Assessment"), ActionExecuted("action_listen")]
+    return events
+
+
+def user_turns(events):
+    """turn -> the events of one user turn of `events` (cycling), each starting with the message."""
+    turns = []
+    for event in events:
+        if isinstance(event, UserUttered) or not turns:
+            turns.append([])
+        turns[-1].append(event)
+    return lambda turn: [copy.copy(event) for event in turns[turn % len(turns)]]
+
+
+def consultations(count: int, domain) -> DialogueStateTracker:
+    events = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+    for number in range(count):
+        events += consultation(number)
+    return DialogueStateTracker.from_events("bench", events, slots=domain.slots)
+
+
+def predict_ms(processor, tracker, repeat: int, turn_events=None):
     times, predictions = [], []
     processor._predict_next_with_tracker(tracker)  # warm (TF graph, HeadEase's cache)
     for turn in range(repeat):
-        for event in one_turn(turn):
+        for event in (turn_events or one_turn)(turn):
             tracker.update(event)
         started = time.perf_counter()
         prediction = processor._predict_next_with_tracker(tracker)
@@ -91,6 +129,23 @@ def main() -> None:
         assert our_predictions == states_predictions == rasa_predictions, turns
         print(f"{turns:>6} {events:>7} {rasa_ms:>8.1f} {states_ms:>10.1f} {ours_ms:>12.1f} {ours_ms / rasa_ms:>6.2f} "
               f"{copy_ms(rasa_tracker, args.repeat):>10.2f}")
+
+    # The same in the shape of HeadEase's long conversations: consultations of 10 turns in which
+    # the form is active, so Rasa folds each form's turns into a few states; each repetition
+    # appends one more consultation turn (a new consultation every 10).
+    print(f"\n{'consultations':>13} {'turns':>6} {'events':>7} {'states':>7} {'Rasa ms':>8} {'HeadEase ms':>12} {'ratio':>6}")
+    for count in (1, 6, 20):
+        state_cache.uninstall()
+        policy_logging.uninstall()
+        rasa_tracker = consultations(count, domain)
+        events, states = len(rasa_tracker.events), len(rasa_tracker.past_states(domain))
+        growing = user_turns(consultation(count))
+        rasa_ms, rasa_predictions = predict_ms(processor, rasa_tracker, args.repeat, growing)
+        state_cache.install()
+        policy_logging.install()
+        ours_ms, our_predictions = predict_ms(processor, consultations(count, domain), args.repeat, growing)
+        assert our_predictions == rasa_predictions, count
+        print(f"{count:>13} {10 * count:>6} {events:>7} {states:>7} {rasa_ms:>8.1f} {ours_ms:>12.1f} {ours_ms / rasa_ms:>6.2f}")
     print("state cache calls:", state_cache.stats)
 
 
