@@ -14,7 +14,7 @@ from actions import render
 from actions.clinic import assess
 from actions.clinic.assessment import Assessment
 from actions.clinic.findings import TRIAGE_RANK, Findings
-from actions.clinic.safety import EMERGENCY_INTENT, emergency_intent_unfounded
+from actions.clinic.safety import EMERGENCY_INTENT, emergency_intent_unfounded, urgent_read_as_emergency
 from actions.common import (
     ALERT_ACTION,
     CONSULTATION_FORM,
@@ -97,6 +97,16 @@ def emergency_intent_set_aside(tracker: Tracker) -> bool:
     return emergency_intent_unfounded(tracker.get_slot("findings"), message.get("text"), message.get("entities") or [])
 
 
+def learned_only_over_urgent(tracker: Tracker) -> bool:
+    """The `emergency` intent comes from the classifier alone, and the rules read the whole message
+    as urgent (``safety.urgent_read_as_emergency``): the urgent advice stands. Not when the entity
+    extractor found emergency-level red flags itself."""
+    message = tracker.latest_message or {}
+    if message.get("headease_red_flags"):
+        return False
+    return urgent_read_as_emergency(tracker.get_slot("findings"), message.get("text"), message.get("entities") or [])
+
+
 def _headline(assessment: Assessment) -> dict:
     payload = assessment.to_payload()
     return {k: payload[k] for k in ("headache_type", "triage_level", "recommended_techniques", "red_flags")}
@@ -143,7 +153,7 @@ class ActionRedFlagAlert(Action):
             return [FollowupAction(CONSULTATION_FORM)]
         findings = absorb_latest_message(tracker)
         assessment = assess(findings, previous_level=tracker.get_slot("triage_level"))
-        if latest_intent(tracker) == EMERGENCY_INTENT and assessment.triage_level != "emergency":
+        if latest_intent(tracker) == EMERGENCY_INTENT and assessment.triage_level != "emergency" and not learned_only_over_urgent(tracker):
             # The NLU heard an emergency the rules could not pin down: a learned component may add
             # a red flag, never remove one.
             assessment = dataclasses.replace(

@@ -119,13 +119,35 @@ def emergency_intent_unfounded(
     lexicon lacks) keeps the emergency: a learned component may add a red flag, and only a message
     read completely can show that it did not.
     """
+    if not message_fully_read(text, entities):
+        return False
+    said = findings_with_message(None, text, entities)
+    if (said.symptoms - ORDINARY_SYMPTOMS) or (said.history - ORDINARY_HISTORY):
+        return False
+    return alert_level(findings_with_message(findings, text, entities)) is None
+
+
+def message_fully_read(text: Optional[str], entities: Optional[List[Dict[str, Any]]] = None) -> bool:
+    """True when the rules account for every word of the message, with nothing hedged, no sudden
+    onset, no pregnancy and no contraindication: then the rules' own triage of it is complete."""
     if not text or not text.strip():
         return False
     said = findings_with_message(None, text, entities)
-    if (said.symptoms - ORDINARY_SYMPTOMS) or said.uncertain or (said.history - ORDINARY_HISTORY):
+    if said.uncertain or said.onset in ("sudden_peak_lt_1m", "peak_1_5m"):
         return False
-    if said.onset in ("sudden_peak_lt_1m", "peak_1_5m") or said.contraindications or said.pregnant:
-        return False
-    if alert_level(findings_with_message(findings, text, entities)) is not None:
+    if said.contraindications or said.pregnant:
         return False
     return not unexplained_words(text)
+
+
+def urgent_read_as_emergency(
+    findings: Optional[Dict[str, Any]], text: Optional[str], entities: Optional[List[Dict[str, Any]]] = None
+) -> bool:
+    """True when the rules read the whole message and rate it urgent, while the NLU's learned
+    intent alone says `emergency` ("I'm 67, new headaches, my scalp is tender and it hurts to
+    chew": the classifier saw red-flag words, the rules know them as giant-cell arteritis, urgent).
+    The rules' level then stands: every word is explained, so there is nothing left for the
+    classifier to have heard that the rules did not."""
+    if not message_fully_read(text, entities):
+        return False
+    return alert_level(findings_with_message(findings, text, entities)) == "urgent"

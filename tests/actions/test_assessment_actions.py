@@ -114,3 +114,16 @@ def test_emergency_intent_after_an_alert_repeats_the_alert():
     events, messages = run_action(ActionRedFlagAlert(), tracker)
     assert not [e for e in events if e["event"] == "followup"]
     assert "call" in texts(messages).lower()
+
+
+def test_learned_emergency_over_a_complete_urgent_reading_gives_the_urgent_advice():
+    """Giant-cell arteritis signs the rules read completely stay `urgent` when only DIET said emergency."""
+    tracker = make_tracker("I'm 67, my scalp is tender and it hurts to chew", intent="emergency")
+    slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
+    assert slots["triage_level"] == "urgent"
+
+
+def test_learned_emergency_with_an_unread_word_still_escalates():
+    tracker = make_tracker("I'm 67, my scalp is tender and it hurts to chew, please help", intent="emergency")
+    slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
+    assert slots["triage_level"] == "emergency"

@@ -6,7 +6,13 @@ import pytest
 import yaml
 
 from actions.clinic.findings import Findings
-from actions.clinic.safety import alert_level, emergency_intent_unfounded, pending_alert
+from actions.clinic.safety import (
+    alert_level,
+    emergency_intent_unfounded,
+    findings_with_message,
+    pending_alert,
+    urgent_read_as_emergency,
+)
 
 
 def test_fever_alone_waits_for_the_age_question_then_alerts_when_over_50():
@@ -112,3 +118,28 @@ def test_no_emergency_example_is_ever_set_aside():
     texts = _emergency_examples()
     assert len(texts) > 100
     assert [t for t in texts if emergency_intent_unfounded(None, t)] == []
+
+
+@pytest.mark.parametrize("text", [
+    "I'm 67, my scalp is tender and it hurts to chew",
+    "i am 70 and my jaw aches when i chew",
+])
+def test_urgent_flags_read_completely_keep_their_urgent_level(text):
+    assert alert_level(findings_with_message(None, text)) == "urgent"
+    assert urgent_read_as_emergency(None, text)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm 67, my scalp is tender and it hurts to chew, please help",  # an unread word: the classifier may know more
+    "I'm 67, my scalp is tender and maybe my vision is blurry",  # hedged: uncertainty never lowers
+    "i am 70 and my jaw aches when i chew and my vision went blurry",  # the rules say emergency themselves
+    "i feel sick and light bothers me",  # no alert at all: that is emergency_intent_unfounded's case
+])
+def test_urgent_read_as_emergency_needs_a_complete_urgent_reading(text):
+    assert not urgent_read_as_emergency(None, text)
+
+
+def test_no_emergency_example_is_lowered_to_urgent():
+    """No message labelled `emergency` in the NLU data is one the rules read completely as urgent."""
+    texts = _emergency_examples()
+    assert [t for t in texts if urgent_read_as_emergency(None, t)] == []
