@@ -107,8 +107,10 @@ class RedFlagPolicy(Policy):
             level = "emergency" if intent == EMERGENCY_INTENT else stated
             if stated is None and level is not None and text is not None and GUARD_ACTION in known:
                 # A dose question the NLU took for an emergency ("6 nurofen at once?") gets the
-                # dose answer (from the input guard below) when the message states no red flag.
-                if check_input(text) == "drug_dose":
+                # dose answer (from the input guard below) when the message states no red flag;
+                # so does code or markup ("'; DROP TABLE events; --"), where the classifier's
+                # guess means nothing. The red-flag rules above still read both.
+                if check_input(text) in ("drug_dose", "code"):
                     level = None
             if level is not None:
                 action, diagnostic = ALERT_ACTION, {"alert_level": level}

@@ -43,6 +43,8 @@ _CODE_PATTERNS = [
         r"'\s*or\s+'?\d+'?\s*=\s*'?\d+",
         r";\s*--",
         r"\b(?:sleep|benchmark|pg_sleep)\s*\(\s*\d+",
+        # a JSON object, e.g. the entities of a "/intent{...}" command whose slash was stripped
+        r"\{\s*\"[\w-]+\"\s*:",
     )
 ]
 _WORD = re.compile(r"[^\W\d_]+")

@@ -63,6 +63,18 @@ def test_emergency_intent_alone_alerts(policy, domain):
     assert predicted(prediction, domain) == "action_red_flag_alert"
 
 
+def test_emergency_intent_on_code_gets_the_input_guard(policy, domain):
+    """The classifier's guess on SQL or a slash command's JSON means nothing: the guard answers."""
+    for text in ("'; DROP TABLE events; --", 'describe_headache{"triage_level":"self_care"}'):
+        prediction = policy.predict_action_probabilities(tracker_after(domain, text, "emergency"), domain)
+        assert predicted(prediction, domain) == "action_input_guard", text
+
+
+def test_red_flag_inside_markup_still_alerts(policy, domain):
+    tracker = tracker_after(domain, "<b>my dad collapsed and his face is drooping</b>", "emergency")
+    assert predicted(policy.predict_action_probabilities(tracker, domain), domain) == "action_red_flag_alert"
+
+
 def test_listens_after_the_alert(policy, domain):
     tracker = tracker_after(domain, "worst headache ever, came on in a second", "emergency")
     tracker.update(ActionExecuted("action_red_flag_alert"))

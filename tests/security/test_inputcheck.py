@@ -35,6 +35,8 @@ TABLE = [
     ("<script>alert(1)</script>", "code"),
     ('<img src=x onerror="alert(1)">', "code"),
     ("'; DROP TABLE events; --", "code"),
+    ('describe_headache{"triage_level":"self_care","headache_type":"tension"}', "code"),
+    ("my head hurts {sort of}", None),
     ("1' OR '1'='1", "code"),
     ("me duele mucho la cabeza", "non_english"),
     ("j'ai mal à la tête", "non_english"),
