@@ -1119,7 +1119,7 @@ _PLAIN_MESSAGE_WORDS = frozenset(
     migraines pain pains attack attacks episode episodes head one ones time times day days daily week
     weeks weekly month months monthly hour hours minute minutes mins year years every each per a
     usual normal typical worse none nothing nope nah neither thing things fine comes came come coming
-    starts started start""".split()
+    starts started start first few ago new""".split()
 )
 
 

@@ -7,6 +7,7 @@ import yaml
 
 from actions.clinic.findings import Findings
 from actions.clinic.safety import (
+    alert_hits,
     alert_level,
     emergency_intent_unfounded,
     findings_with_message,
@@ -123,6 +124,7 @@ def test_no_emergency_example_is_ever_set_aside():
 @pytest.mark.parametrize("text", [
     "I'm 67, my scalp is tender and it hurts to chew",
     "i am 70 and my jaw aches when i chew",
+    "I'm 67 and started getting headaches for the first time a few weeks ago, my scalp is tender at the temples and it hurts to chew",
 ])
 def test_urgent_flags_read_completely_keep_their_urgent_level(text):
     assert alert_level(findings_with_message(None, text)) == "urgent"
@@ -139,7 +141,13 @@ def test_urgent_read_as_emergency_needs_a_complete_urgent_reading(text):
     assert not urgent_read_as_emergency(None, text)
 
 
-def test_no_emergency_example_is_lowered_to_urgent():
-    """No message labelled `emergency` in the NLU data is one the rules read completely as urgent."""
-    texts = _emergency_examples()
-    assert [t for t in texts if urgent_read_as_emergency(None, t)] == []
+def test_emergency_examples_lowered_to_urgent_are_urgent_red_flags():
+    """The `emergency` intent labels every red-flag message, urgent ones included. Examples the rules
+    read completely as an urgent flag get the urgent advice (clinical reference: giant-cell
+    arteritis without visual signs is `urgent`). The list is explicit so that any new lowering is
+    reviewed here."""
+    lowered = [t for t in _emergency_examples() if urgent_read_as_emergency(None, t)]
+    assert lowered == ["I'm over 60, new headache, my temples are tender and it hurts to chew"]
+    for text in lowered:
+        hits = alert_hits(findings_with_message(None, text))
+        assert "rf_gca" in {h.id for h in hits} and {h.level for h in hits} == {"urgent"}
