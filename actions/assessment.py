@@ -85,26 +85,30 @@ class ActionGiveAssessment(Action):
         return outcome_events(tracker, assessment, findings)
 
 
+def _classifier_only_reading(tracker: Tracker):
+    """(findings, text, entities) of the latest message when its `emergency` intent is the intent
+    classifier's alone, i.e. the entity extractor found no emergency-level red flag; else None."""
+    message = tracker.latest_message or {}
+    if message.get("headease_red_flags"):
+        return None
+    return tracker.get_slot("findings"), message.get("text"), message.get("entities") or []
+
+
 def emergency_intent_set_aside(tracker: Tracker) -> bool:
     """The NLU's `emergency` intent is all that called the alert, and the message does not bear it
     out (``safety.emergency_intent_unfounded``). Never after an alert was given, and never when the
     entity extractor itself found the red flags that made the message an emergency."""
-    message = tracker.latest_message or {}
     if latest_intent(tracker) != EMERGENCY_INTENT or tracker.get_slot("alerted_level"):
         return False
-    if message.get("headease_red_flags"):
-        return False
-    return emergency_intent_unfounded(tracker.get_slot("findings"), message.get("text"), message.get("entities") or [])
+    reading = _classifier_only_reading(tracker)
+    return reading is not None and emergency_intent_unfounded(*reading)
 
 
 def learned_only_over_urgent(tracker: Tracker) -> bool:
     """The `emergency` intent comes from the classifier alone, and the rules read the whole message
-    as urgent (``safety.urgent_read_as_emergency``): the urgent advice stands. Not when the entity
-    extractor found emergency-level red flags itself."""
-    message = tracker.latest_message or {}
-    if message.get("headease_red_flags"):
-        return False
-    return urgent_read_as_emergency(tracker.get_slot("findings"), message.get("text"), message.get("entities") or [])
+    as urgent (``safety.urgent_read_as_emergency``): the urgent advice stands."""
+    reading = _classifier_only_reading(tracker)
+    return reading is not None and urgent_read_as_emergency(*reading)
 
 
 def _headline(assessment: Assessment) -> dict:

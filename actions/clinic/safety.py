@@ -119,25 +119,24 @@ def emergency_intent_unfounded(
     lexicon lacks) keeps the emergency: a learned component may add a red flag, and only a message
     read completely can show that it did not.
     """
-    if not message_fully_read(text, entities):
-        return False
-    said = findings_with_message(None, text, entities)
-    if (said.symptoms - ORDINARY_SYMPTOMS) or (said.history - ORDINARY_HISTORY):
+    said = _read_completely(text, entities)
+    if said is None or (said.symptoms - ORDINARY_SYMPTOMS) or (said.history - ORDINARY_HISTORY):
         return False
     return alert_level(findings_with_message(findings, text, entities)) is None
 
 
-def message_fully_read(text: Optional[str], entities: Optional[List[Dict[str, Any]]] = None) -> bool:
-    """True when the rules account for every word of the message, with nothing hedged, no sudden
-    onset, no pregnancy and no contraindication: then the rules' own triage of it is complete."""
+def _read_completely(text: Optional[str], entities: Optional[List[Dict[str, Any]]] = None) -> Optional[Findings]:
+    """What the message states, when the rules account for every word of it with nothing hedged, no
+    sudden onset, no pregnancy and no contraindication (the rules' own triage of it is then
+    complete); None otherwise."""
     if not text or not text.strip():
-        return False
+        return None
     said = findings_with_message(None, text, entities)
     if said.uncertain or said.onset in ("sudden_peak_lt_1m", "peak_1_5m"):
-        return False
-    if said.contraindications or said.pregnant:
-        return False
-    return not unexplained_words(text)
+        return None
+    if said.contraindications or said.pregnant or unexplained_words(text):
+        return None
+    return said
 
 
 def urgent_read_as_emergency(
@@ -148,6 +147,6 @@ def urgent_read_as_emergency(
     chew": the classifier saw red-flag words, the rules know them as giant-cell arteritis, urgent).
     The rules' level then stands: every word is explained, so there is nothing left for the
     classifier to have heard that the rules did not."""
-    if not message_fully_read(text, entities):
+    if _read_completely(text, entities) is None:
         return False
     return alert_level(findings_with_message(findings, text, entities)) == "urgent"

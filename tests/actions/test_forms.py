@@ -132,28 +132,26 @@ def test_an_answer_to_another_question_is_kept_without_a_complaint():
 # --- after the red-flag alert set aside an emergency intent (voice front-end report) -------------
 
 
-def test_form_reads_the_message_the_alert_handed_back():
+def _handed_back(requested_slot):
+    """The form's (events, messages) after the alert handed "i feel sick and light bothers me" back."""
     tracker = form_tracker(
         "i feel sick and light bothers me",
         intent="emergency",
-        slots={"requested_slot": "associated_symptoms", "red_flags": ["none"], "age": 30},
+        slots={"requested_slot": requested_slot, "red_flags": ["none"], "age": 30},
         latest_action="action_red_flag_alert",
     )
-    events, messages = run_action(FORM, tracker)
-    slots = slot_sets(events)
+    return run_action(FORM, tracker)
+
+
+def test_form_reads_the_message_the_alert_handed_back():
+    slots = slot_sets(_handed_back("associated_symptoms")[0])
     assert slots["associated_symptoms"] == ["light_sensitivity", "nausea"]
     assert {"nausea", "light_sensitivity"} <= set(slots["findings"]["symptoms"])
     assert slots["requested_slot"] not in (None, "associated_symptoms")
 
 
 def test_a_free_message_the_alert_handed_back_is_kept_and_the_question_asked_again():
-    tracker = form_tracker(
-        "i feel sick and light bothers me",
-        intent="emergency",
-        slots={"requested_slot": "pain_location", "red_flags": ["none"], "age": 30},
-        latest_action="action_red_flag_alert",
-    )
-    events, messages = run_action(FORM, tracker)
+    events, messages = _handed_back("pain_location")
     slots = slot_sets(events)
     assert events  # not rejected as a digression
     assert slots["associated_symptoms"] == ["light_sensitivity", "nausea"]
