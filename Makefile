@@ -10,7 +10,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run run-cluster shell train model validate test test-cluster eval-nlu system-deps web clean purge kiosk bench-voice bench bench-quick
+.PHONY: help run run-cluster shell train model validate test test-cluster eval-nlu system-deps web clean purge kiosk kiosk-model bench-voice bench bench-quick
 
 help: ## show this help
 	@echo "HeadEase — the two commands:"
@@ -73,10 +73,13 @@ bench-quick: model ## short benchmark: reduced counts, reuses the trained models
 purge: $(VENV)/.installed ## delete conversations older than HEADEASE_RETENTION_DAYS (default 30); ENDPOINTS=endpoints.cluster.yml for PostgreSQL
 	$(PY) scripts/purge.py $(if $(ENDPOINTS),--endpoints $(ENDPOINTS))
 
-kiosk: model system-deps ## offline voice kiosk (needs `make run` in another terminal; mic via PortAudio)
+kiosk: model kiosk-model ## offline voice kiosk (needs `make run` in another terminal; mic via PortAudio)
 	$(PY) -m kiosk $(KIOSK_ARGS)
 
-bench-voice: model system-deps ## voice word error rate + latency -> reports/voice_bench.json
+kiosk-model: $(VENV)/.installed system-deps ## kiosk language models + acoustic model adapted with sphinxtrain (cached by content hash, ~1-2 min)
+	$(PY) -m kiosk.adapt
+
+bench-voice: model kiosk-model ## voice word error rate + latency -> reports/voice_bench.json
 	$(PY) bench/voice_bench.py
 
 clean: ## remove generated files (venv, models, builds, reports, local databases)

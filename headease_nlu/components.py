@@ -433,6 +433,7 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
                 types = [e[ENTITY_ATTRIBUTE_TYPE] for e in merged if e[ENTITY_ATTRIBUTE_TYPE] not in QUANTITY_ENTITIES]
                 flags = conventions.restrict_negation(text, spans, flags, negated_char_spans, types)
                 flags = conventions.extend_negation(text, spans, flags)
+                flags = conventions.denied_inside(text, spans, flags)
             flag_iter = iter(flags)
             out = []
             for e in merged:
@@ -451,6 +452,10 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
             if self._config["answers_with_content"] and intent in conventions.BARE_ANSWERS and out:
                 # "no fever", "yes, nausea": an answer that names something is an inform
                 intent = self._set_intent(message, conventions.INFORM)
+            if self._config["answers_with_content"] and conventions.detail_answer(
+                intent, float((message.get(INTENT) or {}).get("confidence") or 0.0), out, text
+            ):
+                intent = self._set_intent(message, conventions.INFORM)
             if self._config["conventions"]:
                 confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
                 # an unsure classifier does not get to remove entities
@@ -461,28 +466,17 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def _set_intent(message: Message, name: Text) -> Text:
-        """Relabel the top intent (same confidence) and move it to the top of the ranking."""
-        previous = dict(message.get(INTENT) or {})
-        confidence = float(previous.get("confidence") or 0.0)
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name]
-        top = {"name": name, "confidence": confidence}
-        message.set(INTENT, top, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
+        """The rules' intent on top of the ranking (``conventions.relabel``: the classifier's guesses
+        stay below at half confidence, so the FallbackClassifier does not call it ambiguous)."""
+        parse = conventions.relabel({"intent_ranking": message.get(INTENT_RANKING_KEY)}, name)
+        message.set(INTENT, parse["intent"], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, parse["intent_ranking"], add_to_output=True)
         return name
 
     @staticmethod
     def _set_emergency(message: Message, found: List[Text]) -> Text:
         """A stated red flag makes the message an emergency, whatever the classifier said."""
         previous = message.get(INTENT) or {}
-        # the classifier's other guesses stay in the ranking, at half their confidence, so that the
-        # FallbackClassifier after this component does not call the override ambiguous
-        ranking = [
-            {**r, "confidence": 0.5 * float(r.get("confidence") or 0.0)}
-            for r in message.get(INTENT_RANKING_KEY) or []
-            if r.get("name") != EMERGENCY
-        ]
-        top = {"name": EMERGENCY, "confidence": 1.0}
-        message.set(INTENT, top, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)
+        HeadacheEntityExtractor._set_intent(message, EMERGENCY)
         message.set(RED_FLAG_KEY, {"found": found, "classified_as": previous.get("name")}, add_to_output=True)
         return EMERGENCY

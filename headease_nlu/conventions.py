@@ -156,6 +156,10 @@ def _span(text: str, m: Mention) -> str:
 # --- 1. the safety scan's matches and rules -----------------------------------------------------
 
 
+# History findings whose measured form is a symptom mention: a high blood-pressure reading.
+READING_SYMPTOMS = frozenset({"high_blood_pressure"})
+
+
 def scan_mentions(text: str) -> Tuple[List[Mention], List[Tuple[frozenset, int, int, bool]]]:
     """Symptom/onset mentions the safety scan finds (lexicon with fillers, compound phrases and
     the generalising red-flag rules) with raw-text offsets, and the scan's idiom suppressions
@@ -199,6 +203,11 @@ def scan_mentions(text: str) -> Tuple[List[Mention], List[Tuple[frozenset, int, 
         for found in pattern.finditer(flat):
             s, e = raw_span(word_index(found.start()), word_index(found.end() - 1))
             out.append({"entity": "symptom", "value": ids, "start": s, "end": e, "source": "compound"})
+    for cid in READING_SYMPTOMS:  # a blood-pressure reading ("bp is 200 over 120")
+        for found in textscan.history_pattern(cid).finditer(flat):
+            if any(ch.isdigit() for ch in found.group()):
+                s, e = raw_span(word_index(found.start()), word_index(found.end() - 1))
+                out.append({"entity": "symptom", "value": cid, "start": s, "end": e, "source": "rule"})
     for hit in redflag_patterns.find(flat, words, starts):
         first, last = word_index(hit.start), word_index(max(hit.start, hit.end - 1))
         while last > first and words[last] in {",", ".", "!", "?", ";", ":"}:
@@ -817,6 +826,31 @@ def extend_negation(text: str, spans: Sequence[Tuple[int, int]], flags: List[boo
     return flags
 
 
+# "my scalp isn't tender", "neck's not stiff": the denial sits inside the mention, after the noun,
+# and is followed only by the symptom word. Read this way only when that word names the symptom
+# itself (SYMPTOM_STATES); "isn't making sense", "isn't clear", "isn't right", "isn't responding"
+# describe a red flag with a negative, and "can't bend my neck" states an inability.
+SYMPTOM_STATES = frozenset(
+    {"tender", "stiff", "swollen", "sore", "numb", "weak", "blurry", "blurred", "dizzy", "painful",
+     "red", "runny", "blocked", "puffy", "droopy", "drooping", "slurred", "confused", "sick",
+     "nauseous", "queasy", "sensitive", "hot", "feverish", "tingly", "watery", "watering", "foggy",
+     "fuzzy", "tight", "raised", "high", "bruised", "throbbing", "pounding", "aching"}
+)
+_DENIED_INSIDE = re.compile(
+    r"(?i)\b(?:(?:is|are|was|were|feels?|felt|seems?|looks?)(?:n'?t| not)|isnt|arent|wasnt|werent|'s not|'re not)"
+    r"(?: (?:very|that|too|really|particularly|at all|even))? ([a-z]+)$"
+)
+
+
+def denied_inside(text: str, spans: Sequence[Tuple[int, int]], flags: List[bool]) -> List[bool]:
+    """A mention whose own last words deny it ("scalp isn't tender") is negated."""
+    out = []
+    for flag, (a, b) in zip(flags, spans):
+        m = _DENIED_INSIDE.search(text[a:b])
+        out.append(flag or bool(m and m.group(1).lower() in SYMPTOM_STATES))
+    return out
+
+
 # "paracetamol doesn't help and ibuprofen barely touches it": the "doesn't" denies "help", and
 # the scope ends at the "and" that starts the next clause.
 _DENIED_PREDICATE_AND = re.compile(
@@ -872,11 +906,41 @@ def apply(
     return sorted(mentions, key=lambda e: (e["start"], e["end"]))
 
 
+def relabel(parse: Dict[str, Any], intent: str) -> Dict[str, Any]:
+    """The parse's intent and ranking with ``intent`` on top at confidence 1.0 (a rule's decision);
+    the classifier's other guesses stay, at half their confidence, so the FallbackClassifier after
+    the rules does not call the decision ambiguous."""
+    ranking = [
+        {**r, "confidence": 0.5 * float(r.get("confidence") or 0.0)}
+        for r in parse.get("intent_ranking") or []
+        if r.get("name") != intent
+    ]
+    top = {"name": intent, "confidence": 1.0}
+    return {"intent": top, "intent_ranking": [top] + ranking}
+
+
 # --- answers that name something ------------------------------------------------------------------
 # "no fever", "yes, nausea and light sensitivity": a short answer that names a finding, a time or a
 # medicine is an `inform` (the training data never labels such an answer affirm/deny/dont_know).
 BARE_ANSWERS = frozenset({"affirm", "deny", "dont_know"})
 INFORM = "inform"
+# "left only", "the back mostly": a short message that names a headache detail answers a
+# question, whatever social or control intent an unsure classifier gave it (a short reply listed in
+# short_replies.yml comes at confidence 1.0 and names nothing, so it is never touched).
+DETAIL_TYPES = frozenset(
+    {"pain_location", "pain_quality", "severity", "duration", "frequency", "onset", "symptom",
+     "trigger", "origin", "medication"}
+)
+UNSURE_SOCIAL = 0.9
+
+
+def detail_answer(intent: Optional[str], confidence: float, mentions: Iterable[Mention], text: str) -> bool:
+    """Is this short message, labelled social/control without much confidence, an answer?"""
+    if intent not in NO_ENTITIES or confidence >= UNSURE_SOCIAL:
+        return False
+    if len(re.findall(r"[\w']+", text)) > SHORT_ANSWER_WORDS:
+        return False
+    return any(m["entity"] in DETAIL_TYPES for m in mentions)
 
 
 # --- the emergency intent -------------------------------------------------------------------------

@@ -123,7 +123,8 @@ def play(path: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     speech_out.require_tools()
-    recognizer = Recognizer()
+    recognizer = Recognizer(acoustic=Path(args.acoustic) if args.acoustic else None,
+                            adapted=not args.base_acoustic)
     screen = Screen(enabled=not args.wav_in)
     keep_dir = Path(args.wav_out) if args.wav_out else None
     work_dir = keep_dir or Path(tempfile.mkdtemp(prefix="headease-kiosk-"))
@@ -169,6 +170,10 @@ def main(argv: Optional[list] = None) -> int:
     parser.add_argument("--wav-in", metavar="DIR", help="read utterances from DIR/*.wav instead of the microphone")
     parser.add_argument("--wav-out", metavar="DIR", help="write reply WAVs to DIR instead of playing them")
     parser.add_argument("--debug-audio", action="store_true", help="keep heard and spoken audio (off by default)")
+    parser.add_argument("--acoustic", metavar="DIR",
+                        help="acoustic model directory (e.g. one adapted to real recordings with `python -m kiosk.adapt --data`)")
+    parser.add_argument("--base-acoustic", action="store_true",
+                        help="pocketsphinx's own acoustic model instead of the one adapted to espeak-ng")
     args = parser.parse_args(argv)
     try:
         return run(args)

@@ -8,6 +8,7 @@ empty or off-domain transcripts are asked again and red-flag transcripts are con
 from __future__ import annotations
 
 import subprocess
+import sys
 import wave
 from fractions import Fraction
 from dataclasses import dataclass, field
@@ -108,18 +109,33 @@ def prepare(pcm: bytes) -> bytes:
 
 class Recognizer:
     def __init__(self, model_dir: Path = build_lm.DEFAULT_OUT, build: bool = True,
-                 lw: float = LANGUAGE_WEIGHT, wip: float = WORD_INSERTION_PENALTY):
+                 lw: float = LANGUAGE_WEIGHT, wip: float = WORD_INSERTION_PENALTY,
+                 acoustic: Optional[Path] = None, mllr: Optional[Path] = None, adapted: bool = True):
+        """``acoustic``: an acoustic model directory; by default the model adapted by kiosk.adapt
+        (built on first use when sphinxtrain is installed, else pocketsphinx's own model;
+        ``adapted=False`` forces pocketsphinx's own). ``mllr``: an MLLR transform to apply."""
         try:
             from pocketsphinx import Decoder, NGramModel, get_model_path
         except ImportError as error:  # pragma: no cover - depends on the install
-            raise RecognizerError("pocketsphinx is not installed: run `make kiosk-deps`") from error
+            raise RecognizerError("pocketsphinx is not installed: run `make kiosk-model`") from error
         if build:
             build_lm.ensure_built(model_dir)
+        if acoustic is None and adapted:
+            from kiosk import adapt
+
+            try:
+                acoustic = adapt.ensure_adapted(model_dir) if build else adapt.current_model(model_dir)
+            except adapt.AdaptError as error:  # pragma: no cover - depends on the install
+                print(f"kiosk: acoustic model adaptation failed, using pocketsphinx's own model: {error}",
+                      file=sys.stderr)
+                acoustic = None
+        self.acoustic = Path(acoustic) if acoustic else Path(get_model_path("en-us/en-us"))
+        options = {"mllr": str(mllr)} if mllr else {}
         lm_path = model_dir / build_lm.LM_NAME
         if not lm_path.exists():
             raise RecognizerError(f"no language model in {model_dir}: run `python -m kiosk.build_lm`")
         self.decoder = Decoder(
-            hmm=get_model_path("en-us/en-us"),
+            hmm=str(self.acoustic),
             lm=str(lm_path),
             dict=str(model_dir / build_lm.DICT_NAME),
             lw=lw,
@@ -127,6 +143,7 @@ class Recognizer:
             bestpathlw=lw,
             wip=wip,
             loglevel="FATAL",
+            **options,
         )
         config, logmath = self.decoder.config, self.decoder.get_logmath()
         self.contexts = {build_lm.GENERAL: build_lm.GENERAL}

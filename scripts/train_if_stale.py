@@ -27,6 +27,7 @@ INPUT_GLOBS = (
     "data/stories/**/*.yml",
     "data/kb/lexicon.yml",  # the spaCy entity ruler is built from it
     "headease_nlu/**/*.py",
+    "headease_nlu/**/*.yml",  # short_replies.yml
     "headease_policies/**/*.py",
 )
 

@@ -102,6 +102,10 @@ def looks_like_code(text: str) -> bool:
     return bool(_HTML_TAG.search(text)) or any(p.search(text) for p in _CODE_PATTERNS)
 
 
+_AMOUNT = re.compile(r"\b\d+\s*(?:mg|milligrams?|tablets?|pills?|capsules?)?\b")
+_QUESTION_START = re.compile(r"(?:is|are|can|could|should|would|will|am i|do i|does|whats|what|how|when)\b")
+
+
 def is_drug_dose_question(text: str, path: Union[str, Path] = DEFAULT_PATH) -> bool:
     lists = _lists(str(path))
     norm = normalize(text)
@@ -110,7 +114,9 @@ def is_drug_dose_question(text: str, path: Union[str, Path] = DEFAULT_PATH) -> b
     if not lists.medicines.search(norm):
         return False
     asks = bool(lists.questions.search(norm))
-    return asks or (norm.endswith("?") and bool(lists.dose_words.search(norm)))
+    # "is 1000mg paracetamol ok", "500mg or 1000mg paracetamol?": an amount put as a question
+    amount = bool(lists.dose_words.search(norm) or _AMOUNT.search(norm))
+    return asks or (amount and (norm.endswith("?") or bool(_QUESTION_START.match(norm))))
 
 
 def detect_language(text: str, path: Union[str, Path] = DEFAULT_PATH) -> Optional[str]:

@@ -250,6 +250,13 @@ def _rules() -> Tuple[_Rule, ...]:
         r"|\bconvuls\w*\b|\bepileptic (?:fit|attack|seizure|episode|type)\b|\b(?:was|were|is|been|started|start) fitting\b|\bhad a (?:\w+ )?fit\b(?! of)",
         seizure_gate)
 
+    # chest pain in the user's words ("my chest feels tight and painful", "pain across the chest")
+    chest_gate = {"chest"}
+    add("symptom", "chest_pain",
+        r"\bchest\b(?P<gap>" + _gap(3) + r") (?:hurts?|hurting|painful|sore|aching|aches|tight|tightening|crushing|burning|heavy|pounding)\b"
+        r"|\b(?:pain|pains|pressure|tightness|tight feeling|ache|aching|crushing|heaviness)(?: \w+){0,3}? (?:in|across|on|around) (?:my |his |her |the )?chest\b",
+        chest_gate, "gap")
+
     # neck stiffness / reduced movement (fever with meningism)
     neck_gate = {"neck", "chin", "head", "nek"}
     add("symptom", "stiff_neck",
@@ -334,7 +341,7 @@ def _rules() -> Tuple[_Rule, ...]:
         r"(?: (?:\w+|[.!,])){0,6}? (?:ever|(?:of|in) my (?:\w+ )?life|i (?:have|ve|had) (?:ever )?(?:had|felt|experienced|been in|suffered|known|got))\b",
         worst_gate)
     add("symptom", "worst_ever",
-        r"\bnever (?:\w+ ){0,2}?(?:had|felt|experienced|known|been in|suffered)(?: \w+){0,3}? (?:headaches?|pain|anything|agony|migraines?)\w*"
+        r"\bnever (?:\w+ ){0,2}?(?:had|felt|experienced|known|been in|suffered)(?: (?!or\b|nor\b|and\b)\w+){0,3}? (?:headaches?|pain|anything|agony|migraines?)\w*"
         r"(?: \w+){0,2}? (?:this bad|like (?:this|it|that)|so bad|as bad|this severe|this painful|so severe|so painful|that bad|this intense|so intense)\b",
         worst_gate)
     add("symptom", "worst_ever",

@@ -424,7 +424,9 @@ _HISTORY_RULES = _rules(
         "immunosuppression": r"hiv|aids|immunosuppress\w*|immunocompromised|immuno compromised|immune suppress\w*|weak(?:ened)? immune system|low immunity"
         r"|(?:kidney|liver|heart|lung|organ|bone marrow) transplant|transplant|on steroids|long term steroids|prednisolone|prednisone|methotrexate|biologics?"
         r"|ciclosporin|cyclosporine|tacrolimus|azathioprine|chemo|chemotherapy",
-        "high_blood_pressure": r"high blood pressure|hypertension|hypertensive|(?:blood pressure|bp) (?:is |was |has been |runs |reading (?:is |was |of )?)?(?:high|very high|really high|through the roof|sky high|\d{3}\S*)"
+        "high_blood_pressure": r"high blood pressure|hypertension|hypertensive|(?:blood pressure|bp) (?:is |was |has been |runs |reading (?:is |was |of )?)?(?:high|very high|really high|through the roof|sky high)"
+        # a high reading: systolic 140 or more, or diastolic 90 or more ("120/80" is not high)
+        r"|(?:blood pressure|bp)(?: \w+){0,3}? (?:(?:1[4-9]\d|[23]\d\d)(?:(?:/| over )\d{2,3})?|\d{2,3}(?:/| over )(?:9\d|1\d\d))\b"
         r"|blood pressure (?:tablets|medication|meds|pills)|bp (?:meds|tablets|medication)",
         "fuel_appliance": r"gas (?:fire|heater|boiler|stove|cooker|appliance)s?|boiler|wood ?burner|log burner|wood stove|paraffin heater|kerosene heater|generator"
         r"|carbon monoxide|co alarm|faulty heater|coal fire|open fire|fireplace|portable heater",
@@ -467,6 +469,13 @@ _HISTORY_RULES = _rules(
         r"|cervical (?:disc|spine problem|stenosis)|wear and tear in my neck|degenerative neck|(?:pinched|trapped) nerve in my neck",
     },
 )
+
+
+def history_pattern(cid: str) -> re.Pattern:
+    """The compiled rule for one history finding (the NLU reuses the blood-pressure reading)."""
+    return next(rule.pattern for rule in _HISTORY_RULES if rule.cid == cid)
+
+
 _CONTRA_RULES = _rules(
     "contra",
     {

@@ -212,6 +212,7 @@ POSITIVES = [
     ("my wife and i both get the headache at home but never at work", E, "rf_carbon_monoxide"),
     # --- rf_hypertensive --------------------------------------------------------------------
     ("my blood pressure was 210/120 and i have chest pain with the headache", E, "rf_hypertensive"),
+    ("bad headache, bp reading of 200 over 125 and my chest feels tight and painful", E, "rf_hypertensive"),
     ("bp through the roof, headache and blurry vision", E, "rf_hypertensive"),
     # --- urgent flags -----------------------------------------------------------------------
     ("its been getting steadily worse every day for the past two weeks", U, "rf_progressive"),
@@ -267,6 +268,11 @@ POSITIVES = [
 ]
 
 CONTROLS = [
+    # "never had X or anything like that" denies X; it is not "never had anything like this"
+    "never had aura or anything like that, just a throbbing headache once a month",
+    "i've never had numbness or anything like that, it's my usual tension headache",
+    # a normal blood-pressure reading is no crisis
+    "my bp was 120/80 at the chemist today and i have a dull headache",
     # one other person's habitual headaches, or "all" in "all day", is no shared cause
     "my husband keeps getting tension headaches from driving all day",
     "my wife often gets headaches after work, i have one today as well",

@@ -97,6 +97,10 @@ INTENT_CASES = [
     ("thanks, that really helped", "thank"),
     ("I get a tight band around my head most afternoons", "describe_headache"),
     ("my hedache is realy bad on the rigth side", "describe_headache"),  # typos
+    # closed-class short replies (headease_nlu/short_replies.yml), in several registers
+    ("cheers mate", "thank"), ("negatory", "deny"), ("cheerio", "goodbye"), ("roger that", "affirm"),
+    ("beats me", "dont_know"), ("cease", "stop"),
+    ("right only", "inform"),  # a short answer that names a location
 ]
 
 

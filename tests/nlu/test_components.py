@@ -208,3 +208,46 @@ def test_within_one_edit():
     assert within_one_edit("nausae", "nausea")  # swap
     assert within_one_edit("dizzines", "dizziness")  # deletion
     assert not within_one_edit("fever", "river")
+
+
+def test_denial_inside_the_mention(parse):
+    ents = parse("my jaw aches and my scalp isn't tender though")
+    assert find(ents, "symptom", "scalp_tenderness")["role"] == "negated"
+    # an inability is a symptom, not a denial
+    assert "role" not in find(parse("I can't bend my neck forward"), "symptom", "stiff_neck")
+
+
+def test_a_high_blood_pressure_reading_is_a_symptom_mention(parse):
+    text = "bad headache and my blood pressure is 200 over 120 with chest pain"
+    mention = find(parse(text), "symptom", "high_blood_pressure")
+    assert text[mention["start"]:mention["end"]].startswith("blood pressure is 200 over 120")
+    assert not [e for e in parse("my bp was 120/80 at the chemist") if e["value"] == "high_blood_pressure"]
+
+
+def test_lightning_is_a_sudden_onset(parse):
+    find(parse("it hit like being struck by lightning"), "onset", "sudden_peak_lt_1m")
+
+
+@pytest.mark.parametrize("text,given,confidence,expected", [
+    ("left only", "goodbye", 0.68, "inform"),        # a short answer naming a location
+    ("on the left mostly", "stop", 0.5, "inform"),
+    ("left only", "goodbye", 0.95, "goodbye"),       # a sure classifier is left alone
+    ("thanks, bye", "goodbye", 0.6, "goodbye"),      # names nothing
+    ("stop asking me about the throbbing pain on my left", "stop", 0.6, "stop"),  # not short
+])
+def test_short_message_naming_a_detail_is_an_answer(spacy_pipeline, extractor, text, given, confidence, expected):
+    from rasa.shared.nlu.constants import INTENT
+
+    nlp_component, model = spacy_pipeline
+    message = Message(data={TEXT: text, INTENT: {"name": given, "confidence": confidence}})
+    nlp_component.process([message], model)
+    extractor.process([message], model)
+    assert message.get(INTENT)["name"] == expected
+
+
+def test_a_negative_that_describes_a_red_flag_is_not_a_denial(parse):
+    for text, value in [("my girlfriend has a headache and isn't making sense", "confusion"),
+                        ("he isn't responding properly and has a bad headache", None)]:
+        for e in parse(text):
+            if e["entity"] == "symptom" and (value is None or e["value"] == value):
+                assert e.get("role") != "negated", (text, e)

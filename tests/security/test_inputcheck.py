@@ -76,7 +76,7 @@ def test_helpers():
 
 def _training_examples():
     entity = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
-    files = sorted((ROOT / "data" / "nlu").glob("*.yml")) + [ROOT / "tests" / "nlu" / "holdout.yml"]
+    files = sorted((ROOT / "data" / "nlu").glob("*.yml")) + sorted((ROOT / "tests" / "nlu").glob("holdout*.yml"))
     for path in files:
         for item in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
             if "intent" not in item:

@@ -1,0 +1,104 @@
+"""Word error rate of the recogniser on the dev set (kiosk/dev_sentences.txt), per voice.
+
+Every tuning decision for the kiosk's recogniser is taken on this set, never on the benchmark's
+held-out sentences (bench/voice_bench.py). UNSEEN voices (kiosk.adapt.UNSEEN_VOICES) were never
+used for acoustic adaptation.
+
+    python -m kiosk.dev_eval [--acoustic DIR | --base] [--mllr FILE] [--voices en-us:160,en-us+f3:150]
+    python -m kiosk.dev_eval --voices flite:slt,flite:rms     # another synthesiser (apt-get install flite)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, Iterable, List, Sequence, Tuple
+
+from kiosk import adapt
+from kiosk.asr import Recognizer, read_wav
+from kiosk.speech_out import synthesize
+from kiosk.textnorm import spoken
+
+BENCH_VOICES = (("en-us", 160), ("en-us+f3", 150))
+
+
+def edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[len(hyp)]
+
+
+def speak(sentence: str, path: Path, voice: str, speed: int) -> None:
+    """espeak-ng, or ``flite:<voice>`` (another synthesiser, never used for adaptation; Debian
+    package flite) at its own speed."""
+    if voice.startswith("flite:"):
+        subprocess.run(["flite", "-voice", voice.split(":", 1)[1], "-t", sentence, "-o", str(path)], check=True)
+    else:
+        synthesize(sentence, path, voice=voice, speed=speed, rate=16000)
+
+
+def evaluate(recognizer: Recognizer, voices: Iterable[Tuple[str, int]],
+             sentences: List[Tuple[str, str]], verbose: bool = False) -> Dict[str, dict]:
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for voice, speed in voices:
+            errors = words = 0
+            seconds = []
+            for index, (context, sentence) in enumerate(sentences):
+                path = Path(tmp) / f"{index}.wav"
+                speak(sentence, path, voice, speed)
+                pcm = read_wav(path)
+                start = time.perf_counter()
+                hyp = recognizer.transcribe(pcm, context).text.split()
+                seconds.append(time.perf_counter() - start)
+                ref = spoken(sentence).split()
+                e = edit_distance(ref, hyp)
+                errors, words = errors + e, words + len(ref)
+                if verbose and e:
+                    print(f"  {voice}: {' '.join(ref)}  ->  {' '.join(hyp)}", file=sys.stderr)
+            seconds.sort()
+            results[f"{voice}@{speed}"] = {"wer": round(errors / words, 4), "errors": errors, "words": words,
+                                           "asr_p50": round(seconds[len(seconds) // 2], 3)}
+    total_e = sum(r["errors"] for r in results.values())
+    total_w = sum(r["words"] for r in results.values())
+    results["all"] = {"wer": round(total_e / total_w, 4), "errors": total_e, "words": total_w}
+    return results
+
+
+def parse_voices(text: str) -> List[Tuple[str, int]]:
+    """``voice:speed,...``; ``flite:<voice>`` for flite voices (no speed)."""
+    voices = []
+    for item in filter(None, text.split(",")):
+        name, _, speed = item.rpartition(":")
+        voices.append((item, 0) if item.startswith("flite:") and not speed.isdigit() else (name, int(speed)))
+    return voices
+
+
+def main(argv: Iterable[str] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--acoustic", type=Path, help="acoustic model directory")
+    parser.add_argument("--base", action="store_true", help="pocketsphinx's own acoustic model")
+    parser.add_argument("--mllr", type=Path)
+    parser.add_argument("--voices", default=",".join(f"{v}:{s}" for v, s in BENCH_VOICES + adapt.UNSEEN_VOICES))
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    recognizer = Recognizer(acoustic=args.acoustic, mllr=args.mllr, adapted=not args.base)
+    sentences = adapt.dev_sentences()
+    if args.limit:
+        sentences = sentences[:args.limit]
+    results = evaluate(recognizer, parse_voices(args.voices), sentences, args.verbose)
+    print(json.dumps({"acoustic": str(recognizer.acoustic), "mllr": str(args.mllr) if args.mllr else None,
+                      "sentences": len(sentences), "results": results}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
