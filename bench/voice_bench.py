@@ -23,7 +23,7 @@ from kiosk.asr import Recognizer, read_wav  # noqa: E402
 from kiosk.session import KioskSession  # noqa: E402
 from kiosk.dev_eval import speak  # noqa: E402
 from kiosk.speech_out import synthesize  # noqa: E402
-from kiosk.textnorm import spoken  # noqa: E402
+from kiosk.textnorm import edit_distance, spoken  # noqa: E402
 
 VOICES = (("en-us", 160), ("en-us+f3", 150))
 # Reported separately (not in the headline WER): voices the acoustic adaptation never used
@@ -56,15 +56,6 @@ HELD_OUT = [
     ("age", "i am fifty two"), ("age", "i'm nineteen years old"), ("age", "sixty"),
     ("general", "goodbye"), ("general", "yes please"),
 ]
-
-
-def edit_distance(ref, hyp) -> int:
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[len(hyp)]
 
 
 def word_errors(recognizer: Recognizer, workdir: Path, voices=VOICES) -> dict:

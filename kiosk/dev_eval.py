@@ -21,18 +21,9 @@ from typing import Dict, Iterable, List, Sequence, Tuple
 from kiosk import adapt
 from kiosk.asr import Recognizer, read_wav
 from kiosk.speech_out import synthesize
-from kiosk.textnorm import spoken
+from kiosk.textnorm import edit_distance, spoken
 
 BENCH_VOICES = (("en-us", 160), ("en-us+f3", 150))
-
-
-def edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[len(hyp)]
 
 
 def speak(sentence: str, path: Path, voice: str, speed: int) -> None:

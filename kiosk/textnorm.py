@@ -7,7 +7,7 @@ transcripts are brought to the same form before word error is measured.
 from __future__ import annotations
 
 import re
-from typing import List
+from typing import List, Sequence
 
 _UNITS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -61,3 +61,14 @@ def spoken_words(text: str) -> List[str]:
 
 def spoken(text: str) -> str:
     return " ".join(spoken_words(text))
+
+
+def edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:
+    """Word-level Levenshtein distance (substitutions + insertions + deletions), for word error
+    rates."""
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[len(hyp)]

@@ -175,3 +175,12 @@ def test_synthesised_reply_is_a_valid_wav(tmp_path):
     with wave.open(str(path), "rb") as handle:
         assert (handle.getnchannels(), handle.getsampwidth(), handle.getframerate()) == (1, 2, 16000)
         assert 1.0 < handle.getnframes() / 16000 < 4.0
+
+
+def test_edit_distance_counts_word_errors():
+    from kiosk.textnorm import edit_distance
+
+    assert edit_distance("my head hurts".split(), "my head hurts".split()) == 0
+    assert edit_distance("my head hurts".split(), "my bed hurts a lot".split()) == 3
+    assert edit_distance([], "extra words".split()) == 2
+    assert edit_distance("dropped words".split(), []) == 2
