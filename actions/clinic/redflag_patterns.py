@@ -302,8 +302,8 @@ def _rules() -> Tuple[_Rule, ...]:
     add("symptom", "scalp_tenderness",
         r"\b(?:hurts?|painful|sore|tender|agony)\b (?:\w+ ){0,3}?(?:brush\w*|comb\w*|touch\w*|wash\w*|lie on|lying on|put on|wearing)"
         r" (?:my |the |his |her )?(?:hair|scalp|head|temples?|glasses|hat)\b"
-        r"|\b(?:temples?|scalp)\b (?:\w+ ){0,4}?(?:tender|sore to touch|too sore to touch|bruised)\b",
-        {"hair", "scalp", "temple", "temples", "glasses", "hat", "tender"})
+        r"|\b(?:temples?|scalp)\b (?P<gap>(?:\w+ ){0,4}?)(?:tender|sore to touch|too sore to touch|bruised)\b",
+        {"hair", "scalp", "temple", "temples", "glasses", "hat", "tender"}, "gap")
 
     # swelling of face/hands (pre-eclampsia)
     add("symptom", "face_hand_swelling",

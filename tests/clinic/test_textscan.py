@@ -138,6 +138,8 @@ def test_common_words_are_not_corrected_into_red_flags(text):
 NEGATION_CASES = [
     ("no fever or stiff neck", {"absent_symptoms": {"fever", "stiff_neck"}, "!symptoms": {"fever", "stiff_neck"}}),
     ("no fever but stiff neck", {"absent_symptoms": {"fever"}, "symptoms": {"stiff_neck"}}),
+    ("my jaw aches but my scalp isn't tender", {"absent_symptoms": {"scalp_tenderness"}, "!symptoms": {"scalp_tenderness"}}),
+    ("my temples are really tender", {"symptoms": {"scalp_tenderness"}}),
     ("I haven't had any weakness, numbness or trouble speaking",
      {"absent_symptoms": {"weakness", "numbness", "speech_difficulty"}, "!symptoms": {"weakness", "numbness"}}),
     ("not sick, but the light really bothers me", {"symptoms": {"light_sensitivity"}}),
@@ -300,6 +302,8 @@ def test_not_aggravators(text, absent):
         ("I had breast cancer 10 years ago, all clear now", {"history": {"cancer"}, "!contraindications": {"ci_cancer"}}),
         ("I'm worried it's a brain tumour", {"!history": {"cancer"}}),
         ("my blood pressure was 190/120 this morning", {"history": {"high_blood_pressure"}, "contraindications": {"ci_uncontrolled_bp"}}),
+        ("the nurse said my bp was 120/80, all normal", {"!history": {"high_blood_pressure"}}),
+        ("bp reading of 200 over 125 today", {"history": {"high_blood_pressure"}, "contraindications": {"ci_uncontrolled_bp"}}),
         ("I had a DVT last year", {"contraindications": {"ci_dvt"}}),
         ("I have osteoporosis", {"contraindications": {"ci_osteoporosis"}}),
         ("I have rheumatoid arthritis", {"contraindications": {"ci_cervical_instability"}}),
