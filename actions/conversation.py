@@ -21,6 +21,7 @@ CLARIFY_OPTIONS = {
     "ask_summary": ("Summary for my doctor", "Can I get a summary for my doctor?"),
     "emergency": ("This might be an emergency", "I think this is an emergency"),
     "restart": ("Start over", "restart"),
+    "delete_my_data": ("Delete my data", "Please delete my data"),
 }
 
 

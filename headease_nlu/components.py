@@ -46,6 +46,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.clinic.inputcheck import is_deletion_request
 from headease_nlu import conventions
 from headease_nlu.lexicon import DETERMINERS, ENTITY_PRIORITY, key_from_words
 from headease_nlu.quantities import find_quantities, severity_score
@@ -54,6 +55,8 @@ logger = logging.getLogger(__name__)
 
 NEGATED = "negated"
 EMERGENCY = "emergency"
+DELETE_INTENT = "delete_my_data"
+FALLBACK_INTENT = "nlu_fallback"
 RED_FLAG_KEY = "headease_red_flags"  # on the parse result when the extractor set the emergency intent
 QUANTITY_ENTITIES = ("severity", "duration", "frequency")
 # Most important first; decides which of two nested mentions survives (see module docstring).
@@ -242,6 +245,8 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
             "emergency_intent": True,
             # a yes/no/don't-know answer that names a finding is an `inform` (conventions.py)
             "answers_with_content": True,
+            # a `delete_my_data` guess without deletion wording is not acted on (fallback instead)
+            "deletion_guard": True,
         }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -456,6 +461,10 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
                 intent, float((message.get(INTENT) or {}).get("confidence") or 0.0), out, text
             ):
                 intent = self._set_intent(message, conventions.INFORM)
+            if self._config["deletion_guard"] and intent == DELETE_INTENT and not is_deletion_request(text):
+                # deleting cannot be undone: the bot asks what was meant (with "Delete my data"
+                # among the choices) instead of acting on the classifier's guess
+                intent = self._set_intent(message, FALLBACK_INTENT)
             if self._config["conventions"]:
                 confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
                 # an unsure classifier does not get to remove entities

@@ -56,6 +56,7 @@ class Lists:
     questions: Pattern[str]
     dose_questions: Pattern[str]
     dose_words: Pattern[str]
+    deletion_request: Pattern[str]
     language: Dict[str, FrozenSet[str]]
 
 
@@ -80,6 +81,7 @@ def load_lists(path: Union[str, Path] = DEFAULT_PATH) -> Lists:
         questions=phrase_pattern(_words(dose.get("questions"), f"{path}: drug_dose.questions")),
         dose_questions=phrase_pattern(_words(dose.get("dose_questions"), f"{path}: drug_dose.dose_questions")),
         dose_words=phrase_pattern(_words(dose.get("dose_words"), f"{path}: drug_dose.dose_words")),
+        deletion_request=phrase_pattern(_words(data.get("deletion_request"), f"{path}: deletion_request")),
         language={
             code: frozenset(normalize(w, strip_accents=True) for w in _words(words, f"{path}: language.{code}"))
             for code, words in language.items()
@@ -117,6 +119,11 @@ def is_drug_dose_question(text: str, path: Union[str, Path] = DEFAULT_PATH) -> b
     # "is 1000mg paracetamol ok", "500mg or 1000mg paracetamol?": an amount put as a question
     amount = bool(lists.dose_words.search(norm) or _AMOUNT.search(norm))
     return asks or (amount and (norm.endswith("?") or bool(_QUESTION_START.match(norm))))
+
+
+def is_deletion_request(text: str, path: Union[str, Path] = DEFAULT_PATH) -> bool:
+    """The message says, in words, that what the user told us should be deleted."""
+    return bool(_lists(str(path)).deletion_request.search(normalize(text)))
 
 
 def detect_language(text: str, path: Union[str, Path] = DEFAULT_PATH) -> Optional[str]:

@@ -251,3 +251,20 @@ def test_a_negative_that_describes_a_red_flag_is_not_a_denial(parse):
         for e in parse(text):
             if e["entity"] == "symptom" and (value is None or e["value"] == value):
                 assert e.get("role") != "negated", (text, e)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("can you erase what I typed", "delete_my_data"),
+    ("don't keep any of this", "delete_my_data"),
+    ("wipe it all", "delete_my_data"),
+    ("write me a poem", "nlu_fallback"),          # a guess with no deletion wording
+    ("run through what we covered", "nlu_fallback"),
+])
+def test_a_deletion_is_acted_on_only_when_the_message_asks_for_it(spacy_pipeline, extractor, text, expected):
+    from rasa.shared.nlu.constants import INTENT
+
+    nlp_component, model = spacy_pipeline
+    message = Message(data={TEXT: text, INTENT: {"name": "delete_my_data", "confidence": 0.7}})
+    nlp_component.process([message], model)
+    extractor.process([message], model)
+    assert message.get(INTENT)["name"] == expected

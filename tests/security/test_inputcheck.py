@@ -11,6 +11,7 @@ from actions.clinic.inputcheck import (
     check_input,
     detect_language,
     has_words,
+    is_deletion_request,
     is_drug_dose_question,
     load_lists,
     looks_like_code,
@@ -107,3 +108,12 @@ def test_lists_are_validated(tmp_path):
     with pytest.raises(ValueError, match="lacks"):
         load_lists(path)
     assert load_lists().language["fr"] >= {"tete", "jai"}
+
+
+def test_every_labelled_deletion_request_says_so_in_words():
+    """The extractor acts on `delete_my_data` only with deletion wording: no labelled request may
+    lack it (training data and both held-out sets)."""
+    requests = [t for i, t in _training_examples() if i == "delete_my_data"]
+    assert len(requests) > 40
+    assert [t for t in requests if not is_deletion_request(t)] == []
+    assert not is_deletion_request("my neck is sore and I keep forgetting to drink water")
