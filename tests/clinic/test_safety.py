@@ -1,9 +1,6 @@
 """The per-message alert check: what interrupts a conversation, and what waits for the age question."""
-import re
-from pathlib import Path
 
 import pytest
-import yaml
 
 from actions.clinic.findings import Findings
 from actions.clinic.safety import (
@@ -14,6 +11,7 @@ from actions.clinic.safety import (
     pending_alert,
     urgent_read_as_emergency,
 )
+from tests.support.nlu_data import ROOT, held_out_files, labelled_examples, training_files
 
 
 def test_fever_alone_waits_for_the_age_question_then_alerts_when_over_50():
@@ -102,16 +100,8 @@ def test_emergency_intent_stands_when_what_is_known_already_alerts():
 
 
 def _emergency_examples():
-    texts = []
-    root = Path(__file__).resolve().parents[2]
-    paths = sorted(root.glob("data/nlu/*.yml")) + sorted(root.glob("tests/nlu/dev/*.yml")) + sorted(root.glob("tests/nlu/holdout*.yml"))
-    for path in paths:
-        for item in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
-            if item.get("intent") == "emergency":
-                for line in str(item.get("examples", "")).splitlines():
-                    if line.strip().startswith("- "):
-                        texts.append(re.sub(r"\[([^\]]+)\][\(\{][^\)\}]*[\)\}]", r"\1", line.strip()[2:]))
-    return texts
+    dev = sorted((ROOT / "tests" / "nlu" / "dev").glob("*.yml"))
+    return [t for i, t in labelled_examples(training_files() + dev + held_out_files()) if i == "emergency"]
 
 
 def test_no_emergency_example_is_ever_set_aside():

@@ -1,16 +1,10 @@
 """The closed-class short-reply lexicon (headease_nlu/short_replies.yml) and its lookup."""
-import re
-from pathlib import Path
-
 import pytest
-import yaml
 
 from headease_nlu import short_replies
 from headease_nlu.conventions import relabel
+from tests.support.nlu_data import labelled_examples, training_files
 from headease_nlu.short_replies import ShortReplyLexiconError, classify, load_lexicon, normalise
-
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def test_lexicon_loads_and_covers_the_social_intents():
     table = load_lexicon()
@@ -68,15 +62,8 @@ def test_no_phrase_names_a_symptom_or_red_flag():
 
 def _training_labels():
     labels = {}
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
-            if "intent" not in block:
-                continue
-            for line in block["examples"].splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    text = re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})", r"\1", line[2:])
-                    labels.setdefault(normalise(text), set()).add(block["intent"])
+    for intent, text in labelled_examples(training_files()):
+        labels.setdefault(normalise(text), set()).add(intent)
     return labels
 
 

@@ -1,10 +1,6 @@
 """The deterministic input checks: one table of messages and the kind each must get, plus a check
 against every NLU training example so the checks never take over an ordinary English message."""
-import re
-from pathlib import Path
-
 import pytest
-import yaml
 
 from actions.clinic.crisis import is_crisis
 from actions.clinic.inputcheck import (
@@ -16,8 +12,8 @@ from actions.clinic.inputcheck import (
     load_lists,
     looks_like_code,
 )
+from tests.support.nlu_data import held_out_files, labelled_examples, training_files
 
-ROOT = Path(__file__).resolve().parents[2]
 
 TABLE = [
     # (message, kind)
@@ -76,16 +72,7 @@ def test_helpers():
 
 
 def _training_examples():
-    entity = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
-    files = sorted((ROOT / "data" / "nlu").glob("*.yml")) + sorted((ROOT / "tests" / "nlu").glob("holdout*.yml"))
-    for path in files:
-        for item in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
-            if "intent" not in item:
-                continue
-            for line in item["examples"].splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    yield item["intent"], entity.sub(r"\1", line[2:])
+    return labelled_examples(training_files() + held_out_files())
 
 
 def test_checks_never_take_over_english_training_examples():
