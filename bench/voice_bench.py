@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from kiosk.asr import Recognizer, read_wav  # noqa: E402
 from kiosk.session import KioskSession  # noqa: E402
-from kiosk.dev_eval import speak  # noqa: E402
+from kiosk.speech_out import speak  # noqa: E402
 from kiosk.speech_out import synthesize  # noqa: E402
 from kiosk.textnorm import edit_distance, spoken  # noqa: E402
 

@@ -218,6 +218,19 @@ def _negated_flags(text: Text, spans: List[Tuple[int, int]]) -> List[bool]:
     return [i in negated for i in range(len(spans))]
 
 
+def intent_confidence(message: Message) -> float:
+    return float((message.get(INTENT) or {}).get("confidence") or 0.0)
+
+
+def set_rule_intent(message: Message, name: Text) -> Text:
+    """A rule's intent on top of the ranking (``conventions.relabel``: the classifier's guesses stay
+    below at half confidence, so the FallbackClassifier does not call the decision ambiguous)."""
+    parse = conventions.relabel({"intent_ranking": message.get(INTENT_RANKING_KEY)}, name)
+    message.set(INTENT, parse["intent"], add_to_output=True)
+    message.set(INTENT_RANKING_KEY, parse["intent_ranking"], add_to_output=True)
+    return name
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
     is_trainable=False,
@@ -456,36 +469,26 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
                     intent = self._set_emergency(message, flags_found)
             if self._config["answers_with_content"] and intent in conventions.BARE_ANSWERS and out:
                 # "no fever", "yes, nausea": an answer that names something is an inform
-                intent = self._set_intent(message, conventions.INFORM)
+                intent = set_rule_intent(message, conventions.INFORM)
             if self._config["answers_with_content"] and conventions.detail_answer(
-                intent, float((message.get(INTENT) or {}).get("confidence") or 0.0), out, text
+                intent, intent_confidence(message), out, text
             ):
-                intent = self._set_intent(message, conventions.INFORM)
+                intent = set_rule_intent(message, conventions.INFORM)
             if self._config["deletion_guard"] and intent == DELETE_INTENT and not is_deletion_request(text):
                 # deleting cannot be undone: the bot asks what was meant (with "Delete my data"
                 # among the choices) instead of acting on the classifier's guess
-                intent = self._set_intent(message, FALLBACK_INTENT)
+                intent = set_rule_intent(message, FALLBACK_INTENT)
             if self._config["conventions"]:
-                confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
                 # an unsure classifier does not get to remove entities
-                gate_intent = intent if confidence >= conventions.GATE_CONFIDENCE else None
+                gate_intent = intent if intent_confidence(message) >= conventions.GATE_CONFIDENCE else None
                 out = conventions.by_intent(out, text, gate_intent)
             message.set(ENTITIES, self.add_extractor_name(out), add_to_output=True)
         return messages
 
     @staticmethod
-    def _set_intent(message: Message, name: Text) -> Text:
-        """The rules' intent on top of the ranking (``conventions.relabel``: the classifier's guesses
-        stay below at half confidence, so the FallbackClassifier does not call it ambiguous)."""
-        parse = conventions.relabel({"intent_ranking": message.get(INTENT_RANKING_KEY)}, name)
-        message.set(INTENT, parse["intent"], add_to_output=True)
-        message.set(INTENT_RANKING_KEY, parse["intent_ranking"], add_to_output=True)
-        return name
-
-    @staticmethod
     def _set_emergency(message: Message, found: List[Text]) -> Text:
         """A stated red flag makes the message an emergency, whatever the classifier said."""
         previous = message.get(INTENT) or {}
-        HeadacheEntityExtractor._set_intent(message, EMERGENCY)
+        set_rule_intent(message, EMERGENCY)
         message.set(RED_FLAG_KEY, {"found": found, "classified_as": previous.get("name")}, add_to_output=True)
         return EMERGENCY

@@ -230,19 +230,21 @@ def load_examples(path: Path) -> List[Dict[str, Any]]:
     return out
 
 
-def parse_all(model: Path, examples: List[Dict[str, Any]]) -> None:
+def parse_all(model: Path, example_sets: List[List[Dict[str, Any]]]) -> None:
+    """Parse every example of every set with one loaded model (predictions written in place)."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
 
     async def run() -> None:
-        for ex in examples:
-            result = await agent.parse_message(ex["text"])
-            ex["pred_intent"] = (result.get("intent") or {}).get("name")
-            ex["pred_entities"] = [
-                {k: e.get(k) for k in ("entity", "start", "end", "value", "role")}
-                for e in result.get("entities") or []
-            ]
+        for examples in example_sets:
+            for ex in examples:
+                result = await agent.parse_message(ex["text"])
+                ex["pred_intent"] = (result.get("intent") or {}).get("name")
+                ex["pred_entities"] = [
+                    {k: e.get(k) for k in ("entity", "start", "end", "value", "role")}
+                    for e in result.get("entities") or []
+                ]
 
     asyncio.run(run())
 
@@ -287,11 +289,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                "--cross-validation", "--folds", str(args.folds),
                "--out", str(args.out / "cross_validation")])
 
-    results = {}
-    for path in holdouts:
-        examples = load_examples(path)
-        parse_all(Path(model), examples)
-        results[path] = compute_metrics(examples)
+    examples = {path: load_examples(path) for path in holdouts}
+    parse_all(Path(model), list(examples.values()))
+    results = {path: compute_metrics(examples[path]) for path in holdouts}
     summary = results[args.holdout]
     summary["model"] = str(model)
     summary["targets"] = TARGETS

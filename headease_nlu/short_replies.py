@@ -19,8 +19,14 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Text
 
 import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
 
-from headease_nlu.conventions import relabel
+from headease_nlu.components import set_rule_intent
 
 LEXICON_PATH = Path(__file__).with_name("short_replies.yml")
 _FILLERS = ("oh", "um", "umm", "uh", "erm", "er", "well", "hmm", "ah", "aw", "ooh", "oh well", "ok so")
@@ -88,42 +94,25 @@ def classify(text: Optional[Text], lexicon: Optional[Dict[str, str]] = None) -> 
     return None
 
 
-try:  # the Rasa component; the lookup above stays importable without Rasa
-    from rasa.engine.graph import ExecutionContext, GraphComponent
-    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-    from rasa.engine.storage.resource import Resource
-    from rasa.engine.storage.storage import ModelStorage
-    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-    from rasa.shared.nlu.training_data.message import Message
-except ImportError:  # pragma: no cover - Rasa is always installed in the project venv
-    GraphComponent = None
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ShortReplyClassifier(GraphComponent):
+    """Whole-message closed-class replies (short_replies.yml) override the learned intent."""
 
-if GraphComponent is not None:
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"lexicon": str(LEXICON_PATH)}
 
-    @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-    class ShortReplyClassifier(GraphComponent):
-        """Whole-message closed-class replies (short_replies.yml) override the learned intent."""
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._lexicon = load_lexicon(Path(config.get("lexicon") or LEXICON_PATH))
 
-        @staticmethod
-        def get_default_config() -> Dict[Text, Any]:
-            return {"lexicon": str(LEXICON_PATH)}
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "ShortReplyClassifier":
+        return cls({**cls.get_default_config(), **config})
 
-        def __init__(self, config: Dict[Text, Any]) -> None:
-            self._lexicon = load_lexicon(Path(config.get("lexicon") or LEXICON_PATH))
-
-        @classmethod
-        def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                   execution_context: ExecutionContext) -> "ShortReplyClassifier":
-            return cls({**cls.get_default_config(), **config})
-
-        def process(self, messages: List[Message]) -> List[Message]:
-            for message in messages:
-                intent = classify(message.get(TEXT), self._lexicon)
-                if intent is None:
-                    continue
-                parse = relabel(
-                    {"intent_ranking": message.get(INTENT_RANKING_KEY) or []}, intent
-                )
-                message.set(INTENT, parse["intent"], add_to_output=True)
-                message.set(INTENT_RANKING_KEY, parse["intent_ranking"], add_to_output=True)
-            return messages
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = classify(message.get(TEXT), self._lexicon)
+            if intent is not None:
+                set_rule_intent(message, intent)
+        return messages

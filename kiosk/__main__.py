@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Tuple
 
 from kiosk import speech_out
-from kiosk.asr import SAMPLE_RATE, Recognizer, RecognizerError, read_wav
+from kiosk.asr import SAMPLE_RATE, Recognizer, RecognizerError, read_wav, write_wav
 from kiosk.session import IDLE_SECONDS, KioskSession, RasaError
 
 
@@ -144,9 +144,7 @@ def run(args: argparse.Namespace) -> int:
                 continue
             if args.debug_audio:
                 debug = work_dir / f"{session.sender}-heard-{session.turns + 1:03d}.wav"
-                with wave.open(str(debug), "wb") as handle:
-                    handle.setnchannels(1), handle.setsampwidth(2), handle.setframerate(SAMPLE_RATE)
-                    handle.writeframes(pcm)
+                write_wav(debug, pcm)
             turn = session.hear(pcm, end)
             for path in turn.audio:
                 if speaker is not None:

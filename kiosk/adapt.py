@@ -38,7 +38,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import wave
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -223,34 +222,23 @@ def write_training_lists(utterances: Sequence[Utterance], fileids: Path, transcr
     transcription.write_text("".join(f"<s> {u.text} </s> ({u.name})\n" for u in utterances), encoding="utf-8")
 
 
-def _write_wav(path: Path, pcm: bytes) -> None:
-    with wave.open(str(path), "wb") as handle:
-        handle.setnchannels(1)
-        handle.setsampwidth(2)
-        handle.setframerate(16000)
-        handle.writeframes(pcm)
-
-
 def render(utterance: Utterance, wav_dir: Path) -> Path:
     """The utterance's audio as the decoder would get it (kiosk.asr.prepare), as a WAV file."""
-    from kiosk.asr import prepare, read_wav
-    from kiosk.speech_out import synthesize
+    from kiosk.asr import prepare, read_wav, write_wav
+    from kiosk.speech_out import SpeechOutputError, speak
 
     target = wav_dir / f"{utterance.name}.wav"
     source = utterance.wav
     if source is None:
         source = wav_dir / f"{utterance.name}.raw.wav"
-        if utterance.voice.startswith("flite:"):
-            result = subprocess.run(["flite", "-voice", utterance.voice.split(":", 1)[1], "-t", utterance.text,
-                                     "-o", str(source)], capture_output=True)
-            if result.returncode != 0:
-                raise AdaptError(f"flite failed: {result.stderr.decode(errors='replace')[-300:]}")
-        else:
-            synthesize(utterance.text, source, voice=utterance.voice, speed=utterance.speed, rate=16000)
+        try:
+            speak(utterance.text, source, voice=utterance.voice, speed=utterance.speed)
+        except SpeechOutputError as error:
+            raise AdaptError(str(error)) from error
     pcm = read_wav(source)
     if utterance.wav is None:
         source.unlink()
-    _write_wav(target, prepare(pcm))
+    write_wav(target, prepare(pcm))
     return target
 
 

@@ -56,6 +56,15 @@ class Transcript:
     words: List[str] = field(default_factory=list)
 
 
+def write_wav(path: Path, pcm: bytes) -> None:
+    """16 kHz mono 16-bit PCM as a WAV file."""
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(SAMPLE_RATE)
+        handle.writeframes(pcm)
+
+
 def read_wav(path: Path) -> bytes:
     """16 kHz mono 16-bit PCM of a WAV file (other formats are converted with sox)."""
     with wave.open(str(path), "rb") as handle:

@@ -11,28 +11,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, Iterable, List, Tuple
 
 from kiosk import adapt
 from kiosk.asr import Recognizer, read_wav
-from kiosk.speech_out import synthesize
+from kiosk.speech_out import speak
 from kiosk.textnorm import edit_distance, spoken
 
 BENCH_VOICES = (("en-us", 160), ("en-us+f3", 150))
-
-
-def speak(sentence: str, path: Path, voice: str, speed: int) -> None:
-    """espeak-ng, or ``flite:<voice>`` (another synthesiser, never used for adaptation; Debian
-    package flite) at its own speed."""
-    if voice.startswith("flite:"):
-        subprocess.run(["flite", "-voice", voice.split(":", 1)[1], "-t", sentence, "-o", str(path)], check=True)
-    else:
-        synthesize(sentence, path, voice=voice, speed=speed, rate=16000)
 
 
 def evaluate(recognizer: Recognizer, voices: Iterable[Tuple[str, int]],

@@ -151,3 +151,15 @@ def synthesize(
         if result.returncode != 0:
             raise SpeechOutputError(f"sox failed: {result.stderr.decode(errors='replace')[-300:]}")
     return path
+
+
+def speak(text: str, path: Path, voice: str = VOICE, speed: int = NORMAL_SPEED) -> Path:
+    """16 kHz speech of ``text`` for recogniser tests: espeak-ng, or ``flite:<voice>`` (Debian
+    flite, a second synthesiser the kiosk's acoustic adaptation never uses) at its own speed."""
+    if not voice.startswith("flite:"):
+        return synthesize(text, path, voice=voice, speed=speed, rate=16000)
+    result = subprocess.run(["flite", "-voice", voice.split(":", 1)[1], "-t", text, "-o", str(path)],
+                            capture_output=True)
+    if result.returncode != 0:
+        raise SpeechOutputError(f"flite failed: {result.stderr.decode(errors='replace')[-300:]}")
+    return Path(path)
