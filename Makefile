@@ -10,7 +10,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run run-cluster shell train model validate test test-cluster eval-nlu system-deps web clean purge kiosk kiosk-model bench-voice bench bench-quick
+.PHONY: help run run-cluster shell train model validate test test-cluster eval-nlu eval-conversations system-deps web clean purge kiosk kiosk-model bench-voice bench bench-quick
 
 help: ## show this help
 	@echo "HeadEase — the two commands:"
@@ -63,6 +63,9 @@ test-cluster: system-deps model ## only the cluster load test (also part of `mak
 
 eval-nlu: model ## evaluate NLU on the held-out set + 5-fold cross-validation (reports/nlu)
 	$(PY) -m headease_nlu.eval_nlu
+
+eval-conversations: model ## hold the blind consultations over REST (tests/conversations) -> reports/conversations.{json,md}; ARGS=--half sealed
+	$(PY) scripts/eval_conversations.py $(ARGS)
 
 bench: model ## benchmark HeadEase against a stock `rasa init` bot -> reports/bench.*; ARGS=--quick for a short run
 	$(PY) -m bench.run $(ARGS)

@@ -13,8 +13,10 @@ from rasa_sdk.types import DomainDict
 from actions import render
 from actions.clinic import assess
 from actions.clinic.assessment import Assessment
-from actions.clinic.findings import TRIAGE_RANK, Findings
-from actions.clinic.safety import EMERGENCY_INTENT, emergency_intent_unfounded, urgent_read_as_emergency
+from actions.clinic.findings import CONSULTATION_SLOTS, Findings
+from actions.clinic.questions import plan_questions
+from actions.clinic.inputcheck import is_emergency_request
+from actions.clinic.safety import EMERGENCY_INTENT, emergency_intent_unfounded
 from actions.common import (
     ALERT_ACTION,
     CONSULTATION_FORM,
@@ -24,6 +26,7 @@ from actions.common import (
     slot_events,
     is_voice,
     known_findings,
+    ask_question,
     latest_intent,
 )
 
@@ -104,13 +107,6 @@ def emergency_intent_set_aside(tracker: Tracker) -> bool:
     return reading is not None and emergency_intent_unfounded(*reading)
 
 
-def learned_only_over_urgent(tracker: Tracker) -> bool:
-    """The `emergency` intent comes from the classifier alone, and the rules read the whole message
-    as urgent (``safety.urgent_read_as_emergency``): the urgent advice stands."""
-    reading = _classifier_only_reading(tracker)
-    return reading is not None and urgent_read_as_emergency(*reading)
-
-
 def _headline(assessment: Assessment) -> dict:
     payload = assessment.to_payload()
     return {k: payload[k] for k in ("headache_type", "triage_level", "recommended_techniques", "red_flags")}
@@ -140,8 +136,34 @@ class ActionOfferMore(Action):
         return []
 
 
+# Said before the questions an urgent alert still needs (reference 4.3: the screen completes).
+MORE_SAFETY_QUESTIONS = "Before you go, a few more safety questions, because some signs would make this an emergency."
+# Said when only the intent classifier heard an emergency: the screen is asked, not assumed.
+SCREEN_CHECK = "Just to be safe, I need to check something first."
+
+
+def _answered_slots(tracker: Tracker, findings: Findings) -> set:
+    from actions.forms import derived_slot_values  # the form module imports this one
+
+    values = {slot: tracker.get_slot(slot) for slot in CONSULTATION_SLOTS}
+    values.update({k: v for k, v in derived_slot_values(findings).items() if values.get(k) is None})
+    return {slot for slot, value in values.items() if value is not None}
+
+
+def _continue_with(slot: str) -> List[EventType]:
+    """Keep (or start) the consultation with ``slot`` as the question now pending."""
+    return [ActiveLoop(CONSULTATION_FORM), SlotSet("requested_slot", slot)]
+
+
 class ActionRedFlagAlert(Action):
-    """Interrupts anything (form, digression, follow-up) when a red flag appears."""
+    """Interrupts anything (form, digression, follow-up) when a red flag appears.
+
+    - a red flag the rules read: its advice at once; an emergency ends the consultation, an urgent
+      finding keeps it going until the emergency screen is complete (reference 4.3);
+    - the intent classifier's `emergency` alone: the emergency-screen question at once (a learned
+      guess is not a finding), unless the message reads completely as ordinary details, which the
+      consultation takes as an answer.
+    """
 
     def name(self) -> Text:
         return ALERT_ACTION
@@ -149,29 +171,56 @@ class ActionRedFlagAlert(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if emergency_intent_set_aside(tracker):
-            # Only the intent classifier called this an emergency, and the message reads completely
-            # as ordinary headache details ("i feel sick and light bothers me"): it is an answer,
-            # so the consultation takes it (and starts, if none is running).
+        if emergency_intent_set_aside(tracker) or self._answers_the_screen(tracker):
+            # Only the intent classifier called this an emergency, and the message is an answer
+            # (ordinary headache details, or the answer to the screen question just asked).
             logger.info("emergency intent set aside: the message states no red flag")
             return [FollowupAction(CONSULTATION_FORM)]
         findings = absorb_latest_message(tracker)
         assessment = assess(findings, previous_level=tracker.get_slot("triage_level"))
-        if latest_intent(tracker) == EMERGENCY_INTENT and assessment.triage_level != "emergency" and not learned_only_over_urgent(tracker):
-            # The NLU heard an emergency the rules could not pin down: a learned component may add
-            # a red flag, never remove one.
+        below = latest_intent(tracker) == EMERGENCY_INTENT and assessment.triage_level != "emergency"
+        text = (tracker.latest_message or {}).get("text") or ""
+        asks_for_help = is_emergency_request(text)
+        classifier_only = below and _classifier_only_reading(tracker) is not None and not asks_for_help
+        if below and not classifier_only:
+            # The entity extractor read an emergency red flag in the words themselves, or the
+            # person asks for emergency help ("call an ambulance").
             assessment = dataclasses.replace(
-                assessment,
-                headache_type="secondary",
-                triage_level="emergency",
-                recommended_techniques=[],
+                assessment, headache_type="secondary", triage_level="emergency", recommended_techniques=[],
                 reasons=["You described something that can be an emergency."] + assessment.reasons,
             )
-        if TRIAGE_RANK[assessment.triage_level] < TRIAGE_RANK["urgent"]:
-            # Defensive: the policy only calls this for urgent/emergency findings.
-            assessment = dataclasses.replace(assessment, triage_level="urgent", recommended_techniques=[])
+        if classifier_only and assessment.triage_level != "urgent":
+            return self._ask_screen(dispatcher, tracker, findings)
         send_assessment(dispatcher, tracker, assessment)
-        return outcome_events(tracker, assessment, findings) + [
-            ActiveLoop(None),
-            SlotSet("requested_slot", None),
-        ]
+        events = outcome_events(tracker, assessment, findings)
+        if assessment.triage_level == "urgent":
+            if classifier_only:
+                findings.red_flag_screen_negative = None  # the screen is asked again, whatever was said
+                events += findings_event(tracker, findings) + [SlotSet("red_flags", None)]
+                answered = _answered_slots(tracker, findings) - {"red_flags"}
+            else:
+                answered = _answered_slots(tracker, findings)
+            remaining = plan_questions(findings, answered)
+            if remaining:
+                asked = ask_question(dispatcher, tracker, remaining[0], MORE_SAFETY_QUESTIONS)
+                return events + asked + _continue_with(remaining[0])
+        return events + [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+    @staticmethod
+    def _answers_the_screen(tracker: Tracker) -> bool:
+        """The message answers the emergency-screen question that is pending, and the rules read
+        no emergency in it: the consultation reads it as that answer (yes, no, not sure...)."""
+        return (
+            tracker.active_loop_name == CONSULTATION_FORM
+            and tracker.get_slot("requested_slot") == "red_flags"
+            and latest_intent(tracker) == EMERGENCY_INTENT
+            and _classifier_only_reading(tracker) is not None
+        )
+
+    @staticmethod
+    def _ask_screen(dispatcher: CollectingDispatcher, tracker: Tracker, findings: Findings) -> List[EventType]:
+        """A learned guess is not a finding: ask the emergency screen now (yes or not sure -> advice)."""
+        findings.red_flag_screen_negative = None
+        asked = ask_question(dispatcher, tracker, "red_flags", SCREEN_CHECK)
+        logger.info("emergency intent without a red flag read: emergency screen asked")
+        return findings_event(tracker, findings) + asked + [SlotSet("red_flags", None)] + _continue_with("red_flags")

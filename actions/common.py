@@ -42,6 +42,32 @@ def findings_event(tracker: Tracker, findings: Findings) -> List[SlotSet]:
     return slot_events(tracker, findings=findings.to_dict())
 
 
+def start_check(tracker: Tracker) -> List[Any]:
+    """A question at the opening (a dose, a technique, self-massage) gets its short answer, then the
+    check starts with everything said kept: nothing is advised before the red-flag screen."""
+    from rasa_sdk.events import FollowupAction
+
+    if tracker.get_slot("assessment") or (tracker.active_loop or {}).get("name"):
+        return []
+    return [FollowupAction(CONSULTATION_FORM)]
+
+
+def times_asked(tracker: Tracker, slot: Optional[str]) -> int:
+    return int((tracker.get_slot("question_counts") or {}).get(slot, 0)) if slot else 0
+
+
+def ask_question(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, lead: str = "") -> List[SlotSet]:
+    """Ask one consultation question (with its buttons) and count it: no question is asked more
+    than twice (the form then records "unknown" and moves on)."""
+    from actions.clinic.questions import question  # noqa: WPS433 (the planner imports this module's peers)
+
+    q = question(slot)
+    send(dispatcher, tracker, f"{lead} {q['text']}".strip(), q["buttons"])
+    counts = dict(tracker.get_slot("question_counts") or {})
+    counts[slot] = counts.get(slot, 0) + 1
+    return [SlotSet("question_counts", counts)]
+
+
 def is_voice(tracker: Tracker) -> bool:
     return tracker.get_latest_input_channel() in VOICE_CHANNELS
 

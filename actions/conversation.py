@@ -4,12 +4,12 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clinic.questions import why_we_ask
-from actions.common import send
+from actions.common import send, start_check
 
 # Plain-text payloads (never "/intent"): public channels treat a leading slash as text.
 CLARIFY_OPTIONS = {
@@ -98,3 +98,54 @@ class ActionDeleteMyData(Action):
             "If you'd like, you can start again by describing your headache."
         )
         return []
+
+
+RESET_QUESTIONS = {
+    "restart": "Start over and forget what you told me?",
+    "delete_my_data": "Delete this conversation and everything you told me? This cannot be undone.",
+}
+
+
+class ActionConfirmReset(Action):
+    """A restart or deletion request while a consultation holds answers: confirm before losing them."""
+
+    def name(self) -> Text:
+        return "action_confirm_reset"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        intent = (tracker.latest_message or {}).get("intent", {}).get("name")
+        kind = intent if intent in RESET_QUESTIONS else "restart"
+        yes = "Yes, start over" if kind == "restart" else "Yes, delete it"
+        send(dispatcher, tracker, RESET_QUESTIONS[kind],
+             [{"title": yes, "payload": "yes"}, {"title": "No, keep going", "payload": "no, keep going"}])
+        return [SlotSet("reset_pending", kind)]
+
+
+class ActionKeepGoing(Action):
+    """The user did not confirm the restart or deletion: keep everything and carry on."""
+
+    def name(self) -> Text:
+        return "action_keep_going"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(text="OK, I've kept everything you told me.")
+        events: List[EventType] = [SlotSet("reset_pending", None)]
+        if tracker.active_loop_name:
+            events.append(FollowupAction(tracker.active_loop_name))  # asks its question again
+        return events
+
+
+class ActionStartCheck(Action):
+    """After a short answer to an opening question (a dose), the headache check starts."""
+
+    def name(self) -> Text:
+        return "action_start_check"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        return start_check(tracker)

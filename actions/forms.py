@@ -17,12 +17,13 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.clinic.findings import CONSULTATION_SLOTS, Findings
-from actions.clinic.questions import MOH_MIN_DAYS, PATTERN_SYMPTOMS, plan_questions, question
-from actions.clinic.safety import alert_level
+from actions.clinic.questions import MOH_MIN_DAYS, PATTERN_SYMPTOMS, carries_details, plan_questions
 from actions.clinic.textscan import parse_answer
 from actions.common import (
     ALERT_ACTION,
     action_before_form,
+    ask_question,
+    times_asked,
     form_reads_user_message,
     findings_event,
     known_findings,
@@ -62,8 +63,8 @@ REPLACED_BY_ANSWER = {
 # When a message has no text (a button sent as an intent, or an intent-only test story), the
 # intent itself is the answer.
 INTENT_AS_TEXT = {"deny": "no", "affirm": "yes", "dont_know": "I don't know"}
-MAX_UNPARSED = 2
-OVERUSE_MIN_DAYS = 10  # the lowest medication-overuse threshold (days a month), reference 7  # after this many answers we cannot understand, record "unknown" and move on
+MAX_UNPARSED = 2  # after this many answers we cannot understand, record "unknown" and move on
+MAX_ASKS = 2  # no question is asked more than twice, whatever came in between
 
 
 def derived_slot_values(findings: Findings) -> Dict[str, Any]:
@@ -140,19 +141,22 @@ class ValidateConsultationForm(FormValidationAction):
             text = tracker.latest_message.get("text") or INTENT_AS_TEXT.get(intent, "")
             answer = parse_answer(requested, text) if requested else None
             understood = bool(answer and answer.understood)
-            if intent in DIGRESSION_INTENTS and not understood:
-                return []  # not an answer: let the digression rules handle it
+            said = message_findings(tracker)
+            # A question asked twice is not asked again: the next unusable reply moves on.
+            last_chance = times_asked(tracker, requested) >= MAX_ASKS
+            if intent in DIGRESSION_INTENTS and not understood and not carries_details(said) and not last_chance:
+                return []  # not an answer: let the digression rules handle it, then ask again
             earlier = findings
-            findings = findings.merge(message_findings(tracker))
+            findings = findings.merge(said)
             newly_known = {
                 slot for slot in derived_slot_values(findings) if values.get(slot) is None
             } - set(derived_slot_values(earlier))
             if requested and not understood and requested in derived_slot_values(findings):
                 events = [SlotSet("unparsed_attempts", 0)]  # the entities answered it; filled below
-            elif requested and not understood and newly_known:
+            elif requested and not understood and newly_known and not last_chance:
                 pass  # the user answered something else: keep it, then ask this question again
             elif requested:
-                answer, events = self._settle_answer(requested, answer, tracker, dispatcher)
+                answer, events = self._settle_answer(requested, answer, tracker, dispatcher, last_chance)
                 if answer is not None:
                     values[requested] = answer.value
                     findings, note = apply_answer(findings, requested, answer.findings, earlier)
@@ -167,18 +171,26 @@ class ValidateConsultationForm(FormValidationAction):
             if values[slot] is None:
                 values[slot] = value
         next_slot = self._next_slot(findings, values, requested)
+        if next_slot is not None and next_slot == requested and times_asked(tracker, requested) >= MAX_ASKS:
+            # Asked twice already (answers we could not use, digressions): go on without it; the
+            # unclear answer follows the reference's rule (a red-flag question counts as yes).
+            dispatcher.utter_message(text="No problem, let's leave that one and go on.")
+            unknown = unknown_answer(requested)
+            values[requested] = unknown.value
+            findings = findings.merge(unknown.findings)
+            next_slot = self._next_slot(findings, values, requested)
         events += slot_events(tracker, **values)
         return events + findings_event(tracker, findings) + [SlotSet("requested_slot", next_slot)]
 
     @staticmethod
-    def _settle_answer(requested, answer, tracker, dispatcher):
+    def _settle_answer(requested, answer, tracker, dispatcher, last_chance=False):
         """The answer to record for the requested slot, or None to re-ask after a clarification."""
         if answer is not None and answer.understood:
             return answer, [SlotSet("unparsed_attempts", 0)]
         if latest_intent(tracker) == "dont_know":
             return unknown_answer(requested), [SlotSet("unparsed_attempts", 0)]
         attempts = int(tracker.get_slot("unparsed_attempts") or 0) + 1
-        if attempts >= MAX_UNPARSED:
+        if attempts >= MAX_UNPARSED or last_chance:
             dispatcher.utter_message(text="No problem, let's leave that one and go on.")
             return unknown_answer(requested), [SlotSet("unparsed_attempts", 0)]
         dispatcher.utter_message(
@@ -189,8 +201,8 @@ class ValidateConsultationForm(FormValidationAction):
 
     @staticmethod
     def _next_slot(findings: Findings, values: Dict[str, Any], requested: Optional[str]) -> Optional[str]:
-        if alert_level(findings):
-            return None  # a red flag ends the questions; the assessment gives the advice now
+        """The planner's next question (an emergency ends them; an urgent flag keeps the emergency
+        screen going, ``plan_questions``)."""
         answered = {slot for slot, value in values.items() if value is not None}
         plan = [slot for slot in plan_questions(findings, answered) if slot not in answered]
         if requested in plan:
@@ -209,11 +221,8 @@ class AskSlotAction(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        q = question(self.slot)
         resuming = not form_reads_user_message(tracker) and action_before_form(tracker) is not None
-        text = f"Back to your headache: {q['text']}" if resuming else q["text"]
-        send(dispatcher, tracker, text, q["buttons"])
-        return []
+        return ask_question(dispatcher, tracker, self.slot, "Back to your headache:" if resuming else "")
 
 
 # One ask action per slot, e.g. action_ask_pain_location (Rasa calls them from the form).

@@ -25,6 +25,7 @@ from actions.common import (
     slot_events,
     is_voice,
     send,
+    start_check,
 )
 
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -1}
@@ -66,6 +67,13 @@ class ActionExplainTechnique(Action):
         if technique_id not in TECHNIQUES:
             technique_id = None
         findings = absorb_latest_message(tracker)
+        if technique_id is None and not tracker.get_slot("assessment") and not tracker.active_loop.get("name"):
+            # "Which massage is safe for me?" before any check: what is safe depends on the answers.
+            dispatcher.utter_message(
+                text="Which massage fits, and which is safe for you, depends on your headache. "
+                "A few short questions first, starting with warning signs; then I'll suggest options."
+            )
+            return findings_event(tracker, findings) + start_check(tracker)
         if technique_id is None:
             buttons = [
                 {"title": render.technique_name(t), "payload": f"Tell me about {render.technique_name(t)}"}
@@ -76,7 +84,7 @@ class ActionExplainTechnique(Action):
         dispatcher.utter_message(
             text=render.technique_explanation(technique_id, tracker.get_slot("assessment"), is_voice(tracker))
         )
-        return slot_events(tracker, technique=technique_id) + findings_event(tracker, findings)
+        return slot_events(tracker, technique=technique_id) + findings_event(tracker, findings) + start_check(tracker)
 
 
 class ActionSelfMassageGuide(Action):
@@ -89,15 +97,12 @@ class ActionSelfMassageGuide(Action):
         findings = absorb_latest_message(tracker)
         assessment = tracker.get_slot("assessment")
         if not assessment:
-            # Red-flag screening always comes before any massage advice.
-            send(
-                dispatcher,
-                tracker,
-                "I'll show you self-massage steps once I've checked your headache for warning signs; "
-                "it only takes a few questions.",
-                None if tracker.active_loop.get("name") else [{"title": "Start the check", "payload": "I have a headache"}],
+            # Red-flag screening always comes before any massage advice: the check starts now.
+            dispatcher.utter_message(
+                text="I'll show you self-massage steps once I've checked your headache for warning signs; "
+                "it only takes a few questions."
             )
-            return findings_event(tracker, findings)
+            return findings_event(tracker, findings) + start_check(tracker)
         ruled_out = assessment.get("ruled_out") or {}
         if assessment.get("triage_level") in ("urgent", "emergency") or "self_massage" in ruled_out:
             dispatcher.utter_message(text=render.self_massage_not_allowed(assessment, emergency_number()))

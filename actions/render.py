@@ -186,12 +186,12 @@ SUMMARY_FIELDS = (
     ("Feels like", "pain_quality"),
     ("Strength (0-10)", "severity"),
     ("Attack length", "duration"),
-    ("Headache days a month", "frequency"),
+    ("How often", "frequency"),
     ("Onset", "onset"),
     ("Other symptoms", "associated_symptoms"),
     ("Triggers", "triggers"),
     ("Origin", "origin"),
-    ("Painkiller days a month", "medication_use"),
+    ("Headache medicines", "medication_use"),
 )
 
 
@@ -205,10 +205,33 @@ def _plain(value) -> str:
     return str(value).replace("_", " ")
 
 
+def _minutes(value) -> str:
+    """480 -> "8 hours", 45 -> "45 minutes", 4320 -> "3 days" (an attack's length)."""
+    minutes = float(value)
+    for size, unit in ((1440, "day"), (60, "hour")):
+        if minutes >= size:
+            amount = round(minutes / size, 1)
+            amount = int(amount) if float(amount).is_integer() else amount
+            return f"{amount} {unit}{'' if amount == 1 else 's'}"
+    return f"{int(round(minutes))} minutes"
+
+
+def _summary_value(name: str, value) -> str:
+    """A slot value in words with its unit (durations in minutes/hours/days, days a month)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if name == "duration":
+            return _minutes(value)
+        if name in ("frequency", "medication_use"):
+            return f"{_plain(float(value))} days a month"
+    if name == "duration" and value == "continuous":
+        return "constant, it does not stop"
+    return _plain(value)
+
+
 def doctor_summary(slots: Dict, findings: Findings, assessment: Optional[Dict], date: str) -> str:
     """A concise structured text a user can hand to a doctor."""
     lines = [f"HeadEase headache summary ({date})", "Reported by the user; not a diagnosis.", ""]
-    lines += [f"{label}: {_plain(slots.get(name))}" for label, name in SUMMARY_FIELDS]
+    lines += [f"{label}: {_summary_value(name, slots.get(name))}" for label, name in SUMMARY_FIELDS]
     if findings.absent_symptoms:
         lines.append(f"Denied: {_plain(sorted(findings.absent_symptoms))}")
     if findings.history:
@@ -219,7 +242,8 @@ def doctor_summary(slots: Dict, findings: Findings, assessment: Optional[Dict], 
     if assessment:
         kb = load_knowledge()
         flags = assessment.get("red_flags") or []
-        lines.append(f"Red flags found: {_plain(flags) if flags else 'none'}")
+        found = "; ".join(kb.red_flag_info(rf)["finding"] for rf in flags)
+        lines.append(f"Warning signs found: {found or 'none'}")
         lines.append(f"Pattern suggested: {kb.headache_type_info(assessment['headache_type'])['name']}")
         lines.append(f"Triage: {_plain(assessment['triage_level'])}")
         if assessment.get("reasons"):

@@ -29,12 +29,25 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.clinic.crisis import is_crisis
 from actions.clinic.inputcheck import check_input
+from actions.clinic.questions import reads_as_answer
 from actions.clinic.safety import EMERGENCY_INTENT, pending_alert
+from actions.clinic.textscan import is_yes
 
 ALERT_ACTION = "action_red_flag_alert"
 CRISIS_ACTION = "action_crisis_support"
 GUARD_ACTION = "action_input_guard"
 DRUG_DOSE_INTENT = "ask_drug_dose"
+CONSULTATION_FORM = "consultation_form"
+# Destructive requests are confirmed while there is something to lose.
+RESET_SLOT = "reset_pending"
+RESET_CONFIRM_ACTION = "action_confirm_reset"
+KEEP_GOING_ACTION = "action_keep_going"
+RESET_ACTIONS = {"restart": "action_restart", "delete_my_data": "action_delete_my_data"}
+# Learned intents that never override a usable answer to the pending question.
+ANSWER_FIRST_INTENTS = frozenset(
+    {"greet", "goodbye", "thank", "chitchat", "out_of_scope", "stop", "bot_challenge", "nlu_fallback",
+     "ask_why", "ask_technique", "ask_self_massage", "ask_when_doctor", "ask_summary"}
+)
 
 
 @DefaultV1Recipe.register(
@@ -119,12 +132,40 @@ class RedFlagPolicy(Policy):
                 # A dose question the NLU recognised is answered by the rules (and resumes forms).
                 if kind is not None and not (kind == "drug_dose" and intent == DRUG_DOSE_INTENT):
                     action, diagnostic = GUARD_ACTION, {"input_kind": kind}
+        if action is None and text is not None:
+            action = self._in_context(tracker, intent, text, known)
         if action is None:
             return self._prediction(probabilities)
         probabilities[domain.index_for_action(action)] = 1.0
         # Marked as a "no user" prediction so that it also competes with (and, by priority,
         # beats) the form's happy-path loop prediction, which carries the same mark.
         return self._prediction(probabilities, is_no_user_prediction=True, diagnostic_data=diagnostic)
+
+    @staticmethod
+    def _in_context(tracker: DialogueStateTracker, intent: Optional[str], text: str, known) -> Optional[str]:
+        """What the message means in the conversation, where a learned intent must not decide alone.
+
+        - A pending "start over / delete?" confirmation: yes does it, anything else keeps going.
+        - A restart or deletion request while a consultation holds answers: confirm first.
+        - While a question is pending, a message its parser can use (or that carries headache
+          details) is an answer, whatever social or control intent the classifier gave it.
+        """
+        pending = tracker.get_slot(RESET_SLOT)
+        if pending and RESET_CONFIRM_ACTION in known:
+            confirmed = intent in ("affirm", pending) or is_yes(text)
+            return (RESET_ACTIONS[pending] if confirmed else KEEP_GOING_ACTION)
+        consultation = tracker.active_loop_name == CONSULTATION_FORM
+        if intent in RESET_ACTIONS and RESET_CONFIRM_ACTION in known:
+            requested = tracker.get_slot("requested_slot") if consultation else None
+            if requested and reads_as_answer(requested, text):
+                return CONSULTATION_FORM
+            if consultation or tracker.get_slot("findings"):
+                return RESET_CONFIRM_ACTION
+            return None
+        requested = tracker.get_slot("requested_slot")
+        if consultation and requested and intent in ANSWER_FIRST_INTENTS and reads_as_answer(requested, text):
+            return CONSULTATION_FORM
+        return None
 
     @classmethod
     def load(

@@ -50,6 +50,13 @@ class Assessment:
     def red_flag_ids(self) -> List[str]:
         return [r.id for r in self.red_flags]
 
+    def warning_signs(self) -> List[str]:
+        """The red flags found, in the reference's lay words (never a raw id on screen)."""
+        from .kb import load_knowledge  # kb imports this module's types
+
+        kb = load_knowledge()
+        return [kb.red_flag_info(rf_id)["finding"] for rf_id in self.red_flag_ids]
+
     def to_payload(self) -> Dict[str, Any]:
         """The `{"assessment": {...}}` custom payload contract (foundation issue)."""
         return {
@@ -60,6 +67,7 @@ class Assessment:
             "technique_reasons": {t.id: t.why for t in self.recommended_techniques},
             "ruled_out": {r.id: r.reason for r in self.ruled_out},
             "red_flags": self.red_flag_ids,
+            "warning_signs": self.warning_signs(),
             "reasons": list(self.reasons),
             "doctor_advice": self.doctor_advice,
             "background_type": self.background_type,

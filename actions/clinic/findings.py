@@ -196,6 +196,7 @@ HISTORY: FrozenSet[str] = frozenset(
         "postpartum",
         "arm_symptoms_stable",  # arm/hand tingling or numbness, intermittent, unchanged for weeks
         "pregnant",  # currently pregnant (mirrors `Findings.pregnant`); a red-flag screen answer id
+    "aura_before",  # the same aura has come before (not a first-ever aura)
     }
 )
 # Red-flag ids of the clinical reference 4.2 (their levels and wording live in data/kb/knowledge.yml).
@@ -245,7 +246,16 @@ CONSULTATION_SLOTS = (
     "red_flags",
     "medication_use",
     "age",
+    # follow-up questions, asked only when a red flag or a triage default hinges on their answer
+    "headache_history",
+    "aura_history",
+    "attack_history",
+    "progression",
+    "doctor_seen",
+    "pregnancy",
 )
+# The follow-up questions among them (clinical reference 4.3, "ask, don't assume").
+FOLLOW_UP_SLOTS = CONSULTATION_SLOTS[-6:]
 UNKNOWN = "unknown"  # the value a slot takes for "I don't know" / "not sure"
 
 
@@ -265,6 +275,7 @@ class Findings:
     days_per_month: Optional[float] = None
     attacks_per_day: Optional[float] = None
     months_present: Optional[float] = None  # how long the pattern has existed
+    started_age: Optional[int] = None  # the age at which this headache pattern began ("since my twenties")
     lifetime_attacks: Optional[int] = None
     onset: Optional[str] = None
     new_headache: Optional[bool] = None  # new in the last 3 months / first of its kind

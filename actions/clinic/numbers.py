@@ -369,7 +369,7 @@ _PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = tuple(
         (r"\b(?:for|over|in) (?:about |the )?(?:last |past )?(?:half a year|half year)\b", 6.0),
         (r"\bsince last (?:summer|winter|spring|autumn|fall|christmas)\b", 6.0),
         (r"\bfor months\b|\bmonths now\b", 6.0),
-        (r"\bsince last month\b", 1.0),
+        (r"\bsince last month\b|\b(?:for|over|in) (?:about )?(?:the )?(?:last|past) month\b|\bfor (?:about )?a month\b", 1.0),
         (r"\bfor weeks\b|\bweeks now\b", 1.0),
         (r"\bsince last week\b|\bfor (?:about )?a week\b", 0.25),
         (r"\bfor days\b|\bdays now\b", 0.1),
@@ -401,6 +401,34 @@ def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optiona
     for pattern, months in _PRESENT_WORDS:
         if pattern.search(low):
             return months
+    return None
+
+
+# The age a headache pattern began at: "since I was 20", "since my twenties", "since childhood".
+_STARTED_AT_AGE = re.compile(rf"\b(?:since|from|started (?:when|at)|began (?:when|at)|ever since) (?:i was|i were|(?:the )?age(?: of)?|i turned|about|around| )*\s*({NUM})\b(?! (?:weeks|days|months|years ago|hours|minutes))")
+_STARTED_IN_DECADE = re.compile(r"\b(?:since|from|started in|began in|ever since) (?:my|his|her|their) (early |mid |late )?(\d)0'?s\b")
+_STARTED_AT_STAGE: Tuple[Tuple[re.Pattern, int], ...] = tuple(
+    (re.compile(pattern), age)
+    for pattern, age in (
+        (r"\b(?:since|from|ever since) (?:i was )?(?:a )?(?:little|small|young|baby|toddler|child|kid|childhood)\b|\ball my life\b|\bmy (?:whole|entire) life\b", 8),
+        (r"\b(?:since|from|ever since) (?:i was )?(?:a |my )?(?:teen|teens|teenager|puberty|school|schooldays|school days)\b", 14),
+        (r"\b(?:since|from|ever since) (?:i was )?(?:at |in )?(?:uni|university|college|my student days|a student)\b", 20),
+    )
+)
+
+
+def parse_started_age(text: str) -> Optional[int]:
+    """The age at which the headaches began, when the text says it: "since my twenties" -> 25."""
+    low = _DECADE_WORD_RE.sub(lambda m: _DECADE_WORDS[m.group(1)], normalize(text))
+    decade = _STARTED_IN_DECADE.search(low)
+    if decade:
+        return int(decade.group(2)) * 10 + {"early ": 2, "mid ": 5, "late ": 8}.get(decade.group(1) or "", 5)
+    match = _STARTED_AT_AGE.search(low)
+    if match and 1 <= float(match.group(1)) <= 110 and not re.match(r"(?:19|20)\d\d$", match.group(1)):
+        return int(float(match.group(1)))
+    for pattern, age in _STARTED_AT_STAGE:
+        if pattern.search(low):
+            return age
     return None
 
 

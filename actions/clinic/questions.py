@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Set
 
-from .findings import Findings
+from .classify import classify
+from .findings import FOLLOW_UP_SLOTS, TRIAGE_RANK, Findings
 from .kb import load_knowledge
-from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, screen
+from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, screen, unsettled
 from .safety import alert_hits
 
 BASE_ORDER = (
@@ -55,7 +56,16 @@ _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     "red_flags": lambda f: f.red_flag_screen_negative is not None or any(not h.uncertain for h in screen(f)),
     "medication_use": _medication_answered,
     "age": lambda f: f.age is not None,
+    "headache_history": lambda f: f.new_headache is not None or f.started_age is not None
+    or bool(f.history & {"same_as_usual", "first_ever", "different_from_usual"}),
+    "aura_history": lambda f: "aura_before" in f.history or f.lifetime_attacks is not None,
+    "attack_history": lambda f: bool(f.history & {"known_cluster", "first_ever"}),
+    "progression": lambda f: "progressive" in f.history | f.absent_history,
+    "doctor_seen": lambda f: f.doctor_confirmed is not None,
+    "pregnancy": lambda f: f.pregnant is not None or "postpartum" in f.history,
 }
+# Patterns whose triage default depends on whether a clinician has assessed them (3.4 table).
+DEFAULT_NEEDS_DOCTOR_ANSWER = frozenset({"migraine", "cervicogenic"})
 
 
 def leaning(f: Findings) -> Optional[str]:
@@ -93,19 +103,75 @@ def _worth_asking(slot: str, f: Findings, lean: Optional[str]) -> bool:
     return True
 
 
+def hinge_questions(findings: Findings, above: str = "self_care") -> List[str]:
+    """Questions that settle a red flag above ``above`` which hinges on a fact not known yet.
+
+    Reference 4.3: ask, don't assume. "Is this new?" is asked of a person over 50 rather than
+    counting an unknown start as new after 50; a first-ever aura is asked, not assumed.
+    """
+    kb = load_knowledge()
+    needed: Set[str] = set()
+    for rf_id, questions in unsettled(findings).items():
+        if TRIAGE_RANK[kb.red_flag_info(rf_id)["level"]] > TRIAGE_RANK[above]:
+            needed |= questions
+    # Base questions (age, severity, frequency, medicines) keep their place in the order; these
+    # are asked only because a flag hinges on them (onset is otherwise skipped after a clear screen).
+    return [slot for slot in ("onset", *FOLLOW_UP_SLOTS) if slot in needed]
+
+
+def _default_questions(findings: Findings) -> List[str]:
+    """ "Has a doctor looked at these?" when the pattern's default triage depends on it (3.4)."""
+    if findings.doctor_confirmed is not None:
+        return []
+    cls = classify(findings, screen(findings))
+    types = {cls.type, cls.background_type}
+    return ["doctor_seen"] if types & DEFAULT_NEEDS_DOCTOR_ANSWER else []
+
+
 def plan_questions(findings: Findings, answered: Set[str]) -> List[str]:
-    """The remaining consultation slots, in the order to ask them."""
-    if alert_hits(findings):
-        return []  # the advice is to get seen; more pattern questions would only delay it
+    """The remaining consultation slots, in the order to ask them.
+
+    An emergency ends the questions: the advice is to get help now. An urgent finding does not
+    end the emergency screen (4.3): the screen, and any fact that could still make it an
+    emergency, are asked before the final advice.
+    """
     done = set(answered) | set(findings.unknown_answers)
+    levels = [hit.level for hit in alert_hits(findings)]
+    if "emergency" in levels:
+        return []
+    if levels:
+        order = ["red_flags", *hinge_questions(findings, above="urgent")]
+        return [slot for slot in order if slot not in done and not _ANSWERED_BY[slot](findings)]
     lean = leaning(findings)
-    order = ["red_flags", "age", *FIRST_BY_LEANING.get(lean, ())]
+    hinges = hinge_questions(findings)
+    order = ["red_flags", "age", *hinges, *FIRST_BY_LEANING.get(lean, ())]
     order += [slot for slot in BASE_ORDER if slot not in order]
-    return [
-        slot
-        for slot in order
-        if slot not in done and not _ANSWERED_BY[slot](findings) and _worth_asking(slot, findings, lean)
-    ]
+    order += _default_questions(findings)
+    seen: Set[str] = set()
+    plan = []
+    for slot in order:
+        if slot in seen or slot in done or _ANSWERED_BY[slot](findings):
+            continue
+        seen.add(slot)
+        if slot in hinges or _worth_asking(slot, findings, lean):
+            plan.append(slot)
+    return plan
+
+
+def carries_details(findings: Findings) -> bool:
+    """The message states something about the headache (a place, a feel, a symptom, a number...)."""
+    return any(value for value in findings.to_dict().values())
+
+
+def reads_as_answer(slot: str, text: Optional[str]) -> bool:
+    """Is ``text`` usable as the answer to the pending question ``slot``, or does it carry headache
+    details? Then a learned intent (restart, out-of-scope, a greeting...) does not override it:
+    while a question is pending, a message is read as its answer first (in-context reading)."""
+    if not text or not text.strip() or slot not in _ANSWERED_BY:
+        return False
+    from .textscan import parse_answer, scan  # the reader; imported here to keep this module light
+
+    return parse_answer(slot, text).understood or carries_details(scan(text))
 
 
 def why_we_ask(slot: str) -> str:

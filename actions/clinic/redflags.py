@@ -1,12 +1,13 @@
 """Red-flag screen (clinical reference 4.2 and 4.3).
 
 Each rule is evaluated twice: once on what the user stated (strict) and once counting "not sure"
-answers and missing facts the rule depends on as present (lenient). A flag raised only in the
-lenient pass is reported with ``uncertain=True``; uncertainty never lowers a level.
+answers, and facts the rule depends on that were asked and stayed unclear, as present (lenient).
+A flag raised only in the lenient pass is reported with ``uncertain=True``; uncertainty never
+lowers a level. A fact never asked is not counted: ``unsettled`` names the questions to ask.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterable, List, Optional
+from typing import Callable, Dict, Iterable, List, Optional, Set
 
 from .assessment import RedFlagHit
 from .findings import Findings
@@ -23,12 +24,25 @@ NECK_SIGNS = frozenset({"neck_pain", "stiff_neck", "reduced_neck_movement"})
 EYE_LOCATIONS = frozenset({"behind_eye", "one_side", "temples", "forehead"})
 
 
-class _View:
-    """Findings seen strictly (stated facts only) or leniently (unknowns count as present)."""
+# How a rule sees the findings (see _View).
+STRICT, LENIENT, HYPOTHETICAL = "strict", "lenient", "hypothetical"
 
-    def __init__(self, findings: Findings, lenient: bool):
+
+class _View:
+    """Findings seen in one of three ways (clinical reference 4.3):
+
+    - ``strict``: what the user stated;
+    - ``lenient``: also "not sure" answers, and facts a rule needs that were asked and stayed
+      unclear (uncertainty never lowers a level; only an asked-and-unclear answer counts);
+    - ``hypothetical``: every fact not known yet counts as present, and the questions that would
+      settle them are collected in ``needed`` (ask, don't assume).
+    """
+
+    def __init__(self, findings: Findings, mode: str):
         self.f = findings
-        self.lenient = lenient
+        self.mode = mode
+        self.lenient = mode != STRICT
+        self.needed: Set[str] = set()
 
     def has(self, *items: str) -> bool:
         f = self.f
@@ -39,29 +53,57 @@ class _View:
     def certain(self, item: str) -> bool:
         return item in self.f.symptoms or item in self.f.history
 
-    def missing(self, value) -> bool:
-        """A fact the rule needs was not given: counts as present only in the lenient pass."""
-        return self.lenient and value is None
+    def missing(self, value, question: str) -> bool:
+        """A fact the rule needs is not known: present when asked and left unclear (lenient), or
+        in the hypothetical view, which notes the question that would settle it."""
+        if value is not None or self.mode == STRICT:
+            return False
+        if self.mode == LENIENT:
+            return question in self.f.unknown_answers
+        self.needed.add(question)
+        return True
+
+    def assumed(self, value, question: str) -> bool:
+        """Like ``missing``, but a fact not asked yet also counts in the lenient view: only for the
+        few facts whose red flag is otherwise stated plainly (a worst-ever headache, severe pain
+        after neck manipulation, jaw pain on chewing over 50), where waiting one more question
+        before the advice would cost more than a false alarm."""
+        if value is not None or self.mode == STRICT:
+            return False
+        if self.mode == HYPOTHETICAL:
+            self.needed.add(question)
+        return True
 
     def severe(self) -> bool:
         i = self.f.intensity
-        return (i is not None and i >= 7) or self.has("worst_ever") or self.missing(i)
+        return (i is not None and i >= 7) or self.has("worst_ever") or self.assumed(i, "severity")
 
     def sudden(self) -> bool:
         onset = self.f.onset
-        unknown = onset is None or "onset" in self.f.unknown_answers
-        return onset in SUDDEN_ONSETS or (self.lenient and unknown)
+        return onset in SUDDEN_ONSETS or self.assumed(onset, "onset") or (
+            self.lenient and "onset" in self.f.unknown_answers
+        )
+
+    def not_long_standing(self) -> bool:
+        """New, or not said to be long-standing (for signs that point to a new cause themselves)."""
+        f = self.f
+        return self.new_headache() or (
+            f.new_headache is None and not self.certain("same_as_usual") and self.assumed(None, "headache_history")
+        )
 
     def new_headache(self) -> bool:
         f = self.f
         if f.new_headache or self.has("first_ever", "different_from_usual"):
             return True
-        settled = f.new_headache is False or self.certain("same_as_usual")
-        return self.lenient and not settled
+        if self.certain("daily_since_start") and (f.months_present is None or f.months_present <= 3):
+            return True  # daily since a remembered day, lately
+        long_ago = f.started_age is not None and f.age is not None and f.age - f.started_age >= 1
+        settled = f.new_headache is False or self.certain("same_as_usual") or long_ago
+        return not settled and self.missing(None, "headache_history")
 
     def over(self, years: int, missing_counts: bool = False) -> bool:
         age = self.f.age
-        return (age is not None and age > years) or (missing_counts and self.missing(age))
+        return (age is not None and age > years) or (missing_counts and self.missing(age, "age"))
 
     def onset_age_over_50(self) -> Optional[bool]:
         """Whether this headache pattern started after 50; None when it cannot be told."""
@@ -70,6 +112,8 @@ class _View:
             return None
         if f.new_headache or self.has("first_ever"):
             return f.age > 50
+        if f.started_age is not None:
+            return f.started_age > 50
         if f.months_present is None:
             return None
         return f.age - f.months_present / 12 > 50
@@ -158,24 +202,33 @@ def _glaucoma(v: _View) -> bool:
     return v.has("painful_red_eye") and v.has("blurred_vision", "haloes", "nausea", "vomiting", "vision_loss")
 
 
+GCA_SPECIFIC = ("jaw_pain_chewing", "scalp_tenderness")
+
+
 def _gca_core(v: _View) -> bool:
-    return v.over(50, missing_counts=True) and v.new_headache()
+    """Over 50 and not a long-standing pattern. Jaw pain on chewing or a tender scalp are specific
+    enough that an age not given yet counts; other signs (fever, aching shoulders) wait for it."""
+    age = v.f.age
+    over_50 = (age is not None and age > 50) or (
+        v.over(50, missing_counts=True) if not v.has(*GCA_SPECIFIC) else v.assumed(age, "age")
+    )
+    return over_50 and v.not_long_standing()
 
 
 def _gca(v: _View) -> bool:
     return _gca_core(v) and v.has(
-        "jaw_pain_chewing", "scalp_tenderness", "fever", "weight_loss", "aching_shoulders", "very_unwell"
+        *GCA_SPECIFIC, "fever", "weight_loss", "aching_shoulders", "very_unwell"
     )
 
 
 def _gca_visual(v: _View) -> bool:
-    return _gca_core(v) and v.has("jaw_pain_chewing", "scalp_tenderness") and v.has(*VISUAL_CHANGE)
+    return _gca_core(v) and v.has(*GCA_SPECIFIC) and v.has(*VISUAL_CHANGE)
 
 
 def _pregnant_second_half_or_postpartum(v: _View) -> bool:
     f = v.f
     weeks = f.pregnancy_weeks
-    second_half = f.pregnant is True and ((weeks is not None and weeks >= 20) or v.missing(weeks))
+    second_half = f.pregnant is True and ((weeks is not None and weeks >= 20) or v.missing(weeks, "pregnancy"))
     return second_half or v.has("postpartum")
 
 
@@ -204,11 +257,17 @@ def _age_over_50_new(v: _View) -> bool:
         return False
     started_after_50 = v.onset_age_over_50()
     if started_after_50 is None:
-        return v.lenient and not (f.doctor_confirmed and f.new_headache is False)
+        if f.new_headache is False or v.certain("same_as_usual"):
+            return False  # long-standing ("for years", "same as always"): not a new pattern (4.3)
+        return v.missing(None, "headache_history")
     if not started_after_50:
         return False
-    recent = bool(f.new_headache) or v.has("first_ever") or (f.months_present or 0) <= 12
-    return recent or f.doctor_confirmed is not True
+    months = f.months_present
+    if months is None and f.started_age is not None:
+        months = (f.age - f.started_age) * 12
+    recent = bool(f.new_headache) or v.has("first_ever") or (months or 0) <= 12
+    assessed = f.doctor_confirmed is True or v.certain("neck_problem_assessed")
+    return recent or not assessed
 
 
 def _immunosuppression(v: _View) -> bool:
@@ -246,23 +305,23 @@ def _autonomic_eye_first(v: _View) -> bool:
         return False
     if f.locations and not f.locations & EYE_LOCATIONS:
         return False
-    known = v.certain("known_cluster") or f.doctor_confirmed is True
-    return not known or v.has("different_from_usual", "first_ever")
+    if v.has("different_from_usual", "first_ever") or f.new_headache:
+        return True
+    known = v.certain("known_cluster") or f.doctor_confirmed is True or f.new_headache is False
+    return not known and v.missing(None, "attack_history")
 
 
 def _first_aura(v: _View) -> bool:
     f = v.f
     if v.has("first_ever") or f.new_headache or f.lifetime_attacks == 1:
         return True
-    no_history = (
-        f.new_headache is None
-        and f.lifetime_attacks is None
-        and f.months_present is None
-        and f.doctor_confirmed is not True
-        and not v.certain("known_migraine")
-        and not v.certain("same_as_usual")
+    known = (
+        v.certain("aura_before")
+        or (f.lifetime_attacks or 0) > 1
+        or f.doctor_confirmed is True
+        or v.certain("known_migraine")
     )
-    return v.lenient and no_history
+    return not known and v.missing(None, "aura_history")
 
 
 def _aura_atypical(v: _View) -> bool:
@@ -284,15 +343,15 @@ def _medication_overuse(v: _View) -> bool:
     if not (simple >= 15 or specialist >= 10 or mixed):
         return False
     months = f.meds_months if f.meds_months is not None else f.months_present
-    return (months is not None and months > 3) or v.missing(months)
+    return (months is not None and months > 3) or v.missing(months, "medication_use")
 
 
 def _frequent_disabling(v: _View) -> bool:
     f = v.f
     days = v.headache_days()
-    chronic = days is not None and days >= 15 and ((f.months_present or 0) > 3 or v.missing(f.months_present))
-    frequency_unknown = v.lenient and "frequency" in f.unknown_answers
-    return v.has("disabling", "self_care_failed") or chronic or frequency_unknown
+    long_standing = (f.months_present or 0) > 3 or f.new_headache is False
+    chronic = days is not None and days >= 15 and (long_standing or v.missing(f.months_present, "headache_history"))
+    return v.has("disabling", "self_care_failed") or chronic or v.missing(days, "frequency")
 
 
 def _under_12(v: _View) -> bool:
@@ -353,7 +412,7 @@ def screen(findings: Findings, headache_type: Optional[str] = None) -> List[RedF
     ``headache_type`` adds the one type-dependent rule: migraine on >= 4 days a month is
     `rf_frequent_disabling`.
     """
-    strict, lenient = _View(findings, False), _View(findings, True)
+    strict, lenient = _View(findings, STRICT), _View(findings, LENIENT)
     hits = []
     for rf_id, rule in RULES.items():
         if rule(strict):
@@ -365,6 +424,24 @@ def screen(findings: Findings, headache_type: Optional[str] = None) -> List[RedF
     if frequent_migraine and "rf_frequent_disabling" not in ids(hits):
         hits.append(_hit("rf_frequent_disabling", strict, False))
     return hits
+
+
+def unsettled(findings: Findings) -> Dict[str, Set[str]]:
+    """Red flags that hinge on facts not known yet: {rf id: the questions that would settle it}.
+
+    A flag is unsettled when it is not raised now but would be if every unknown fact it depends
+    on turned out present. The consultation asks those questions before its final advice instead
+    of counting the facts as present (reference 4.3, "ask, don't assume").
+    """
+    strict, lenient = _View(findings, STRICT), _View(findings, LENIENT)
+    out: Dict[str, Set[str]] = {}
+    for rf_id, rule in RULES.items():
+        if rule(strict) or rule(lenient):
+            continue
+        view = _View(findings, HYPOTHETICAL)
+        if rule(view) and view.needed:
+            out[rf_id] = view.needed
+    return out
 
 
 def ids(hits: Iterable[RedFlagHit]) -> List[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from .assessment import RedFlagHit
-from .findings import HISTORY, SYMPTOMS, TRIAGE_RANK, Findings
+from .findings import TRIAGE_RANK, Findings
 from .redflags import screen
 from .entity_values import quantity_findings
 from .textscan import entities_to_findings, scan, unexplained_words
@@ -31,37 +31,13 @@ def findings_with_message(
     return known
 
 
-# Stand-in age for "age not asked yet" when deciding whether to interrupt (see alert_hits).
-ADULT_UNDER_50 = 30
-# Signs specific enough to giant-cell arteritis that an unknown age must not hold the alert back.
-GCA_SPECIFIC = frozenset({"jaw_pain_chewing", "scalp_tenderness"})
-
-
-def _stated(findings: Findings) -> Findings:
-    """The findings with every "not sure" item counted as present (uncertainty never lowers)."""
-    stated = Findings.from_dict(findings.to_dict())
-    stated.symptoms |= findings.uncertain & SYMPTOMS
-    stated.history |= findings.uncertain & HISTORY
-    return stated
-
-
 def alert_hits(findings: Findings) -> List[RedFlagHit]:
     """Red flags that call for an immediate alert (urgent or emergency) in the middle of a chat.
 
-    Everything counts as in the final assessment (stated facts, "not sure" answers and missing
-    facts), except a flag that rests only on the age not being known yet (e.g. fever alone, read
-    as "maybe over 50 with giant-cell arteritis"): the consultation asks the age right after the
-    red-flag screen, and the final assessment still counts a missing age as over 50. Jaw pain on
-    chewing or a tender scalp are specific enough to alert whatever the age.
+    The same screen as the final assessment: stated facts and asked-and-unclear answers count; a
+    fact never asked does not (the consultation asks it, ``questions.hinge_questions``).
     """
-    stated = _stated(findings)
-    hits = [hit for hit in screen(stated) if hit.level in ALERT_LEVELS]
-    if stated.age is None and hits and not (stated.symptoms & GCA_SPECIFIC):
-        younger = Findings.from_dict(stated.to_dict())
-        younger.age = ADULT_UNDER_50
-        not_age_driven = {hit.id for hit in screen(younger)}
-        hits = [hit for hit in hits if hit.id in not_age_driven]
-    return hits
+    return [hit for hit in screen(findings) if hit.level in ALERT_LEVELS]
 
 
 def alert_level(findings: Findings, intent: Optional[str] = None) -> Optional[str]:
@@ -137,16 +113,3 @@ def _read_completely(text: Optional[str], entities: Optional[List[Dict[str, Any]
     if said.contraindications or said.pregnant or unexplained_words(text):
         return None
     return said
-
-
-def urgent_read_as_emergency(
-    findings: Optional[Dict[str, Any]], text: Optional[str], entities: Optional[List[Dict[str, Any]]] = None
-) -> bool:
-    """True when the rules read the whole message and rate it urgent, while the NLU's learned
-    intent alone says `emergency` ("I'm 67, new headaches, my scalp is tender and it hurts to
-    chew": the classifier saw red-flag words, the rules know them as giant-cell arteritis, urgent).
-    The rules' level then stands: every word is explained, so there is nothing left for the
-    classifier to have heard that the rules did not."""
-    if _read_completely(text, entities) is None:
-        return False
-    return alert_level(findings_with_message(findings, text, entities)) == "urgent"

@@ -17,7 +17,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set
 
 import yaml
 
-from . import numbers, redflag_patterns
+from . import followups, numbers, redflag_patterns
 from .findings import (
     HISTORY,
     LOCATIONS,
@@ -446,7 +446,11 @@ _HISTORY_RULES = _rules(
         "progressive": r"(?:getting|got|gets|becoming|growing) (?:steadily |progressively |gradually |a lot |much |even |really )?(?:worse|stronger|more (?:frequent|severe|intense|painful|often))"
         # "gets worse when I climb stairs" is an aggravating activity, not a progressive course
         r"(?!,? (?:when|whenever|if|with|on|after|as|during|while|each time|every time|in the)\b)"
-        r"|worse and worse|more and more (?:often|frequent|painful|severe)|keeps getting worse|escalating|steadily worse|increasing(?:ly)? (?:frequent|severe|often)|every day it s worse|each day (?:it s )?worse",
+        r"|worse and worse|more and more (?:often|frequent|painful|severe)|keeps getting worse|escalating|steadily worse|increasing(?:ly)? (?:frequent|severe|often)|every day it s worse|each day (?:it s )?worse"
+        # worsening in everyday words: creeping up, more days than before, now waking ("builds up"
+        # describes how one attack starts, not a worsening course)
+        r"|(?:creep\w*|ramp\w*|crank\w*|edg\w*) up(?! (?:gradually|slowly|over (?:an?|about|the|\d)))|(?:more|worse) (?:days|often|frequent|nights)? ?than (?:before|it used to|they used to|i used to|usual|last month|a few weeks ago)"
+        r"|on more days|more days (?:now|lately|recently)|(?:now|lately|recently|started to|starting to|begun to|begins to|has started to) (?:wak\w* me|wake me up|waking me up)",
         "first_ever": r"first (?:time|ever|one)(?: ever)?|never (?:had|get|got|suffered|experienced) (?:a |any )?(?:headaches?|migraines?|one|anything|pain) (?:like (?:this|it)|before|of this kind)"
         r"|never (?:really )?(?:get|had|suffer from|suffered) (?:headaches?|migraines?)|(?:dont|do not|didnt) (?:usually |normally |really )?(?:get|have|suffer from) (?:headaches?|migraines?)"
         r"|new (?:for me|to me)|brand new|never had (?:one|this) before|first headache|first migraine",
@@ -947,6 +951,9 @@ def _numbers_into(findings: Findings, text: _Text, headache_text: str) -> None:
     per_day = numbers.parse_attacks_per_day(headache_text)
     if per_day is not None:
         findings.attacks_per_day = per_day
+    started_age = numbers.parse_started_age(headache_text)
+    if started_age is not None:
+        findings.started_age = started_age
     months = numbers.parse_months_present(headache_text)
     if months is not None:
         findings.months_present = months
@@ -981,10 +988,34 @@ def _doctor(flat: str, findings: Findings) -> None:
         findings.doctor_confirmed = True
 
 
+# "a new headache", "new kind of headaches", "started getting headaches last month": a new pattern.
+_NEW_HEADACHE = re.compile(
+    r"\b(?:new|brand new|new kind of|new type of|new sort of) (?:headaches?|head ?aches?|head pains?|pains? in (?:my|the) head)\b"
+    r"|\bnever (?:been )?(?:a headache person|one for headaches|(?:had|got|get|suffered (?:from|with)) headaches)\b"
+    r"|\b(?:started|began|begun) (?:getting|having|to get) (?:headaches|these headaches|them|these)"
+    r"(?: (?:in the )?(?:last|past|this) (?:few )?(?:days?|weeks?|month)| (?:a few|few|\d+|two|three) (?:days|weeks) ago)\b"
+)
+
+
+def _worsening_over_months(findings: Findings, text: _Text) -> None:
+    """Worsening that the user places over more than 3 months ("more frequent over the past two
+    years") is not a recent progression (reference 4.2, rf_progressive: "Not this flag"); the
+    frequency and medication rules judge it instead."""
+    if "progressive" not in findings.history or findings.has("different_from_usual"):
+        return
+    pattern = history_pattern("progressive")
+    spans = [numbers.parse_months_present(sentence) for sentence in re.split(r"[.;!?]", text.flat) if pattern.search(sentence)]
+    if spans and all(span is not None and span > 3 for span in spans):
+        findings.history.discard("progressive")
+
+
 def _derived(findings: Findings, text: _Text) -> None:
     """Facts implied by combinations: worst-ever + sudden, fever contraindication, radicular pain."""
+    _worsening_over_months(findings, text)
     if findings.has("worst_ever") and re.search(r"\b(?:sudden\w*|suddently|instant\w*|out of nowhere|out of the blue|all at once|bang|exploded|thunderclap|within seconds|in seconds|immediately)\b", text.flat):
         _set_onset(findings, "sudden_peak_lt_1m")
+    if findings.new_headache is None and _NEW_HEADACHE.search(text.flat):
+        findings.new_headache = True
     if "band_around_head" in findings.locations and not findings.qualities:
         findings.qualities.add("pressing_tight")  # "like a tight band" describes the quality too
     if "neck_to_head" in findings.locations:
@@ -1269,6 +1300,21 @@ def _is_none_answer(text: str) -> bool:
     return bool(_NONE_ANSWER.match(clean)) or kind == "no" or first in _NONE_FIRST_WORDS or _denies_all(clean)
 
 
+def is_yes(text: str) -> bool:
+    """The whole message is a yes ("yes", "yeah sure", "yes please start over")."""
+    return _whole_answer_kind(text) == "yes"
+
+
+def _whole_answer_kind(text: str) -> Optional[str]:
+    """ "unknown", "no" or "yes" when the whole answer is one of those, else None."""
+    kind = _hedge_kind(text)
+    if kind == "unknown":
+        return kind
+    if _is_none_answer(text):
+        return "no"
+    return "yes" if kind == "yes" or _YES_ANSWER.match(_clean(text)) else None
+
+
 def _list_answer(ids: Iterable[str], text: str, allow_none: bool) -> Tuple[Any, bool]:
     found = sorted(set(ids))
     if found:
@@ -1429,6 +1475,8 @@ def _slot_value(slot: str, findings: Findings, parsed: _Text, text: str) -> Tupl
         return _answer_medication(findings, parsed, text)
     if slot == "age":
         return _answer_age(text, findings)
+    if slot in followups.ANSWERS:
+        return followups.answer(slot, findings, parsed.flat, _whole_answer_kind(text))
     raise ValueError(f"unknown consultation slot {slot!r}")
 
 

@@ -55,11 +55,34 @@ def test_alert_for_emergency_text_stops_the_form_and_says_call_now():
     assert custom(messages, "assessment")["red_flags"]
 
 
-def test_emergency_intent_alone_is_never_downgraded():
+def test_emergency_intent_alone_asks_the_emergency_screen():
+    """Reference 4.3: a learned guess is not a finding; the screen question is asked at once."""
     tracker = make_tracker("please help something is really wrong", intent="emergency")
-    slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
-    assert slots["triage_level"] == "emergency"
-    assert slots["recommended_techniques"] == []
+    events, messages = run_action(ActionRedFlagAlert(), tracker)
+    slots = slot_sets(events)
+    assert slots["requested_slot"] == "red_flags"
+    assert "triage_level" not in slots and custom(messages, "assessment") is None
+    assert any(e["event"] == "active_loop" and e["name"] == "consultation_form" for e in events)
+    assert "worst-ever headache" in texts(messages) and messages[-1]["buttons"]
+
+
+def test_the_answer_to_that_screen_question_goes_to_the_consultation():
+    tracker = make_tracker(
+        "yes, my arm went weak", intent="emergency",
+        slots={"requested_slot": "red_flags"}, active_loop="consultation_form",
+    )
+    tracker.latest_message["headease_red_flags"] = []
+    events, _ = run_action(ActionRedFlagAlert(), tracker)
+    assert [e for e in events if e["event"] == "followup"][0]["name"] == "consultation_form"
+
+
+def test_an_urgent_flag_is_announced_and_the_emergency_screen_still_asked():
+    tracker = make_tracker("I'm 67, these headaches are new, my scalp is tender and it hurts to chew", intent="describe_headache")
+    events, messages = run_action(ActionRedFlagAlert(), tracker)
+    slots = slot_sets(events)
+    assert slots["triage_level"] == "urgent" and slots["requested_slot"] == "red_flags"
+    assert any(e["event"] == "active_loop" and e["name"] == "consultation_form" for e in events)
+    assert "today" in texts(messages) and "more safety questions" in texts(messages)
 
 
 def test_alert_on_voice_has_no_payload_or_emoji():
@@ -91,12 +114,14 @@ def test_emergency_intent_on_ordinary_symptoms_starts_a_consultation():
     assert messages == []
 
 
-def test_emergency_intent_is_kept_for_anything_more_than_ordinary_symptoms():
+def test_emergency_intent_on_anything_more_than_ordinary_symptoms_asks_the_screen_again():
     for text in ("i feel sick and light bothers me, help", "i feel sick and my neck is stiff", "help me please"):
-        tracker = make_tracker(text, intent="emergency", slots={"findings": MIGRAINE_SO_FAR.to_dict()},
+        tracker = make_tracker(text, intent="emergency", slots={"findings": MIGRAINE_SO_FAR.to_dict(), "red_flags": ["none"]},
                                active_loop="consultation_form")
         slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
-        assert slots["triage_level"] == "emergency", text
+        assert slots["requested_slot"] == "red_flags" and slots["red_flags"] is None, text
+        assert "red_flag_screen_negative" not in slots["findings"], text
+        assert "triage_level" not in slots, text
 
 
 def test_emergency_intent_is_kept_when_the_extractor_found_the_red_flag():
@@ -123,7 +148,7 @@ def test_learned_emergency_over_a_complete_urgent_reading_gives_the_urgent_advic
     assert slots["triage_level"] == "urgent"
 
 
-def test_learned_emergency_with_an_unread_word_still_escalates():
+def test_learned_emergency_with_an_unread_word_gives_the_urgent_advice_and_asks_the_screen():
     tracker = make_tracker("I'm 67, my scalp is tender and it hurts to chew, please help", intent="emergency")
     slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
-    assert slots["triage_level"] == "emergency"
+    assert slots["triage_level"] == "urgent" and slots["requested_slot"] == "red_flags"

@@ -33,9 +33,16 @@ def test_second_one_refers_to_the_recommendation_list():
     assert "option 2" in texts(messages)
 
 
-def test_unknown_technique_gets_choices():
-    _, messages = run_action(ActionExplainTechnique(), make_tracker("tell me about massage", intent="ask_technique"))
+def test_unknown_technique_after_an_assessment_gets_choices():
+    tracker = make_tracker("tell me about massage", intent="ask_technique", slots={"assessment": SELF_CARE})
+    _, messages = run_action(ActionExplainTechnique(), tracker)
     assert len(messages[0]["buttons"]) == 8
+
+
+def test_which_massage_before_any_check_starts_the_check():
+    events, messages = run_action(ActionExplainTechnique(), make_tracker("which massage is safe for me?", intent="ask_technique"))
+    assert "few short questions" in texts(messages) and not messages[0].get("buttons")
+    assert [e for e in events if e["event"] == "followup"][0]["name"] == "consultation_form"
 
 
 def test_self_massage_waits_for_screening():

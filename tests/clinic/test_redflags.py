@@ -5,7 +5,7 @@ import pytest
 
 from actions.clinic import assess
 from actions.clinic.findings import RED_FLAGS, Findings
-from actions.clinic.redflags import RULES, screen
+from actions.clinic.redflags import unsettled, RULES, screen
 
 BASE = {"age": 35, "onset": "gradual", "intensity": 5, "new_headache": False, "locations": ["both_sides"]}
 
@@ -63,7 +63,7 @@ CASES = [
     ("rf_valsalva_exertion", dict(aggravated_by=["cough_strain_sneeze"]), "urgent"),
     ("rf_valsalva_exertion", dict(aggravated_by=["exercise"]), "urgent"),
     ("rf_papilloedema", dict(symptoms=["vision_greying"]), "urgent"),
-    ("rf_autonomic_eye_first", dict(locations=["one_side", "behind_eye"], symptoms=["tearing_same_side"]), "urgent"),
+    ("rf_autonomic_eye_first", dict(locations=["one_side", "behind_eye"], symptoms=["tearing_same_side"], history=["first_ever"]), "urgent"),
     ("rf_aura_atypical", dict(symptoms=["aura_visual"], history=["first_ever"]), "urgent"),
     ("rf_aura_atypical", dict(symptoms=["aura_visual"], aura_minutes=90, history=["known_migraine"]), "urgent"),
     ("rf_new_drug", dict(history=["new_medicine"]), "see_doctor"),
@@ -177,14 +177,48 @@ def test_recent_neck_injury_is_urgent_without_severe_pain():
         (dict(symptoms=["fever"], uncertain=["stiff_neck"]), "rf_fever_meningism"),
         (dict(onset=None, symptoms=["worst_ever"]), "rf_thunderclap"),
         (dict(age=70, new_headache=None, symptoms=["jaw_pain_chewing"]), "rf_gca"),
-        (dict(pregnant=True, pregnancy_weeks=None, symptoms=["face_hand_swelling"]), "rf_preeclampsia"),
-        (dict(simple_analgesic_days=20, meds_months=None, months_present=None), "rf_medication_overuse"),
+        (dict(pregnant=True, pregnancy_weeks=None, symptoms=["face_hand_swelling"], unknown_answers=["pregnancy"]), "rf_preeclampsia"),
+        (dict(simple_analgesic_days=20, meds_months=None, months_present=None, unknown_answers=["medication_use"]), "rf_medication_overuse"),
         (dict(unknown_answers=["frequency"]), "rf_frequent_disabling"),
     ],
 )
 def test_not_sure_or_missing_counts_as_present(changes, rf_id):
     hit = flags(findings(**changes))[rf_id]
     assert hit.uncertain
+
+
+@pytest.mark.parametrize(
+    "changes, rf_id, question",
+    [
+        (dict(age=59, new_headache=None), "rf_age_over_50_new", "headache_history"),
+        (dict(symptoms=["aura_visual"], lifetime_attacks=None), "rf_aura_atypical", "aura_history"),
+        (dict(locations=["one_side", "behind_eye"], symptoms=["tearing_same_side"], new_headache=None), "rf_autonomic_eye_first", "attack_history"),
+        (dict(pregnant=True, pregnancy_weeks=None, symptoms=["face_hand_swelling"]), "rf_preeclampsia", "pregnancy"),
+        (dict(simple_analgesic_days=20, meds_months=None, months_present=None), "rf_medication_overuse", "medication_use"),
+        (dict(age=40, history=["cancer"], new_headache=None), "rf_cancer_history", "headache_history"),
+    ],
+)
+def test_a_fact_never_asked_is_asked_not_assumed(changes, rf_id, question):
+    """Reference 4.3: a flag that hinges on a fact not asked is not raised; the question is named."""
+    f = findings(**changes)
+    assert rf_id not in flags(f)
+    assert question in unsettled(f)[rf_id]
+    f.unknown_answers.add(question)  # asked, and the answer stayed unclear: the flag applies
+    assert flags(f)[rf_id].uncertain
+
+
+@pytest.mark.parametrize(
+    "changes, rf_id",
+    [
+        (dict(age=59, started_age=25), "rf_age_over_50_new"),
+        (dict(age=59, new_headache=False, history=["same_as_usual"]), "rf_age_over_50_new"),
+        (dict(symptoms=["aura_visual"], history=["aura_before"]), "rf_aura_atypical"),
+        (dict(locations=["one_side", "behind_eye"], symptoms=["tearing_same_side"], history=["known_cluster"]), "rf_autonomic_eye_first"),
+    ],
+)
+def test_what_the_user_said_settles_the_fact(changes, rf_id):
+    f = findings(**changes)
+    assert rf_id not in flags(f) and rf_id not in unsettled(f)
 
 
 def test_migraine_on_four_days_a_month_is_frequent():

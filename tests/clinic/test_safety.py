@@ -4,12 +4,10 @@ import pytest
 
 from actions.clinic.findings import Findings
 from actions.clinic.safety import (
-    alert_hits,
     alert_level,
     emergency_intent_unfounded,
     findings_with_message,
     pending_alert,
-    urgent_read_as_emergency,
 )
 from tests.support.nlu_data import ROOT, held_out_files, labelled_examples, training_files
 
@@ -22,6 +20,7 @@ def test_fever_alone_waits_for_the_age_question_then_alerts_when_over_50():
 
 
 def test_gca_specific_signs_alert_without_an_age():
+    # jaw pain on chewing or a tender scalp are specific enough not to wait for the age question
     assert alert_level(Findings(symptoms={"jaw_pain_chewing"}, new_headache=True)) == "urgent"
 
 
@@ -117,27 +116,6 @@ def test_no_emergency_example_is_ever_set_aside():
     "I'm 67 and started getting headaches for the first time a few weeks ago, my scalp is tender at the temples and it hurts to chew",
 ])
 def test_urgent_flags_read_completely_keep_their_urgent_level(text):
+    # The classifier's `emergency` on these gives the urgent advice and the emergency screen
+    # (actions.assessment.ActionRedFlagAlert), never an emergency the rules did not read.
     assert alert_level(findings_with_message(None, text)) == "urgent"
-    assert urgent_read_as_emergency(None, text)
-
-
-@pytest.mark.parametrize("text", [
-    "I'm 67, my scalp is tender and it hurts to chew, please help",  # an unread word: the classifier may know more
-    "I'm 67, my scalp is tender and maybe my vision is blurry",  # hedged: uncertainty never lowers
-    "i am 70 and my jaw aches when i chew and my vision went blurry",  # the rules say emergency themselves
-    "i feel sick and light bothers me",  # no alert at all: that is emergency_intent_unfounded's case
-])
-def test_urgent_read_as_emergency_needs_a_complete_urgent_reading(text):
-    assert not urgent_read_as_emergency(None, text)
-
-
-def test_emergency_examples_lowered_to_urgent_are_urgent_red_flags():
-    """The `emergency` intent labels every red-flag message, urgent ones included. Examples the rules
-    read completely as an urgent flag get the urgent advice (clinical reference: giant-cell
-    arteritis without visual signs is `urgent`). The list is explicit so that any new lowering is
-    reviewed here."""
-    lowered = [t for t in _emergency_examples() if urgent_read_as_emergency(None, t)]
-    assert lowered == ["I'm over 60, new headache, my temples are tender and it hurts to chew"]
-    for text in lowered:
-        hits = alert_hits(findings_with_message(None, text))
-        assert "rf_gca" in {h.id for h in hits} and {h.level for h in hits} == {"urgent"}

@@ -329,7 +329,8 @@
       triage: triage,
       techniques: techniques,
       ruledOut: ruledOut,
-      redFlags: asStringList(a.red_flags).map(humanize),
+      // the warning signs in words (the payload's `warning_signs`); ids only from an older server
+      redFlags: a.warning_signs ? asStringList(a.warning_signs) : asStringList(a.red_flags).map(humanize),
       reasons: asStringList(a.reasons),
       doctorAdvice: str(a.doctor_advice),
       notes: asStringList(a.notes),

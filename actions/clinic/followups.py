@@ -1,0 +1,183 @@
+"""Answers to the follow-up questions that settle a red flag or a triage default (reference 4.3).
+
+Each follow-up asks one fact: whether this headache is new, whether an aura or a cluster-like
+attack came before, whether it has been getting worse lately, whether a clinician assessed it,
+pregnancy. The answer is read in the context of its question: "for years" to "is this new?" means
+long-standing; a bare "no" to "have you had these before?" means first-ever. What the general
+reader already found in the answer (durations, "since my twenties", a doctor's diagnosis) counts
+first; these patterns only add the reading that the question gives to plain words.
+
+``answer(slot, findings, flat, kind)`` fills ``findings`` and returns (value, understood), with
+``kind`` the whole-answer reading the caller made: "no", "yes", "unknown" or None.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Dict, Optional, Tuple
+
+from .findings import UNKNOWN, Findings
+
+_FIRST = re.compile(
+    r"\b(?:first (?:time|one|ones|ever|bout|attack)|never (?:had|get|got|been|experienced|before|like)|"
+    r"not (?:had|got) (?:it|them|these|this|any) before|new\b|brand new|nothing like (?:this|it|that) before|"
+    r"only (?:recently|started|began|just)|just (?:started|began)|started (?:recently|last|this|a few|about|\d)|"
+    r"began (?:recently|last|this|a few|about|\d)|(?:days|weeks) ago|this (?:week|month)|recently)\b"
+)
+_BEFORE = re.compile(
+    r"\b(?:for (?:years|ages|a long time|decades|most of my life|as long as)|years|always|all my life|"
+    r"my whole life|as long as i (?:can )?remember|same (?:as|old|ones|thing|kind|type|like)|the usual|"
+    r"usual|normal ones|every (?:time|spring|summer|autumn|fall|winter|year|few months)|many times|"
+    r"lots of times|often|before|previous|earlier|last (?:year|spring|summer|autumn|fall|winter)|"
+    r"bouts?|had (?:it|them|these|this|those) (?:before|for)|since|used to|diagnosed|known)\b"
+)
+_WORSE = re.compile(
+    r"\b(?:worse|worsening|more (?:often|frequent|days|and more)|stronger|increas\w*|building|"
+    r"creep\w* up|changed|changing|different|not (?:the same|like (?:before|usual|my usual|normal))|"
+    r"wakes? me|waking me|every day now|more intense|escalat\w*|getting bad|going up)\b"
+)
+_SAME = re.compile(
+    r"\b(?:same|unchanged|no change|not changed|hasnt changed|havent changed|stable|steady|"
+    r"about the same|like always|as always|as usual|nothing new|no different|not really|not worse|"
+    r"better|improving|less)\b"
+)
+_CLINICIAN = re.compile(
+    r"\b(?:doctor|doc|gp|physician|neurologist|specialist|physio\w*|osteopath\w*|chiropract\w*|"
+    r"consultant|hospital|clinic|nurse|optician|dentist|diagnos\w*|told me|said (?:it|its|they|i)|"
+    r"scan|mri|ct)\b"
+)
+_NEVER_SEEN = re.compile(
+    r"\b(?:never (?:seen|been|went|gone|asked|checked|looked|told|had)|not (?:seen|been|checked|yet)|"
+    r"no(?:body| one) (?:has|ever)|havent (?:seen|been|gone|asked)|didnt (?:go|see|bother))\b"
+)
+_NECK_CAUSE = re.compile(
+    r"\b(?:neck|spine|spinal|cervical|vertebra\w*|disc|disk|arthritis|spondyl\w*|whiplash|posture|"
+    r"physio\w*|osteopath\w*|chiropract\w*)\b"
+)
+_POSTPARTUM = re.compile(
+    r"\b(?:gave birth|given birth|had (?:a|my|the) (?:baby|son|daughter|twins)|baby (?:is|was) born|"
+    r"delivered|postpartum|post partum|c.?section|weeks? (?:post|after) (?:birth|delivery)|newborn)\b"
+)
+_NOT_PREGNANT = re.compile(
+    r"\b(?:not pregnant|no pregnancy|im (?:a )?(?:man|male|guy|bloke)|i am (?:a )?(?:man|male)|"
+    r"menopaus\w*|post.?menopaus\w*|too old|hes|he is|(?:my )?son|boy)\b"
+)
+_PREGNANT = re.compile(r"\b(?:pregnant|expecting|weeks? along|trimester|due (?:in|date))\b")
+
+
+def _unclear(kind: Optional[str]) -> Tuple[Any, bool]:
+    return UNKNOWN, kind in ("unknown", "yes")
+
+
+def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
+    if f.new_headache is not None or f.started_age is not None or f.has("first_ever"):
+        if f.new_headache is None:
+            f.new_headache = False
+        return ("new" if f.new_headache else "long_standing"), True
+    if kind == "unknown":
+        return UNKNOWN, True
+    if f.has("different_from_usual"):
+        f.new_headache = True
+        return "new", True
+    if _FIRST.search(flat) and not re.search(r"\bnot new\b|\bnot (?:a )?new\b", flat):
+        f.new_headache = True
+        if re.search(r"\b(?:first|never)\b", flat):
+            f.history.add("first_ever")
+        return "new", True
+    if _BEFORE.search(flat) or kind == "no":
+        # "no" to "is this a new kind of headache?" and "the same for years" both say long-standing
+        f.new_headache = False
+        f.history.add("same_as_usual")
+        return "long_standing", True
+    return _unclear(kind)
+
+
+def _aura_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
+    if kind == "unknown":
+        return UNKNOWN, True
+    first = _FIRST.search(flat) or kind == "no" or f.has("first_ever")
+    if first and not re.search(r"\bnot (?:the )?first\b", flat):
+        f.lifetime_attacks = 1
+        return "first", True
+    if _BEFORE.search(flat) or kind == "yes" or f.aura_minutes is not None or f.months_present:
+        f.history.add("aura_before")
+        return "before", True
+    return _unclear(kind)
+
+
+def _attack_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
+    if kind == "unknown":
+        return UNKNOWN, True
+    if (_FIRST.search(flat) or kind == "no" or f.has("first_ever")) and not re.search(r"\bnot (?:the )?first\b", flat):
+        f.history.add("first_ever")
+        return "first", True
+    if _BEFORE.search(flat) or kind == "yes" or (f.months_present or 0) > 3:
+        f.history.add("known_cluster")
+        return "before", True
+    return _unclear(kind)
+
+
+def _progression(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
+    if kind == "unknown":
+        return UNKNOWN, True
+    if f.has("progressive") or f.has("different_from_usual"):
+        return "worse", True
+    if _SAME.search(flat) or kind == "no":
+        f.absent_history.add("progressive")
+        return "same", True
+    if _WORSE.search(flat) or kind == "yes":
+        f.history.add("progressive")
+        if re.search(r"\bwak(?:es|ing|e) me\b", flat):
+            f.symptoms.add("wakes_from_sleep")
+        return "worse", True
+    return _unclear(kind)
+
+
+def _doctor_seen(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
+    if kind == "unknown":
+        return UNKNOWN, True
+    if _NEVER_SEEN.search(flat) or kind == "no" or f.doctor_confirmed is False:
+        f.doctor_confirmed = False
+        return "no", True
+    if _CLINICIAN.search(flat) or kind == "yes" or f.doctor_confirmed:
+        f.doctor_confirmed = True
+        if _NECK_CAUSE.search(flat):
+            f.history.add("neck_problem_assessed")
+        return "yes", True
+    return _unclear(kind)
+
+
+def _pregnancy(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
+    if kind == "unknown":
+        f.uncertain.add("pregnant")
+        return UNKNOWN, True
+    if _POSTPARTUM.search(flat):
+        f.history.add("postpartum")
+        return "postpartum", True
+    weeks = re.search(r"\b(\d{1,2}) ?(?:weeks?|wks?)\b", flat)
+    months = re.search(r"\b(\d) ?months?\b", flat)
+    if f.pregnancy_weeks is None and (weeks or months) and not _NOT_PREGNANT.search(flat):
+        # in answer to this question, "34 weeks" or "6 months" is how far along the pregnancy is
+        f.pregnancy_weeks = int(weeks.group(1)) if weeks else round(int(months.group(1)) * 4.345)
+    if f.pregnancy_weeks is not None or (_PREGNANT.search(flat) and not _NOT_PREGNANT.search(flat)) or kind == "yes":
+        f.pregnant = True
+        f.contraindications.add("ci_pregnancy")
+        return "pregnant", True
+    if _NOT_PREGNANT.search(flat) or kind == "no":
+        f.pregnant = False
+        return "no", True
+    return _unclear(kind)
+
+
+ANSWERS: Dict[str, Callable[[Findings, str, Optional[str]], Tuple[Any, bool]]] = {
+    "headache_history": _headache_history,
+    "aura_history": _aura_history,
+    "attack_history": _attack_history,
+    "progression": _progression,
+    "doctor_seen": _doctor_seen,
+    "pregnancy": _pregnancy,
+}
+
+
+def answer(slot: str, findings: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
+    """(slot value, understood) for a follow-up answer; fills ``findings`` with what it says."""
+    return ANSWERS[slot](findings, flat, kind)
