@@ -16,7 +16,7 @@ from actions.clinic.assessment import Assessment
 from actions.clinic.findings import CONSULTATION_SLOTS, Findings
 from actions.clinic.questions import plan_questions
 from actions.clinic.inputcheck import is_emergency_request
-from actions.clinic.safety import EMERGENCY_INTENT, emergency_intent_unfounded
+from actions.clinic.safety import EMERGENCY_INTENT, alert_level, emergency_intent_unfounded, findings_with_message
 from actions.common import (
     ALERT_ACTION,
     CONSULTATION_FORM,
@@ -28,6 +28,7 @@ from actions.common import (
     known_findings,
     ask_question,
     latest_intent,
+    times_asked,
 )
 
 logger = logging.getLogger(__name__)
@@ -92,9 +93,10 @@ def _classifier_only_reading(tracker: Tracker):
     """(findings, text, entities) of the latest message when its `emergency` intent is the intent
     classifier's alone, i.e. the entity extractor found no emergency-level red flag; else None."""
     message = tracker.latest_message or {}
-    if message.get("headease_red_flags"):
-        return None
-    return tracker.get_slot("findings"), message.get("text"), message.get("entities") or []
+    text, entities = message.get("text"), message.get("entities") or []
+    if alert_level(findings_with_message(None, text, entities)) == "emergency":
+        return None  # the clinical reader finds an emergency in the words themselves
+    return tracker.get_slot("findings"), text, entities
 
 
 def emergency_intent_set_aside(tracker: Tracker) -> bool:
@@ -181,25 +183,29 @@ class ActionRedFlagAlert(Action):
         below = latest_intent(tracker) == EMERGENCY_INTENT and assessment.triage_level != "emergency"
         text = (tracker.latest_message or {}).get("text") or ""
         asks_for_help = is_emergency_request(text)
-        classifier_only = below and _classifier_only_reading(tracker) is not None and not asks_for_help
-        if below and not classifier_only:
-            # The entity extractor read an emergency red flag in the words themselves, or the
-            # person asks for emergency help ("call an ambulance").
+        classifier_only = below and not asks_for_help
+        if below and asks_for_help:
+            # The person asks for emergency help ("call an ambulance"): they get the advice.
             assessment = dataclasses.replace(
                 assessment, headache_type="secondary", triage_level="emergency", recommended_techniques=[],
                 reasons=["You described something that can be an emergency."] + assessment.reasons,
             )
         if classifier_only and assessment.triage_level != "urgent":
+            if times_asked(tracker, "red_flags") >= 2:
+                # The screen was asked twice already: the message is an answer, not a new alarm.
+                return [FollowupAction(CONSULTATION_FORM)]
             return self._ask_screen(dispatcher, tracker, findings)
         send_assessment(dispatcher, tracker, assessment)
         events = outcome_events(tracker, assessment, findings)
         if assessment.triage_level == "urgent":
-            if classifier_only:
+            answered = _answered_slots(tracker, findings)
+            if tracker.get_slot("requested_slot") == "red_flags":
+                answered.add("red_flags")  # the message that raised it answered the screen
+                events.append(SlotSet("red_flags", assessment.red_flag_ids or ["answered"]))
+            elif classifier_only and times_asked(tracker, "red_flags") < 2:
                 findings.red_flag_screen_negative = None  # the screen is asked again, whatever was said
                 events += findings_event(tracker, findings) + [SlotSet("red_flags", None)]
-                answered = _answered_slots(tracker, findings) - {"red_flags"}
-            else:
-                answered = _answered_slots(tracker, findings)
+                answered.discard("red_flags")
             remaining = plan_questions(findings, answered)
             if remaining:
                 asked = ask_question(dispatcher, tracker, remaining[0], MORE_SAFETY_QUESTIONS)

@@ -16,6 +16,9 @@ CONSULTATION_FORM = "consultation_form"
 # The red-flag alert hands a message back to the consultation (a follow-up of the form) when only
 # the intent classifier called it an emergency and the message states no red flag.
 ALERT_ACTION = "action_red_flag_alert"
+# Actions that answer an opening question and then start the check with that same message: the
+# form reads it (start_check), so nothing the person said is lost.
+CHECK_STARTERS = ("action_start_check", "action_explain_technique", "action_self_massage_guide", "action_when_to_see_doctor")
 
 
 def known_findings(tracker: Tracker) -> Findings:
@@ -61,7 +64,7 @@ def ask_question(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, 
     than twice (the form then records "unknown" and moves on)."""
     from actions.clinic.questions import question  # noqa: WPS433 (the planner imports this module's peers)
 
-    q = question(slot)
+    q = question(slot, known_findings(tracker))
     send(dispatcher, tracker, f"{lead} {q['text']}".strip(), q["buttons"])
     counts = dict(tracker.get_slot("question_counts") or {})
     counts[slot] = counts.get(slot, 0) + 1
@@ -116,7 +119,9 @@ def form_reads_user_message(tracker: Tracker, form: str = CONSULTATION_FORM) -> 
     the message did not bear out: the alert then runs the form as its follow-up, and only then
     (a real alert ends the form, and the bot waits for the user after it).
     """
-    return action_before_form(tracker, form) in ("action_listen", ALERT_ACTION)
+    before = action_before_form(tracker, form)
+    starting = before in CHECK_STARTERS and not tracker.get_slot("requested_slot")
+    return before in ("action_listen", ALERT_ACTION) or starting
 
 
 def slot_values(tracker: Tracker, names) -> Dict[str, Any]:

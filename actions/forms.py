@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.clinic.findings import CONSULTATION_SLOTS, Findings
 from actions.clinic.questions import MOH_MIN_DAYS, PATTERN_SYMPTOMS, carries_details, plan_questions
+from actions.clinic.followups import confirm_sign
 from actions.clinic.textscan import parse_answer
 from actions.common import (
     ALERT_ACTION,
@@ -160,6 +161,9 @@ class ValidateConsultationForm(FormValidationAction):
                 if answer is not None:
                     values[requested] = answer.value
                     findings, note = apply_answer(findings, requested, answer.findings, earlier)
+                    if requested == "flag_check":  # the answer is about the sign the question named
+                        findings = confirm_sign(findings, answer.value)
+                        values[requested] = None if findings.sign_to_confirm() else answer.value
                     if note:
                         dispatcher.utter_message(text=note)
             elif not any(values.values()):
@@ -178,6 +182,8 @@ class ValidateConsultationForm(FormValidationAction):
             unknown = unknown_answer(requested)
             values[requested] = unknown.value
             findings = findings.merge(unknown.findings)
+            if requested == "flag_check":
+                findings = confirm_sign(findings, unknown.value)
             next_slot = self._next_slot(findings, values, requested)
         events += slot_events(tracker, **values)
         return events + findings_event(tracker, findings) + [SlotSet("requested_slot", next_slot)]

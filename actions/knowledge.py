@@ -122,4 +122,4 @@ class ActionWhenToSeeDoctor(Action):
         findings = absorb_latest_message(tracker)
         for text in render.when_to_see_doctor(tracker.get_slot("assessment"), emergency_number(), is_voice(tracker)):
             dispatcher.utter_message(text=text)
-        return findings_event(tracker, findings)
+        return findings_event(tracker, findings) + start_check(tracker)

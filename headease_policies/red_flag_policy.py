@@ -40,6 +40,7 @@ DRUG_DOSE_INTENT = "ask_drug_dose"
 CONSULTATION_FORM = "consultation_form"
 # Destructive requests are confirmed while there is something to lose.
 RESET_SLOT = "reset_pending"
+START_CHECK_ACTION = "action_start_check"
 RESET_CONFIRM_ACTION = "action_confirm_reset"
 KEEP_GOING_ACTION = "action_keep_going"
 RESET_ACTIONS = {"restart": "action_restart", "delete_my_data": "action_delete_my_data"}
@@ -93,8 +94,13 @@ class RedFlagPolicy(Policy):
             probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
             return self._prediction(probabilities, is_no_user_prediction=True)
         if tracker.latest_action_name == GUARD_ACTION:
-            # After a fixed answer an active form asks its question again; otherwise wait.
+            # After a fixed answer an active form asks its question again; a dose question before
+            # any check starts the check (the refusal never ends the conversation); otherwise wait.
             follow_up = tracker.active_loop_name or ACTION_LISTEN_NAME
+            message_text = (tracker.latest_message.text or "") if tracker.latest_message else ""
+            before_any_check = not tracker.get_slot("assessment")
+            if follow_up == ACTION_LISTEN_NAME and before_any_check and START_CHECK_ACTION in known and check_input(message_text) == "drug_dose":
+                follow_up = START_CHECK_ACTION
             probabilities[domain.index_for_action(follow_up)] = 1.0
             return self._prediction(probabilities, is_no_user_prediction=True)
         if tracker.latest_action_name != ACTION_LISTEN_NAME:

@@ -253,9 +253,16 @@ CONSULTATION_SLOTS = (
     "progression",
     "doctor_seen",
     "pregnancy",
+    "other_conditions",
+    # a warning sign read from everyday words, confirmed with one direct question
+    "flag_check",
 )
 # The follow-up questions among them (clinical reference 4.3, "ask, don't assume").
-FOLLOW_UP_SLOTS = CONSULTATION_SLOTS[-6:]
+FOLLOW_UP_SLOTS = (
+    "headache_history", "aura_history", "attack_history", "progression", "doctor_seen", "pregnancy", "other_conditions",
+)
+# Background conditions the other-conditions question asks about.
+BACKGROUND_CONDITIONS = frozenset({"cancer", "immunosuppression", "anticoagulant"})
 UNKNOWN = "unknown"  # the value a slot takes for "I don't know" / "not sure"
 
 
@@ -295,6 +302,9 @@ class Findings:
     red_flag_screen_negative: Optional[bool] = None  # user answered "none" to the screen
     uncertain: Set[str] = field(default_factory=set)  # symptom/history ids answered "not sure"
     unknown_answers: Set[str] = field(default_factory=set)  # consultation slots answered unknown
+    # red-flag signs read from words with an everyday meaning ("confused about which type"): they
+    # count only once the user confirms them (flag_check question), reference 4.3
+    to_confirm: Set[str] = field(default_factory=set)
 
     # --- serialisation (slots hold plain JSON) ---------------------------------------------
     def to_dict(self) -> Dict[str, Any]:
@@ -338,7 +348,18 @@ class Findings:
         merged.symptoms -= other.absent_symptoms - other.symptoms
         merged.absent_history -= other.history
         merged.history -= other.absent_history - other.history
+        merged.to_confirm -= merged.symptoms | merged.absent_symptoms | merged.uncertain
         return merged
+
+    def asked_about(self) -> Set[str]:
+        """Follow-up topics already settled: other conditions when any of them was said or denied."""
+        known = (self.history | self.absent_history) & BACKGROUND_CONDITIONS
+        return {"other_conditions"} if known else set()
+
+    def sign_to_confirm(self) -> Optional[str]:
+        """The next warning sign read from everyday words that the user has not confirmed yet."""
+        pending = sorted(self.to_confirm - self.symptoms - self.absent_symptoms - self.uncertain)
+        return pending[0] if pending else None
 
     def has(self, item: str) -> bool:
         """True when a symptom or history item is present (or uncertain: counts as present)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from .findings import UNKNOWN, Findings
+from .findings import BACKGROUND_CONDITIONS, UNKNOWN, Findings
 
 _FIRST = re.compile(
     r"\b(?:first (?:time|one|ones|ever|bout|attack)|never (?:had|get|got|been|experienced|before|like)|"
@@ -64,11 +64,22 @@ _NOT_PREGNANT = re.compile(
 _PREGNANT = re.compile(r"\b(?:pregnant|expecting|weeks? along|trimester|due (?:in|date))\b")
 
 
+# "I can't say when they started", "could be a couple of months, could be longer": unclear even
+# when other words in the answer look like a history
+_UNSURE = re.compile(
+    r"\b(?:dont|do not|don t) (?:really )?know|not (?:really )?sure|cant (?:really )?(?:say|tell|remember)|cannot (?:say|tell|remember)"
+    r"|no idea|could be .{0,30}could be|hard to say|not certain|unsure|dunno|idk\b"
+)
+
+
 def _unclear(kind: Optional[str]) -> Tuple[Any, bool]:
     return UNKNOWN, kind in ("unknown", "yes")
 
 
 def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
+    stated = f.started_age is not None or (f.months_present is not None and f.months_present >= 0.2)
+    if _UNSURE.search(flat) and not stated and not f.has("first_ever"):
+        return UNKNOWN, True  # asked, and the answer stays unclear: counts (reference 4.3)
     if f.new_headache is not None or f.started_age is not None or f.has("first_ever"):
         if f.new_headache is None:
             f.new_headache = False
@@ -168,6 +179,44 @@ def _pregnancy(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
     return _unclear(kind)
 
 
+def _flag_check(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
+    """Yes, no or not sure to the direct question about one warning sign (``Findings.to_confirm``):
+    the caller applies it to the sign asked (``confirm_sign``)."""
+    if kind == "unknown":
+        return UNKNOWN, True
+    if kind in ("yes", "no"):
+        return kind, True
+    return _unclear(kind)
+
+
+def confirm_sign(f: Findings, answer: Any) -> Findings:
+    """Apply a flag_check answer to the sign asked: yes counts, not sure counts (4.3), no denies."""
+    sign = f.sign_to_confirm()
+    if sign is None:
+        return f
+    {"yes": f.symptoms, "no": f.absent_symptoms}.get(answer, f.uncertain).add(sign)
+    f.to_confirm.discard(sign)
+    return f
+
+
+def _other_conditions(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
+    """The general reader finds the conditions named (cancer, HIV, blood thinners...); the ones not
+    named are denied by the answer to a question that listed them."""
+    named = f.history & BACKGROUND_CONDITIONS
+    if kind == "unknown" and not named:
+        return UNKNOWN, True
+    if named or kind in ("no", "yes") or f.history or f.contraindications or _ANY_CONDITION.search(flat):
+        f.absent_history |= BACKGROUND_CONDITIONS - f.history
+        return sorted(named) or ["none"], True
+    return _unclear(kind)
+
+
+_ANY_CONDITION = re.compile(
+    r"\b(?:blood pressure|bp|diabet\w*|asthma|thyroid|statins?|tablets|pills|medication|medicines?|condition|"
+    r"nothing|none|healthy|fit and well|no other)\b"
+)
+
+
 ANSWERS: Dict[str, Callable[[Findings, str, Optional[str]], Tuple[Any, bool]]] = {
     "headache_history": _headache_history,
     "aura_history": _aura_history,
@@ -175,6 +224,8 @@ ANSWERS: Dict[str, Callable[[Findings, str, Optional[str]], Tuple[Any, bool]]] =
     "progression": _progression,
     "doctor_seen": _doctor_seen,
     "pregnancy": _pregnancy,
+    "other_conditions": _other_conditions,
+    "flag_check": _flag_check,
 }
 
 

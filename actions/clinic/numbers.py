@@ -487,7 +487,7 @@ def parse_age(text: str, bare: bool = False, today: Optional[_dt.date] = None) -
 _PREG_WEEKS: Tuple[re.Pattern, ...] = tuple(
     re.compile(p)
     for p in (
-        rf"(?<![\d.])({NUM})\s*(?:\+\s*\d\s*)?weeks?\s*(?:\+\s*\d\s*(?:days?)?\s*)?(?:pregnant|preg|along|gone|gestation|into (?:my|the|this) pregnancy|of pregnancy)",
+        rf"(?<![\d.])({NUM})\s*(?:\+\s*\d\s*)?(?:weeks?|wks?)\s*(?:\+\s*\d\s*(?:days?)?\s*)?(?:pregnant|preg|along|gone|gestation|into (?:my|the|this) pregnancy|of pregnancy)",
         rf"\bpregnant\W{{0,3}}(?:at|with|for|and)?\s*(?:about |around )?({NUM})\s*weeks?",
         r"(?<![\d.])(\d{1,2})\s*\+\s*\d\b",
         rf"\b(?:at|i'?m|im|i am)\s*({NUM})\s*weeks?\b",

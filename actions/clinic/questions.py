@@ -53,7 +53,10 @@ _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     "associated_symptoms": lambda f: bool(f.symptoms & PATTERN_SYMPTOMS or f.absent_symptoms & PATTERN_SYMPTOMS),
     "triggers": lambda f: bool(f.triggers),
     "origin": lambda f: bool(f.origins),
-    "red_flags": lambda f: f.red_flag_screen_negative is not None or any(not h.uncertain for h in screen(f)),
+    # the emergency screen is answered by an answer to it, or by an emergency already stated; an
+    # urgent finding does not answer it (reference 4.3: the screen completes)
+    "red_flags": lambda f: f.red_flag_screen_negative is not None or "red_flags" in f.unknown_answers
+    or any(not h.uncertain and h.level == "emergency" for h in screen(f)),
     "medication_use": _medication_answered,
     "age": lambda f: f.age is not None,
     "headache_history": lambda f: f.new_headache is not None or f.started_age is not None
@@ -62,7 +65,11 @@ _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     "attack_history": lambda f: bool(f.history & {"known_cluster", "first_ever"}),
     "progression": lambda f: "progressive" in f.history | f.absent_history,
     "doctor_seen": lambda f: f.doctor_confirmed is not None,
-    "pregnancy": lambda f: f.pregnant is not None or "postpartum" in f.history,
+    # pregnant with the weeks unknown is not answered: the second half is when pre-eclampsia counts
+    "pregnancy": lambda f: f.pregnant is False or (f.pregnant and f.pregnancy_weeks is not None)
+    or "postpartum" in f.history,
+    "other_conditions": lambda f: bool(f.asked_about()),
+    "flag_check": lambda f: f.sign_to_confirm() is None,
 }
 # Patterns whose triage default depends on whether a clinician has assessed them (3.4 table).
 DEFAULT_NEEDS_DOCTOR_ANSWER = frozenset({"migraine", "cervicogenic"})
@@ -103,6 +110,13 @@ def _worth_asking(slot: str, f: Findings, lean: Optional[str]) -> bool:
     return True
 
 
+def _confirmed(findings: Findings) -> Findings:
+    """The findings as if every sign waiting for confirmation were settled (to plan what follows)."""
+    settled = Findings.from_dict(findings.to_dict())
+    settled.to_confirm = set()
+    return settled
+
+
 def hinge_questions(findings: Findings, above: str = "self_care") -> List[str]:
     """Questions that settle a red flag above ``above`` which hinges on a fact not known yet.
 
@@ -139,6 +153,8 @@ def plan_questions(findings: Findings, answered: Set[str]) -> List[str]:
     levels = [hit.level for hit in alert_hits(findings)]
     if "emergency" in levels:
         return []
+    if findings.sign_to_confirm():
+        return ["flag_check", *plan_questions(_confirmed(findings), answered)]
     if levels:
         order = ["red_flags", *hinge_questions(findings, above="urgent")]
         return [slot for slot in order if slot not in done and not _ANSWERED_BY[slot](findings)]
@@ -178,7 +194,13 @@ def why_we_ask(slot: str) -> str:
     return load_knowledge().questions[slot]["why"]
 
 
-def question(slot: str) -> Dict[str, object]:
-    """The question text and its answer buttons ({title, payload}) for a slot."""
+def question(slot: str, findings: Optional[Findings] = None) -> Dict[str, object]:
+    """The question text and its answer buttons ({title, payload}) for a slot.
+
+    ``flag_check`` asks about the warning sign that everyday words suggested (``findings``)."""
     info = load_knowledge().questions[slot]
-    return {"text": " ".join(info["text"].split()), "buttons": list(info["buttons"])}
+    text = " ".join(info["text"].split())
+    if slot == "flag_check":
+        sign = findings.sign_to_confirm() if findings else None
+        text = text.format(sign=info["signs"].get(sign, "is there anything that worries you about this headache?"))
+    return {"text": text, "buttons": list(info["buttons"])}

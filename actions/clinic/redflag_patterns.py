@@ -223,7 +223,7 @@ def _rules() -> Tuple[_Rule, ...]:
         {"floor", "ground", "found"})
     add("symptom", "memory_loss",
         r"\b(?:cant|cannot|couldnt|dont|do not|didnt|did not) (?:remember|recall) (?:the fall|falling|the accident|the crash|hitting|being hit|how i (?:fell|got|ended|came)|"
-        r"how (?:he|she) (?:fell|got)|what happened|anything (?:about|after|before)|getting there|the last)\b"
+        r"how (?:he|she) (?:fell|got)|what happened|anything (?:about|after|before)|getting there)\b"
         r"|\b(?:keeps?|kept) (?:asking|saying) the same (?:\w+ )?(?:questions?|things?)\b|\brepeating (?:himself|herself|myself|themselves)\b",
         {"remember", "recall", "asking", "saying", "repeating"})
     add("symptom", "confusion",
@@ -327,7 +327,7 @@ def _rules() -> Tuple[_Rule, ...]:
         rf"(?P<tail>(?: {_W}){{0,4}})",
         co_words)
     add("symptom", "better_away_from_home",
-        r"\b(?:better|goes|go|gone|disappears|clears|lifts|eases|improves)\b(?: \w+){0,2}? (?:when (?:i|we) (?:go|get|am|are|leave|step|head) (?:out|outside|away|to work|into)|outside|"
+        r"\b(?:better|goes|go|gone|disappears|clears|lifts|eases|improves)\b(?: \w+){0,2}? (?:(?:when|if|once|whenever|as soon as) (?:i|we) (?:go|get|am|are|leave|step|head) (?:out|outside|away|to work|into)|outside|"
         r"out of the (?:house|flat|home)|away from (?:home|the house|the flat)|at work|on holiday|when (?:i|we) (?:leave|left) (?:the house|home|the flat))\b"
         r"|\bcomes? back when (?:i|we) (?:get|come|go) (?:back )?home\b|\bat home but (?:never|not) (?:at work|outside|elsewhere)\b"
         r"|\b(?:only|always) (?:get (?:it|them|one) |happens |comes on )?(?:at home|in the house|in the flat|indoors)\b",
@@ -368,7 +368,8 @@ def _suppressions() -> Tuple[_Suppress, ...]:
 
     return (
         # idioms that contain a red-flag phrase
-        sup({"confusion"}, r"\bconfus\w* (?:about|by|over|as to|with|on) (?!where|what day|what time|who|the (?:day|date|time|year))\w+",
+        # "confused about the pills", "confused what type it is": puzzled by something, not confusion
+        sup({"confusion"}, r"\bconfus\w* (?:about|by|over|as to|with|on|what|which|whether|if|why|how) (?!where|what day|what time|who|the (?:day|date|time|year)|day it is)\w+",
             {"confused", "confusing", "confusion", "confussed", "confuzed"}),
         sup({"vision_loss"}, r"\b(?:cant|cannot|couldnt|can not) see (?:the point|why|how|what|any (?:point|reason|difference|improvement|change)|"
             r"a (?:way|reason|doctor|gp|pattern)|the (?:doctor|gp|difference|need|pattern|reason)|myself|it (?:happening|working)|anyone|my (?:gp|doctor)|that)\b",

@@ -74,6 +74,20 @@ class _View:
             self.needed.add(question)
         return True
 
+    def condition(self, item: str) -> bool:
+        """A background condition (cancer, immunosuppression, a blood thinner): stated, or not asked
+        about yet (the other-conditions question settles it), or asked and left unclear."""
+        f = self.f
+        if self.has(item):
+            return True
+        if item in f.absent_history or "other_conditions" in f.asked_about():
+            return self.lenient and "other_conditions" in f.unknown_answers
+        return self.missing(None, "other_conditions")
+
+    def stated_new(self) -> bool:
+        """New as the user said it (a hinge question is not asked to learn this one)."""
+        return self.said_new()
+
     def severe(self) -> bool:
         i = self.f.intensity
         return (i is not None and i >= 7) or self.has("worst_ever") or self.assumed(i, "severity")
@@ -91,14 +105,24 @@ class _View:
             f.new_headache is None and not self.certain("same_as_usual") and self.assumed(None, "headache_history")
         )
 
+    def known_pattern(self) -> bool:
+        """The user said this is their known headache ("my clusters are back", "my usual ones")."""
+        return any(self.certain(item) for item in ("known_cluster", "known_migraine", "same_as_usual"))
+
+    def said_new(self) -> bool:
+        """New as said: a first-ever or different headache, or a recent start of a pattern that the
+        user did not call their usual one (a new bout of a known pattern is not a new headache)."""
+        f = self.f
+        return self.has("first_ever", "different_from_usual") or bool(f.new_headache and not self.known_pattern())
+
     def new_headache(self) -> bool:
         f = self.f
-        if f.new_headache or self.has("first_ever", "different_from_usual"):
+        if self.said_new():
             return True
         if self.certain("daily_since_start") and (f.months_present is None or f.months_present <= 3):
             return True  # daily since a remembered day, lately
         long_ago = f.started_age is not None and f.age is not None and f.age - f.started_age >= 1
-        settled = f.new_headache is False or self.certain("same_as_usual") or long_ago
+        settled = f.new_headache is False or self.known_pattern() or long_ago
         return not settled and self.missing(None, "headache_history")
 
     def over(self, years: int, missing_counts: bool = False) -> bool:
@@ -110,7 +134,7 @@ class _View:
         f = self.f
         if f.age is None:
             return None
-        if f.new_headache or self.has("first_ever"):
+        if self.said_new() and not self.has("different_from_usual"):
             return f.age > 50
         if f.started_age is not None:
             return f.started_age > 50
@@ -182,10 +206,10 @@ def _head_injury(v: _View) -> bool:
 
 
 def _head_injury_severe(v: _View) -> bool:
-    return _head_injury(v) and v.has(
+    return _head_injury(v) and (v.has(
         "vomiting", "drowsiness", "confusion", "seizure", "fainting", "clear_fluid_nose_ear",
-        "memory_loss", "progressive", "anticoagulant",
-    )
+        "memory_loss", "progressive",
+    ) or v.condition("anticoagulant"))
 
 
 def _head_injury_mild(v: _View) -> bool:
@@ -238,8 +262,17 @@ def _preeclampsia(v: _View) -> bool:
     )
 
 
+CHILDBEARING_AGES = range(12, 56)
+
+
 def _pregnancy_postpartum(v: _View) -> bool:
-    return (v.f.pregnant is True or v.has("postpartum")) and v.new_headache()
+    f = v.f
+    if f.pregnant is True or v.has("postpartum"):
+        return v.new_headache()
+    # a new headache at an age when pregnancy is possible: asked, not assumed either way
+    unknown = f.pregnant is None and "postpartum" not in f.absent_history
+    possible = f.age is not None and f.age in CHILDBEARING_AGES
+    return unknown and possible and v.stated_new() and v.missing(None, "pregnancy")
 
 
 def _carbon_monoxide(v: _View) -> bool:
@@ -271,11 +304,15 @@ def _age_over_50_new(v: _View) -> bool:
 
 
 def _immunosuppression(v: _View) -> bool:
-    return v.has("immunosuppression") and v.new_headache()
+    if v.has("immunosuppression"):
+        return v.new_headache()
+    return v.stated_new() and v.condition("immunosuppression")
 
 
 def _cancer_history(v: _View) -> bool:
-    return v.has("cancer") and v.new_headache()
+    if v.has("cancer"):
+        return v.new_headache()
+    return v.stated_new() and v.condition("cancer")
 
 
 def _progressive(v: _View) -> bool:
@@ -305,7 +342,7 @@ def _autonomic_eye_first(v: _View) -> bool:
         return False
     if f.locations and not f.locations & EYE_LOCATIONS:
         return False
-    if v.has("different_from_usual", "first_ever") or f.new_headache:
+    if v.said_new():
         return True
     known = v.certain("known_cluster") or f.doctor_confirmed is True or f.new_headache is False
     return not known and v.missing(None, "attack_history")

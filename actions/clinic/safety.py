@@ -13,7 +13,7 @@ from .assessment import RedFlagHit
 from .findings import TRIAGE_RANK, Findings
 from .redflags import screen
 from .entity_values import quantity_findings
-from .textscan import entities_to_findings, scan, unexplained_words
+from .textscan import RED_FLAG_SYMPTOMS, entities_to_findings, scan, unexplained_words
 
 ALERT_LEVELS = ("urgent", "emergency")
 EMERGENCY_INTENT = "emergency"
@@ -24,10 +24,19 @@ def findings_with_message(
 ) -> Findings:
     """What we know after this message: earlier findings plus what the text and entities state."""
     known = Findings.from_dict(findings)
-    if text:
-        known = known.merge(scan(text))
+    scanned = scan(text) if text else Findings()
+    known = known.merge(scanned)
     if entities:
-        known = known.merge(entities_to_findings(entities)).merge(quantity_findings(entities))
+        from_entities = entities_to_findings(entities)
+        # One reader decides red flags: a warning sign counts when the clinical reader found it in
+        # the words (the NLU's entities add ordinary details); a sign the reader found only in
+        # everyday words waits for its confirmation (4.3), whichever component tagged it.
+        if text:  # (a message without text, such as a button's intent, has only its entities)
+            read = scanned.symptoms | scanned.uncertain
+            from_entities.symptoms -= (RED_FLAG_SYMPTOMS - read) | (scanned.to_confirm - scanned.symptoms)
+            from_entities.uncertain -= RED_FLAG_SYMPTOMS - read
+            from_entities.onset = scanned.onset  # how it started is a red-flag fact: the reader's
+        known = known.merge(from_entities).merge(quantity_findings(entities))
     return known
 
 
@@ -110,6 +119,6 @@ def _read_completely(text: Optional[str], entities: Optional[List[Dict[str, Any]
     said = findings_with_message(None, text, entities)
     if said.uncertain or said.onset in ("sudden_peak_lt_1m", "peak_1_5m"):
         return None
-    if said.contraindications or said.pregnant or unexplained_words(text):
+    if said.contraindications or said.pregnant or said.to_confirm or unexplained_words(text):
         return None
     return said

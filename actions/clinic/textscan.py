@@ -96,6 +96,7 @@ class Lexicon:
     index: Dict[str, Tuple[Tuple[Tuple[str, ...], str, str], ...]]  # first word -> phrases
     surfaces: Dict[str, Dict[Tuple[str, ...], str]]  # entity -> phrase words -> id
     vocabulary: FrozenSet[str]  # every word the lexicon knows (never "corrected" as a typo)
+    confirm_first: Dict[str, FrozenSet[Tuple[str, ...]]]  # sign -> everyday phrases to confirm
 
 
 def validate_lexicon(data: Any) -> None:
@@ -118,6 +119,9 @@ def validate_lexicon(data: Any) -> None:
             values = data[section].get(key)
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                 raise LexiconError(f"{section}.{key}: needs a list of strings (quote yes/no/none)")
+    for cid, phrases in (data.get("confirm_first") or {}).items():
+        if cid not in SYMPTOMS or not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
+            raise LexiconError(f"confirm_first.{cid}: needs a symptom id and a list of phrases")
 
 
 def _build_lexicon(data: Dict[str, Any]) -> Lexicon:
@@ -139,7 +143,8 @@ def _build_lexicon(data: Dict[str, Any]) -> Lexicon:
             for value in values:
                 vocabulary.update(phrase_words(value))
     ordered = {k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in index.items()}
-    return Lexicon(ordered, surfaces, frozenset(w for w in vocabulary if not _listed_misspelling(w)))
+    confirm = {cid: frozenset(phrase_words(p) for p in phrases) for cid, phrases in (data.get("confirm_first") or {}).items()}
+    return Lexicon(ordered, surfaces, frozenset(w for w in vocabulary if not _listed_misspelling(w)), confirm)
 
 
 def _listed_misspelling(word: str) -> bool:
@@ -428,7 +433,8 @@ _HISTORY_RULES = _rules(
         # a high reading: systolic 140 or more, or diastolic 90 or more ("120/80" is not high)
         r"|(?:blood pressure|bp)(?: \w+){0,3}? (?:(?:1[4-9]\d|[23]\d\d)(?:(?:/| over )\d{2,3})?|\d{2,3}(?:/| over )(?:9\d|1\d\d))\b"
         r"|blood pressure (?:tablets|medication|meds|pills)|bp (?:meds|tablets|medication)",
-        "fuel_appliance": r"gas (?:fire|heater|boiler|stove|cooker|appliance)s?|boiler|wood ?burner|log burner|wood stove|paraffin heater|kerosene heater|generator"
+        "fuel_appliance": r"gas (?:fire|heater|boiler|stove|cooker|appliance|heating)s?|boiler|wood ?burner|log burner|wood stove|paraffin heater|kerosene heater|generator"
+        r"|heating (?:went|came|comes|goes|is|was|has been|got|gets|turned|switched) on|(?:turned|switched|put|putting|turning) (?:on )?the heating(?: on)?|central heating|heater"
         r"|carbon monoxide|co alarm|faulty heater|coal fire|open fire|fireplace|portable heater",
         "spinal_procedure": r"epidural|lumbar puncture|spinal tap|spinal (?:injection|anaesthetic|anesthetic|block|surgery|procedure)|nerve block",
         "new_medicine": r"(?:new|different|changed (?:my )?) (?:medication|medicine|tablets|pills|prescription|meds|drug|contraceptive)"
@@ -440,7 +446,8 @@ _HISTORY_RULES = _rules(
         r"|history of migraines?|migraine sufferer|suffer (?:from|with) migraines?|diagnosed (?:with |as )?(?:having )?(?:a )?migraines?|(?:gp|doctor|neurologist) (?:said|says|thinks|confirmed) (?:it s |its |they re |theyre )?(?:a )?migraines?|my (?:usual )?migraines?|known migraine|migraine history",
         "known_cluster": r"cluster headaches?|same (?:kind of |sort of |type of )?bout|had (?:a |one )?(?:bout|cluster) (?:like this )?before|my clusters|cluster (?:bout|period|cycle|attacks)|(?:another|new|last|previous) (?:bout|cluster)|same as (?:my )?(?:last|previous) bout|diagnosed with cluster",
         "same_as_usual": r"same as (?:my )?(?:usual|always|normal|before|ever|every other time)|(?:like|just like) (?:my )?(?:usual|normal) (?:ones?|headaches?|migraines?)|my usual (?:headaches?|migraines?|ones?)"
-        r"|same (?:old|as normal|kind as (?:always|before|usual))|typical (?:one|migraine|headache) for me|like always|as usual|usual (?:headache|migraine|pattern)",
+        r"|same (?:old|as normal|kind as (?:always|before|usual))|typical (?:one|migraine|headache) for me|like always|as usual|usual (?:headache|migraine|pattern)"
+        r"|(?:my|the) usual (?:\w+ ){0,2}(?:headaches?|migraines?|ones|attacks|clusters?)",
         "different_from_usual": r"(?:different|differs) (?:from|to|than) (?:my )?(?:usual|normal|the usual|previous|before|other)|(?:not|nothing|unlike) (?:like )?(?:my |the )?(?:usual|normal) (?:ones?|headaches?|migraines?)"
         r"|(?:feels|is|it s|its|this one is|this one feels) (?:completely |totally |very |really )?different|changed character|not my (?:usual|normal|typical)|new kind of (?:headache|pain)|never been like this before",
         "progressive": r"(?:getting|got|gets|becoming|growing) (?:steadily |progressively |gradually |a lot |much |even |really )?(?:worse|stronger|more (?:frequent|severe|intense|painful|often))"
@@ -466,7 +473,7 @@ _HISTORY_RULES = _rules(
         "daily_since_start": r"(?:every day|daily|every single day|constant|constantly|non stop|nonstop) (?:ever )?since|hasnt (?:stopped|gone away|let up) since|has not (?:stopped|gone away) since|not stopped since|never gone away since|there every day since",
         "postpartum": r"gave birth|given birth|had (?:a|my|the|our) baby|just had a baby|newborn|new born|postpartum|post partum|postnatal|post natal|after (?:the )?birth|c section|caesarean|cesarean"
         r"|delivered (?:my|a|the|our) baby|baby (?:was )?born|new mum|new mom|breastfeeding|breast feeding",
-        "pregnant": r"pregnant|pregnancy|expecting (?:a baby|a child|twins)|im expecting|with child|trimester|weeks along|preggers|preggo|pregnent|pregant|pragnant|prengant|preganant",
+        "pregnant": r"pregnant|pregnancy|preg|expecting (?:a baby|a child|twins)|im expecting|with child|trimester|weeks along|wks along|preggers|preggo|pregnent|pregant|pragnant|prengant|preganant",
         "neck_problem_assessed": r"(?:physio|physiotherapist|chiropractor|chiro|osteopath|doctor|gp|specialist|consultant|mri|x ?ray|scan) (?:said|says|showed|shows|found|confirmed|thinks|told me)\b.{0,40}\b(?:neck|cervical|spine|disc|vertebra\w*|spondylosis|arthritis)"
         r"|diagnosed (?:with|as) (?:a |having )?(?:cervical|neck|disc|arthritis in my neck|spondylosis)",
         "cervical_spine_problem": r"cervical spondylosis|spondylosis|(?:slipped|herniated|bulging|prolapsed|degenerat\w*|worn) discs?|disc (?:problem|bulge|herniation|prolapse)s?|arthritis in my neck|neck arthritis"
@@ -492,7 +499,12 @@ _CONTRA_RULES = _rules(
     },
 )
 _PAST_WORDS = re.compile(r"\b(?:had|was|were|ago|remission|all clear|survivor|survived|cleared|treated|in the past|history of|beat|beaten|years back|used to)\b")
-_WORRY_WORDS = re.compile(r"\b(?:worried|worry|worrying|scared|afraid|fear|frightened|terrified|concerned|think|could it be|is it|is this|might be|wonder|in case|what if|rule out|check for|google|googled|read)\b")
+# A condition named as a fear or a search, not as a history ("convinced myself it's a tumour").
+_WORRY_WORDS = re.compile(
+    r"\b(?:worr\w*|scare\w*|afraid|fear\w*|frighten\w*|terrif\w*|concern\w*|convinc\w*|paranoi\w*|panic\w*|anxious|spooked"
+    r"|think|thought|could it be|is it|is this|might be|wonder\w*|in case|what if|rule out|check for|googl\w*|read|reading"
+    r"|looked (?:it )?up|look(?:ing)? (?:it )?up|search\w*|internet|online|symptoms? checker|dr google)\b"
+)
 _OTHER_PERSON = re.compile(r"\b(?:mum|mom|mother|dad|father|sister|brother|aunt|uncle|gran|grandma|grandmother|grandad|grandfather|family|friend|wife|husband|partner|cousin|nan|son|daughter)\b")
 _PAST_PREGNANCY = re.compile(r"\b(?:when i was pregnant|last pregnancy|previous pregnanc\w*|my pregnancies|during pregnancy i|in pregnancy i|pregnancy test (?:was |is )?negative|not pregnant|(?:years|months) ago)\b")
 
@@ -552,8 +564,13 @@ _AGG_WORSE = re.compile(
 _AGG_LOOSE = re.compile(r"\b(?:headaches?|pain|hurts?|hurting|during|while|after|mid)\b")
 _AGG_RELIEF = re.compile(r"\b(?:better|eases?|eased|helps?|helped|relieves?|relieved|improves?|goes away|settles)\b")
 _AGG_NEGATED = re.compile(r"\b(?:not|no|never|doesnt|dont|isnt|wasnt|didnt|nor|neither|arent|wont)\b")
-_AGG_SPLIT = re.compile(r"\b(?:and|but|while|whereas|though|although)\b|[,;.!?:\n]")
+# "while" is not a break: "it kicks in while I'm coughing" says when it comes on
+_AGG_SPLIT = re.compile(r"\b(?:and|but|whereas|though|although)\b|[,;.!?:\n]")
 _LOOSE_AGGRAVATORS = frozenset({"cough_strain_sneeze", "sex", "exercise"})
+_AGG_DELAY = re.compile(
+    r"\b(?:(?:\d+|a few|few|several|couple of|a couple of|some) hours? (?:later|after)|later (?:on|that)|next (?:day|morning)"
+    r"|the day after|that (?:evening|night)|in the evening after|hours after|the morning after)\b"
+)
 
 _SIDE_LOCKED = re.compile(r"\b(?:always|only ever|every time|each time|only) (?:on )?(?:the )?(?:same side|left|right|one side)|same side every time|never (?:switches|changes|moves) sides?|always the same side\b")
 _SIDE_SHIFTS = re.compile(r"\b(?:switch\w*|chang\w*|alternat\w*|swap\w*|moves?) (?:sides?|from side to side|between (?:the )?sides)|sometimes (?:on )?(?:the )?left,? (?:and )?sometimes (?:on )?(?:the )?right|sometimes (?:on )?(?:the )?right,? (?:and )?sometimes (?:on )?(?:the )?left|either side|side varies\b")
@@ -579,15 +596,21 @@ def _clauses(text: str) -> List[str]:
     return [c.strip() for c in _AGG_SPLIT.split(text) if c and c.strip()]
 
 
-def find_aggravators(flat: str) -> Set[str]:
-    """Activities said to make the headache worse ("worse when i climb stairs" -> routine_activity)."""
+def find_aggravators(flat: str, answering: bool = False) -> Set[str]:
+    """Activities said to make the headache worse ("worse when i climb stairs" -> routine_activity).
+
+    ``answering``: the text answers "does anything bring it on?", so the question supplies the
+    "brings it on" that a free message must say itself ("when I cough or lift boxes")."""
     found: Set[str] = set()
     for clause in _clauses(flat):
         if _AGG_NEGATED.search(clause) or (_AGG_RELIEF.search(clause) and not _AGG_WORSE.search(clause)):
             continue
-        strict, loose = bool(_AGG_WORSE.search(clause)), bool(_AGG_LOOSE.search(clause))
+        strict, loose = answering or bool(_AGG_WORSE.search(clause)), bool(_AGG_LOOSE.search(clause))
+        delayed = bool(_AGG_DELAY.search(clause))  # "hours after training": not brought on by it (4.2)
         for aggravator, pattern in _AGG_PATTERNS.items():
             if pattern.search(clause) and (strict or (loose and aggravator in _LOOSE_AGGRAVATORS)):
+                if delayed and aggravator in _LOOSE_AGGRAVATORS:
+                    continue
                 found.add(aggravator)
     if "neck_movement" in found and not re.search(_AGG_ACTIVITY["routine_activity"], flat.replace("move my", "")):
         found.discard("routine_activity")
@@ -802,6 +825,8 @@ def _lexical_match(text: _Text, m: Match, negated: bool, hedged: bool, findings:
             findings.absent_symptoms.add(m.cid)
         elif hedged:
             findings.uncertain.add(m.cid)
+        elif tuple(text.words[m.start:m.end]) in load_lexicon().confirm_first.get(m.cid, ()):
+            findings.to_confirm.add(m.cid)  # everyday wording: asked before it counts (4.3)
         else:
             findings.symptoms.add(m.cid)
         return
@@ -827,7 +852,10 @@ def _lexical_match(text: _Text, m: Match, negated: bool, hedged: bool, findings:
 
 
 def _onset_match(text: _Text, m: Match, findings: Findings, answering: bool) -> None:
-    loose = all(w in _LOOSE_ONSET_WORDS for w in text.words[m.start:m.end])
+    words = text.words[m.start:m.end]
+    if words[-1] == "second" and not {"a", "split", "within", "one"} & set(words):
+        return  # "in second year", "in second place": the ordinal, not a second of time
+    loose = all(w in _LOOSE_ONSET_WORDS for w in words)
     if loose and not answering:
         window = set(text.words[max(0, m.start - 4): m.end + 4])
         if not window & _ONSET_CUE:
@@ -925,7 +953,7 @@ _DURATION_SKIP_AFTER = re.compile(r"^\s*(?:ago|a day|per day|a night|of sleep|sl
 _DURATION_SKIP_BEFORE = re.compile(r"\b(?:every|within|in|after|since|over|peaks?|peaked|reaches|reached|than)\s*(?:about |around |roughly |less than |under )?$")
 
 
-def _numbers_into(findings: Findings, text: _Text, headache_text: str) -> None:
+def _numbers_into(findings: Findings, text: _Text, headache_text: str, answer_slot: Optional[str] = None) -> None:
     """Severity, durations, frequency, time present, age, aura length."""
     severity = numbers.parse_severity(text.raw)
     if severity is not None:
@@ -951,13 +979,16 @@ def _numbers_into(findings: Findings, text: _Text, headache_text: str) -> None:
     per_day = numbers.parse_attacks_per_day(headache_text)
     if per_day is not None:
         findings.attacks_per_day = per_day
+    if answer_slot in NOT_ABOUT_THE_PATTERN:
+        return  # "I've been like that for years" to the red-flag screen is about the sign, not the headache
     started_age = numbers.parse_started_age(headache_text)
     if started_age is not None:
         findings.started_age = started_age
     months = numbers.parse_months_present(headache_text)
     if months is not None:
         findings.months_present = months
-        if findings.new_headache is None:
+        # "since this morning" is how long this attack has lasted, not how old the pattern is
+        if findings.new_headache is None and months >= CURRENT_ATTACK_MONTHS:
             findings.new_headache = months <= 3
     lifetime = _LIFETIME.search(low)
     if lifetime:
@@ -1009,9 +1040,19 @@ def _worsening_over_months(findings: Findings, text: _Text) -> None:
         findings.history.discard("progressive")
 
 
+# "every time it is different", "different each time": attacks that vary, not a change from usual
+_VARIES = re.compile(r"\b(?:every|each|any) (?:time|one|attack|headache)\b[^.;]{0,25}\bdifferent\b|\bdifferent (?:every|each) (?:time|one)\b|\balways different\b")
+
+
 def _derived(findings: Findings, text: _Text) -> None:
     """Facts implied by combinations: worst-ever + sudden, fever contraindication, radicular pain."""
     _worsening_over_months(findings, text)
+    known_pattern = findings.history & {"known_cluster", "known_migraine", "same_as_usual"}
+    if findings.new_headache and known_pattern and not findings.has("first_ever") and "different_from_usual" not in findings.history:
+        findings.new_headache = False  # "my clusters are back, started ten days ago": a new bout, not a new pattern
+    if "different_from_usual" in findings.history and _VARIES.search(text.flat):
+        findings.history.discard("different_from_usual")
+        findings.history.add("varies_between_attacks")
     if findings.has("worst_ever") and re.search(r"\b(?:sudden\w*|suddently|instant\w*|out of nowhere|out of the blue|all at once|bang|exploded|thunderclap|within seconds|in seconds|immediately)\b", text.flat):
         _set_onset(findings, "sudden_peak_lt_1m")
     if findings.new_headache is None and _NEW_HEADACHE.search(text.flat):
@@ -1127,10 +1168,10 @@ def _analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, _T
     _lexical_findings(parsed, findings, answer_slot)
     _apply_history(parsed, hits, findings)
     _onset_from_peak_time(parsed, findings)
-    findings.aggravated_by |= find_aggravators(parsed.flat)
+    findings.aggravated_by |= find_aggravators(parsed.flat, answering=answer_slot == "triggers")
     med_segments = _medication_days(parsed, findings)
     excluded = list(med_segments) + _event_clauses(parsed)
-    _numbers_into(findings, parsed, _headache_text(parsed, excluded))
+    _numbers_into(findings, parsed, _headache_text(parsed, excluded), answer_slot)
     _side_lock(parsed.flat, findings)
     _doctor(parsed.flat, findings)
     _derived(findings, parsed)
@@ -1367,8 +1408,16 @@ def _answer_duration(text: str, findings: Findings) -> Tuple[Any, bool]:
     return value, True
 
 
+# In answer to "on how many days a month?", "10 days" or "around 10 days this month" is the count.
+_DAYS_ANSWER = re.compile(rf"(?<![\d.])({numbers.NUM})(?:\s*(?:-|to)\s*({numbers.NUM}))?\s*(?:days?|times?)\b(?!\s*(?:a|per|each|every|in a) (?:week|wk))")
+
+
 def _answer_frequency(text: str, findings: Findings) -> Tuple[Any, bool]:
     value = numbers.parse_frequency(text)
+    if value is None:
+        days = _DAYS_ANSWER.search(numbers.normalize(text))
+        if days and float(days.group(1)) <= 31:
+            value = (float(days.group(1)) + float(days.group(2) or days.group(1))) / 2
     if value is None:
         bare = numbers.first_number(text, lambda v: 0 <= v <= 31)
         only_number = bare is not None and not re.search(r"[a-z]{4,}", numbers.normalize(text).replace("about", "").replace("around", ""))
@@ -1430,7 +1479,7 @@ def _answer_medication(findings: Findings, parsed: _Text, text: str) -> Tuple[An
 
 
 def _answer_age(text: str, findings: Findings) -> Tuple[Any, bool]:
-    age = numbers.parse_age(text, bare=True)
+    age = numbers.parse_age(text.strip().rstrip(".!?,;"), bare=True)
     if age is None:
         return _unknown_scalar(text)
     findings.age = age
@@ -1445,6 +1494,13 @@ def parse_answer(slot: str, text: str) -> SlotAnswer:
         if understood:
             findings.unknown_answers.add(slot)
     return SlotAnswer(value, findings, understood)
+
+
+# Answers whose time words are about something else than how long the headaches have existed.
+NOT_ABOUT_THE_PATTERN = frozenset({"red_flags", "flag_check", "other_conditions"})
+CURRENT_ATTACK_MONTHS = 0.2  # under about 6 days, a time span describes the current attack
+
+_HEAD_ITSELF = re.compile(r"\b(?:somewhere else|(?:just|only|inside|in) (?:my |the )?head|inside|from (?:my |the )?head|in my brain)\b")
 
 
 def _slot_value(slot: str, findings: Findings, parsed: _Text, text: str) -> Tuple[Any, bool]:
@@ -1466,8 +1522,10 @@ def _slot_value(slot: str, findings: Findings, parsed: _Text, text: str) -> Tupl
     if slot == "associated_symptoms":
         return _list_answer(findings.symptoms | findings.uncertain, text, allow_none=True)
     if slot == "triggers":
-        return _list_answer(findings.triggers, text, allow_none=True)
+        return _list_answer(findings.triggers | findings.aggravated_by, text, allow_none=True)
     if slot == "origin":
+        if not findings.origins and _HEAD_ITSELF.search(parsed.flat):
+            findings.origins.add("head")  # "somewhere else, inside my head": the button "Just my head"
         return _list_answer(findings.origins, text, allow_none=True)
     if slot == "red_flags":
         return _answer_red_flags(findings, text)

@@ -68,7 +68,7 @@ def test_emergency_intent_alone_asks_the_emergency_screen():
 
 def test_the_answer_to_that_screen_question_goes_to_the_consultation():
     tracker = make_tracker(
-        "yes, my arm went weak", intent="emergency",
+        "yes", intent="emergency",
         slots={"requested_slot": "red_flags"}, active_loop="consultation_form",
     )
     tracker.latest_message["headease_red_flags"] = []
@@ -124,9 +124,17 @@ def test_emergency_intent_on_anything_more_than_ordinary_symptoms_asks_the_scree
         assert "triage_level" not in slots, text
 
 
-def test_emergency_intent_is_kept_when_the_extractor_found_the_red_flag():
-    tracker = make_tracker("i feel sick and light bothers me", intent="emergency")
+def test_an_extractor_tag_the_clinical_reader_does_not_bear_out_asks_the_screen():
+    """One reader decides red flags: the NLU's own tag alone is a guess, so the screen is asked."""
+    tracker = make_tracker("i feel sick and light bothers me, help", intent="emergency")
     tracker.latest_message["headease_red_flags"] = {"found": ["symptom:weakness"], "classified_as": "inform"}
+    tracker.latest_message["entities"] = [{"entity": "symptom", "value": "weakness", "start": 0, "end": 1}]
+    slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
+    assert slots["requested_slot"] == "red_flags" and "triage_level" not in slots
+
+
+def test_a_request_for_an_ambulance_gets_the_emergency_advice():
+    tracker = make_tracker("call an ambulance please", intent="emergency")
     slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
     assert slots["triage_level"] == "emergency"
 

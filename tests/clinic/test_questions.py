@@ -57,8 +57,19 @@ def test_answered_and_derivable_slots_are_skipped():
     assert "severity" not in plan_questions(Findings(), {"severity"})
 
 
-def test_red_flag_screen_is_skipped_once_a_flag_is_known():
-    assert "red_flags" not in plan_questions(Findings(symptoms={"new_medicine"}, history={"new_medicine"}), set())
+def test_the_emergency_screen_is_still_asked_after_a_lower_flag():
+    """Reference 4.3: an urgent (or lower) finding does not answer the emergency screen."""
+    assert plan_questions(Findings(history={"new_medicine"}), set())[0] == "red_flags"
+    urgent = Findings(age=70, new_headache=True, symptoms={"jaw_pain_chewing"})
+    assert plan_questions(urgent, set()) == ["red_flags"]
+    assert plan_questions(urgent, {"red_flags"}) == []
+
+
+def test_a_sign_from_everyday_words_is_confirmed_first():
+    f = Findings(to_confirm={"confusion"})
+    assert plan_questions(f, set())[0] == "flag_check"
+    f.absent_symptoms.add("confusion")
+    assert "flag_check" not in plan_questions(f, set())
 
 
 def test_urgent_findings_stop_the_pattern_questions():

@@ -164,6 +164,26 @@ class Outcome:
         )
 
 
+# A direct question about one warning sign that everyday words suggested (slot `flag_check`):
+# the person knows whether they have it, which the case records as the red flags present.
+SIGN_FLAGS = {
+    "memory_loss": {"rf_altered_consciousness", "rf_head_injury_severe"},
+    "confusion": {"rf_altered_consciousness", "rf_head_injury_severe", "rf_hypertensive"},
+    "worst_ever": {"rf_thunderclap"},
+}
+
+
+def _confirmation(case: Case, slot: str, slots: Dict) -> Optional[str]:
+    if slot != "flag_check":
+        return None
+    findings = slots.get("findings") or {}
+    settled = set(findings.get("symptoms", [])) | set(findings.get("absent_symptoms", [])) | set(findings.get("uncertain", []))
+    pending = sorted(set(findings.get("to_confirm", [])) - settled)
+    if not pending:
+        return None
+    return "yes" if SIGN_FLAGS.get(pending[0], set()) & set(case.red_flags_present) else "no"
+
+
 class Client:
     """What a consultation needs from a running bot: say a message, read the tracker."""
 
@@ -208,7 +228,7 @@ def hold(case: Case, client: Client, sender: str, max_turns: int = MAX_TURNS) ->
                 break
             if slot:
                 outcome.questions.append(slot)
-                text = case.answers.get(slot)
+                text = case.answers.get(slot) or _confirmation(case, slot, outcome.final_slots)
                 if text is None:
                     outcome.unanswered_slots.append(slot)
                     text = NO_ANSWER
