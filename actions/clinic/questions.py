@@ -124,13 +124,15 @@ def hinge_questions(findings: Findings, above: str = "self_care") -> List[str]:
     counting an unknown start as new after 50; a first-ever aura is asked, not assumed.
     """
     kb = load_knowledge()
+    # Base questions (age, severity, frequency, medicines) keep their place in the order: a flag
+    # that also needs one of them waits for it. After an urgent finding only the facts that could
+    # still make it an emergency are asked, severity among them.
+    allowed = ("onset", *FOLLOW_UP_SLOTS) if above != "urgent" else ("severity", "onset", *FOLLOW_UP_SLOTS)
     needed: Set[str] = set()
     for rf_id, questions in unsettled(findings).items():
-        if TRIAGE_RANK[kb.red_flag_info(rf_id)["level"]] > TRIAGE_RANK[above]:
+        if TRIAGE_RANK[kb.red_flag_info(rf_id)["level"]] > TRIAGE_RANK[above] and questions <= set(allowed):
             needed |= questions
-    # Base questions (age, severity, frequency, medicines) keep their place in the order; these
-    # are asked only because a flag hinges on them (onset is otherwise skipped after a clear screen).
-    return [slot for slot in ("onset", *FOLLOW_UP_SLOTS) if slot in needed]
+    return [slot for slot in allowed if slot in needed]
 
 
 def _default_questions(findings: Findings) -> List[str]:

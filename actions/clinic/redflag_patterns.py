@@ -322,12 +322,12 @@ def _rules() -> Tuple[_Rule, ...]:
     # carbon monoxide: others in the household affected too; better away from home
     co_words = {"headaches", "headache", "headachy", "dizzy", "sick", "nauseous", "lethargic", "poorly", "unwell"}
     add("symptom", "others_in_building_affected",
-        rf"\b(?:{household})\b(?: {_W}){{0,6}}? (?:have|has|had|got|get|getting|been|are|is|feel|feels|felt|all|both|complain\w*|seem|seems)\b"
+        rf"\b(?:{household}|both (?:me|myself|of us) and(?: {_W}){{0,5}}?)\b(?: {_W}){{0,6}}? (?:have|has|had|got|get|getting|been|are|is|feel|feels|felt|all|both|complain\w*|seem|seems)\b"
         rf"(?: {_W}){{0,5}}? (?:headaches?|headachy|head aches?|dizzy|lethargic|sick|poorly|unwell)\b"
         rf"(?P<tail>(?: {_W}){{0,4}})",
         co_words)
     add("symptom", "better_away_from_home",
-        r"\b(?:better|goes|go|gone|disappears|clears|lifts|eases|improves)\b(?: \w+){0,2}? (?:(?:when|if|once|whenever|as soon as) (?:i|we) (?:go|get|am|are|leave|step|head) (?:out|outside|away|to work|into)|outside|"
+        r"\b(?:better|goes|go|gone|disappears|clears|lifts|eases|improves)\b(?: \w+){0,5}? (?:(?:when|if|once|whenever|as soon as|after) (?:i|we) (?:go|get|am|are|leave|left|step|head) (?:out|outside|away|to work|into|the (?:house|flat|home))|outside|"
         r"out of the (?:house|flat|home)|away from (?:home|the house|the flat)|at work|on holiday|when (?:i|we) (?:leave|left) (?:the house|home|the flat))\b"
         r"|\bcomes? back when (?:i|we) (?:get|come|go) (?:back )?home\b|\bat home but (?:never|not) (?:at work|outside|elsewhere)\b"
         r"|\b(?:only|always) (?:get (?:it|them|one) |happens |comes on )?(?:at home|in the house|in the flat|indoors)\b",

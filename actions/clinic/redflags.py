@@ -158,19 +158,30 @@ class _View:
 
 
 def _thunderclap(v: _View) -> bool:
-    explosive = (v.f.onset in SUDDEN_ONSETS and v.severe()) or (v.has("worst_ever") and v.sudden())
+    f = v.f
+    # a severe headache whose onset was not asked yet: the onset question settles it (4.3)
+    severe_stated = (f.intensity is not None and f.intensity >= 7) or v.has("worst_ever")
+    severe_or_unasked = severe_stated or (v.mode == HYPOTHETICAL and v.missing(f.intensity, "severity"))
+    # (a clear "no" to the screen, which asks about a sudden worst-ever headache, settles it)
+    onset_unasked = severe_or_unasked and not f.red_flag_screen_negative and v.missing(f.onset, "onset")
+    explosive = (f.onset in SUDDEN_ONSETS and v.severe()) or (v.has("worst_ever") and v.sudden()) or onset_unasked
     return explosive and not _cluster_bout_recurrence(v)
 
 
+CLUSTER_SIGNS = AUTONOMIC_SIGNS | {"restless_agitated"}
+
+
 def _cluster_bout_recurrence(v: _View) -> bool:
-    """A bout like earlier ones (pain-free months between), 15-180 min with cluster signs."""
-    minutes = v.f.duration_minutes
+    """A bout like earlier ones (pain-free months between), 15-180 min with cluster signs; a length
+    or signs not asked yet do not undo what the user said ("exactly like my last bouts")."""
+    f = v.f
+    minutes = f.duration_minutes
+    signs_denied = bool(f.absent_symptoms & CLUSTER_SIGNS) and not v.has(*CLUSTER_SIGNS)
     return (
         v.certain("known_cluster")
         and not v.has("different_from_usual", "first_ever")
-        and minutes is not None
-        and 15 <= minutes <= 180
-        and v.has(*AUTONOMIC_SIGNS, "restless_agitated")
+        and (minutes is None or 15 <= minutes <= 180)
+        and (v.has(*CLUSTER_SIGNS) or not signs_denied)
     )
 
 

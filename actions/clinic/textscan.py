@@ -444,11 +444,12 @@ _HISTORY_RULES = _rules(
         r"|microgynon|yasmin|rigevidon|nuvaring|hormonal contraception|hrt|hormone replacement",
         "known_migraine": r"(?:i|i ve|ive|i do) (?:have |get |got |suffer (?:from |with )|had |always had |always get |often get |usually get |been getting )(?:a history of )?(?:migraines?|migranes?)"
         r"|history of migraines?|migraine sufferer|suffer (?:from|with) migraines?|diagnosed (?:with |as )?(?:having )?(?:a )?migraines?|(?:gp|doctor|neurologist) (?:said|says|thinks|confirmed) (?:it s |its |they re |theyre )?(?:a )?migraines?|my (?:usual )?migraines?|known migraine|migraine history",
-        "known_cluster": r"cluster headaches?|same (?:kind of |sort of |type of )?bout|had (?:a |one )?(?:bout|cluster) (?:like this )?before|my clusters|cluster (?:bout|period|cycle|attacks)|(?:another|new|last|previous) (?:bout|cluster)|same as (?:my )?(?:last|previous) bout|diagnosed with cluster",
+        "known_cluster": r"cluster headaches?|same (?:kind of |sort of |type of )?bout|had (?:a |one )?(?:bout|cluster) (?:like this )?before|my clusters|cluster (?:bout|period|cycle|attacks)|(?:another|new|last|previous) (?:bout|cluster)|same as (?:my |the )?(?:last|previous) bouts?|diagnosed with cluster",
         "same_as_usual": r"same as (?:my )?(?:usual|always|normal|before|ever|every other time)|(?:like|just like) (?:my )?(?:usual|normal) (?:ones?|headaches?|migraines?)|my usual (?:headaches?|migraines?|ones?)"
         r"|same (?:old|as normal|kind as (?:always|before|usual))|typical (?:one|migraine|headache) for me|like always|as usual|usual (?:headache|migraine|pattern)"
         r"|(?:my|the) usual (?:\w+ ){0,2}(?:headaches?|migraines?|ones|attacks|clusters?)",
-        "different_from_usual": r"(?:different|differs) (?:from|to|than) (?:my )?(?:usual|normal|the usual|previous|before|other)|(?:not|nothing|unlike) (?:like )?(?:my |the )?(?:usual|normal) (?:ones?|headaches?|migraines?)"
+        "different_from_usual": r"(?:different|differs) (?:from|to|than) (?:my )?(?:usual|normal|the usual|previous|before|other)"
+        r"|never (?:had|felt|known) (?:one|a (?:headache|migraine)|it|them|a migraine) (?:start|come on|begin|hit|build|feel) like (?:this|that)|(?:not|nothing|unlike) (?:like )?(?:my |the )?(?:usual|normal) (?:ones?|headaches?|migraines?)"
         r"|(?:feels|is|it s|its|this one is|this one feels) (?:completely |totally |very |really )?different|changed character|not my (?:usual|normal|typical)|new kind of (?:headache|pain)|never been like this before",
         "progressive": r"(?:getting|got|gets|becoming|growing) (?:steadily |progressively |gradually |a lot |much |even |really )?(?:worse|stronger|more (?:frequent|severe|intense|painful|often))"
         # "gets worse when I climb stairs" is an aggravating activity, not a progressive course
@@ -965,7 +966,10 @@ def _numbers_into(findings: Findings, text: _Text, headache_text: str, answer_sl
     aura_minutes = _aura_minutes(text, findings)
     if numbers.says_continuous(low):
         findings.continuous = True
-    for start, end, minutes in numbers.find_durations(low):
+    # An answer's time words belong to its question: "every day the last 10 days" answers how
+    # often, not how long one attack lasts; a free message may say anything.
+    durations = numbers.find_durations(low) if answer_slot in (None, "duration") else []
+    for start, end, minutes in durations:
         if _DURATION_SKIP_AFTER.match(low[end:]) or _DURATION_SKIP_BEFORE.search(low[:start]):
             continue
         if minutes == aura_minutes:
@@ -973,12 +977,13 @@ def _numbers_into(findings: Findings, text: _Text, headache_text: str, answer_sl
         if minutes < 1440 or re.search(r"\b(?:lasts?|lasting|lasted|goes on|go on|went on|each|one attack|usually|typically)\b[^.,;]*$", low[:start]) or re.search(r"\b(?:this|a|the) headache\b", low[:start][-40:]):
             findings.duration_minutes = minutes
             break
-    days = numbers.parse_frequency(headache_text)
-    if days is not None:
-        findings.days_per_month = days
-    per_day = numbers.parse_attacks_per_day(headache_text)
-    if per_day is not None:
-        findings.attacks_per_day = per_day
+    if answer_slot in (None, "frequency"):
+        days = numbers.parse_frequency(headache_text)
+        if days is not None:
+            findings.days_per_month = days
+        per_day = numbers.parse_attacks_per_day(headache_text)
+        if per_day is not None:
+            findings.attacks_per_day = per_day
     if answer_slot in NOT_ABOUT_THE_PATTERN:
         return  # "I've been like that for years" to the red-flag screen is about the sign, not the headache
     started_age = numbers.parse_started_age(headache_text)
@@ -1328,7 +1333,9 @@ def _hedge_kind(text: str) -> Optional[str]:
     return None
 
 
-_NONE_FIRST_WORDS = frozenset({"no", "nope", "nah", "none", "nothing", "nada", "neither", "never", "nothin"})
+# (the "no" of the languages people mix into their English: non, nein, nie, nee, nej, ne)
+_NONE_FIRST_WORDS = frozenset({"no", "nope", "nah", "none", "nothing", "nada", "neither", "never", "nothin",
+                               "non", "nein", "nie", "nee", "nej", "ne"})
 
 
 def _is_none_answer(text: str) -> bool:
@@ -1442,6 +1449,14 @@ def _answer_onset(findings: Findings, text: str) -> Tuple[Any, bool]:
     return _unknown_scalar(text)
 
 
+# "Only the zigzags I always get ... nothing else on that list": everything not named is denied
+_REST_DENIED = re.compile(
+    r"\b(?:nothing else|none of the (?:others?|rest|other ones)|no to the rest|otherwise (?:no|none|nothing)"
+    r"|nothing (?:else )?(?:on|from|in) (?:that|the|your|this) list|none of (?:that|this|those|these|them|the above)"
+    r"|nothing like that|not the others?|none of the other (?:things|stuff|ones))\b"
+)
+
+
 def _answer_red_flags(findings: Findings, text: str) -> Tuple[Any, bool]:
     present = (findings.symptoms & RED_FLAG_SYMPTOMS) | (findings.history & RED_FLAG_HISTORY)
     uncertain = findings.uncertain & (RED_FLAG_SYMPTOMS | RED_FLAG_HISTORY)
@@ -1450,7 +1465,7 @@ def _answer_red_flags(findings: Findings, text: str) -> Tuple[Any, bool]:
         findings.uncertain.add("worst_ever")
     if present or uncertain:
         return sorted(present | uncertain), True
-    if _is_none_answer(text):
+    if _is_none_answer(text) or _REST_DENIED.search(_clean(text)):
         findings.red_flag_screen_negative = True
         return [NONE], True
     kind = _hedge_kind(text)

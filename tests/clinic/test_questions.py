@@ -61,7 +61,8 @@ def test_the_emergency_screen_is_still_asked_after_a_lower_flag():
     """Reference 4.3: an urgent (or lower) finding does not answer the emergency screen."""
     assert plan_questions(Findings(history={"new_medicine"}), set())[0] == "red_flags"
     urgent = Findings(age=70, new_headache=True, symptoms={"jaw_pain_chewing"})
-    assert plan_questions(urgent, set()) == ["red_flags"]
+    assert plan_questions(urgent, set())[0] == "red_flags"
+    urgent.red_flag_screen_negative = True
     assert plan_questions(urgent, {"red_flags"}) == []
 
 
