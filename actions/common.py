@@ -26,9 +26,11 @@ def known_findings(tracker: Tracker) -> Findings:
 
 
 def message_findings(tracker: Tracker) -> Findings:
-    """Everything the latest user message states: deterministic scan plus the NLU entities."""
+    """Everything the latest user message states: deterministic scan plus the NLU entities, read
+    as the answer to the question pending (if one is)."""
     message = tracker.latest_message or {}
-    return findings_with_message(None, message.get("text"), message.get("entities") or [])
+    pending = tracker.get_slot("requested_slot") if (tracker.active_loop or {}).get("name") else None
+    return findings_with_message(None, message.get("text"), message.get("entities") or [], pending)
 
 
 def absorb_latest_message(tracker: Tracker) -> Findings:

@@ -29,9 +29,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.clinic.crisis import is_crisis
 from actions.clinic.inputcheck import check_input
-from actions.clinic.questions import reads_as_answer
+from actions.clinic.questions import carries_details, reads_as_answer
 from actions.clinic.safety import EMERGENCY_INTENT, pending_alert
-from actions.clinic.textscan import is_yes
+from actions.clinic.textscan import is_yes, scan
 
 ALERT_ACTION = "action_red_flag_alert"
 CRISIS_ACTION = "action_crisis_support"
@@ -44,6 +44,8 @@ START_CHECK_ACTION = "action_start_check"
 RESET_CONFIRM_ACTION = "action_confirm_reset"
 KEEP_GOING_ACTION = "action_keep_going"
 RESET_ACTIONS = {"restart": "action_restart", "delete_my_data": "action_delete_my_data"}
+# Social or unclear intents: at the opening, headache details in the message start the check.
+SOCIAL_INTENTS = frozenset({"greet", "goodbye", "thank", "chitchat", "out_of_scope", "stop", "bot_challenge", "nlu_fallback"})
 # Learned intents that never override a usable answer to the pending question.
 ANSWER_FIRST_INTENTS = frozenset(
     {"greet", "goodbye", "thank", "chitchat", "out_of_scope", "stop", "bot_challenge", "nlu_fallback",
@@ -170,6 +172,11 @@ class RedFlagPolicy(Policy):
             return None
         requested = tracker.get_slot("requested_slot")
         if consultation and requested and intent in ANSWER_FIRST_INTENTS and reads_as_answer(requested, text):
+            return CONSULTATION_FORM
+        # Before any check, a message that describes a headache starts one, whatever social intent
+        # the classifier gave it ("hi, my head has been pounding since Tuesday").
+        opening = not consultation and not tracker.get_slot("assessment")
+        if opening and intent in SOCIAL_INTENTS and carries_details(scan(text)):
             return CONSULTATION_FORM
         return None
 

@@ -405,7 +405,7 @@ def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optiona
 
 
 # The age a headache pattern began at: "since I was 20", "since my twenties", "since childhood".
-_STARTED_AT_AGE = re.compile(rf"\b(?:since|from|started (?:when|at)|began (?:when|at)|ever since) (?:i was|i were|(?:the )?age(?: of)?|i turned|about|around| )*\s*({NUM})\b(?! (?:weeks|days|months|years ago|hours|minutes))")
+_STARTED_AT_AGE = re.compile(rf"\b(?:since|from|started (?:when|at)|began (?:when|at)|begun (?:when|at)|ever since) (?:(?:i|he|she|they) (?:was|were)|(?:the )?age(?: of)?|(?:i|he|she) turned|about|around| )*\s*({NUM})\b(?! (?:weeks|days|months|years ago|hours|minutes))")
 _STARTED_IN_DECADE = re.compile(r"\b(?:since|from|started in|began in|ever since) (?:my|his|her|their) (early |mid |late )?(\d)0'?s\b")
 _STARTED_AT_STAGE: Tuple[Tuple[re.Pattern, int], ...] = tuple(
     (re.compile(pattern), age)
@@ -413,6 +413,7 @@ _STARTED_AT_STAGE: Tuple[Tuple[re.Pattern, int], ...] = tuple(
         (r"\b(?:since|from|ever since) (?:i was )?(?:a )?(?:little|small|young|baby|toddler|child|kid|childhood)\b|\ball my life\b|\bmy (?:whole|entire) life\b", 8),
         (r"\b(?:since|from|ever since) (?:i was )?(?:a |my )?(?:teen|teens|teenager|puberty|school|schooldays|school days)\b", 14),
         (r"\b(?:since|from|ever since) (?:i was )?(?:at |in )?(?:uni|university|college|my student days|a student)\b", 20),
+        (r"\b(?:since|from|ever since) (?:i|he|she) (?:was|were) (?:a )?(?:young|young man|young woman|young lad|young girl|lad|girl|boy|youngster)\b", 20),
     )
 )
 

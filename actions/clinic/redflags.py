@@ -310,8 +310,12 @@ def _age_over_50_new(v: _View) -> bool:
     if months is None and f.started_age is not None:
         months = (f.age - f.started_age) * 12
     recent = bool(f.new_headache) or v.has("first_ever") or (months or 0) <= 12
-    assessed = f.doctor_confirmed is True or v.certain("neck_problem_assessed")
-    return recent or not assessed
+    if recent:
+        return True
+    # started after 50, long ago: the flag stands only if no clinician has assessed it (asked)
+    if f.doctor_confirmed is True or v.certain("neck_problem_assessed"):
+        return False
+    return f.doctor_confirmed is False or v.missing(None, "doctor_seen")
 
 
 def _immunosuppression(v: _View) -> bool:

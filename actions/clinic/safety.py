@@ -20,11 +20,13 @@ EMERGENCY_INTENT = "emergency"
 
 
 def findings_with_message(
-    findings: Optional[Dict[str, Any]], text: Optional[str], entities: Optional[List[Dict[str, Any]]] = None
+    findings: Optional[Dict[str, Any]], text: Optional[str], entities: Optional[List[Dict[str, Any]]] = None,
+    answer_slot: Optional[str] = None,
 ) -> Findings:
-    """What we know after this message: earlier findings plus what the text and entities state."""
+    """What we know after this message: earlier findings plus what the text and entities state
+    (read as the answer to ``answer_slot`` when a question is pending)."""
     known = Findings.from_dict(findings)
-    scanned = scan(text) if text else Findings()
+    scanned = scan(text, answer_slot) if text else Findings()
     known = known.merge(scanned)
     if entities:
         from_entities = entities_to_findings(entities)
@@ -32,11 +34,19 @@ def findings_with_message(
         # the words (the NLU's entities add ordinary details); a sign the reader found only in
         # everyday words waits for its confirmation (4.3), whichever component tagged it.
         if text:  # (a message without text, such as a button's intent, has only its entities)
-            read = scanned.symptoms | scanned.uncertain
-            from_entities.symptoms -= (RED_FLAG_SYMPTOMS - read) | (scanned.to_confirm - scanned.symptoms)
-            from_entities.uncertain -= RED_FLAG_SYMPTOMS - read
+            read = scanned.symptoms | scanned.uncertain | scanned.absent_symptoms
+            # a sign only the NLU tagged is not a finding, nor is it dropped: one direct question
+            tagged_only = (from_entities.symptoms | from_entities.uncertain) & (RED_FLAG_SYMPTOMS - read)
+            from_entities.symptoms -= tagged_only | (scanned.to_confirm - scanned.symptoms)
+            from_entities.uncertain -= tagged_only
+            from_entities.to_confirm |= tagged_only
             from_entities.onset = scanned.onset  # how it started is a red-flag fact: the reader's
-        known = known.merge(from_entities).merge(quantity_findings(entities))
+        quantities = quantity_findings(entities)
+        if text:
+            # how long and how often are read by the clinical reader in the context of the question
+            # (the NLU's quantity tags take "three years ago" for an attack's length)
+            quantities = Findings()
+        known = known.merge(from_entities).merge(quantities)
     return known
 
 

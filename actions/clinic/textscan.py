@@ -475,7 +475,7 @@ _HISTORY_RULES = _rules(
         "postpartum": r"gave birth|given birth|had (?:a|my|the|our) baby|just had a baby|newborn|new born|postpartum|post partum|postnatal|post natal|after (?:the )?birth|c section|caesarean|cesarean"
         r"|delivered (?:my|a|the|our) baby|baby (?:was )?born|new mum|new mom|breastfeeding|breast feeding",
         "pregnant": r"pregnant|pregnancy|preg|expecting (?:a baby|a child|twins)|im expecting|with child|trimester|weeks along|wks along|preggers|preggo|pregnent|pregant|pragnant|prengant|preganant",
-        "neck_problem_assessed": r"(?:physio|physiotherapist|chiropractor|chiro|osteopath|doctor|gp|specialist|consultant|mri|x ?ray|scan) (?:said|says|showed|shows|found|confirmed|thinks|told me)\b.{0,40}\b(?:neck|cervical|spine|disc|vertebra\w*|spondylosis|arthritis)"
+        "neck_problem_assessed": r"(?:physio|physiotherapist|chiropractor|chiro|osteopath|doctor|gp|specialist|consultant|mri|x ?ray|scan) (?:said|says|showed|shows|found|confirmed|thinks|told me|put it down to|puts it down to|blamed it on|blames it on|reckons|diagnosed)\b.{0,40}\b(?:neck|cervical|spine|disc|vertebra\w*|spondylosis|arthritis)"
         r"|diagnosed (?:with|as) (?:a |having )?(?:cervical|neck|disc|arthritis in my neck|spondylosis)",
         "cervical_spine_problem": r"cervical spondylosis|spondylosis|(?:slipped|herniated|bulging|prolapsed|degenerat\w*|worn) discs?|disc (?:problem|bulge|herniation|prolapse)s?|arthritis in my neck|neck arthritis"
         r"|cervical (?:disc|spine problem|stenosis)|wear and tear in my neck|degenerative neck|(?:pinched|trapped) nerve in my neck",
@@ -568,9 +568,12 @@ _AGG_NEGATED = re.compile(r"\b(?:not|no|never|doesnt|dont|isnt|wasnt|didnt|nor|n
 # "while" is not a break: "it kicks in while I'm coughing" says when it comes on
 _AGG_SPLIT = re.compile(r"\b(?:and|but|whereas|though|although)\b|[,;.!?:\n]")
 _LOOSE_AGGRAVATORS = frozenset({"cough_strain_sneeze", "sex", "exercise"})
+_PLACE_PREPOSITIONS = frozenset({"behind", "above", "over", "around", "in", "at", "on", "across", "between", "under", "round"})
+_WHEN = re.compile(r"\b(?:when|whenever|every time|each time|if)\b")
 _AGG_DELAY = re.compile(
     r"\b(?:(?:\d+|a few|few|several|couple of|a couple of|some) hours? (?:later|after)|later (?:on|that)|next (?:day|morning)"
-    r"|the day after|that (?:evening|night)|in the evening after|hours after|the morning after)\b"
+    r"|the day after|that (?:evening|night)|in the evening after|hours after|the morning after"
+    r"|after (?:the |my )?(?:\w+ ){0,2}(?:yesterday|last night|last week))\b"
 )
 
 _SIDE_LOCKED = re.compile(r"\b(?:always|only ever|every time|each time|only) (?:on )?(?:the )?(?:same side|left|right|one side)|same side every time|never (?:switches|changes|moves) sides?|always the same side\b")
@@ -609,7 +612,8 @@ def find_aggravators(flat: str, answering: bool = False) -> Set[str]:
         strict, loose = answering or bool(_AGG_WORSE.search(clause)), bool(_AGG_LOOSE.search(clause))
         delayed = bool(_AGG_DELAY.search(clause))  # "hours after training": not brought on by it (4.2)
         for aggravator, pattern in _AGG_PATTERNS.items():
-            if pattern.search(clause) and (strict or (loose and aggravator in _LOOSE_AGGRAVATORS)):
+            provoked = aggravator == "neck_movement" and _WHEN.search(clause)  # "...when I turn my head"
+            if pattern.search(clause) and (strict or provoked or (loose and aggravator in _LOOSE_AGGRAVATORS)):
                 if delayed and aggravator in _LOOSE_AGGRAVATORS:
                     continue
                 found.add(aggravator)
@@ -824,10 +828,10 @@ def _lexical_match(text: _Text, m: Match, negated: bool, hedged: bool, findings:
     if m.entity == "symptom":
         if negated:
             findings.absent_symptoms.add(m.cid)
+        elif tuple(text.words[m.start:m.end]) in load_lexicon().confirm_first.get(m.cid, ()):
+            findings.to_confirm.add(m.cid)  # everyday wording (hedged or not): asked before it counts (4.3)
         elif hedged:
             findings.uncertain.add(m.cid)
-        elif tuple(text.words[m.start:m.end]) in load_lexicon().confirm_first.get(m.cid, ()):
-            findings.to_confirm.add(m.cid)  # everyday wording: asked before it counts (4.3)
         else:
             findings.symptoms.add(m.cid)
         return
@@ -837,7 +841,10 @@ def _lexical_match(text: _Text, m: Match, negated: bool, hedged: bool, findings:
         return
     if m.entity == "pain_location":
         findings.locations.add(m.cid)
-        if _SIDE_WORDS & set(text.words[m.start:m.end]) and not _BOTH_WORDS & set(text.words[m.start:m.end]):
+        # "behind my LEFT eye", "my right forehead": the side word may sit just before the place
+        before = [] if text.words[m.start] in _PLACE_PREPOSITIONS else text.words[max(0, m.start - 2):m.start]
+        around = set(before) | set(text.words[m.start:m.end])  # ("right behind my eyes": an adverb)
+        if _SIDE_WORDS & around and not _BOTH_WORDS & around:
             findings.locations.add("one_side")  # "behind my LEFT eye": the eye, and one side
     elif m.entity == "pain_quality":
         findings.qualities.add(m.cid)
@@ -1184,11 +1191,13 @@ def _analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, _T
     return findings, parsed
 
 
-def scan(text: str) -> Findings:
-    """Everything ``text`` states, negation- and hedge-aware. Never raises on odd input."""
+def scan(text: str, answer_slot: Optional[str] = None) -> Findings:
+    """Everything ``text`` states, negation- and hedge-aware. Never raises on odd input.
+
+    ``answer_slot``: the question the text answers, so its time words are read in that context."""
     if not text or not text.strip():
         return Findings()
-    return _analyse(text)[0]
+    return _analyse(text, answer_slot)[0]
 
 
 # Words that say nothing on their own: function words, "feel"/"get", how often, the headache itself.

@@ -144,7 +144,7 @@ def test_medication_overuse_thresholds(simple, specialist, months, expected):
         (dict(age=60, months_present=240, doctor_confirmed=True), False),  # started at 40
         (dict(age=60, months_present=36, doctor_confirmed=True), False),  # assessed, stable > 12 months
         (dict(age=60, months_present=6, doctor_confirmed=True), True),  # within 12 months
-        (dict(age=60, months_present=36, doctor_confirmed=None), True),  # never assessed
+        (dict(age=60, months_present=36, doctor_confirmed=False), True),  # never assessed
     ],
 )
 def test_age_over_50_time_window(changes, expected):
@@ -196,6 +196,7 @@ def test_not_sure_or_missing_counts_as_present(changes, rf_id):
         (dict(pregnant=True, pregnancy_weeks=None, symptoms=["face_hand_swelling"]), "rf_preeclampsia", "pregnancy"),
         (dict(simple_analgesic_days=20, meds_months=None, months_present=None), "rf_medication_overuse", "medication_use"),
         (dict(age=40, history=["cancer"], new_headache=None), "rf_cancer_history", "headache_history"),
+        (dict(age=60, months_present=36, doctor_confirmed=None), "rf_age_over_50_new", "doctor_seen"),
     ],
 )
 def test_a_fact_never_asked_is_asked_not_assumed(changes, rf_id, question):

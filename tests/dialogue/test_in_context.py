@@ -143,3 +143,54 @@ def test_a_technique_question_at_the_opening_starts_the_check(bot_stack):
     slots, loop = _state(bot_stack, sender)
     assert loop == "consultation_form" and slots["requested_slot"] is not None
     assert slots.get("recommended_techniques") in (None, [])
+
+
+RAW_ID = __import__("re").compile(
+    r"\b(?:rf|ci)_[a-z_]+\b|\b(?:trigger_point_therapy|trager_approach|swedish_massage|myofascial_release"
+    r"|suboccipital_release|craniosacral_therapy|self_massage|tension_type|medication_overuse)\b"
+)
+
+
+def _all_texts(reply):
+    """Every string a user can see in a reply: texts, button titles, and the card's words."""
+    out = []
+    for message in reply:
+        out.append(message.get("text") or "")
+        out += [b.get("title") or "" for b in message.get("buttons") or []]
+        card = (message.get("custom") or {}).get("assessment") or {}
+        out += [card.get("doctor_advice") or ""] + list(card.get("reasons") or []) + list(card.get("warning_signs") or [])
+        summary = (message.get("custom") or {}).get("doctor_summary") or {}
+        out.append(summary.get("text") or "")
+    return out
+
+
+def test_no_raw_id_reaches_the_user(bot_stack):
+    """Warning signs, techniques and types are shown in words in texts, buttons, the card and the
+    doctor summary (the ids stay in the payload's machine-readable fields)."""
+    seen = []
+    sender = "no-raw-ids-urgent"
+    seen += _all_texts(bot_stack.say(sender, "I'm 70, these headaches are new this month and my jaw hurts when I chew"))
+    seen += _all_texts(bot_stack.say(sender, "no, none of those"))
+    seen += _all_texts(bot_stack.say(sender, "can I have a summary for my doctor?"))
+    sender = "no-raw-ids-self-care"
+    answers = {"red_flags": "none of those", "age": "34", "pain_location": "both sides", "pain_quality": "pressing",
+               "severity": "4", "duration": "3 hours", "associated_symptoms": "nothing else", "frequency": "4 days a month",
+               "origin": "neck muscles", "triggers": "desk work", "medication_use": "rarely", "onset": "gradually"}
+    seen += _all_texts(bot_stack.say(sender, "tight band round my head after long days at the desk"))
+    for _ in range(14):
+        slot = bot_stack.tracker(sender)["slots"].get("requested_slot")
+        if slot is None:
+            break
+        seen += _all_texts(bot_stack.say(sender, answers.get(slot, "I don't know")))
+    seen += _all_texts(bot_stack.say(sender, "can I have a summary for my doctor?"))
+    leaks = [text for text in seen if RAW_ID.search(text)]
+    assert not leaks, leaks[:3]
+    assert any("Warning signs found:" in text for text in seen)
+
+
+def test_a_greeting_that_describes_a_headache_starts_the_check(bot_stack):
+    sender = "greeting-with-details"
+    bot_stack.say(sender, "hello there! throbbing pain on the left side of my head since tuesday, feel a bit sick")
+    slots, loop = _state(bot_stack, sender)
+    assert loop == "consultation_form" and slots["requested_slot"] is not None
+    assert "one_side" in (slots.get("findings") or {}).get("locations", [])

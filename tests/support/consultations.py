@@ -166,10 +166,24 @@ class Outcome:
 
 # A direct question about one warning sign that everyday words suggested (slot `flag_check`):
 # the person knows whether they have it, which the case records as the red flags present.
+_NEURO = {"rf_neuro_deficit", "rf_neck_artery", "rf_aura_atypical", "rf_papilloedema"}
+_CONSCIOUS = {"rf_altered_consciousness", "rf_head_injury_severe", "rf_hypertensive"}
+_EYE = {"rf_glaucoma", "rf_gca_visual", "rf_preeclampsia", "rf_hypertensive", "rf_neuro_deficit"}
 SIGN_FLAGS = {
-    "memory_loss": {"rf_altered_consciousness", "rf_head_injury_severe"},
-    "confusion": {"rf_altered_consciousness", "rf_head_injury_severe", "rf_hypertensive"},
+    "memory_loss": _CONSCIOUS, "confusion": _CONSCIOUS, "drowsiness": _CONSCIOUS, "fainting": _CONSCIOUS,
+    "personality_change": _CONSCIOUS,
     "worst_ever": {"rf_thunderclap"},
+    "weakness": _NEURO, "numbness": _NEURO, "speech_difficulty": _NEURO, "aura_speech": _NEURO,
+    "balance_loss": _NEURO, "vision_loss": _EYE, "double_vision": _EYE, "blurred_vision": _EYE,
+    "haloes": {"rf_glaucoma"}, "painful_red_eye": {"rf_glaucoma"}, "vision_greying": {"rf_papilloedema"},
+    "seizure": {"rf_seizure", "rf_head_injury_severe"},
+    "fever": {"rf_fever_meningism", "rf_fever_rash", "rf_gca"}, "stiff_neck": {"rf_fever_meningism", "rf_neck_artery"},
+    "rash_non_blanching": {"rf_fever_rash"}, "very_unwell": {"rf_fever_rash", "rf_gca", "rf_preeclampsia"},
+    "face_hand_swelling": {"rf_preeclampsia"}, "upper_belly_pain": {"rf_preeclampsia"},
+    "chest_pain": {"rf_hypertensive"}, "breathlessness": {"rf_hypertensive"},
+    "clear_fluid_nose_ear": {"rf_head_injury_severe"},
+    "jaw_pain_chewing": {"rf_gca", "rf_gca_visual"}, "scalp_tenderness": {"rf_gca", "rf_gca_visual"},
+    "others_in_building_affected": {"rf_carbon_monoxide"}, "better_away_from_home": {"rf_carbon_monoxide"},
 }
 
 
