@@ -102,29 +102,33 @@ def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any,
     return _unclear(kind)
 
 
+def _first_or_before(flat: str, kind: Optional[str], first_said: bool, before_said: bool) -> Optional[str]:
+    """ "first" or "before" for "have you had these before?" (a bare "no" means first), else None."""
+    if (_FIRST.search(flat) or kind == "no" or first_said) and not re.search(r"\bnot (?:the )?first\b", flat):
+        return "first"
+    if _BEFORE.search(flat) or kind == "yes" or before_said:
+        return "before"
+    return None
+
+
 def _aura_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
     if kind == "unknown":
         return UNKNOWN, True
-    first = _FIRST.search(flat) or kind == "no" or f.has("first_ever")
-    if first and not re.search(r"\bnot (?:the )?first\b", flat):
+    answer = _first_or_before(flat, kind, f.has("first_ever"), f.aura_minutes is not None or bool(f.months_present))
+    if answer == "first":
         f.lifetime_attacks = 1
-        return "first", True
-    if _BEFORE.search(flat) or kind == "yes" or f.aura_minutes is not None or f.months_present:
+    elif answer == "before":
         f.history.add("aura_before")
-        return "before", True
-    return _unclear(kind)
+    return (answer, True) if answer else _unclear(kind)
 
 
 def _attack_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
     if kind == "unknown":
         return UNKNOWN, True
-    if (_FIRST.search(flat) or kind == "no" or f.has("first_ever")) and not re.search(r"\bnot (?:the )?first\b", flat):
-        f.history.add("first_ever")
-        return "first", True
-    if _BEFORE.search(flat) or kind == "yes" or (f.months_present or 0) > 3:
-        f.history.add("known_cluster")
-        return "before", True
-    return _unclear(kind)
+    answer = _first_or_before(flat, kind, f.has("first_ever"), (f.months_present or 0) > 3)
+    if answer:
+        f.history.add("first_ever" if answer == "first" else "known_cluster")
+    return (answer, True) if answer else _unclear(kind)
 
 
 def _progression(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:

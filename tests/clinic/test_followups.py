@@ -1,0 +1,51 @@
+"""Answers to the follow-up questions, read in the context of the question asked (reference 4.3)."""
+import pytest
+
+from actions.clinic.findings import Findings
+from actions.clinic.followups import confirm_sign
+from actions.clinic.textscan import parse_answer
+
+
+@pytest.mark.parametrize("slot, text, value", [
+    ("headache_history", "since I was a teenager", "long_standing"),
+    ("headache_history", "for donkey's years, always the same", "long_standing"),
+    ("headache_history", "no, I've always had them", "long_standing"),
+    ("headache_history", "brand new, started last week", "new"),
+    ("headache_history", "honestly I can't say when they began, could be months, could be longer", "unknown"),
+    ("aura_history", "yes, the same flickering for a decade", "before"),
+    ("aura_history", "no, never before today", "first"),
+    ("attack_history", "I get a bout like this most autumns", "before"),
+    ("attack_history", "these are the first ever", "first"),
+    ("progression", "no, same as it's always been", "same"),
+    ("progression", "yes, they come more often than they used to", "worse"),
+    ("doctor_seen", "my GP confirmed migraine years ago", "yes"),
+    ("doctor_seen", "never been checked", "no"),
+    ("pregnancy", "no, not pregnant", "no"),
+    ("pregnancy", "28 weeks", "pregnant"),
+    ("pregnancy", "I had the baby a fortnight ago, a c-section", "postpartum"),
+    ("other_conditions", "none of those", ["none"]),
+    ("other_conditions", "I'm on warfarin for my heart", ["anticoagulant"]),
+])
+def test_follow_up_answers(slot, text, value):
+    answer = parse_answer(slot, text)
+    assert answer.understood and answer.value == value, (answer.value, answer.findings.to_dict())
+
+
+def test_an_unclear_answer_to_is_this_new_counts_when_asked():
+    answer = parse_answer("headache_history", "hard to say really")
+    assert "headache_history" in answer.findings.unknown_answers
+
+
+def test_other_conditions_denies_what_was_not_named():
+    answer = parse_answer("other_conditions", "only high blood pressure tablets")
+    assert {"cancer", "immunosuppression", "anticoagulant"} <= answer.findings.absent_history
+
+
+@pytest.mark.parametrize("answer, where", [("yes", "symptoms"), ("no", "absent_symptoms"), ("unknown", "uncertain")])
+def test_a_confirmation_settles_the_sign_asked(answer, where):
+    f = confirm_sign(Findings(to_confirm={"memory_loss"}), answer)
+    assert "memory_loss" in getattr(f, where) and f.sign_to_confirm() is None
+
+
+def test_pregnancy_weeks_in_answer_context():
+    assert parse_answer("pregnancy", "34 weeks").findings.pregnancy_weeks == 34
