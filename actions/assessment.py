@@ -190,6 +190,11 @@ class ActionRedFlagAlert(Action):
                 assessment, headache_type="secondary", triage_level="emergency", recommended_techniques=[],
                 reasons=["You described something that can be an emergency."] + assessment.reasons,
             )
+        pending = tracker.get_slot("requested_slot") if tracker.active_loop_name == CONSULTATION_FORM else None
+        if classifier_only and pending and tracker.get_slot("alerted_level") == assessment.triage_level:
+            # This level was announced already and the words add no red flag: the message is the
+            # answer to the question pending, and the consultation reads it (no repeated alert).
+            return [FollowupAction(CONSULTATION_FORM)]
         if classifier_only and assessment.triage_level != "urgent":
             if times_asked(tracker, "red_flags") >= 2:
                 # The screen was asked twice already: the message is an answer, not a new alarm.
@@ -206,7 +211,8 @@ class ActionRedFlagAlert(Action):
                 findings.red_flag_screen_negative = None  # the screen is asked again, whatever was said
                 events += findings_event(tracker, findings) + [SlotSet("red_flags", None)]
                 answered.discard("red_flags")
-            remaining = plan_questions(findings, answered)
+            # (a question asked twice already is not asked again from here either)
+            remaining = [q for q in plan_questions(findings, answered) if times_asked(tracker, q) < 2]
             if remaining:
                 asked = ask_question(dispatcher, tracker, remaining[0], MORE_SAFETY_QUESTIONS)
                 return events + asked + _continue_with(remaining[0])

@@ -91,6 +91,11 @@ class RedFlagPolicy(Policy):
         if ALERT_ACTION not in domain.action_names_or_texts:
             return self._prediction(probabilities)
         known = set(domain.action_names_or_texts)
+        if tracker.latest_action_name == CRISIS_ACTION and tracker.active_loop_name:
+            # After crisis guidance an open consultation asks its question again (counted, so a
+            # message repeated to it cannot hold the consultation in place).
+            probabilities[domain.index_for_action(tracker.active_loop_name)] = 1.0
+            return self._prediction(probabilities, is_no_user_prediction=True)
         if tracker.latest_action_name in (ALERT_ACTION, CRISIS_ACTION):
             # After an alert the bot waits for the user: nothing else may be added that turn.
             probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0

@@ -161,9 +161,12 @@ def _thunderclap(v: _View) -> bool:
     f = v.f
     # a severe headache whose onset was not asked yet: the onset question settles it (4.3)
     severe_stated = (f.intensity is not None and f.intensity >= 7) or v.has("worst_ever")
-    severe_or_unasked = severe_stated or (v.mode == HYPOTHETICAL and v.missing(f.intensity, "severity"))
-    # (a clear "no" to the screen, which asks about a sudden worst-ever headache, settles it)
-    onset_unasked = severe_or_unasked and not f.red_flag_screen_negative and v.missing(f.onset, "onset")
+    # A severe headache's start is always asked: a "no" to the long screen question is a weak
+    # denial of its first item. Before the screen is answered, an unknown strength counts too.
+    severe_or_unasked = severe_stated or (
+        v.mode == HYPOTHETICAL and not f.red_flag_screen_negative and v.missing(f.intensity, "severity")
+    )
+    onset_unasked = severe_or_unasked and v.missing(f.onset, "onset")
     explosive = (f.onset in SUDDEN_ONSETS and v.severe()) or (v.has("worst_ever") and v.sudden()) or onset_unasked
     return explosive and not _cluster_bout_recurrence(v)
 

@@ -457,7 +457,7 @@ _HISTORY_RULES = _rules(
         r"|worse and worse|more and more (?:often|frequent|painful|severe)|keeps getting worse|escalating|steadily worse|increasing(?:ly)? (?:frequent|severe|often)|every day it s worse|each day (?:it s )?worse"
         # worsening in everyday words: creeping up, more days than before, now waking ("builds up"
         # describes how one attack starts, not a worsening course)
-        r"|(?:creep\w*|ramp\w*|crank\w*|edg\w*) up(?! (?:gradually|slowly|over (?:an?|about|the|\d)))|(?:more|worse) (?:days|often|frequent|nights)? ?than (?:before|it used to|they used to|i used to|usual|last month|a few weeks ago)"
+        r"|(?:creep\w*|ramp\w*|crank\w*|edg\w*) up(?! (?:gradually|slowly|over (?:an?|about|the|\d)|through|during|across|as the day|in the (?:morning|afternoon|evening)|by (?:lunch|the evening)))|(?:more|worse) (?:days|often|frequent|nights)? ?than (?:before|it used to|they used to|i used to|usual|last month|a few weeks ago)"
         r"|on more days|more days (?:now|lately|recently)|(?:now|lately|recently|started to|starting to|begun to|begins to|has started to) (?:wak\w* me|wake me up|waking me up)",
         "first_ever": r"first (?:time|ever|one)(?: ever)?|never (?:had|get|got|suffered|experienced) (?:a |any )?(?:headaches?|migraines?|one|anything|pain) (?:like (?:this|it)|before|of this kind)"
         r"|never (?:really )?(?:get|had|suffer from|suffered) (?:headaches?|migraines?)|(?:dont|do not|didnt) (?:usually |normally |really )?(?:get|have|suffer from) (?:headaches?|migraines?)"

@@ -160,3 +160,17 @@ def test_learned_emergency_with_an_unread_word_gives_the_urgent_advice_and_asks_
     tracker = make_tracker("I'm 67, my scalp is tender and it hurts to chew, please help", intent="emergency")
     slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
     assert slots["triage_level"] == "urgent" and slots["requested_slot"] == "red_flags"
+
+
+def test_a_guess_after_the_same_alert_goes_to_the_pending_question():
+    """An urgent alert already given, a question pending: the classifier's guess on the answer
+    ("7") adds nothing, so the consultation reads the answer instead of alerting again."""
+    urgent = Findings(age=70, new_headache=True, symptoms={"jaw_pain_chewing"}, red_flag_screen_negative=True)
+    tracker = make_tracker(
+        "7", intent="emergency", active_loop="consultation_form",
+        slots={"requested_slot": "severity", "alerted_level": "urgent", "triage_level": "urgent",
+               "findings": urgent.to_dict()},
+    )
+    events, messages = run_action(ActionRedFlagAlert(), tracker)
+    assert [e for e in events if e["event"] == "followup"][0]["name"] == "consultation_form"
+    assert not messages

@@ -194,3 +194,17 @@ def test_a_greeting_that_describes_a_headache_starts_the_check(bot_stack):
     slots, loop = _state(bot_stack, sender)
     assert loop == "consultation_form" and slots["requested_slot"] is not None
     assert "one_side" in (slots.get("findings") or {}).get("locations", [])
+
+
+def test_crisis_words_repeated_to_a_question_do_not_hold_the_consultation(bot_stack):
+    """Crisis guidance comes first every time, and the open question still counts its asks."""
+    sender = "crisis-repeated"
+    slot = _open_until(bot_stack, sender, "I get headaches", dict(SCREEN_CLEAR), wanted="pain_location")
+    assert slot == "pain_location"
+    for _ in range(3):
+        reply = bot_stack.say(sender, "honestly it hurts so much I wish I was dead")
+        assert any("samaritans" in (m.get("text") or "").lower() or "crisis" in (m.get("text") or "").lower()
+                   or "116 123" in (m.get("text") or "") or "988" in (m.get("text") or "") for m in reply)
+    slots, _ = _state(bot_stack, sender)
+    assert max((slots.get("question_counts") or {}).values()) <= 2
+    assert slots["requested_slot"] != "pain_location"
