@@ -17,6 +17,7 @@ from actions.clinic.findings import CONSULTATION_SLOTS, Findings
 from actions.clinic.questions import plan_questions
 from actions.clinic.inputcheck import is_emergency_request
 from actions.clinic.safety import EMERGENCY_INTENT, alert_level, emergency_intent_unfounded, findings_with_message
+from actions.forms import derived_slot_values
 from actions.common import (
     ALERT_ACTION,
     CONSULTATION_FORM,
@@ -91,7 +92,7 @@ class ActionGiveAssessment(Action):
 
 def _classifier_only_reading(tracker: Tracker):
     """(findings, text, entities) of the latest message when its `emergency` intent is the intent
-    classifier's alone, i.e. the entity extractor found no emergency-level red flag; else None."""
+    classifier's alone, i.e. the clinical reader finds no emergency in the words; else None."""
     message = tracker.latest_message or {}
     text, entities = message.get("text"), message.get("entities") or []
     if alert_level(findings_with_message(None, text, entities)) == "emergency":
@@ -99,13 +100,12 @@ def _classifier_only_reading(tracker: Tracker):
     return tracker.get_slot("findings"), text, entities
 
 
-def emergency_intent_set_aside(tracker: Tracker) -> bool:
-    """The NLU's `emergency` intent is all that called the alert, and the message does not bear it
-    out (``safety.emergency_intent_unfounded``). Never after an alert was given, and never when the
-    entity extractor itself found the red flags that made the message an emergency."""
-    if latest_intent(tracker) != EMERGENCY_INTENT or tracker.get_slot("alerted_level"):
+def emergency_intent_set_aside(tracker: Tracker, reading) -> bool:
+    """The NLU's `emergency` intent is all that called the alert (``reading``, from
+    ``_classifier_only_reading``), and the message does not bear it out
+    (``safety.emergency_intent_unfounded``). Never after an alert was given."""
+    if tracker.get_slot("alerted_level"):
         return False
-    reading = _classifier_only_reading(tracker)
     return reading is not None and emergency_intent_unfounded(*reading)
 
 
@@ -145,8 +145,6 @@ SCREEN_CHECK = "Just to be safe, I need to check something first."
 
 
 def _answered_slots(tracker: Tracker, findings: Findings) -> set:
-    from actions.forms import derived_slot_values  # the form module imports this one
-
     values = {slot: tracker.get_slot(slot) for slot in CONSULTATION_SLOTS}
     values.update({k: v for k, v in derived_slot_values(findings).items() if values.get(k) is None})
     return {slot for slot, value in values.items() if value is not None}
@@ -173,7 +171,9 @@ class ActionRedFlagAlert(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if emergency_intent_set_aside(tracker) or self._answers_the_screen(tracker):
+        # the message read once: is the classifier's `emergency` all there is?
+        reading = _classifier_only_reading(tracker) if latest_intent(tracker) == EMERGENCY_INTENT else None
+        if emergency_intent_set_aside(tracker, reading) or self._answers_the_screen(tracker, reading):
             # Only the intent classifier called this an emergency, and the message is an answer
             # (ordinary headache details, or the answer to the screen question just asked).
             logger.info("emergency intent set aside: the message states no red flag")
@@ -219,14 +219,13 @@ class ActionRedFlagAlert(Action):
         return events + [ActiveLoop(None), SlotSet("requested_slot", None)]
 
     @staticmethod
-    def _answers_the_screen(tracker: Tracker) -> bool:
+    def _answers_the_screen(tracker: Tracker, reading) -> bool:
         """The message answers the emergency-screen question that is pending, and the rules read
         no emergency in it: the consultation reads it as that answer (yes, no, not sure...)."""
         return (
             tracker.active_loop_name == CONSULTATION_FORM
             and tracker.get_slot("requested_slot") == "red_flags"
-            and latest_intent(tracker) == EMERGENCY_INTENT
-            and _classifier_only_reading(tracker) is not None
+            and reading is not None
         )
 
     @staticmethod

@@ -4,11 +4,12 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.render import emergency_number  # noqa: F401  (re-exported for the actions)
 from actions.clinic.findings import Findings
+from actions.clinic.questions import question
 from actions.clinic.safety import findings_with_message
 
 VOICE_CHANNELS = {"voice"}
@@ -50,8 +51,6 @@ def findings_event(tracker: Tracker, findings: Findings) -> List[SlotSet]:
 def start_check(tracker: Tracker) -> List[Any]:
     """A question at the opening (a dose, a technique, self-massage) gets its short answer, then the
     check starts with everything said kept: nothing is advised before the red-flag screen."""
-    from rasa_sdk.events import FollowupAction
-
     if tracker.get_slot("assessment") or (tracker.active_loop or {}).get("name"):
         return []
     return [FollowupAction(CONSULTATION_FORM)]
@@ -64,8 +63,6 @@ def times_asked(tracker: Tracker, slot: Optional[str]) -> int:
 def ask_question(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, lead: str = "") -> List[SlotSet]:
     """Ask one consultation question (with its buttons) and count it: no question is asked more
     than twice (the form then records "unknown" and moves on)."""
-    from actions.clinic.questions import question  # noqa: WPS433 (the planner imports this module's peers)
-
     q = question(slot, known_findings(tracker))
     send(dispatcher, tracker, f"{lead} {q['text']}".strip(), q["buttons"])
     counts = dict(tracker.get_slot("question_counts") or {})

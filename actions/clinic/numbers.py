@@ -18,6 +18,11 @@ DAYS_PER_MONTH = 30.0
 WEEKS_PER_MONTH = 4.345
 CONTINUOUS = "continuous"
 
+def _pattern_table(*pairs) -> Tuple[Tuple[re.Pattern, object], ...]:
+    """(regex, value) pairs compiled once: the lookup tables below."""
+    return tuple((re.compile(pattern), value) for pattern, value in pairs)
+
+
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -33,9 +38,7 @@ _TENS_ALT = "|".join(_TENS)
 _WORD_NUMBER = re.compile(
     rf"\b(?:(?:(one|a)\s+)?hundred(?:\s+and)?\s+)?(?:({_TENS_ALT})(?:[\s-]+({_UNIT_ALT}))?|({_UNIT_ALT}))\b"
 )
-_REPLACEMENTS: Tuple[Tuple[re.Pattern, str], ...] = tuple(
-    (re.compile(pattern), repl)
-    for pattern, repl in (
+_REPLACEMENTS: Tuple[Tuple[re.Pattern, str], ...] = _pattern_table(
         (r"[’‘`]", "'"),  # (already done in ``normalize``; kept so gates and patterns line up)
         (r"\b(?:three[\s-]quarters?|3/4) of an? hour\b", "45 minutes"),
         (r"\b(?:a )?quarter of an? hour\b", "15 minutes"),
@@ -56,7 +59,6 @@ _REPLACEMENTS: Tuple[Tuple[re.Pattern, str], ...] = tuple(
         (r"(?<![a-z])wks?\b", " weeks"),
         (r"(?<![a-z])yrs?\b", " years"),
         (r"[ \t]+", " "),
-    )
 )
 _A_BEFORE_UNIT = re.compile(r"\b(an?|one)\s+(?=(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b)")
 _NO_A_AFTER = frozenset({"once", "twice", "thrice", "times", "time", "per", "every", "each", "in", "x"})
@@ -197,9 +199,7 @@ _CONTINUOUS = re.compile(
     r"round the clock|around the clock|all day every day|every waking (?:moment|hour)|"
     r"never lets up|doesn'?t let up|never leaves|unrelenting|unremitting)\b"
 )
-_LOOSE_DURATIONS: Tuple[Tuple[re.Pattern, float], ...] = tuple(
-    (re.compile(pattern), minutes)
-    for pattern, minutes in (
+_LOOSE_DURATIONS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\b(?:all|the whole|whole|the entire|an entire) day(?: long)?\b", 720.0),
         (r"\b(?:most|much|the best part|a good part|half) of the day\b|\bhalf a day\b", 480.0),
         (r"\b(?:all|the whole) (?:night|evening|morning|afternoon)\b", 360.0),
@@ -208,7 +208,6 @@ _LOOSE_DURATIONS: Tuple[Tuple[re.Pattern, float], ...] = tuple(
         (r"\b(?:for|lasts?|lasting|lasted|goes on for) (?:many |several )?days\b", 2880.0),
         (r"\b(?:for|lasts?|lasting|lasted|only|just) (?:a )?(?:minutes|moment|second or two)\b", 10.0),
         (r"\b(?:for|lasts?|lasting|lasted|only|just) seconds\b", 0.5),
-    )
 )
 
 
@@ -278,9 +277,7 @@ _FREQ_ONCE = re.compile(
 )
 _FREQ_EVERY_N = re.compile(rf"\bevery\s+({NUM})(?:\s*(?:-|to|or)\s*({NUM}))?\s*{_PERIOD}")
 _FREQ_OUT_OF = re.compile(rf"(?<![\d.])({NUM})\s*(?:days?\s*)?out of\s*(7|30|31)\b")
-_FREQ_PHRASES: Tuple[Tuple[re.Pattern, float], ...] = tuple(
-    (re.compile(pattern), days)
-    for pattern, days in (
+_FREQ_PHRASES: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\b(?:almost|nearly|practically|virtually|pretty much) (?:every ?day|daily|all the time|constantly)\b", 25.0),
         (r"\b(?:every ?day|daily|each day|every single day|every morning|every night|every evening|"
          r"every afternoon|all day every day|7 days a week|constant(?:ly)?|all the time|24/7|"
@@ -292,7 +289,6 @@ _FREQ_PHRASES: Tuple[Tuple[re.Pattern, float], ...] = tuple(
         (r"\b(?:fortnightly|every other week)\b", WEEKS_PER_MONTH / 2),
         (r"\b(?:monthly|every month|each month|with my period|every period)\b", 1.0),
         (r"\b(?:yearly|annually|every year)\b", 1 / 12),
-    )
 )
 
 
@@ -358,9 +354,7 @@ _PRESENT_NUM = re.compile(
     rf"(?:the\s+)?(?:past|last|previous)?\s*{RANGE}\s*{_PERIOD}"
     rf"|(?<![\d.]){RANGE}\s*{_PERIOD}\s*(?:ago|now|and counting|so far)\b"
 )
-_PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = tuple(
-    (re.compile(pattern), months)
-    for pattern, months in (
+_PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\b(?:all my life|my whole life|my entire life|since (?:i was )?(?:a )?(?:child|kid|little|baby)|since childhood)\b", 240.0),
         (r"\b(?:for|since) (?:many|lots of|so many) years\b|\bfor decades\b|\bsince (?:i was )?(?:a )?(?:teen|teenager|school)\b", 120.0),
         (r"\b(?:for|over) (?:the )?years\b|\bfor ages\b|\bfor a long time\b|\byears now\b", 24.0),
@@ -375,7 +369,6 @@ _PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = tuple(
         (r"\bfor days\b|\bdays now\b", 0.1),
         (r"\bsince yesterday\b|\bsince last night\b", 1 / 30.44),
         (r"\bsince (?:this morning|today|earlier)\b", 0.5 / 30.44),
-    )
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SINCE_WEEKDAY = re.compile(r"\bsince (?:last )?(" + "|".join(_WEEKDAYS) + r")\b")
@@ -407,14 +400,11 @@ def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optiona
 # The age a headache pattern began at: "since I was 20", "since my twenties", "since childhood".
 _STARTED_AT_AGE = re.compile(rf"\b(?:since|from|started (?:when|at)|began (?:when|at)|begun (?:when|at)|ever since) (?:(?:i|he|she|they) (?:was|were)|(?:the )?age(?: of)?|(?:i|he|she) turned|about|around| )*\s*({NUM})\b(?! (?:weeks|days|months|years ago|hours|minutes))")
 _STARTED_IN_DECADE = re.compile(r"\b(?:since|from|started in|began in|ever since) (?:my|his|her|their) (early |mid |late )?(\d)0'?s\b")
-_STARTED_AT_STAGE: Tuple[Tuple[re.Pattern, int], ...] = tuple(
-    (re.compile(pattern), age)
-    for pattern, age in (
+_STARTED_AT_STAGE: Tuple[Tuple[re.Pattern, int], ...] = _pattern_table(
         (r"\b(?:since|from|ever since) (?:i was )?(?:a )?(?:little|small|young|baby|toddler|child|kid|childhood)\b|\ball my life\b|\bmy (?:whole|entire) life\b", 8),
         (r"\b(?:since|from|ever since) (?:i was )?(?:a |my )?(?:teen|teens|teenager|puberty|school|schooldays|school days)\b", 14),
         (r"\b(?:since|from|ever since) (?:i was )?(?:at |in )?(?:uni|university|college|my student days|a student)\b", 20),
         (r"\b(?:since|from|ever since) (?:i|he|she) (?:was|were) (?:a )?(?:young|young man|young woman|young lad|young girl|lad|girl|boy|youngster)\b", 20),
-    )
 )
 
 

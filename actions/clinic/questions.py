@@ -12,6 +12,7 @@ from .findings import FOLLOW_UP_SLOTS, TRIAGE_RANK, Findings
 from .kb import load_knowledge
 from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, screen, unsettled
 from .safety import alert_hits
+from .textscan import parse_answer, scan
 
 BASE_ORDER = (
     "red_flags",
@@ -187,8 +188,6 @@ def reads_as_answer(slot: str, text: Optional[str]) -> bool:
     while a question is pending, a message is read as its answer first (in-context reading)."""
     if not text or not text.strip() or slot not in _ANSWERED_BY:
         return False
-    from .textscan import parse_answer, scan  # the reader; imported here to keep this module light
-
     return parse_answer(slot, text).understood or carries_details(scan(text))
 
 
