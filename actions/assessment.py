@@ -15,8 +15,7 @@ from actions.clinic import assess
 from actions.clinic.assessment import Assessment
 from actions.clinic.findings import CONSULTATION_SLOTS, Findings
 from actions.clinic.questions import plan_questions
-from actions.clinic.inputcheck import is_emergency_request
-from actions.clinic.safety import EMERGENCY_INTENT, alert_level, emergency_intent_unfounded, findings_with_message
+from actions.clinic.verdict import ASK_EMERGENCY_SCREEN, CONTINUE
 from actions.forms import derived_slot_values
 from actions.common import (
     ALERT_ACTION,
@@ -28,7 +27,7 @@ from actions.common import (
     is_voice,
     known_findings,
     ask_question,
-    latest_intent,
+    safety_verdict,
     times_asked,
 )
 
@@ -88,25 +87,6 @@ class ActionGiveAssessment(Action):
         if assessment.triage_level not in ("urgent", "emergency"):
             dispatcher.utter_message(response="utter_anything_else")
         return outcome_events(tracker, assessment, findings)
-
-
-def _classifier_only_reading(tracker: Tracker):
-    """(findings, text, entities) of the latest message when its `emergency` intent is the intent
-    classifier's alone, i.e. the clinical reader finds no emergency in the words; else None."""
-    message = tracker.latest_message or {}
-    text, entities = message.get("text"), message.get("entities") or []
-    if alert_level(findings_with_message(None, text, entities)) == "emergency":
-        return None  # the clinical reader finds an emergency in the words themselves
-    return tracker.get_slot("findings"), text, entities
-
-
-def emergency_intent_set_aside(tracker: Tracker, reading) -> bool:
-    """The NLU's `emergency` intent is all that called the alert (``reading``, from
-    ``_classifier_only_reading``), and the message does not bear it out
-    (``safety.emergency_intent_unfounded``). Never after an alert was given."""
-    if tracker.get_slot("alerted_level"):
-        return False
-    return reading is not None and emergency_intent_unfounded(*reading)
 
 
 def _headline(assessment: Assessment) -> dict:
@@ -171,35 +151,25 @@ class ActionRedFlagAlert(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        # the message read once: is the classifier's `emergency` all there is?
-        reading = _classifier_only_reading(tracker) if latest_intent(tracker) == EMERGENCY_INTENT else None
-        if emergency_intent_set_aside(tracker, reading) or self._answers_the_screen(tracker, reading):
-            # Only the intent classifier called this an emergency, and the message is an answer
-            # (ordinary headache details, or the answer to the screen question just asked).
-            logger.info("emergency intent set aside: the message states no red flag")
-            return [FollowupAction(CONSULTATION_FORM)]
-        findings = absorb_latest_message(tracker)
+        found = safety_verdict(tracker)
+        if found.next == CONTINUE:
+            if tracker.active_loop_name == CONSULTATION_FORM or not tracker.get_slot("alerted_level"):
+                # Nothing to announce (only the classifier heard an emergency, and the message is an
+                # answer or ordinary details): the consultation reads it.
+                logger.info("emergency intent set aside: the message states no red flag")
+                return [FollowupAction(CONSULTATION_FORM)]
+            offer_more(dispatcher, tracker, tracker.get_slot("alerted_level"))
+            return []
+        findings = found.findings
+        if found.next == ASK_EMERGENCY_SCREEN:
+            return self._ask_screen(dispatcher, tracker, findings)
         assessment = assess(findings, previous_level=tracker.get_slot("triage_level"))
-        below = latest_intent(tracker) == EMERGENCY_INTENT and assessment.triage_level != "emergency"
-        text = (tracker.latest_message or {}).get("text") or ""
-        asks_for_help = is_emergency_request(text)
-        classifier_only = below and not asks_for_help
-        if below and asks_for_help:
+        if found.reason == "emergency_request" and assessment.triage_level != "emergency":
             # The person asks for emergency help ("call an ambulance"): they get the advice.
             assessment = dataclasses.replace(
                 assessment, headache_type="secondary", triage_level="emergency", recommended_techniques=[],
                 reasons=["You described something that can be an emergency."] + assessment.reasons,
             )
-        pending = tracker.get_slot("requested_slot") if tracker.active_loop_name == CONSULTATION_FORM else None
-        if classifier_only and pending and tracker.get_slot("alerted_level") == assessment.triage_level:
-            # This level was announced already and the words add no red flag: the message is the
-            # answer to the question pending, and the consultation reads it (no repeated alert).
-            return [FollowupAction(CONSULTATION_FORM)]
-        if classifier_only and assessment.triage_level != "urgent":
-            if times_asked(tracker, "red_flags") >= 2:
-                # The screen was asked twice already: the message is an answer, not a new alarm.
-                return [FollowupAction(CONSULTATION_FORM)]
-            return self._ask_screen(dispatcher, tracker, findings)
         send_assessment(dispatcher, tracker, assessment)
         events = outcome_events(tracker, assessment, findings)
         if assessment.triage_level == "urgent":
@@ -207,7 +177,7 @@ class ActionRedFlagAlert(Action):
             if tracker.get_slot("requested_slot") == "red_flags":
                 answered.add("red_flags")  # the message that raised it answered the screen
                 events.append(SlotSet("red_flags", assessment.red_flag_ids or ["answered"]))
-            elif classifier_only and times_asked(tracker, "red_flags") < 2:
+            elif found.classifier_only and times_asked(tracker, "red_flags") < 2:
                 findings.red_flag_screen_negative = None  # the screen is asked again, whatever was said
                 events += findings_event(tracker, findings) + [SlotSet("red_flags", None)]
                 answered.discard("red_flags")
@@ -217,16 +187,6 @@ class ActionRedFlagAlert(Action):
                 asked = ask_question(dispatcher, tracker, remaining[0], MORE_SAFETY_QUESTIONS)
                 return events + asked + _continue_with(remaining[0])
         return events + [ActiveLoop(None), SlotSet("requested_slot", None)]
-
-    @staticmethod
-    def _answers_the_screen(tracker: Tracker, reading) -> bool:
-        """The message answers the emergency-screen question that is pending, and the rules read
-        no emergency in it: the consultation reads it as that answer (yes, no, not sure...)."""
-        return (
-            tracker.active_loop_name == CONSULTATION_FORM
-            and tracker.get_slot("requested_slot") == "red_flags"
-            and reading is not None
-        )
 
     @staticmethod
     def _ask_screen(dispatcher: CollectingDispatcher, tracker: Tracker, findings: Findings) -> List[EventType]:

@@ -11,6 +11,7 @@ from actions.render import emergency_number  # noqa: F401  (re-exported for the 
 from actions.clinic.findings import Findings
 from actions.clinic.questions import question
 from actions.clinic.safety import findings_with_message
+from actions.clinic.verdict import Context, Verdict, learned_intent, verdict
 
 VOICE_CHANNELS = {"voice"}
 CONSULTATION_FORM = "consultation_form"
@@ -32,6 +33,21 @@ def message_findings(tracker: Tracker) -> Findings:
     message = tracker.latest_message or {}
     pending = tracker.get_slot("requested_slot") if (tracker.active_loop or {}).get("name") else None
     return findings_with_message(None, message.get("text"), message.get("entities") or [], pending)
+
+
+def safety_verdict(tracker: Tracker) -> Verdict:
+    """The clinical core's one safety verdict on the latest message, in the dialogue's context
+    (the same function, with the same context, as the dialogue policy's)."""
+    message = tracker.latest_message or {}
+    consultation = (tracker.active_loop or {}).get("name") == CONSULTATION_FORM
+    context = Context(
+        findings=tracker.get_slot("findings"),
+        pending=tracker.get_slot("requested_slot") if consultation else None,
+        alerted_level=tracker.get_slot("alerted_level"),
+        screen_asks=times_asked(tracker, "red_flags"),
+    )
+    intent = (message.get("intent") or {}).get("name")
+    return verdict(message.get("text"), message.get("entities") or [], learned_intent(intent, message), context)
 
 
 def absorb_latest_message(tracker: Tracker) -> Findings:

@@ -12,7 +12,7 @@ from typing import Dict, Iterable, List, Optional
 from actions.clinic import assess, load_knowledge
 from actions.clinic.assessment import Assessment
 from actions.clinic.findings import Findings
-from actions.clinic.safety import alert_level, findings_with_message
+from actions.clinic.verdict import verdict
 
 LEVEL_ICONS = {"emergency": "🚨", "urgent": "⚠️", "see_doctor": "🩺", "self_care": "✅"}
 
@@ -263,10 +263,10 @@ def outage_messages(text: Optional[str], number: str, voice: bool = False) -> Li
     emergency signs and number.
     """
     kb = load_knowledge()
-    findings = findings_with_message(None, text)
+    found = verdict(text)
     messages: List[str] = []
-    if alert_level(findings):
-        assessment = assess(findings)
+    if found.alerts:
+        assessment = assess(found.findings)
         messages.extend(alert_messages(assessment, number, voice))
     messages.append(kb.render(kb.messages["outage"], number))
     return messages

@@ -1,4 +1,4 @@
-"""Micro-benchmark: milliseconds per ``textscan.scan`` call on realistic messages.
+"""Micro-benchmark: milliseconds per safety verdict (one ``textscan.scan`` and the screen) on realistic messages.
 
     PYTHONPATH=. .venv/bin/python bench/scan_speed.py [--repeat N]
 
@@ -13,7 +13,7 @@ import statistics
 import time
 
 from actions.clinic import redflag_patterns
-from actions.clinic.safety import alert_level
+from actions.clinic.verdict import message_level
 from actions.clinic.textscan import load_lexicon, scan
 
 SHORT = ["no", "not sure", "both sides, 4 out of 10", "my left arm has gone weak", "ibuprofen most days"]
@@ -40,7 +40,7 @@ def _time(texts, repeat: int):
         for text in texts:
             varied = f"{text} {i}"  # defeat any caching
             start, start_cpu = time.perf_counter(), time.process_time()
-            alert_level(scan(varied))
+            message_level(varied)
             cpu.append((time.process_time() - start_cpu) * 1000)
             wall.append((time.perf_counter() - start) * 1000)
     return statistics.mean(wall), max(wall), statistics.mean(cpu)

@@ -47,6 +47,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.clinic.inputcheck import is_deletion_request
+from actions.clinic.verdict import RED_FLAG_KEY, emergency_flags
 from headease_nlu import conventions
 from headease_nlu.lexicon import DETERMINERS, ENTITY_PRIORITY, key_from_words
 from headease_nlu.quantities import find_quantities, severity_score
@@ -57,7 +58,6 @@ NEGATED = "negated"
 EMERGENCY = "emergency"
 DELETE_INTENT = "delete_my_data"
 FALLBACK_INTENT = "nlu_fallback"
-RED_FLAG_KEY = "headease_red_flags"  # on the parse result when the extractor set the emergency intent
 QUANTITY_ENTITIES = ("severity", "duration", "frequency")
 # Most important first; decides which of two nested mentions survives (see module docstring).
 TYPE_PRIORITY = ENTITY_PRIORITY[:2] + QUANTITY_ENTITIES + ENTITY_PRIORITY[2:]
@@ -464,7 +464,8 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
                     e[ENTITY_ATTRIBUTE_ROLE] = NEGATED
                 out.append(e)
             if self._config["emergency_intent"] and conventions.overridable(intent, text):
-                flags_found = conventions.emergency_flags(out, text)
+                # the clinical core's verdict on the message alone decides (one place for red flags)
+                flags_found = emergency_flags(text, out)
                 if flags_found:
                     intent = self._set_emergency(message, flags_found)
             if self._config["answers_with_content"] and intent in conventions.BARE_ANSWERS and out:

@@ -24,8 +24,9 @@ headease_nlu/README.md, "Entity convention"). Pure functions over entity dicts
    entities: "computer" in "am I talking to a computer" is not a trigger. Questions (about
    techniques, doses, doctors, why we ask) keep symptoms, onset, medication and what the
    question is about (the technique, the body part to massage). Only a confident intent gates.
-7. A stated emergency-level red flag (`emergency_flags`) makes the intent `emergency`; a learned
-   `emergency` is never taken away. A yes/no/don't-know answer that names something ("no fever")
+7. A stated emergency-level red flag (the clinical core's verdict,
+   `actions.clinic.verdict.emergency_flags`) makes the intent `emergency`; a learned `emergency`
+   is never taken away here (the dialogue's verdict weighs it). A yes/no/don't-know answer that names something ("no fever")
    is an `inform`.
 """
 from __future__ import annotations
@@ -944,37 +945,11 @@ def detail_answer(intent: Optional[str], confidence: float, mentions: Iterable[M
 
 
 # --- the emergency intent -------------------------------------------------------------------------
-# Stated (not denied) findings that make a message an emergency on their own (clinical reference
-# 4.2: thunderclap, neurological deficit, altered consciousness, seizure, non-blanching rash,
-# CSF leak, carbon monoxide), and pairs that do together (fever with neck stiffness or a rash).
-EMERGENCY_ALONE = frozenset(
-    {
-        ("onset", "sudden_peak_lt_1m"), ("symptom", "worst_ever"), ("symptom", "weakness"),
-        ("symptom", "numbness"), ("symptom", "speech_difficulty"), ("symptom", "vision_loss"),
-        ("symptom", "double_vision"), ("symptom", "balance_loss"), ("symptom", "confusion"),
-        ("symptom", "drowsiness"), ("symptom", "fainting"), ("symptom", "memory_loss"),
-        ("symptom", "personality_change"), ("symptom", "seizure"), ("symptom", "rash_non_blanching"),
-        ("symptom", "clear_fluid_nose_ear"), ("symptom", "others_in_building_affected"),
-    }
-)
-EMERGENCY_PAIRS = (
-    frozenset({("symptom", "fever"), ("symptom", "stiff_neck")}),
-    frozenset({("symptom", "fever"), ("symptom", "reduced_neck_movement")}),
-    frozenset({("body_part", "head"), ("symptom", "vomiting")}),  # head injury, then vomiting
-)
-# Pregnant or just given birth, with visual disturbance, swelling or upper belly pain
-# (pre-eclampsia, 4.2).
-_PREGNANT = re.compile(
-    r"(?i)\bpregnan\w*|\b\d+\s*weeks?\s+(?:pregnant|gone)|\bexpecting\b|\btrimester\b|"
-    r"\bgave birth\b|\bhad (?:my|a|the) baby\b|\bpost ?partum\b|\bpost ?natal\b"
-)
-PREGNANCY_SIGNS = frozenset(
-    {("symptom", "blurred_vision"), ("symptom", "aura_visual"), ("symptom", "face_hand_swelling"),
-     ("symptom", "upper_belly_pain"), ("symptom", "vision_greying")}
-)
-# A stated red flag turns any intent into `emergency` except questions about headaches in general
-# ("when should I worry about weakness?") and short answers (up to SHORT_ANSWER_WORDS words:
-# "suddenly" answers "how fast did it start?", and the dialogue knows which question it asked).
+# Which red flags make a message an emergency is the clinical core's verdict
+# (``actions.clinic.verdict.emergency_flags``); the convention only says which messages it may
+# relabel: a stated red flag turns any intent into `emergency` except questions about headaches in
+# general ("when should I worry about weakness?") and short answers (up to SHORT_ANSWER_WORDS
+# words: "suddenly" answers "how fast did it start?", and the dialogue knows which question it asked).
 NOT_OVERRIDABLE = frozenset({"ask_when_doctor", "ask_why", "ask_technique", "ask_self_massage", "ask_summary"})
 ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know"})
 SHORT_ANSWER_WORDS = 5
@@ -987,21 +962,3 @@ def overridable(intent: Optional[str], text: str) -> bool:
     if intent in ANSWER_INTENTS:
         return len(re.findall(r"[\w']+", text)) > SHORT_ANSWER_WORDS
     return True
-
-
-def emergency_flags(entities: Iterable[Mention], text: str = "") -> List[str]:
-    """The stated findings in ``entities`` that make the message an emergency ([] if none)."""
-    entities = list(entities)
-    stated = {(e["entity"], e.get("value")) for e in entities if e.get("role") != "negated"}
-    if ("symptom", "fever") not in stated and text and not any(
-        re.search(r"(?i)fade|blanch|glass|purple|pin ?prick|petechia|spots|dots|bruis", text[e["start"] : e["end"]])
-        for e in entities if e.get("value") == "rash_non_blanching" and e.get("role") != "negated"
-    ):
-        stated.discard(("symptom", "rash_non_blanching"))  # "a rash on my arm that itches"
-    found = sorted(f"{k}:{v}" for k, v in stated & EMERGENCY_ALONE)
-    if text and _PREGNANT.search(text) and stated & PREGNANCY_SIGNS:
-        found.append("pregnancy+" + ",".join(sorted(v for _, v in stated & PREGNANCY_SIGNS)))
-    for pair in EMERGENCY_PAIRS:
-        if pair <= stated:
-            found.append("+".join(sorted(f"{k}:{v}" for k, v in pair)))
-    return found

@@ -30,7 +30,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from actions.clinic.crisis import is_crisis
 from actions.clinic.inputcheck import check_input
 from actions.clinic.questions import carries_details, reads_as_answer
-from actions.clinic.safety import EMERGENCY_INTENT, pending_alert
+from actions.clinic.verdict import ALERT, ASK_EMERGENCY_SCREEN, EMERGENCY_INTENT, Context, Verdict, learned_intent, verdict
 from actions.clinic.textscan import is_yes, scan
 
 ALERT_ACTION = "action_red_flag_alert"
@@ -51,6 +51,18 @@ ANSWER_FIRST_INTENTS = frozenset(
     {"greet", "goodbye", "thank", "chitchat", "out_of_scope", "stop", "bot_challenge", "nlu_fallback",
      "ask_why", "ask_technique", "ask_self_massage", "ask_when_doctor", "ask_summary"}
 )
+
+
+def safety_verdict(tracker: DialogueStateTracker, message, intent: Optional[str]) -> Verdict:
+    """``verdict`` for the latest message, with the dialogue's context read from the tracker."""
+    consultation = tracker.active_loop_name == CONSULTATION_FORM
+    context = Context(
+        findings=tracker.get_slot("findings"),
+        pending=tracker.get_slot("requested_slot") if consultation else None,
+        alerted_level=tracker.get_slot("alerted_level"),
+        screen_asks=int((tracker.get_slot("question_counts") or {}).get("red_flags", 0)),
+    )
+    return verdict(message.text, message.entities, learned_intent(intent, message.parse_data), context)
 
 
 @DefaultV1Recipe.register(
@@ -122,29 +134,22 @@ class RedFlagPolicy(Policy):
         if text is not None and CRISIS_ACTION in known and is_crisis(text):
             action = CRISIS_ACTION
         else:
-            # Red flags the message and what is known state; the NLU's `emergency` intent adds one.
-            stated = pending_alert(
-                findings=tracker.get_slot("findings"),
-                text=message.text,
-                intent=None,
-                alerted_level=tracker.get_slot("alerted_level"),
-                entities=message.entities,
-            )
-            level = "emergency" if intent == EMERGENCY_INTENT else stated
-            if stated is None and level is not None and text is not None and GUARD_ACTION in known:
-                # A dose question the NLU took for an emergency ("6 nurofen at once?") gets the
-                # dose answer (from the input guard below) when the message states no red flag;
-                # so does code or markup ("'; DROP TABLE events; --"), where the classifier's
-                # guess means nothing. The red-flag rules above still read both.
-                if check_input(text) in ("drug_dose", "code"):
-                    level = None
-            if level is not None:
-                action, diagnostic = ALERT_ACTION, {"alert_level": level}
-            elif text is not None and GUARD_ACTION in known:
-                kind = check_input(text)
+            # The clinical core's one safety verdict on this message in its context.
+            found = safety_verdict(tracker, message, intent)
+            if found.next in (ALERT, ASK_EMERGENCY_SCREEN):
+                action, diagnostic = ALERT_ACTION, {"alert_level": found.level, "verdict": found.next}
+            elif text is not None and GUARD_ACTION in known and check_input(text) is not None and not (
+                check_input(text) == "drug_dose" and intent == DRUG_DOSE_INTENT
+            ):
                 # A dose question the NLU recognised is answered by the rules (and resumes forms).
-                if kind is not None and not (kind == "drug_dose" and intent == DRUG_DOSE_INTENT):
-                    action, diagnostic = GUARD_ACTION, {"input_kind": kind}
+                action, diagnostic = GUARD_ACTION, {"input_kind": check_input(text)}
+            elif intent == EMERGENCY_INTENT:
+                # The verdict finds nothing new to announce in a message labelled `emergency`: an
+                # answer within a consultation; after an alert, the alert action repeats its advice.
+                if tracker.active_loop_name == CONSULTATION_FORM or not tracker.get_slot("alerted_level"):
+                    action = CONSULTATION_FORM
+                else:
+                    action = ALERT_ACTION
         if action is None and text is not None:
             action = self._in_context(tracker, intent, text, known)
         if action is None:

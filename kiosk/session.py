@@ -21,7 +21,7 @@ from typing import Callable, Dict, List, Optional
 
 import yaml
 
-from actions.clinic.safety import alert_level
+from actions.clinic.verdict import message_level
 from actions.clinic.textscan import load_lexicon, scan
 from kiosk import speech_out
 from kiosk.asr import Recognizer, Transcript
@@ -92,7 +92,7 @@ def off_topic(text: str) -> bool:
 
 
 def red_flag(text: str) -> Optional[str]:
-    return alert_level(scan(text))
+    return message_level(text)
 
 
 def read_back(text: str) -> str:

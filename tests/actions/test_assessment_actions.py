@@ -66,14 +66,18 @@ def test_emergency_intent_alone_asks_the_emergency_screen():
     assert "worst-ever headache" in texts(messages) and messages[-1]["buttons"]
 
 
-def test_the_answer_to_that_screen_question_goes_to_the_consultation():
-    tracker = make_tracker(
-        "yes", intent="emergency",
-        slots={"requested_slot": "red_flags"}, active_loop="consultation_form",
-    )
-    tracker.latest_message["headease_red_flags"] = []
-    events, _ = run_action(ActionRedFlagAlert(), tracker)
+def test_yes_to_that_screen_question_gets_the_advice_at_once_and_no_goes_on():
+    def answer(text):
+        tracker = make_tracker(text, intent="emergency", slots={"requested_slot": "red_flags"}, active_loop="consultation_form")
+        return run_action(ActionRedFlagAlert(), tracker)
+
+    for text in ("yes", "not sure"):  # yes or not sure -> the emergency advice (4.3)
+        events, messages = answer(text)
+        assert slot_sets(events)["triage_level"] == "emergency", text
+        assert "999" in texts(messages) or "emergency" in texts(messages).lower()
+    events, messages = answer("no, none of those")
     assert [e for e in events if e["event"] == "followup"][0]["name"] == "consultation_form"
+    assert messages == []
 
 
 def test_an_urgent_flag_is_announced_and_the_emergency_screen_still_asked():
@@ -124,13 +128,17 @@ def test_emergency_intent_on_anything_more_than_ordinary_symptoms_asks_the_scree
         assert "triage_level" not in slots, text
 
 
-def test_an_extractor_tag_the_clinical_reader_does_not_bear_out_asks_the_screen():
-    """One reader decides red flags: the NLU's own tag alone is a guess, so the screen is asked."""
+def test_an_extractor_tag_the_clinical_reader_does_not_bear_out_is_confirmed_not_alerted():
+    """One reader decides red flags: the NLU's own tag alone is a guess; the rules' emergency label
+    is read again in context, and the tagged sign waits for one direct question."""
     tracker = make_tracker("i feel sick and light bothers me, help", intent="emergency")
-    tracker.latest_message["headease_red_flags"] = {"found": ["symptom:weakness"], "classified_as": "inform"}
+    tracker.latest_message["headease_red_flags"] = {"found": ["rf_neuro_deficit"], "classified_as": "inform"}
     tracker.latest_message["entities"] = [{"entity": "symptom", "value": "weakness", "start": 0, "end": 1}]
-    slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
-    assert slots["requested_slot"] == "red_flags" and "triage_level" not in slots
+    events, messages = run_action(ActionRedFlagAlert(), tracker)
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["consultation_form"]
+    assert messages == []
+    from actions.common import safety_verdict
+    assert "weakness" in safety_verdict(tracker).findings.to_confirm
 
 
 def test_a_request_for_an_ambulance_gets_the_emergency_advice():

@@ -13,7 +13,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from headease_nlu.build_spacy_model import build
 from headease_nlu.components import HeadacheEntityExtractor
-from headease_nlu.conventions import emergency_flags, extend_negation
+from actions.clinic.verdict import emergency_flags
+from headease_nlu.conventions import extend_negation
 from headease_nlu.lexicon import DEFAULT_LEXICON
 from headease_nlu.quantities import find_bare_severity, find_quantities
 
@@ -167,14 +168,13 @@ def test_denied_or_answering_red_flags_do_not(parse_message):
     assert parse_message("i have a rash on my arm that itches", "out_of_scope").get(INTENT)["name"] == "out_of_scope"
 
 
-def test_emergency_flags_pairs_and_pregnancy():
-    fever_neck = [{"entity": "symptom", "value": "fever", "start": 0, "end": 5},
-                  {"entity": "symptom", "value": "stiff_neck", "start": 10, "end": 20}]
-    assert emergency_flags(fever_neck) == ["symptom:fever+symptom:stiff_neck"]
-    assert emergency_flags(fever_neck[:1]) == []
-    text = "34 weeks pregnant and blurry vision"
-    blurred = [{"entity": "symptom", "value": "blurred_vision", "start": 22, "end": 35}]
-    assert emergency_flags(blurred, text) and not emergency_flags(blurred, "blurry vision")
+def test_emergency_flags_come_from_the_clinical_verdict():
+    # the NLU's emergency label is the clinical core's reading of the words (one place for red flags)
+    assert emergency_flags("i have a fever and my neck is so stiff i can't bend it") == ["rf_fever_meningism"]
+    assert emergency_flags("i have a fever") == []
+    assert emergency_flags("34 weeks pregnant and my vision has gone blurry")
+    assert not emergency_flags("my vision goes blurry when i'm tired")
+    assert not emergency_flags("no fever and no stiff neck, just a dull ache")
 
 
 # --- quantities --------------------------------------------------------------------------------
