@@ -14,7 +14,7 @@ from actions import render
 from actions.clinic import assess
 from actions.clinic.assessment import Assessment
 from actions.clinic.findings import CONSULTATION_SLOTS, Findings
-from actions.clinic.questions import plan_questions
+from actions.clinic.questions import plan_questions, with_signs_to_ask
 from actions.clinic.verdict import ASK_EMERGENCY_SCREEN, CONTINUE
 from actions.forms import derived_slot_values
 from actions.common import (
@@ -174,6 +174,9 @@ class ActionRedFlagAlert(Action):
         events = outcome_events(tracker, assessment, findings)
         if assessment.triage_level == "urgent":
             answered = _answered_slots(tracker, findings)
+            if with_signs_to_ask(findings).sign_to_confirm():
+                answered.discard("flag_check")  # a sign that would make it an emergency: asked directly
+                events += findings_event(tracker, findings)
             if tracker.get_slot("requested_slot") == "red_flags":
                 answered.add("red_flags")  # the message that raised it answered the screen
                 events.append(SlotSet("red_flags", assessment.red_flag_ids or ["answered"]))

@@ -17,7 +17,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.clinic.findings import CONSULTATION_SLOTS, Findings
-from actions.clinic.questions import MOH_MIN_DAYS, PATTERN_SYMPTOMS, carries_details, plan_questions
+from actions.clinic.questions import MOH_MIN_DAYS, PATTERN_SYMPTOMS, carries_details, plan_questions, with_signs_to_ask
 from actions.clinic.followups import confirm_sign
 from actions.clinic.textscan import parse_answer
 from actions.common import (
@@ -174,6 +174,8 @@ class ValidateConsultationForm(FormValidationAction):
         for slot, value in derived_slot_values(findings).items():
             if values[slot] is None:
                 values[slot] = value
+        if with_signs_to_ask(findings).sign_to_confirm():
+            values["flag_check"] = None  # a sign that would make it an emergency: asked directly
         next_slot = self._next_slot(findings, values, requested)
         if next_slot is not None and next_slot == requested and times_asked(tracker, requested) >= MAX_ASKS:
             # Asked twice already (answers we could not use, digressions): go on without it; the

@@ -9,6 +9,7 @@ and written only for the study and fresh cases; the sealed half reports aggregat
     python scripts/eval_conversations.py --half sealed   # one half (study, sealed or fresh)
     python scripts/eval_conversations.py --make-split    # once: split the cases into study/sealed
     python scripts/eval_conversations.py --adopt-fresh   # after a fresh batch's first look: into study
+    python scripts/eval_conversations.py --style stubborn  # wrong question's answer, filler, "I don't know"
 """
 from __future__ import annotations
 
@@ -36,12 +37,12 @@ def _write_split(split) -> None:
     cs.SPLIT_FILE.write_text(header + yaml.safe_dump(split, sort_keys=False, width=100))
 
 
-def run(cases, split, run_id: str) -> dict:
+def run(cases, split, run_id: str, style: str = "cooperative") -> dict:
     with tempfile.TemporaryDirectory(prefix="headease-blind-") as workdir:
         stack = start_stack(Path(workdir), web=False)
         try:
             started = time.monotonic()
-            outcomes = cs.hold_all(cases, cs.Client(stack.say, stack.tracker), run_id)
+            outcomes = cs.hold_all(cases, cs.Client(stack.say, stack.tracker), run_id, style=style)
             seconds = time.monotonic() - started
         finally:
             stack.stop()
@@ -75,6 +76,8 @@ def main(argv=None) -> int:
     parser.add_argument("--make-split", action="store_true", help="split the cases once (refuses to redo it)")
     parser.add_argument("--adopt-fresh", action="store_true", help="put the fresh cases into the study half")
     parser.add_argument("--name", default="conversations", help="report file name under reports/")
+    parser.add_argument("--style", choices=cs.STYLES, default="cooperative",
+                        help="stubborn: every question first gets another question's answer, then a filler, then \"I don't know\"")
     args = parser.parse_args(argv)
 
     cases = cs.load_cases()
@@ -97,7 +100,7 @@ def main(argv=None) -> int:
     if not chosen:
         print(f"no cases in {args.half}", file=sys.stderr)
         return 1
-    result = run(chosen, split, run_id=str(int(time.time())))
+    result = run(chosen, split, run_id=str(int(time.time())), style=args.style)
     write(result, args.name)
     print(result["table"])
     print(f"\n{len(chosen)} consultations in {result['seconds']} s; failures (study and fresh only) "

@@ -177,6 +177,7 @@ HISTORY: FrozenSet[str] = frozenset(
         "immunosuppression",
         "cancer",
         "high_blood_pressure",
+        "very_high_bp_reading",  # a very high reading now (e.g. 180/120), not just known hypertension
         "fuel_appliance",
         "spinal_procedure",
         "new_medicine",

@@ -10,7 +10,7 @@ from typing import Callable, Dict, List, Optional, Set
 from .classify import classify
 from .findings import FOLLOW_UP_SLOTS, TRIAGE_RANK, Findings
 from .kb import load_knowledge
-from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, screen, unsettled
+from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, SIGN_PREFIX, screen, unsettled
 from .safety import alert_hits
 from .textscan import parse_answer, scan
 
@@ -143,6 +143,27 @@ def _default_questions(findings: Findings) -> List[str]:
     cls = classify(findings, screen(findings))
     types = {cls.type, cls.background_type}
     return ["doctor_seen"] if types & DEFAULT_NEEDS_DOCTOR_ANSWER else []
+
+
+def signs_to_ask(findings: Findings) -> Set[str]:
+    """Warning signs that would raise an urgent finding to an emergency and have been neither said
+    nor denied (``redflags.SIGN_PREFIX`` needs): each is asked directly (the flag_check question)."""
+    if not alert_hits(findings) or any(h.level == "emergency" for h in alert_hits(findings)):
+        return set()
+    kb = load_knowledge()
+    signs: Set[str] = set()
+    for rf_id, questions in unsettled(findings).items():
+        if kb.red_flag_info(rf_id)["level"] == "emergency":
+            signs |= {q[len(SIGN_PREFIX):] for q in questions if q.startswith(SIGN_PREFIX)}
+    return signs - findings.symptoms - findings.absent_symptoms - findings.uncertain
+
+
+def with_signs_to_ask(findings: Findings) -> Findings:
+    """``findings`` with the signs to ask added to those waiting for a direct question."""
+    signs = signs_to_ask(findings)
+    if signs:
+        findings.to_confirm |= signs
+    return findings
 
 
 def plan_questions(findings: Findings, answered: Set[str]) -> List[str]:

@@ -191,6 +191,10 @@ def _rules() -> Tuple[_Rule, ...]:
     add("symptom", "vision_loss",
         r"\b(?:vision|sight|eyesight|eye)\b(?P<gap>" + _gap(4) + r") (?:black|blacked out|dark|darkened|blank|blanked out|went out|gone|disappeared|blind|cut out|shut off)\b",
         vision_gate, "gap")
+    # the sight itself going misty, dim or hazy (a visual disturbance: 4.2 GCA, pre-eclampsia)
+    add("symptom", "blurred_vision",
+        r"\b(?:vision|sight|eyesight)\b(?P<gap>" + _gap(4) + r") (?:\w+ )?(?:blurr\w*|misty|hazy|cloudy|foggy|dim|dimmed|dimmer|fuzzy|smudged|smeared|washed out|went funny|goes funny)\b",
+        vision_gate, "gap")
     add("symptom", "vision_loss",
         r"\b(?:curtain|shadow|veil|shade|blind|black|dark|blank|grey|gray) (?:\w+ ){0,1}?(?:came|come|comes|coming|fell|falling|went|drawn|pulled|over|across|down|patch|spot|area)\b"
         r"(?: \w+){0,5}? (?:vision|sight|eye|eyes)\b", vision_gate)
@@ -281,7 +285,8 @@ def _rules() -> Tuple[_Rule, ...]:
         r"(?:fade|go away|disappear|blanch|go white|go pale|change|vanish)\w*\b", rash_gate)
     add("symptom", "rash_non_blanching",
         r"\b(?:purple|purplish|dark red|pin ?prick|pinpoint|bruise like|tiny red|tiny purple|little purple|small purple)(?: \w+){0,2}? (?:spots?|dots?|rash|marks?|blotch\w*|bruises|freckles)\b"
-        r"|\bglass test\b|\b(?:under|with|press\w* a|against a) glass\b", rash_gate)
+        # doing the glass test is the check, not its result: the spots must still show under the glass
+        r"|\b(?:still )?(?:visible|see (?:it|them)|shows?|showing|there|stays?|stayed) (?:under|through) (?:the |a )?glass\b", rash_gate)
 
     # eye: painful red eye (acute glaucoma); haloes
     eye_gate = {"eye", "eyes"}

@@ -28,6 +28,10 @@ EYE_LOCATIONS = frozenset({"behind_eye", "one_side", "temples", "forehead"})
 STRICT, LENIENT, HYPOTHETICAL = "strict", "lenient", "hypothetical"
 
 
+# In ``unsettled``: the question that settles a flag is a direct question about this sign.
+SIGN_PREFIX = "sign:"
+
+
 class _View:
     """Findings seen in one of three ways (clinical reference 4.3):
 
@@ -73,6 +77,19 @@ class _View:
         if self.mode == HYPOTHETICAL:
             self.needed.add(question)
         return True
+
+    def sign(self, *items: str) -> bool:
+        """A warning sign: stated (or not sure, lenient). In the hypothetical view a sign neither
+        stated nor denied counts, and the direct question about it is noted (``SIGN_PREFIX`` + id):
+        a sign that would raise the level is asked about, not assumed either way."""
+        if self.has(*items):
+            return True
+        if self.mode != HYPOTHETICAL:
+            return False
+        open_signs = [i for i in items if i not in self.f.absent_symptoms]
+        if open_signs:
+            self.needed.add(SIGN_PREFIX + open_signs[0])
+        return bool(open_signs)
 
     def condition(self, item: str) -> bool:
         """A background condition (cancer, immunosuppression, a blood thinner): stated, or not asked
@@ -260,7 +277,8 @@ def _gca(v: _View) -> bool:
 
 
 def _gca_visual(v: _View) -> bool:
-    return _gca_core(v) and v.has(*GCA_SPECIFIC) and v.has(*VISUAL_CHANGE)
+    # a visual disturbance in a new headache over 50: jaw pain on chewing or a tender scalp is asked
+    return _gca_core(v) and v.has(*VISUAL_CHANGE) and v.sign(*GCA_SPECIFIC)
 
 
 def _pregnant_second_half_or_postpartum(v: _View) -> bool:
@@ -295,7 +313,8 @@ def _carbon_monoxide(v: _View) -> bool:
 
 
 def _hypertensive(v: _View) -> bool:
-    return v.has("high_blood_pressure") and v.has("chest_pain", "breathlessness", "confusion", *VISUAL_CHANGE)
+    # a very high reading, not a history of high blood pressure (4.2: "known very high reading")
+    return v.has("very_high_bp_reading") and v.has("chest_pain", "breathlessness", "confusion", *VISUAL_CHANGE)
 
 
 def _age_over_50_new(v: _View) -> bool:

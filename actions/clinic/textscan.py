@@ -410,7 +410,12 @@ _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend
 _HISTORY_RULES = _rules(
     "history",
     {
-        "head_injury": r"(?:hit|bumped|banged|bashed|knocked|smacked|whacked|cracked|hurt|injured|struck|bump|bang|knock|hitting|banging|bumping|bashing) (?:my |his |her |the (?:back |side |top |front )?of my )?(?:head|skull|forehead)(?! against)"
+        # past-tense verbs: "hit head on the shelf"; other forms need whose head it is ("a banging
+        # head", "a thumping head" describe the pain, not a blow)
+        "head_injury": r"(?:hit|bumped|banged|bashed|knocked|smacked|whacked|cracked|hurt|injured|struck|clouted|clonked|clobbered|smashed|walloped|conked|clipped|bonked)"
+        r" (?:my |his |her |the (?:back |side |top |front )?of my )?(?:head|skull|forehead)(?! against)"
+        r"|(?:bump|bang|knock|hitting|banging|bumping|bashing|clout\w*|clonk\w*|clobber\w*|thumping|smash\w*|wallop\w*|conk\w*|whack|smack|bonk\w*)"
+        r" (?:my |his |her |the (?:back |side |top |front )?of my )(?:head|skull|forehead)(?! against)"
         r"|head (?:injury|injuries|trauma|knock|bump|wound)|(?:bump|bang|knock|blow|hit|whack|smack) (?:on|to|in) (?:the |my )?head"
         r"|concussion|concussed|fell (?:over |down )?and (?:hit|banged|bumped|knocked)|(?:fall|fell) on (?:to )?my head|hit on the head|hit in the head|head hit(?! the (?:pillow|sack|hay))"
         r"|(?:smashed|slammed|crashed|bashed|banged|bumped|fell|swung|flew|hit me|came down) (?:\w+ ){0,2}(?:into|onto|on|against|in) (?:the (?:back |side |top |front )?of )?(?:my|his|her) (?:head|skull|forehead|temple)"
@@ -444,10 +449,14 @@ _HISTORY_RULES = _rules(
         r"|microgynon|yasmin|rigevidon|nuvaring|hormonal contraception|hrt|hormone replacement",
         "known_migraine": r"(?:i|i ve|ive|i do) (?:have |get |got |suffer (?:from |with )|had |always had |always get |often get |usually get |been getting )(?:a history of )?(?:migraines?|migranes?)"
         r"|history of migraines?|migraine sufferer|suffer (?:from|with) migraines?|diagnosed (?:with |as )?(?:having )?(?:a )?migraines?|(?:gp|doctor|neurologist) (?:said|says|thinks|confirmed) (?:it s |its |they re |theyre )?(?:a )?migraines?|my (?:usual )?migraines?|known migraine|migraine history",
-        "known_cluster": r"cluster headaches?|same (?:kind of |sort of |type of )?bout|had (?:a |one )?(?:bout|cluster) (?:like this )?before|my clusters|cluster (?:bout|period|cycle|attacks)|(?:another|new|last|previous) (?:bout|cluster)|same as (?:my |the )?(?:last|previous) bouts?|diagnosed with cluster",
+        "known_cluster": r"cluster headaches?|same (?:kind of |sort of |type of )?bout|had (?:a |one )?(?:bout|cluster) (?:like this )?before|my clusters|cluster (?:bout|period|cycle|attacks)|(?:another|new|last|previous) (?:bout|cluster)|same as (?:my |the )?(?:last|previous) bouts?|diagnosed with cluster"
+        # "the exact same as my bout 2 years ago", "same beast as my other bouts"
+        r"|same (?:\w+ ){0,2}as (?:my |the |those |all )?(?:\w+ ){0,2}bouts?\b|(?:my|the) (?:other|earlier|previous|past|old) bouts",
         "same_as_usual": r"same as (?:my )?(?:usual|always|normal|before|ever|every other time)|(?:like|just like) (?:my )?(?:usual|normal) (?:ones?|headaches?|migraines?)|my usual (?:headaches?|migraines?|ones?)"
         r"|same (?:old|as normal|kind as (?:always|before|usual))|typical (?:one|migraine|headache) for me|like always|as usual|usual (?:headache|migraine|pattern)"
-        r"|(?:my|the) usual (?:\w+ ){0,2}(?:headaches?|migraines?|ones|attacks|clusters?)",
+        r"|(?:my|the) usual (?:\w+ ){0,2}(?:headaches?|migraines?|ones|attacks|clusters?)"
+        # "the same as the attacks I've always had", "same thing as my other ones"
+        r"|same (?:\w+ ){0,2}as (?:my |the |those |all )(?:other |earlier |previous |old |past )?(?:attacks|episodes|ones|headaches|migraines)(?! (?:my|his|her|their) (?:friend|mum|mom|dad|sister|brother|wife|husband|partner))",
         "different_from_usual": r"(?:different|differs) (?:from|to|than) (?:my )?(?:usual|normal|the usual|previous|before|other)"
         r"|never (?:had|felt|known) (?:one|a (?:headache|migraine)|it|them|a migraine) (?:start|come on|begin|hit|build|feel) like (?:this|that)|(?:not|nothing|unlike) (?:like )?(?:my |the )?(?:usual|normal) (?:ones?|headaches?|migraines?)"
         r"|(?:feels|is|it s|its|this one is|this one feels) (?:completely |totally |very |really )?different|changed character|not my (?:usual|normal|typical)|new kind of (?:headache|pain)|never been like this before",
@@ -457,7 +466,7 @@ _HISTORY_RULES = _rules(
         r"|worse and worse|more and more (?:often|frequent|painful|severe)|keeps getting worse|escalating|steadily worse|increasing(?:ly)? (?:frequent|severe|often)|every day it s worse|each day (?:it s )?worse"
         # worsening in everyday words: creeping up, more days than before, now waking ("builds up"
         # describes how one attack starts, not a worsening course)
-        r"|(?:creep\w*|ramp\w*|crank\w*|edg\w*) up(?! (?:gradually|slowly|over (?:an?|about|the|\d)|through|during|across|as the day|in the (?:morning|afternoon|evening)|by (?:lunch|the evening)))|(?:more|worse) (?:days|often|frequent|nights)? ?than (?:before|it used to|they used to|i used to|usual|last month|a few weeks ago)"
+        r"|(?:creep\w*|ramp\w*|crank\w*|edg\w*) up(?! (?:gradually|slowly|fast|quickly|quick|rapidly|in (?:a few |a couple of )?(?:seconds|minutes)|within|over (?!(?:the )?(?:last|past) |(?:a |the )?(?:few|couple of|several|\d+) (?:days|weeks|months))(?:an?|about|the|\d)|through|during|across|as the day|in the (?:morning|afternoon|evening)|by (?:lunch|the evening)))|(?:more|worse) (?:days|often|frequent|nights)? ?than (?:before|it used to|they used to|i used to|usual|last month|a few weeks ago)"
         r"|on more days|more days (?:now|lately|recently)|(?:now|lately|recently|started to|starting to|begun to|begins to|has started to) (?:wak\w* me|wake me up|waking me up)",
         "first_ever": r"first (?:time|ever|one)(?: ever)?|never (?:had|get|got|suffered|experienced) (?:a |any )?(?:headaches?|migraines?|one|anything|pain) (?:like (?:this|it)|before|of this kind)"
         r"|never (?:really )?(?:get|had|suffer from|suffered) (?:headaches?|migraines?)|(?:dont|do not|didnt) (?:usually |normally |really )?(?:get|have|suffer from) (?:headaches?|migraines?)"
@@ -725,10 +734,20 @@ def _immunosuppression(clause: str, sentence: str, hedged: bool, findings: Findi
     (findings.uncertain if hedged else findings.history).add("immunosuppression")
 
 
+# A very high reading (4.2 rf_hypertensive: "known very high blood pressure reading", e.g. 180/120
+# or more), as opposed to a history of high blood pressure ("well controlled on tablets").
+_VERY_HIGH_READING = re.compile(
+    r"\b(?:very high|really high|extremely high|dangerously high|through the roof|sky high|off the (?:scale|charts?)"
+    r"|(?:1[89]\d|2\d\d)(?:/| over )\d{2,3}|\d{2,3}(?:/| over )(?:1[2-9]\d))\b"
+)
+
+
 def _blood_pressure(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     findings.history.add("high_blood_pressure")
     if re.search(r"\b(?:uncontrolled|not controlled|out of control|very high|really high|through the roof|sky high|(?:1[6-9]\d|2\d\d)(?:/| over )\d{2,3})\b", clause):
         findings.contraindications.add("ci_uncontrolled_bp")
+    if _VERY_HIGH_READING.search(clause):
+        findings.history.add("very_high_bp_reading")
 
 
 _OTHER_PREGNANT = re.compile(
@@ -813,6 +832,19 @@ _ORIGIN_CUE = frozenset({"from", "starts", "started", "starting", "begins", "beg
                          "knots", "knotted", "stiff", "blame", "source", "root", "behind", "up"})
 
 
+# "the back of my head goes numb and heavy" may describe the pain itself; a deficit is numbness of
+# the face or a limb (4.2 rf_neuro_deficit), so numbness said only of the head is asked about first.
+_HEAD_WORDS = re.compile(r"\b(?:head|scalp|skull|forehead|temples?|crown|top of my head)\b")
+_DEFICIT_PLACES = re.compile(
+    r"\b(?:face|facial|cheeks?|lips?|mouth|tongue|jaw|chin|arms?|hands?|fingers?|legs?|feet|foot|toes?|side of (?:my|the|his|her) body"
+    r"|(?:left|right|one) side|half)\b"
+)
+
+
+def _numb_head(cid: str, clause: str) -> bool:
+    return cid == "numbness" and bool(_HEAD_WORDS.search(clause)) and not _DEFICIT_PLACES.search(clause)
+
+
 _SIDE_WORDS = frozenset({"left", "right"})
 _BOTH_WORDS = frozenset({"both", "and", "either", "each", "or"})
 
@@ -828,7 +860,7 @@ def _lexical_match(text: _Text, m: Match, negated: bool, hedged: bool, findings:
     if m.entity == "symptom":
         if negated:
             findings.absent_symptoms.add(m.cid)
-        elif tuple(text.words[m.start:m.end]) in load_lexicon().confirm_first.get(m.cid, ()):
+        elif tuple(text.words[m.start:m.end]) in load_lexicon().confirm_first.get(m.cid, ()) or _numb_head(m.cid, clause):
             findings.to_confirm.add(m.cid)  # everyday wording (hedged or not): asked before it counts (4.3)
         elif hedged:
             findings.uncertain.add(m.cid)
@@ -859,8 +891,25 @@ def _lexical_match(text: _Text, m: Match, negated: bool, hedged: bool, findings:
         _onset_match(text, m, findings, answer_slot == "onset")
 
 
+# How fast an aura spreads ("the zigzag spreads across my vision over a few minutes") is not how the
+# headache started: a clause about the aura that names no pain gives no onset.
+_AURA_WORDS = re.compile(
+    r"\b(?:auras?|zig ?zags?|zigzagg?\w*|flashing|flashes|flickery|flicker\w*|shimmer\w*|sparkl\w*|blind spots?|vision|sight|lights?|spots"
+    r"|tingl\w*|pins and needles|warning signs?)\b"
+)
+_PAIN_WORDS = re.compile(
+    r"\b(?:head\w*|pain\w*|ache\w*|migraines?|hurts?|hurting|throb\w*|pound\w*|thump\w*|(?:came|comes|come|coming) on|hit|hits|kicked in)\b"
+)
+
+
+def _about_the_aura(clause: str) -> bool:
+    return bool(_AURA_WORDS.search(clause)) and not _PAIN_WORDS.search(clause)
+
+
 def _onset_match(text: _Text, m: Match, findings: Findings, answering: bool) -> None:
     words = text.words[m.start:m.end]
+    if _about_the_aura(text.clause_of(m.start, m.end)):
+        return
     if words[-1] == "second" and not {"a", "split", "within", "one"} & set(words):
         return  # "in second year", "in second place": the ordinal, not a second of time
     loose = all(w in _LOOSE_ONSET_WORDS for w in words)
@@ -879,6 +928,8 @@ def _set_onset(findings: Findings, onset: str) -> None:
 
 def _onset_from_peak_time(text: _Text, findings: Findings) -> None:
     for match in _PEAK_TIME.finditer(text.flat):
+        if _about_the_aura(match.group(0)):
+            continue
         minutes = numbers.parse_duration(match.group(1))
         if isinstance(minutes, float):
             _set_onset(findings, "sudden_peak_lt_1m" if minutes < 1 else "peak_1_5m" if minutes <= 5 else "gradual")

@@ -100,3 +100,18 @@ def test_every_slot_has_text_why_and_buttons(slot):
     assert why_we_ask(slot)
     q = question(slot)
     assert q["text"].endswith("?") and 3 <= len(q["buttons"]) <= 6
+
+
+def test_a_sign_that_would_make_an_urgent_finding_an_emergency_is_asked_directly():
+    # over 50, a new headache (urgent) with a passing visual disturbance: jaw pain on chewing or a
+    # tender scalp would make it GCA with visual symptoms (emergency), so it is asked, not assumed
+    from actions.clinic.questions import signs_to_ask, with_signs_to_ask
+    f = Findings(age=71, new_headache=True, months_present=0.5, symptoms={"blurred_vision"}, red_flag_screen_negative=False)
+    assert signs_to_ask(f) == {"jaw_pain_chewing"}
+    assert plan_questions(with_signs_to_ask(f), set())[0] == "flag_check"
+    f.absent_symptoms |= {"jaw_pain_chewing"}
+    assert signs_to_ask(f) == {"scalp_tenderness"}
+    f.absent_symptoms |= {"scalp_tenderness"}
+    assert signs_to_ask(f) == set()
+    # without the urgent finding nothing is added
+    assert signs_to_ask(Findings(age=30, symptoms={"blurred_vision"})) == set()

@@ -5,7 +5,8 @@ import pytest
 
 from actions.clinic import assess
 from actions.clinic.findings import RED_FLAGS, Findings
-from actions.clinic.redflags import unsettled, RULES, screen
+from actions.clinic.redflags import unsettled, RULES, screen, ids
+from actions.clinic.textscan import scan
 
 BASE = {"age": 35, "onset": "gradual", "intensity": 5, "new_headache": False, "locations": ["both_sides"]}
 
@@ -51,7 +52,7 @@ CASES = [
     ("rf_pregnancy_postpartum", dict(history=["postpartum", "different_from_usual"]), "urgent"),
     ("rf_carbon_monoxide", dict(symptoms=["others_in_building_affected"]), "emergency"),
     ("rf_carbon_monoxide", dict(symptoms=["better_away_from_home", "dizziness"]), "emergency"),
-    ("rf_hypertensive", dict(history=["high_blood_pressure"], symptoms=["chest_pain"]), "emergency"),
+    ("rf_hypertensive", dict(history=["high_blood_pressure", "very_high_bp_reading"], symptoms=["chest_pain"]), "emergency"),
     ("rf_age_over_50_new", dict(age=56, new_headache=True), "urgent"),
     ("rf_age_over_50_new", dict(age=60, months_present=24, doctor_confirmed=False), "urgent"),
     ("rf_immunosuppression", dict(history=["immunosuppression"], new_headache=True), "urgent"),
@@ -226,3 +227,11 @@ def test_migraine_on_four_days_a_month_is_frequent():
     hits = {h.id for h in screen(findings(days_per_month=4), headache_type="migraine")}
     assert "rf_frequent_disabling" in hits
     assert "rf_frequent_disabling" not in {h.id for h in screen(findings(days_per_month=4))}
+
+
+def test_known_high_blood_pressure_is_not_a_very_high_reading():
+    # 4.2 rf_hypertensive needs a very high reading, not a history of treated high blood pressure
+    said = scan("I have high blood pressure, well controlled on tablets, and my eyes go blurry at the screen")
+    assert "rf_hypertensive" not in ids(screen(said))
+    said = scan("my blood pressure was 200/125 at the pharmacy and my vision has gone blurry")
+    assert "rf_hypertensive" in ids(screen(said))

@@ -685,3 +685,54 @@ def test_a_place_given_to_the_age_question_is_not_an_age(text):
     assert answer.value == UNKNOWN and not answer.understood
     assert answer.findings.age is None
     assert "one_side" in answer.findings.locations
+
+
+# --- general reading rules: what a clause is about decides what it states -----------------------
+@pytest.mark.parametrize("text", ["my whole head feels numb and heavy", "the top of my scalp goes numb when it's bad"])
+def test_numbness_said_only_of_the_head_is_confirmed_first(text):
+    said = scan(text)
+    assert "numbness" in said.to_confirm and "numbness" not in said.symptoms
+
+
+def test_numbness_of_the_face_or_a_limb_is_stated():
+    assert "numbness" in scan("my right hand and cheek went numb an hour ago").symptoms
+
+
+def test_naming_the_glass_test_is_not_its_result():
+    said = scan("i pressed a glass on my legs, the glass test, and there's no rash at all", "red_flags")
+    assert "rash_non_blanching" not in said.symptoms
+    assert "rash_non_blanching" in scan("the spots don't fade under the glass").symptoms
+
+
+@pytest.mark.parametrize("text", [
+    "the shimmering patch drifts across my sight over four minutes or so",
+    "my sparkly blind spot grows over a couple of minutes",
+])
+def test_how_fast_an_aura_spreads_is_not_the_headaches_onset(text):
+    assert scan(text, "aura_history").onset is None
+
+
+def test_an_attack_ramping_up_fast_is_not_a_worsening_course():
+    said = scan("each one ramps up quickly, within minutes")
+    assert "progressive" not in said.history
+    assert "progressive" in scan("it has been ramping up over the past couple of weeks").history
+
+
+@pytest.mark.parametrize("text", ["identical to my bouts from a few years back, the same as my earlier bouts",
+                                  "this is the same thing as my previous bouts"])
+def test_same_as_earlier_bouts_is_a_known_cluster_pattern(text):
+    assert "known_cluster" in scan(text).history
+
+
+@pytest.mark.parametrize("text", ["i walloped my head on the loft hatch", "clonked my head getting into the car"])
+def test_everyday_verbs_for_a_blow_to_the_head(text):
+    assert "head_injury" in scan(text).history
+
+
+def test_a_banging_head_is_the_pain_not_a_blow():
+    assert "head_injury" not in scan("woke up with a banging head again").history
+
+
+@pytest.mark.parametrize("text", ["my eyesight went smudged for a few minutes", "the sight in my left eye turned foggy"])
+def test_sight_going_misty_or_dim_is_a_visual_disturbance(text):
+    assert "blurred_vision" in scan(text).symptoms

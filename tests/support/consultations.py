@@ -11,6 +11,11 @@ when no question is pending but the bot offered buttons, it presses the first on
 in a consultation; it stops at the assessment (an assessment payload with no question pending)
 or after ``MAX_TURNS`` user messages.
 
+The ``stubborn`` answer style (issue: a consultation that never gets stuck) answers each question
+first with the case's answer to a *different* question, then, if asked again, with a filler
+("hmm", "what do you mean?"), then "I don't know"; what it measures is progress (an assessment,
+no question asked more than twice, the number of turns), not triage.
+
 Transcripts are kept only for cases outside the sealed half: the sealed half reports aggregates.
 """
 from __future__ import annotations
@@ -33,6 +38,10 @@ MAX_TURNS = 30
 MAX_BUTTON_PRESSES = 2
 # The answer when a case has none for the question asked (counted in the report).
 NO_ANSWER = "I'm not sure"
+STYLES = ("cooperative", "stubborn")
+# The stubborn client's replies when a question comes back (the second time, then later).
+FILLERS = ("hmm", "what do you mean?", "sorry?", "eh", "i'm not sure what you're asking")
+DONT_KNOW = "I don't know"
 LEVELS = ("self_care", "see_doctor", "urgent", "emergency")
 RANK = {level: rank for rank, level in enumerate(LEVELS)}
 TECHNIQUES = (
@@ -226,7 +235,21 @@ def _record_bot(outcome: Outcome, messages: List[dict]) -> List[dict]:
     return buttons
 
 
-def hold(case: Case, client: Client, sender: str, max_turns: int = MAX_TURNS) -> Outcome:
+def _stubborn_reply(case: Case, slot: str, times: int) -> str:
+    """The first time a question is asked, the answer to another question (the next one in the
+    case's list that differs); the second time a filler; after that "I don't know"."""
+    if times == 1:
+        slots = [s for s in case.answers if case.answers.get(s)]
+        start = slots.index(slot) + 1 if slot in slots else 0
+        for other in slots[start:] + slots[:start]:
+            if other != slot and case.answers[other] != case.answers.get(slot):
+                return case.answers[other]
+    if times == 2:
+        return FILLERS[(len(case.id) + len(slot)) % len(FILLERS)]
+    return DONT_KNOW
+
+
+def hold(case: Case, client: Client, sender: str, max_turns: int = MAX_TURNS, style: str = "cooperative") -> Outcome:
     outcome = Outcome(case.id)
     presses = 0
     text = case.opening
@@ -240,7 +263,10 @@ def hold(case: Case, client: Client, sender: str, max_turns: int = MAX_TURNS) ->
             slot = _pending_question(tracker)
             if outcome.turns >= max_turns:
                 break
-            if slot:
+            if slot and style == "stubborn":
+                outcome.questions.append(slot)
+                text = _stubborn_reply(case, slot, outcome.questions.count(slot))
+            elif slot:
                 outcome.questions.append(slot)
                 text = case.answers.get(slot) or _confirmation(case, slot, outcome.final_slots)
                 if text is None:
@@ -258,10 +284,12 @@ def hold(case: Case, client: Client, sender: str, max_turns: int = MAX_TURNS) ->
     return outcome
 
 
-def hold_all(cases: Iterable[Case], client: Client, run_id: str, workers: int = 4) -> List[Outcome]:
+def hold_all(cases: Iterable[Case], client: Client, run_id: str, workers: int = 4, style: str = "cooperative") -> List[Outcome]:
     cases = list(cases)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda c: hold(c, client, f"blind-{run_id}-{c.id}"), cases))
+        # a stubborn client needs up to two replies a question: twice the turns
+        turns = MAX_TURNS * (2 if style == "stubborn" else 1)
+        return list(pool.map(lambda c: hold(c, client, f"blind-{run_id}-{c.id}", turns, style), cases))
 
 
 # --- scoring ----------------------------------------------------------------------------------
@@ -292,6 +320,7 @@ def score_case(case: Case, outcome: Outcome) -> Dict:
         "techniques_ok": technique_ok(case, outcome.techniques),
         "assessed": outcome.reached_assessment,
         "questions": len(outcome.questions),
+        "turns": outcome.turns,
         "most_asked": max(asked.values(), default=0),
         "unanswered_slots": sorted(set(outcome.unanswered_slots)),
         "error": outcome.error,
@@ -321,6 +350,7 @@ def aggregate(scores: List[Dict]) -> Dict:
         "no_assessment": sum(not s["assessed"] for s in scores),
         "most_times_one_question_asked": max((s["most_asked"] for s in scores), default=0),
         "median_questions_self_care": statistics.median(self_care) if self_care else None,
+        "most_turns": max((s.get("turns", 0) for s in scores), default=0),
         "transport_errors": sum(bool(s["error"]) for s in scores),
     }
 
@@ -337,6 +367,7 @@ ROWS = (
     ("no_assessment", "consultations without an assessment", "{}"),
     ("most_times_one_question_asked", "most times one question was asked", "{}"),
     ("median_questions_self_care", "median questions (self-care cases)", "{}"),
+    ("most_turns", "most user messages in one consultation", "{}"),
     ("transport_errors", "transport errors", "{}"),
 )
 
