@@ -146,9 +146,11 @@ def _default_questions(findings: Findings) -> List[str]:
 
 
 def signs_to_ask(findings: Findings) -> Set[str]:
-    """Warning signs that would raise an urgent finding to an emergency and have been neither said
-    nor denied (``redflags.SIGN_PREFIX`` needs): each is asked directly (the flag_check question)."""
-    if not alert_hits(findings) or any(h.level == "emergency" for h in alert_hits(findings)):
+    """Warning signs that would make this an emergency and have been neither said nor denied
+    (``redflags.SIGN_PREFIX`` needs: a visual disturbance in a new headache over 50 asks about jaw
+    pain and scalp tenderness, a new headache with dizziness asks whether others at home have
+    headaches): each is asked directly (the flag_check question)."""
+    if any(h.level == "emergency" for h in alert_hits(findings)):
         return set()
     kb = load_knowledge()
     signs: Set[str] = set()

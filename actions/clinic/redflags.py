@@ -180,8 +180,11 @@ def _thunderclap(v: _View) -> bool:
     severe_stated = (f.intensity is not None and f.intensity >= 7) or v.has("worst_ever")
     # A severe headache's start is always asked: a "no" to the long screen question is a weak
     # denial of its first item. Before the screen is answered, an unknown strength counts too.
+    # A headache unlike the usual ones ("never had one start like this") is asked about too.
     severe_or_unasked = severe_stated or (
-        v.mode == HYPOTHETICAL and not f.red_flag_screen_negative and v.missing(f.intensity, "severity")
+        v.mode == HYPOTHETICAL
+        and (not f.red_flag_screen_negative or v.certain("different_from_usual"))
+        and v.missing(f.intensity, "severity")
     )
     onset_unasked = severe_or_unasked and v.missing(f.onset, "onset")
     explosive = (f.onset in SUDDEN_ONSETS and v.severe()) or (v.has("worst_ever") and v.sudden()) or onset_unasked
@@ -309,7 +312,13 @@ def _pregnancy_postpartum(v: _View) -> bool:
 
 def _carbon_monoxide(v: _View) -> bool:
     away = v.has("better_away_from_home") and v.has("dizziness", "nausea", "vomiting", "fuel_appliance")
-    return v.has("others_in_building_affected") or away
+    if v.has("others_in_building_affected") or away:
+        return True
+    # A new headache with dizziness, or with a fuel-burning appliance named: whether others in the
+    # same building have headaches too is asked (the sign most people can answer), not assumed.
+    return v.mode == HYPOTHETICAL and v.said_new() and v.has("dizziness", "fuel_appliance") and v.sign(
+        "others_in_building_affected"
+    )
 
 
 def _hypertensive(v: _View) -> bool:

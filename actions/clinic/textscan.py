@@ -1374,8 +1374,15 @@ def _denies_all(clean: str) -> bool:
     return all(w in _DENIAL_WORDS or w in _LIST_WORDS or w in _PLAIN_ANSWER_WORDS for w in words)
 
 
+# Laughter and fillers before an answer ("lol no", "haha yes", "erm not sure") carry no answer.
+_LEADING_FILLERS = frozenset({"lol", "lmao", "haha", "hahaha", "ha", "hah", "hehe", "omg", "um", "umm", "erm", "er", "uh",
+                              "hmm", "hm", "well", "oh", "ah", "tbh", "honestly", "ok", "okay", "so"})
+
+
 def _clean(text: str) -> str:
     words = [w for w, _, _ in tokenize(text) if w not in {",", ".", "!", "?", ";", ":", "-", "\n"}]
+    while len(words) > 1 and words[0] in _LEADING_FILLERS:
+        words = words[1:]
     return " ".join(words)
 
 

@@ -113,5 +113,11 @@ def test_a_sign_that_would_make_an_urgent_finding_an_emergency_is_asked_directly
     assert signs_to_ask(f) == {"scalp_tenderness"}
     f.absent_symptoms |= {"scalp_tenderness"}
     assert signs_to_ask(f) == set()
-    # without the urgent finding nothing is added
+    # blurred vision alone at 30 is not a hinge of anything
     assert signs_to_ask(Findings(age=30, symptoms={"blurred_vision"})) == set()
+
+
+def test_a_new_headache_with_dizziness_asks_whether_others_at_home_have_headaches():
+    from actions.clinic.questions import signs_to_ask
+    assert signs_to_ask(Findings(age=35, new_headache=True, months_present=0.3, symptoms={"dizziness"})) == {"others_in_building_affected"}
+    assert signs_to_ask(Findings(age=35, new_headache=False, history={"known_migraine"}, symptoms={"dizziness"})) == set()

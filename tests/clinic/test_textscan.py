@@ -736,3 +736,12 @@ def test_a_banging_head_is_the_pain_not_a_blow():
 @pytest.mark.parametrize("text", ["my eyesight went smudged for a few minutes", "the sight in my left eye turned foggy"])
 def test_sight_going_misty_or_dim_is_a_visual_disturbance(text):
     assert "blurred_vision" in scan(text).symptoms
+
+
+@pytest.mark.parametrize("slot,text,value", [
+    ("pregnancy", "lol no", "no"), ("pregnancy", "haha nope", "no"), ("pregnancy", "hmm yes", "pregnant"),
+    ("red_flags", "erm not sure", ["unknown"]),
+])
+def test_laughter_or_a_filler_before_an_answer_keeps_the_answer(slot, text, value):
+    answer = parse_answer(slot, text)
+    assert answer.understood and answer.value == value
