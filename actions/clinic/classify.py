@@ -82,8 +82,8 @@ def _migraine_recurrent(f: Findings, aura: bool) -> bool:
     needed = 2 if aura else 5
     if f.lifetime_attacks is not None:
         return f.lifetime_attacks >= needed
-    if _has(f, "known_migraine") or _has(f, "same_as_usual"):
-        return True
+    if _has(f, "known_migraine") or _has(f, "same_as_usual") or (aura and _has(f, "aura_before")):
+        return True  # an aura that has come before: at least two attacks with aura
     days = f.days_per_month
     if days is None:
         return False

@@ -76,10 +76,16 @@ def _unclear(kind: Optional[str]) -> Tuple[Any, bool]:
     return UNKNOWN, kind in ("unknown", "yes")
 
 
+_NOT_NEW = re.compile(r"^\W*(?:no\W+)?(?:its |it s |it is |theyre |they re |they are )?not (?:a )?new\b")
+
+
 def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
     stated = f.started_age is not None or (f.months_present is not None and f.months_present >= 0.2)
     if _UNSURE.search(flat) and not stated and not f.has("first_ever"):
         return UNKNOWN, True  # asked, and the answer stays unclear: counts (reference 4.3)
+    if _NOT_NEW.search(flat) and not (f.has("first_ever") or f.has("different_from_usual")):
+        f.new_headache = False  # "Not new. It started ... when I was 46": the answer is its first words
+        return "long_standing", True
     if f.new_headache is not None or f.started_age is not None or f.has("first_ever"):
         if f.new_headache is None:
             f.new_headache = False

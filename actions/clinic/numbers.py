@@ -264,7 +264,9 @@ class Frequency:
     attacks_per_day: Optional[float] = None
 
 
-_PER = r"(?:a|an|per|each|every|in a|in an|/|a single|1)"
+# "a/per/each week", and the rate's denominator said with "in": "6 days in one month", "3 times
+# in the week", "twice in week" (a count followed by "in" + one period is a rate, not a duration).
+_PER = r"(?:a|an|per|each|every|in(?: the (?:last|past)| a| an| the| one| 1| every| each)?|/|a single|1)"
 _PERIOD = r"(day|week|month|year)s?\b"
 _COUNT_NOUN = (
     r"(?:\s*(?:days?|times?|x|headaches?|attacks?|migraines?|episodes?|bouts?|of them|occasions?|"
@@ -383,7 +385,8 @@ def _since_weekday(day: str, today: Optional[_dt.date]) -> float:
 def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optional[float]:
     """How long the headaches have been going on, in months: "for 3 weeks" -> 0.69."""
     low = normalize(text)
-    match = _PRESENT_NUM.search(low)
+    rates = find_frequencies(low)  # "6 days in one month" is how often, not for how long
+    match = next((m for m in _PRESENT_NUM.finditer(low) if _spans_free(rates, m.start(), m.end())), None)
     if match:
         groups = [g for g in match.groups()]
         low_n, high_n, unit = (groups[0:3] if groups[0] else groups[3:6])
@@ -392,25 +395,32 @@ def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optiona
     if weekday:
         return round(_since_weekday(weekday.group(1), today), 3)
     for pattern, months in _PRESENT_WORDS:
-        if pattern.search(low):
+        if any(_spans_free(rates, m.start(), m.end()) for m in pattern.finditer(low)):
             return months
     return None
 
 
 # The age a headache pattern began at: "since I was 20", "since my twenties", "since childhood".
-_STARTED_AT_AGE = re.compile(rf"\b(?:since|from|started (?:when|at)|began (?:when|at)|begun (?:when|at)|ever since) (?:(?:i|he|she|they) (?:was|were)|(?:the )?age(?: of)?|(?:i|he|she) turned|about|around| )*\s*({NUM})\b(?! (?:weeks|days|months|years ago|hours|minutes))")
+_STARTED_AT_AGE = re.compile(rf"\b(?:since|from|started (?:when|at)|began (?:when|at)|begun (?:when|at)|ever since) (?:(?:i|he|she|they) (?:was|were)|(?:the )?age(?: of)?|(?:i|he|she) turned|about|around| )*\s*({NUM})\b(?!\s*(?:weeks?|days?|months?|years?(?! old| of age)|hours?|minutes?|times?)\b|[\d.])")
 _STARTED_IN_DECADE = re.compile(r"\b(?:since|from|started in|began in|ever since) (?:my|his|her|their) (early |mid |late )?(\d)0'?s\b")
 _STARTED_AT_STAGE: Tuple[Tuple[re.Pattern, int], ...] = _pattern_table(
-        (r"\b(?:since|from|ever since) (?:i was )?(?:a )?(?:little|small|young|baby|toddler|child|kid|childhood)\b|\ball my life\b|\bmy (?:whole|entire) life\b", 8),
+        (r"\b(?:since|from|ever since) (?:i was )?(?:a )?(?:little|small|young(?! (?:man|woman|lad|girl|adult|men|women))|baby|toddler|child|kid|childhood)\b|\ball my life\b|\bmy (?:whole|entire) life\b", 8),
         (r"\b(?:since|from|ever since) (?:i was )?(?:a |my )?(?:teen|teens|teenager|puberty|school|schooldays|school days)\b", 14),
         (r"\b(?:since|from|ever since) (?:i was )?(?:at |in )?(?:uni|university|college|my student days|a student)\b", 20),
         (r"\b(?:since|from|ever since) (?:i|he|she) (?:was|were) (?:a )?(?:young|young man|young woman|young lad|young girl|lad|girl|boy|youngster)\b", 20),
 )
 
 
+# "it started about a month after the crash when I was 46"
+_STARTED_WHEN = re.compile(rf"\b(?:started|began|begun|start|came on|appeared)\b[^.;!?]{{0,50}}?\bwhen (?:i|he|she) (?:was|turned) ({NUM})\b(?!\s*(?:weeks?|days?|months?)\b)")
+
+
 def parse_started_age(text: str) -> Optional[int]:
     """The age at which the headaches began, when the text says it: "since my twenties" -> 25."""
     low = _DECADE_WORD_RE.sub(lambda m: _DECADE_WORDS[m.group(1)], normalize(text))
+    when = _STARTED_WHEN.search(low)
+    if when and 1 <= float(when.group(1)) <= 110:
+        return int(float(when.group(1)))
     decade = _STARTED_IN_DECADE.search(low)
     if decade:
         return int(decade.group(2)) * 10 + {"early ": 2, "mid ": 5, "late ": 8}.get(decade.group(1) or "", 5)

@@ -128,7 +128,9 @@ def hinge_questions(findings: Findings, above: str = "self_care") -> List[str]:
     # Base questions (age, severity, frequency, medicines) keep their place in the order: a flag
     # that also needs one of them waits for it. After an urgent finding only the facts that could
     # still make it an emergency are asked, severity among them.
-    allowed = ("onset", *FOLLOW_UP_SLOTS) if above != "urgent" else ("severity", "onset", *FOLLOW_UP_SLOTS)
+    allowed = ("onset", "triggers", *FOLLOW_UP_SLOTS)
+    if above == "urgent":
+        allowed = ("severity", *allowed)
     needed: Set[str] = set()
     for rf_id, questions in unsettled(findings).items():
         if TRIAGE_RANK[kb.red_flag_info(rf_id)["level"]] > TRIAGE_RANK[above] and questions <= set(allowed):

@@ -208,6 +208,42 @@ def _rules() -> Tuple[_Rule, ...]:
         r"\b(?:everything|things|it|objects|people|the \w+|words|faces)\b (?:\w+ ){0,2}?(?:looks?|looking|looked|is|are|was|were|appears?|seems?|goes|went)(?: \w+)? (?:double|doubled|in two|twice)\b"
         r"|\b(?:see|seeing|saw|seen|sees) (?:2|two|double) of\b|\b(?:see|seeing|saw|sees) (?:everything|things|it|them|objects|people) (?:twice|double|in two)\b|\bdouble (?:vision|visoin|vison|sight)\b|\bseeing (?:things )?double\b", vision_gate)
 
+    # eye and nose signs in either word order ("eye streaming, nose running", "the eye goes red")
+    eye_gate = {"eye", "eyes", "eyelid", "lid", "nose", "nostril", "nostrils"}
+    add("symptom", "tearing_same_side",
+        r"\beyes? (?:\w+ )?(?:streaming|streams|watering|waters|tearing|tears up|weeping|weeps|running|runs)\b", eye_gate)
+    add("symptom", "runny_blocked_nose_same_side",
+        r"\b(?:nose|nostrils?) (?:\w+ )?(?:running|runs|streaming|streams|dripping|drips|blocked|blocks|stuffed|stuffy|congested)\b", eye_gate)
+    add("symptom", "red_eye_same_side",
+        r"\beyes? (?:\w+ ){0,2}?(?:goes|turns|gets|went|turned|is|are|going|getting|turning) (?:all |really |very |bright )?(?:red|bloodshot)\b|\beyes? reddens\b",
+        eye_gate)
+    add("symptom", "droopy_eyelid_same_side", r"\b(?:eyelid|lid) (?:\w+ ){0,2}?droop\w*\b", eye_gate)
+    # "left eye, like someone drilling into it": one eye named as where it hurts
+    add("pain_location", "behind_eye",
+        r"\b(?:left|right|one) eye\b(?! (?:\w+ )?(?:streaming|streams|watering|waters|tearing|tears|weeping|running|runs|goes|turns|gets|is|was|went|reddens|droop\w*|lid)\b)",
+        {"eye"})
+
+    # neck pain in either order: "sharp deep ache in the neck", "neck is absolutely wrecked"
+    add("symptom", "neck_pain",
+        r"\b(?:ache|aches|aching|pain|pains|painful|hurts?|hurting|sore|soreness|agony) (?:\w+ ){0,2}?(?:in|of|down|at|round|around) (?:the |my |his |her )?(?:left |right |back of (?:the |my )?)?neck\b"
+        r"|\b(?:ache|aches|aching|pain|pains|hurts?|sore) (?:down|in|on|up) the (?:left|right|one) side of (?:the |my |his |her )?neck\b",
+        {"neck"})
+    add("symptom", "neck_pain",
+        r"\bneck(?P<gap>(?: (?:is|feels|was|has been|s|absolutely|really|totally|so|completely|not|isnt|never|very))*) (?:wrecked|killing|aching|sore|agony|painful|in bits|throbbing)\b",
+        {"neck"}, "gap")
+
+    # visual aura in lay words: a light-like or moving quality with a shape ("shining lines",
+    # "glittery shapes", "funny lights"), or shapes seen in the eyes or the vision
+    aura_gate = {"lines", "line", "lights", "spots", "dots", "shapes", "stars", "patterns", "squiggles", "circles",
+                 "rings", "specks", "zigzag", "zigzags", "flashes", "sparks", "shimmer", "waves"}
+    aura_quality = (r"shin\w*|glitter\w*|sparkl\w*|twinkl\w*|flash\w*|flicker\w*|shimmer\w*"
+                    r"|colou?red|rainbow|moving|dancing|crawling|wiggly|squiggly|wavy|wobbly|jagged|zig ?zag\w*|funny|strange|weird|odd")
+    aura_shape = r"lines?|lights|spots|dots|shapes|stars|patterns|squiggles|circles|rings|specks|flashes|sparks|waves"
+    add("symptom", "aura_visual", rf"\b(?:{aura_quality}) (?:\w+ )?(?:{aura_shape})\b", aura_gate)
+    add("symptom", "aura_visual",
+        rf"\b(?:{aura_shape}) (?:\w+ ){{0,2}}?(?:in|before|across|over|in front of) (?:my|the|his|her|their|both) (?:eyes?|vision|sight|eyesight)\b",
+        aura_gate)
+
     # balance / coordination
     balance_gate = {"walk", "stand", "balance", "veering", "veer", "veers", "toppling", "topple", "toppled", "staggering", "staggered",
                     "stagger", "lurching", "coordination", "coordinated", "bumping", "falling", "fall", "upright", "keeling", "drunk"}
@@ -364,6 +400,13 @@ def _rules() -> Tuple[_Rule, ...]:
     return tuple(rules)
 
 
+_QUOTABLE_SIGNS = frozenset({
+    "numbness", "weakness", "arm_tingling", "aura_sensory", "aura_visual", "confusion", "memory_loss", "drowsiness",
+    "blurred_vision", "vision_loss", "double_vision", "speech_difficulty", "balance_loss", "dizziness", "fainting",
+    "stiff_neck", "worst_ever", "seizure",
+})
+
+
 @lru_cache(maxsize=1)
 def _suppressions() -> Tuple[_Suppress, ...]:
     def sup(cids: Iterable[str], pattern: str, gate: Iterable[str], scope: str = "span", deny: bool = False,
@@ -390,6 +433,12 @@ def _suppressions() -> Tuple[_Suppress, ...]:
             r"\b(?:rash|spots?|dots?|blotch\w*)\b(?: \w+){0,8}? (?:fades?|faded|fading|disappears?|disappeared|goes away|went away|blanch(?:es|ed)?|goes (?:white|pale)|went (?:white|pale))\b",
             {"rash", "spots", "spot", "dots", "blotches", "blotchy"}, scope="sentence", deny=True,
             unless=r"\b(?:dont|doesnt|didnt|wont|not|never)\b(?: \w+){0,1}? (?:fade|go away|disappear|blanch|go white|go pale)"),
+        # the person's own earlier word, quoted to explain it ("when I said numb I meant a dull
+        # heaviness", "by dizzy I mean tired"): the word is not a new statement of the sign
+        sup(_QUOTABLE_SIGNS,
+            r"\b(?:when|where|if) (?:i|he|she|we) (?:said|say|says|wrote|write|mentioned|called it|used the word) (?:\w+ ){1,3}?(?:i|he|she|we) (?:meant|mean|means)\b"
+            r"|\bby (?:\w+ ){1,2}?(?:i|he|she|we) (?:meant|mean|means)\b|\bwhat (?:i|he|she|we) (?:meant|mean) by (?:\w+ ){0,1}\w+",
+            {"said", "say", "says", "wrote", "write", "mentioned", "meant", "mean", "means"}),
         # limb deficits with a benign cause stated in the same clause (gym, carrying, sat on it)
         sup({"weakness", "numbness", "arm_tingling", "aura_sensory"}, _BENIGN_CAUSE.pattern, (), scope="clause",
             unless=_FACE_OR_SPEECH.pattern),

@@ -22,6 +22,9 @@ NEURO_SIGNS = frozenset({"weakness", "speech_difficulty", "vision_loss", "double
 VISUAL_CHANGE = frozenset({"blurred_vision", "double_vision", "vision_loss", "vision_greying"})
 NECK_SIGNS = frozenset({"neck_pain", "stiff_neck", "reduced_neck_movement"})
 EYE_LOCATIONS = frozenset({"behind_eye", "one_side", "temples", "forehead"})
+# Reference 4.2: the first-ever-attack flag needs an eye sign on the side of the pain; a runny or
+# blocked nose alone (a cold) is not one, though it counts towards a cluster pattern (3.3 C).
+EYE_AUTONOMIC_SIGNS = frozenset({"tearing_same_side", "red_eye_same_side", "droopy_eyelid_same_side"})
 
 
 # How a rule sees the findings (see _View).
@@ -130,7 +133,14 @@ class _View:
         """New as said: a first-ever or different headache, or a recent start of a pattern that the
         user did not call their usual one (a new bout of a known pattern is not a new headache)."""
         f = self.f
-        return self.has("first_ever", "different_from_usual") or bool(f.new_headache and not self.known_pattern())
+        recent_start = bool(f.new_headache) and not self.known_pattern() and not self.began_years_ago()
+        return self.has("first_ever", "different_from_usual") or recent_start
+
+    def began_years_ago(self) -> bool:
+        """The user gave the age this pattern began at, a year or more ago ("every bout since I was
+        34"): a recent start they mention is this episode's, not the pattern's."""
+        f = self.f
+        return f.started_age is not None and f.age is not None and f.age - f.started_age >= 1
 
     def new_headache(self) -> bool:
         f = self.f
@@ -138,8 +148,7 @@ class _View:
             return True
         if self.certain("daily_since_start") and (f.months_present is None or f.months_present <= 3):
             return True  # daily since a remembered day, lately
-        long_ago = f.started_age is not None and f.age is not None and f.age - f.started_age >= 1
-        settled = f.new_headache is False or self.known_pattern() or long_ago
+        settled = f.new_headache is False or self.known_pattern() or self.began_years_ago()
         return not settled and self.missing(None, "headache_history")
 
     def over(self, years: int, missing_counts: bool = False) -> bool:
@@ -155,8 +164,8 @@ class _View:
             return f.age > 50
         if f.started_age is not None:
             return f.started_age > 50
-        if f.months_present is None:
-            return None
+        if f.months_present is None or self.known_pattern():
+            return None  # a known pattern's "started ten days ago" dates this bout, not the pattern
         return f.age - f.months_present / 12 > 50
 
     def neck_context(self) -> bool:
@@ -251,9 +260,16 @@ def _head_injury_mild(v: _View) -> bool:
 
 
 def _neck_artery(v: _View) -> bool:
-    if not (v.has("neck_injury_recent") and v.has("neck_pain", "stiff_neck")):
+    if not v.neck_context():
         return False
-    return v.severe() or v.has("droopy_eyelid_same_side", "dizziness", *NEURO_SIGNS, "numbness")
+    if v.has("neck_injury_recent"):
+        return v.severe() or v.has("droopy_eyelid_same_side", "dizziness", *NEURO_SIGNS, "numbness")
+    # Neck pain with a drooping eyelid, dizziness or a nerve sign (stated): whether the neck was
+    # injured or strained lately is asked (the trigger question), not assumed either way.
+    f = v.f
+    signs = v.has("droopy_eyelid_same_side", "dizziness", *NEURO_SIGNS, "numbness")
+    settled = "neck_injury" in f.triggers or "neck_injury_recent" in f.absent_history
+    return signs and not settled and v.missing(None, "triggers")
 
 
 def _glaucoma(v: _View) -> bool:
@@ -307,18 +323,31 @@ def _pregnancy_postpartum(v: _View) -> bool:
     # a new headache at an age when pregnancy is possible: asked, not assumed either way
     unknown = f.pregnant is None and "postpartum" not in f.absent_history
     possible = f.age is not None and f.age in CHILDBEARING_AGES
-    return unknown and possible and v.stated_new() and v.missing(None, "pregnancy")
+    return unknown and possible and _new_or_lately_begun(v) and v.missing(None, "pregnancy")
+
+
+def _new_or_lately_begun(v: _View) -> bool:
+    """New as said; or a headache said to have begun lately ("3 days now") and not called a known
+    pattern, where whether it is a new kind of headache is asked, not assumed."""
+    f = v.f
+    if v.stated_new():
+        return True
+    lately = f.months_present is not None and f.months_present <= 3
+    return lately and not v.known_pattern() and v.new_headache()
+
+
+# A new headache with one of these (reference 4.2: headache with nausea, dizziness, better away
+# from home; a fuel-burning appliance) asks whether others in the building have headaches too.
+CO_CUES = ("dizziness", "nausea", "vomiting", "fuel_appliance")
 
 
 def _carbon_monoxide(v: _View) -> bool:
-    away = v.has("better_away_from_home") and v.has("dizziness", "nausea", "vomiting", "fuel_appliance")
+    away = v.has("better_away_from_home") and v.has(*CO_CUES)
     if v.has("others_in_building_affected") or away:
         return True
-    # A new headache with dizziness, or with a fuel-burning appliance named: whether others in the
-    # same building have headaches too is asked (the sign most people can answer), not assumed.
-    return v.mode == HYPOTHETICAL and v.said_new() and v.has("dizziness", "fuel_appliance") and v.sign(
-        "others_in_building_affected"
-    )
+    # A new headache with a CO cue: whether others in the same building have headaches too is
+    # asked (the sign most people can answer), not assumed.
+    return v.mode == HYPOTHETICAL and v.said_new() and v.has(*CO_CUES) and v.sign("others_in_building_affected")
 
 
 def _hypertensive(v: _View) -> bool:
@@ -332,7 +361,7 @@ def _age_over_50_new(v: _View) -> bool:
         return False
     started_after_50 = v.onset_age_over_50()
     if started_after_50 is None:
-        if f.new_headache is False or v.certain("same_as_usual"):
+        if f.new_headache is False or v.known_pattern():
             return False  # long-standing ("for years", "same as always"): not a new pattern (4.3)
         return v.missing(None, "headache_history")
     if not started_after_50:
@@ -382,11 +411,19 @@ def _papilloedema(v: _View) -> bool:
     return v.has("vision_greying")
 
 
+def _one_sided_eye_pain(v: _View) -> bool:
+    """One-sided pain at the eye, temple or forehead: stated, or where the pain is was asked and
+    stayed unclear (lenient), or not asked yet (hypothetical: the location question settles it)."""
+    f = v.f
+    if not f.locations:
+        return f.side_locked is True or v.missing(None, "pain_location")
+    one_sided = "one_side" in f.locations or f.side_locked is True
+    return one_sided and bool(f.locations & EYE_LOCATIONS)
+
+
 def _autonomic_eye_first(v: _View) -> bool:
     f = v.f
-    if not v.has(*AUTONOMIC_SIGNS):
-        return False
-    if f.locations and not f.locations & EYE_LOCATIONS:
+    if not v.has(*EYE_AUTONOMIC_SIGNS) or not _one_sided_eye_pain(v):
         return False
     if v.said_new():
         return True

@@ -272,6 +272,8 @@ def _match_phrase(words: Sequence[str], i: int, phrase: Tuple[str, ...]) -> int:
     while k < len(phrase):
         if j < len(words) and words[j] == phrase[k]:
             j, k = j + 1, k + 1
+        elif k > 0 and j + 1 < len(words) and words[j] + words[j + 1] == phrase[k]:
+            j, k = j + 2, k + 1  # a compound written as two words: "heart beat", "eye lid"
         elif k > 0 and phrase[k] in _PHRASE_OPTIONAL:
             k += 1
         elif k > 0 and j < len(words) and words[j] in _TEXT_FILLERS and skips < _MAX_SKIPS:
@@ -286,14 +288,14 @@ def find_matches(words: Sequence[str], entities: Optional[Iterable[str]] = None)
     wanted = set(entities) if entities else None
     index = load_lexicon().index
     required = _required_words()
-    present = frozenset(words)
+    present = frozenset(words) | {a + b for a, b in zip(words, words[1:])}  # compounds in two words
     raw: List[Match] = []
     for i, word in enumerate(words):
         best: Dict[str, Match] = {}
         candidates = index.get(word, ())
         if not candidates:
             continue
-        nearby = frozenset(words[i + 1: i + 2 + _MAX_SKIPS])
+        nearby = frozenset(words[i + 1: i + 2 + _MAX_SKIPS]) | {a + b for a, b in zip(words[i + 1: i + 3], words[i + 2: i + 4])}
         for phrase, entity, cid in candidates:
             if wanted and entity not in wanted:
                 continue
@@ -307,6 +309,36 @@ def find_matches(words: Sequence[str], entities: Optional[Iterable[str]] = None)
                 best[entity] = Match(entity, cid, i, end)
         raw.extend(best.values())
     return _resolve_overlaps(raw)
+
+
+# Parents and carers write about someone else: "he vomits", "there when she wakes up", "his eye
+# waters". The lexicon is written in the first person; for matching, the other persons read as it.
+_AS_FIRST_PERSON = {
+    "he": "i", "she": "i", "they": "i", "we": "i", "hes": "im", "shes": "im", "theyre": "im",
+    "his": "my", "her": "my", "their": "my", "our": "my", "him": "me", "them": "me", "us": "me",
+    "himself": "myself", "herself": "myself", "themselves": "myself",
+}
+
+
+@lru_cache(maxsize=1)
+def _lexicon_words() -> FrozenSet[str]:
+    return frozenset(w for entries in load_lexicon().index.values() for phrase, _, _ in entries for w in phrase)
+
+
+def person_neutral(words: Sequence[str]) -> List[str]:
+    """``words`` as the first person would say them, word for word (same positions): other persons'
+    pronouns as I/my/me, and a verb's third-person "-s" ("vomits", "wakes") as the lexicon's form."""
+    vocabulary = _lexicon_words()
+    out: List[str] = []
+    for j, word in enumerate(words):
+        after_pronoun = j > 0 and words[j - 1] in ("he", "she")  # "he wakes up" -> "i wake up"
+        if word in _AS_FIRST_PERSON:
+            word = _AS_FIRST_PERSON[word]
+        elif len(word) > 3 and (after_pronoun or word not in vocabulary) and word.endswith("s"):
+            stem = word[:-2] if word.endswith("es") and word[:-2] in vocabulary else word[:-1]
+            word = stem if stem in vocabulary else word
+        out.append(word)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -421,6 +453,9 @@ _HISTORY_RULES = _rules(
         r"|(?:smashed|slammed|crashed|bashed|banged|bumped|fell|swung|flew|hit me|came down) (?:\w+ ){0,2}(?:into|onto|on|against|in) (?:the (?:back |side |top |front )?of )?(?:my|his|her) (?:head|skull|forehead|temple)"
         r"|head ?butt\w*|(?:kicked|punched|elbowed|kneed|hit|struck|whacked|smacked) (?:me |him |her )?(?:in|on|to) (?:the|my|his|her) (?:head|skull|temple)",
         "neck_injury": r"whiplash|whip lash|neck (?:injury|injuries|trauma|sprain)|(?:injured|strained|sprained|jarred|wrenched|hurt) (?:my |his |her )?neck"
+                       # a force on the neck, either order: "got my neck cranked in a choke", "yanked his neck back"
+                       r"|(?:cranked|twisted|wrenched|jerked|yanked|whipped|jarred|snapped|crunched|bent back|hyperextended|choked|strangled) (?:my |his |her |the )?neck"
+                       r"|neck (?:got |was |went |being |getting )?(?:cranked|twisted|wrenched|jerked|yanked|whipped|jarred|snapped|crunched|bent back|hyperextended)"
         r"|car (?:accident|crash)|rear ended|road (?:traffic )?accident|rta|(?:fell|landed) (?:on|onto) my neck",
         "neck_manipulation": r"(?:chiropractor|chiro|osteopath|someone|he|she|they) (?:cracked|clicked|manipulated|adjusted|popped) (?:my )?neck"
         r"|(?:cracked|clicked|manipulated|adjusted|popped) my neck|neck (?:manipulation|manipulated|adjustment|adjusted|was cracked|cracking)"
@@ -450,9 +485,11 @@ _HISTORY_RULES = _rules(
         "known_migraine": r"(?:i|i ve|ive|i do) (?:have |get |got |suffer (?:from |with )|had |always had |always get |often get |usually get |been getting )(?:a history of )?(?:migraines?|migranes?)"
         r"|history of migraines?|migraine sufferer|suffer (?:from|with) migraines?|diagnosed (?:with |as )?(?:having )?(?:a )?migraines?|(?:gp|doctor|neurologist) (?:said|says|thinks|confirmed) (?:it s |its |they re |theyre )?(?:a )?migraines?|my (?:usual )?migraines?|known migraine|migraine history",
         "known_cluster": r"cluster headaches?|same (?:kind of |sort of |type of )?bout|had (?:a |one )?(?:bout|cluster) (?:like this )?before|my clusters|cluster (?:bout|period|cycle|attacks)|(?:another|new|last|previous) (?:bout|cluster)|same as (?:my |the )?(?:last|previous) bouts?|diagnosed with cluster"
+                         # "it's my cluster", "a bout most springs": a recurring pattern of their own
+                         r"|my cluster\b|bouts? (?:most|every|each) (?:years?|springs?|summers?|autumns?|falls?|winters?)"
         # "the exact same as my bout 2 years ago", "same beast as my other bouts"
         r"|same (?:\w+ ){0,2}as (?:my |the |those |all )?(?:\w+ ){0,2}bouts?\b|(?:my|the) (?:other|earlier|previous|past|old) bouts",
-        "same_as_usual": r"same as (?:my )?(?:usual|always|normal|before|ever|every other time)|(?:like|just like) (?:my )?(?:usual|normal) (?:ones?|headaches?|migraines?)|my usual (?:headaches?|migraines?|ones?)"
+        "same_as_usual": r"same as (?:my )?(?:usual|always|normal|before|ever|every other time|every (?:year|time|bout|attack)|(?:each|last) (?:year|time))|(?:like|just like) (?:my )?(?:usual|normal) (?:ones?|headaches?|migraines?)|my usual (?:headaches?|migraines?|ones?)"
         r"|same (?:old|as normal|kind as (?:always|before|usual))|typical (?:one|migraine|headache) for me|like always|as usual|usual (?:headache|migraine|pattern)"
         r"|(?:my|the) usual (?:\w+ ){0,2}(?:headaches?|migraines?|ones|attacks|clusters?)"
         # "the same as the attacks I've always had", "same thing as my other ones"
@@ -466,7 +503,8 @@ _HISTORY_RULES = _rules(
         r"|worse and worse|more and more (?:often|frequent|painful|severe)|keeps getting worse|escalating|steadily worse|increasing(?:ly)? (?:frequent|severe|often)|every day it s worse|each day (?:it s )?worse"
         # worsening in everyday words: creeping up, more days than before, now waking ("builds up"
         # describes how one attack starts, not a worsening course)
-        r"|(?:creep\w*|ramp\w*|crank\w*|edg\w*) up(?! (?:gradually|slowly|fast|quickly|quick|rapidly|in (?:a few |a couple of )?(?:seconds|minutes)|within|over (?!(?:the )?(?:last|past) |(?:a |the )?(?:few|couple of|several|\d+) (?:days|weeks|months))(?:an?|about|the|\d)|through|during|across|as the day|in the (?:morning|afternoon|evening)|by (?:lunch|the evening)))|(?:more|worse) (?:days|often|frequent|nights)? ?than (?:before|it used to|they used to|i used to|usual|last month|a few weeks ago)"
+        # "it always creeps up" says how each attack starts, not that the headaches are worsening
+        r"|(?<!always )(?<!usually )(?<!normally )(?<!slowly )(?<!gradually )(?<!just )(?:creep\w*|ramp\w*|crank\w*|edg\w*) up(?! (?:gradually|slowly|fast|quickly|quick|rapidly|in (?:a few |a couple of )?(?:seconds|minutes)|within|over (?!(?:the )?(?:last|past) |(?:a |the )?(?:few|couple of|several|\d+) (?:days|weeks|months))(?:an?|about|the|\d)|through|during|across|as the day|in the (?:morning|afternoon|evening)|by (?:lunch|the evening)))|(?:more|worse) (?:days|often|frequent|nights)? ?than (?:before|it used to|they used to|i used to|usual|last month|a few weeks ago)"
         r"|on more days|more days (?:now|lately|recently)|(?:now|lately|recently|started to|starting to|begun to|begins to|has started to) (?:wak\w* me|wake me up|waking me up)",
         "first_ever": r"first (?:time|ever|one)(?: ever)?|never (?:had|get|got|suffered|experienced) (?:a |any )?(?:headaches?|migraines?|one|anything|pain) (?:like (?:this|it)|before|of this kind)"
         r"|never (?:really )?(?:get|had|suffer from|suffered) (?:headaches?|migraines?)|(?:dont|do not|didnt) (?:usually |normally |really )?(?:get|have|suffer from) (?:headaches?|migraines?)"
@@ -560,9 +598,12 @@ _AGG_ACTIVITY = {
     "neck_movement": r"turn\w* (?:my |the )?(?:head|neck)|mov\w* (?:my |the )?(?:neck|head)|look\w* (?:up|down|over my shoulder|sideways|round|around)|tilt\w* (?:my |the )?head|(?:neck|head) (?:movements?|turning)|rotat\w* (?:my )?(?:neck|head)|reversing|check\w* my blind spot",
     "sustained_posture": r"sit\w* (?:at|in front of|for|all day|still|down)|desk|computer|laptop|reading|driving|looking down|long drives|sitting|posture|slouch\w*|hunch\w*|same position|one position|typing",
     "lying_down": r"lying (?:down|flat)|lie (?:down|flat)|laying (?:down|flat)|lay (?:down|flat)|when i go to bed|in bed|lying back",
-    "standing_up": r"stand\w*(?: up)?|get\w* up|sitting up|upright|on my feet|getting out of bed",
+    # a change to upright, not a working day spent standing ("standing all day" is a workload)
+    "standing_up": r"stand\w*(?: up)?(?!\s+(?:all|the whole|for (?:hours|long|the whole|whole)|long hours|at (?:work|the counter|my station)|behind)\b)|get\w* up|sitting up|upright|getting out of bed",
     "cough_strain_sneeze": r"cough\w*|sneez\w*|strain\w*|on the toilet|bowel movements?|going to the toilet|bearing down|lift\w* (?:heavy|something)|laugh\w*|blow\w* my nose",
-    "exercise": r"exercis\w*|excercis\w*|work(?:ing)? ?out|workout|gym|running|jogging|sports?|training|lifting weights|swimming|cycling|football|tennis|exertion|exert\w*|cardio|sprint\w*",
+    "exercise": r"exercis\w*|excercis\w*|work(?:ing)? ?out|workout|gym|running|jogging|sports?|training|lifting weights|swimming|cycling|football|tennis|exertion|exert\w*|cardio|sprint\w*"
+                r"|squat\w*|deadlift\w*|bench(?:ing| press\w*)|weights|weightlifting|powerlifting|leg day|heavy (?:sessions?|lifts?|lifting|sets?)|go(?:ing)? heavy|lift\w* heavy"
+                r"|(?:a|my|the) (?:jog|swim|hike)|crossfit|hiit|spin(?:ning)? class\w*|rowing|press-?ups|push-?ups|pull-?ups|burpees|intervals|races?|matches|games? of \w+",
     "sex": r"sex|intercourse|orgasm\w*|making love|climax\w*|masturbat\w*|sexual activity|being intimate",
 }
 _AGG_PATTERNS = {k: re.compile(rf"\b(?:{v})\b") for k, v in _AGG_ACTIVITY.items()}
@@ -576,6 +617,14 @@ _AGG_RELIEF = re.compile(r"\b(?:better|eases?|eased|helps?|helped|relieves?|reli
 _AGG_NEGATED = re.compile(r"\b(?:not|no|never|doesnt|dont|isnt|wasnt|didnt|nor|neither|arent|wont)\b")
 # "while" is not a break: "it kicks in while I'm coughing" says when it comes on
 _AGG_SPLIT = re.compile(r"\b(?:and|but|whereas|though|although)\b|[,;.!?:\n]")
+_SENTENCE_SPLIT = re.compile(r"[.;!?\n]+")
+_AFTER = re.compile(r"\b(?:after|afterwards|post)\b")
+_DURING = re.compile(
+    r"\b(?:during|while|whilst|mid|when|whenever|every time|each time|as soon as|(?:right|straight|immediately|just|minutes|seconds) after"
+    r"|within (?:a )?(?:few |couple of )?(?:minutes|seconds))\b"
+)
+# a free sentence names the headache (or refers to it) before a loose "after the gym" counts
+_ABOUT_HEADACHE = re.compile(r"\b(?:head\w*|migraines?|it|this|they|them|one|ones)\b")
 _LOOSE_AGGRAVATORS = frozenset({"cough_strain_sneeze", "sex", "exercise"})
 _PLACE_PREPOSITIONS = frozenset({"behind", "above", "over", "around", "in", "at", "on", "across", "between", "under", "round"})
 _WHEN = re.compile(r"\b(?:when|whenever|every time|each time|if)\b")
@@ -615,23 +664,50 @@ def find_aggravators(flat: str, answering: bool = False) -> Set[str]:
     ``answering``: the text answers "does anything bring it on?", so the question supplies the
     "brings it on" that a free message must say itself ("when I cough or lift boxes")."""
     found: Set[str] = set()
-    for clause in _clauses(flat):
-        if _AGG_NEGATED.search(clause) or (_AGG_RELIEF.search(clause) and not _AGG_WORSE.search(clause)):
-            continue
-        strict, loose = answering or bool(_AGG_WORSE.search(clause)), bool(_AGG_LOOSE.search(clause))
-        delayed = bool(_AGG_DELAY.search(clause))  # "hours after training": not brought on by it (4.2)
-        for aggravator, pattern in _AGG_PATTERNS.items():
-            provoked = aggravator == "neck_movement" and _WHEN.search(clause)  # "...when I turn my head"
-            if pattern.search(clause) and (strict or provoked or (loose and aggravator in _LOOSE_AGGRAVATORS)):
-                if delayed and aggravator in _LOOSE_AGGRAVATORS:
-                    continue
-                found.add(aggravator)
+    for sentence in _SENTENCE_SPLIT.split(flat):
+        # "hours after training", "after the gym my neck is stiff and the next day the headache
+        # comes": not brought on by it (4.2), wherever in the sentence the delay is said
+        found |= _sentence_aggravators(sentence, answering, bool(_AGG_DELAY.search(sentence)))
     if "neck_movement" in found and not re.search(_AGG_ACTIVITY["routine_activity"], flat.replace("move my", "")):
         found.discard("routine_activity")
     return found
 
 
+def _sentence_aggravators(sentence: str, answering: bool, delayed: bool) -> Set[str]:
+    found: Set[str] = set()
+    for clause in _clauses(sentence):
+        if _AGG_NEGATED.search(clause) or (_AGG_RELIEF.search(clause) and not _AGG_WORSE.search(clause)):
+            continue
+        strict = answering or bool(_AGG_WORSE.search(clause))
+        loose = bool(_AGG_LOOSE.search(clause)) and (answering or bool(_ABOUT_HEADACHE.search(sentence)))
+        # "...when I turn my head"; "my head hurts when I stand up": pain said to come with the act
+        when = bool(_WHEN.search(clause))
+        for aggravator, pattern in _AGG_PATTERNS.items():
+            provoked = when and (aggravator == "neck_movement" or (loose and aggravator != "sustained_posture"))
+            if pattern.search(clause) and (strict or provoked or (loose and aggravator in _LOOSE_AGGRAVATORS)):
+                if delayed and aggravator in _LOOSE_AGGRAVATORS:
+                    continue
+                if aggravator == "exercise" and _AFTER.search(clause) and not _DURING.search(clause):
+                    continue  # "a headache after big pull days": not said to start during it (4.2)
+                found.add(aggravator)
+    return found
+
+
 # --- scan ---------------------------------------------------------------------------------------
+
+
+# "Does an old whiplash count as a head injury?", "is this a sign of a stroke?": the words after
+# "count as" / "a sign of" in a question name a category the person asks about, not a finding.
+_CATEGORY_QUESTION = re.compile(
+    r"\b(?:counts? as|counted as|class(?:ed)? as|considered(?: as)?|(?:a )?signs? of|(?:a )?symptoms? of|the same as"
+    r"|mean (?:i have|its|it s|it is|ive got|i ve got|that i have))\b[^?.!;]*\?"
+)
+
+
+def _in_category_question(text: _Text, start: int, end: int) -> bool:
+    """Whether words ``start``..``end`` lie in the asked-about part of such a question."""
+    lo, hi = text.starts[start], text.starts[end - 1]
+    return any(m.start() <= lo and hi < m.end() for m in _CATEGORY_QUESTION.finditer(text.flat))
 
 
 def _rule_hits(text: _Text) -> List[Tuple[_Rule, Tuple[int, int]]]:
@@ -642,6 +718,7 @@ def _rule_hits(text: _Text) -> List[Tuple[_Rule, Tuple[int, int]]]:
         for rule in _HISTORY_RULES + _CONTRA_RULES
         for match in rule.pattern.finditer(text.flat)
     ]
+    hits = [(rule, span) for rule, span in hits if not _in_category_question(text, *span)]
     spans = [(m.start, m.end) for m in text.matches] + [span for _, span in hits]
     text.negated = scope_indices(text.words, spans, negation_table()) | text.denied
     text.hedged = scope_indices(text.words, spans, hedge_table()) - text.denied
@@ -689,8 +766,14 @@ def _head_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -
     findings.contraindications.add("ci_acute_injury")
 
 
+# "an old whiplash", "years back", "as a teenager": an injury said to be long past
+_LONG_AGO = re.compile(r"\b(?:old|years (?:back|ago)|long ago|a long time ago|ages ago|as a (?:kid|child|teen|teenager|student)|when i was (?:young|little|a kid|a child|a teenager))\b")
+
+
 def _neck_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
+    if ago is None and _LONG_AGO.search(sentence):
+        ago = 365.0
     findings.triggers.add("neck_injury")
     if ago is None:
         findings.history.add("neck_injury_past")
@@ -1085,7 +1168,7 @@ def _doctor(flat: str, findings: Findings) -> None:
 # "a new headache", "new kind of headaches", "started getting headaches last month": a new pattern.
 _NEW_HEADACHE = re.compile(
     r"\b(?:new|brand new|new kind of|new type of|new sort of) (?:headaches?|head ?aches?|head pains?|pains? in (?:my|the) head)\b"
-    r"|\bnever (?:been )?(?:a headache person|one for headaches|(?:had|got|get|suffered (?:from|with)) headaches)\b"
+    r"|(?<!before that )(?<!before then )(?<!before this )(?<!before it )(?<!before they )(?<!before that i was )(?<!until then i was )\bnever (?:been )?(?:a headache person|one for headaches|(?:had|got|get|suffered (?:from|with)) headaches)\b"
     r"|\b(?:started|began|begun) (?:getting|having|to get) (?:headaches|these headaches|them|these)"
     r"(?: (?:in the )?(?:last|past|this) (?:few )?(?:days?|weeks?|month)| (?:a few|few|\d+|two|three) (?:days|weeks) ago)\b"
 )
@@ -1107,8 +1190,43 @@ def _worsening_over_months(findings: Findings, text: _Text) -> None:
 _VARIES = re.compile(r"\b(?:every|each|any) (?:time|one|attack|headache)\b[^.;]{0,25}\bdifferent\b|\bdifferent (?:every|each) (?:time|one)\b|\balways different\b")
 
 
+# "before 2-3 days a month, now nearly every day": a then-and-now contrast of how often
+_NOW = re.compile(r"\b(?:now|these days|nowadays|lately|at the moment|currently|this (?:month|week))\b")
+_THEN = re.compile(
+    r"\b(?:before|used to|previously|at first|in the past|earlier|normally|usually|it was|they were|was|were|back (?:in|then|when)"
+    r"|last (?:year|spring|summer|autumn|winter|month)|(?:a|two|three|few|couple of) (?:months?|weeks?) ago)\b"
+)
+
+
+def _frequency_rising(findings: Findings, text: _Text) -> None:
+    """Headaches said to come far more often now than before are getting worse (rf_progressive),
+    however the contrast is worded; how recent the change is is judged by the next rule."""
+    sentences = [s for s in re.split(r"[;!?\n]|\.(?!\d)", text.flat) if s.strip()]
+    for i, sentence in enumerate(sentences):
+        now = _NOW.search(sentence)
+        if not now:
+            continue
+        before = sentence[: now.start()] if _THEN.search(sentence[: now.start()]) else ""
+        after = sentence[now.start():] if before else sentence
+        for j in (i - 1, i + 1):  # "Before 2-3 days a month. Now nearly every day." (either order)
+            if not before and 0 <= j < len(sentences) and _THEN.search(sentences[j]) and not _NOW.search(sentences[j]):
+                before = sentences[j]
+        now_days = numbers.parse_frequency(after)
+        if not before or not now_days:
+            continue
+        before_days = numbers.parse_frequency(before)
+        if before_days is None:  # "12 days a month now. It was 4 or 5 ...": the same unit
+            then_n, now_n = numbers.first_number(before), numbers.first_number(after)
+            before_days = now_days * then_n / now_n if then_n and now_n else None
+        months = numbers.parse_months_present(before + " " + after)
+        if before_days and now_days >= max(8.0, 2 * before_days) and (months is None or months <= 3):
+            findings.history.add("progressive")
+            return
+
+
 def _derived(findings: Findings, text: _Text) -> None:
     """Facts implied by combinations: worst-ever + sudden, fever contraindication, radicular pain."""
+    _frequency_rising(findings, text)
     _worsening_over_months(findings, text)
     known_pattern = findings.history & {"known_cluster", "known_migraine", "same_as_usual"}
     if findings.new_headache and known_pattern and not findings.has("first_ever") and "different_from_usual" not in findings.history:
@@ -1131,7 +1249,51 @@ def _derived(findings: Findings, text: _Text) -> None:
     if findings.pregnancy_weeks and findings.pregnant is None:
         findings.pregnant = True
         findings.contraindications.add("ci_pregnancy")
+    _hand_tingling(findings, text)
+    _arm_symptoms_stable(findings, text)
     _radicular(findings, text)
+
+
+_INTERMITTENT = re.compile(
+    r"\b(?:comes? and goes?|came and went|on and off|off and on|now and (?:again|then)|from time to time|occasionally"
+    r"|sometimes|intermittent\w*|at times|here and there|every so often|once in a while)\b"
+)
+_ARM_CHANGING = re.compile(r"\b(?:constant\w*|all the time|non ?stop|spread\w*|getting worse|worse and worse|worsening|moving up)\b")
+_ARM_SENSATION = re.compile(r"\b(?:tingl\w*|pins and needles|numb\w*|prickl\w*|buzzing)\b")
+
+
+def _arm_symptoms_stable(findings: Findings, text: _Text) -> None:
+    """Tingling or numbness in an arm or hand said to come and go for weeks or more, without
+    weakness and not spreading or constant: the stable radicular row of 3.4 (see a doctor), not a
+    new deficit."""
+    if not (findings.has("arm_tingling") or "numbness" in findings.symptoms) or "weakness" in findings.symptoms:
+        return
+    for sentence in re.split(r"[.;!?\n]", text.flat):
+        if not (_ARM_SENSATION.search(sentence) and _INTERMITTENT.search(sentence)) or _ARM_CHANGING.search(sentence):
+            continue
+        months = numbers.parse_months_present(sentence)
+        if months is not None and months >= 0.5:
+            findings.history.add("arm_symptoms_stable")
+            return
+
+
+# What makes tingling an aura (3.2): it spreads or moves, reaches the face, or comes before the pain.
+_AURA_TINGLING = re.compile(
+    r"\b(?:spread\w*|creep\w*|mov(?:es|ed|ing) up|travel\w*|march\w*|works? (?:its way )?up|(?:goes|went|going) up|up (?:my|the|his|her) arm"
+    r"|face|lips?|tongue|mouth|cheek|before (?:the|my|a|his|her|it) (?:head|headache|migraine|pain|attack)|then (?:the|my|a) (?:head|headache|migraine|pain))\b"
+)
+
+
+def _hand_tingling(findings: Findings, text: _Text) -> None:
+    """Pins and needles in the hand or fingers that neither spread, nor reach the face, nor come
+    before the pain are a nerve sign (arm_tingling), not a sensory aura; with one of those they
+    are an aura as well."""
+    if "arm_tingling" not in findings.symptoms:
+        return
+    if _AURA_TINGLING.search(text.flat):
+        findings.symptoms.add("aura_sensory")  # "tingling in my hand that spreads to my face"
+    else:
+        findings.symptoms.discard("aura_sensory")
 
 
 def _radicular(findings: Findings, text: _Text) -> None:
@@ -1191,7 +1353,7 @@ def _all_matches(parsed: "_Text") -> List[Match]:
     compound = [m for m in found if not any(
         c.entity == m.entity and c.start <= m.start and m.end <= c.end and (c.end - c.start) > (m.end - m.start)
         for c in found)]
-    lexical = [m for m in find_matches(parsed.words)
+    lexical = [m for m in find_matches(person_neutral(parsed.words))
                if not any(c.start <= m.start and m.end <= c.end and c.entity == m.entity for c in compound)]
     return sorted(lexical + compound, key=lambda m: (m.start, m.entity))
 
@@ -1211,6 +1373,8 @@ def _apply_patterns(parsed: "_Text") -> None:
         candidates.append((Match(hit.entity, hit.cid, start, end), hit.denied))
     kept: Dict[Match, bool] = {}
     for m, denied in candidates:
+        if m.entity == "symptom" and _in_category_question(parsed, m.start, m.end):
+            continue
         if m.entity == "symptom" and suppressions:
             lo, hi = _char_span(parsed, m)
             over = [s for s in suppressions if m.cid in s.cids and s.start < hi and lo < s.end]
@@ -1560,8 +1724,15 @@ def _answer_medication(findings: Findings, parsed: _Text, text: str) -> Tuple[An
     return _unknown_scalar(text)
 
 
+# An answer that opens with a number gives the age first ("52. Feels more like 72 at 4am").
+_LEADING_AGE = re.compile(r"^\s*(?:i'?m |i am |im |aged? )?(\d{1,3})(?![\d]|\.\d|\s*(?:%|/|kg|lbs?|cm|days?|weeks?|months?|times?|x)\b)")
+
+
 def _answer_age(text: str, findings: Findings) -> Tuple[Any, bool]:
-    age = numbers.parse_age(text.strip().rstrip(".!?,;"), bare=True)
+    leading = _LEADING_AGE.match(text.lower())
+    age = numbers.parse_age(leading.group(1), bare=True) if leading else None
+    if age is None:
+        age = numbers.parse_age(text.strip().rstrip(".!?,;"), bare=True)
     if age is None:
         return _unknown_scalar(text)
     findings.age = age

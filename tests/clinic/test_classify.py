@@ -121,3 +121,14 @@ def test_medication_overuse_sits_on_top_of_the_pattern():
 def test_adolescent_migraine_may_last_two_hours():
     assert typed(**dict(MIGRAINE, age=15, duration_minutes=150)).confidence == "likely"
     assert typed(**dict(MIGRAINE, age=30, duration_minutes=150)).confidence == "probable"
+
+
+def test_an_aura_that_has_come_before_makes_the_attacks_recurrent():
+    from actions.clinic.classify import classify
+    from actions.clinic.findings import Findings
+
+    f = Findings(locations={"one_side"}, intensity=7, duration_minutes=600, days_per_month=1,
+                 symptoms={"aura_visual"}, history={"aura_before"})
+    assert classify(f, []).type == "migraine"
+    f.history = set()  # one attack with aura and no recurrence known: not matched yet
+    assert classify(f, []).type == "unclear"

@@ -198,6 +198,9 @@ def test_not_sure_or_missing_counts_as_present(changes, rf_id):
         (dict(simple_analgesic_days=20, meds_months=None, months_present=None), "rf_medication_overuse", "medication_use"),
         (dict(age=40, history=["cancer"], new_headache=None), "rf_cancer_history", "headache_history"),
         (dict(age=60, months_present=36, doctor_confirmed=None), "rf_age_over_50_new", "doctor_seen"),
+        # round 4: where the pain is, a recent headache's newness, a neck strain are asked
+        (dict(locations=[], symptoms=["tearing_same_side"], history=["first_ever"]), "rf_autonomic_eye_first", "pain_location"),
+        (dict(locations=["back_of_head"], origins=["neck"], symptoms=["neck_pain", "droopy_eyelid_same_side"]), "rf_neck_artery", "triggers"),
     ],
 )
 def test_a_fact_never_asked_is_asked_not_assumed(changes, rf_id, question):
@@ -223,6 +226,23 @@ def test_what_the_user_said_settles_the_fact(changes, rf_id):
     assert rf_id not in flags(f) and rf_id not in unsettled(f)
 
 
+@pytest.mark.parametrize(
+    "changes, rf_id",
+    [
+        # a runny or blocked nose with both-sided pain (a cold) is not the eye flag (4.2: an eye sign)
+        (dict(locations=["forehead", "both_sides"], symptoms=["runny_blocked_nose_same_side"], history=["first_ever"]), "rf_autonomic_eye_first"),
+        (dict(locations=["forehead", "both_sides"], symptoms=["tearing_same_side"], history=["first_ever"]), "rf_autonomic_eye_first"),
+        # a known pattern's new bout: "started ten days ago" dates the bout, not the pattern
+        (dict(age=57, new_headache=None, months_present=0.3, history=["known_cluster"]), "rf_age_over_50_new"),
+        # the age a pattern began at, years ago, outweighs a recent start of this episode
+        (dict(age=71, new_headache=True, started_age=40), "rf_age_over_50_new"),
+    ],
+)
+def test_what_the_user_said_rules_the_flag_out(changes, rf_id):
+    f = findings(**changes)
+    assert rf_id not in flags(f) and rf_id not in unsettled(f)
+
+
 def test_migraine_on_four_days_a_month_is_frequent():
     hits = {h.id for h in screen(findings(days_per_month=4), headache_type="migraine")}
     assert "rf_frequent_disabling" in hits
@@ -235,3 +255,22 @@ def test_known_high_blood_pressure_is_not_a_very_high_reading():
     assert "rf_hypertensive" not in ids(screen(said))
     said = scan("my blood pressure was 200/125 at the pharmacy and my vision has gone blurry")
     assert "rf_hypertensive" in ids(screen(said))
+
+
+def test_a_new_headache_with_nausea_asks_about_others_at_home():
+    from actions.clinic.questions import signs_to_ask
+
+    f = findings(new_headache=True, months_present=0.5, symptoms=["nausea"])
+    assert "others_in_building_affected" in signs_to_ask(f)
+    assert "others_in_building_affected" not in signs_to_ask(findings(symptoms=["nausea"]))
+
+
+def test_a_neck_strain_with_a_drooping_eyelid_is_an_emergency():
+    f = findings(origins=["neck"], symptoms=["neck_pain", "droopy_eyelid_same_side"], history=["neck_injury_recent"])
+    assert flags(f)["rf_neck_artery"].level == "emergency"
+
+
+def test_a_headache_begun_lately_asks_whether_it_is_new_and_then_about_pregnancy():
+    f = findings(age=29, new_headache=None, months_present=0.1, pregnant=None)
+    assert unsettled(f)["rf_pregnancy_postpartum"] == {"headache_history", "pregnancy"}
+    assert "rf_pregnancy_postpartum" not in unsettled(findings(age=29, new_headache=None, months_present=24))

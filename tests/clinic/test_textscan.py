@@ -745,3 +745,146 @@ def test_sight_going_misty_or_dim_is_a_visual_disturbance(text):
 def test_laughter_or_a_filler_before_an_answer_keeps_the_answer(slot, text, value):
     answer = parse_answer(slot, text)
     assert answer.understood and answer.value == value
+
+
+# --- round 4: reading rules, each tested on wording that is in no consultation case -------------
+
+@pytest.mark.parametrize("text,days", [
+    ("roughly five days in a month", 5.0), ("four times in the week", 4 * 4.345), ("twice in week", 2 * 4.345),
+    ("ten days in every month", 10.0), ("3 headaches in the past month", 3.0),
+])
+def test_a_count_in_a_period_is_a_rate_not_a_duration(text, days):
+    f = scan(text, "frequency")
+    assert f.days_per_month == pytest.approx(days, abs=0.05)
+    assert f.months_present is None and f.new_headache is None
+
+
+@pytest.mark.parametrize("text", ["since about one month it hurts", "since a week", "since 4 years i have this"])
+def test_since_a_span_is_not_the_age_it_began(text):
+    assert scan(text).started_age is None
+
+
+def test_the_age_it_began_said_with_when():
+    assert scan("they began a few weeks after my operation when I was 39", "headache_history").started_age == 39
+    assert scan("ever since I was a young woman").started_age == 20
+
+
+def test_not_new_opens_the_answer_and_decides_it():
+    answer = parse_answer("headache_history", "No, not new. I was never a headache person before the accident though.")
+    assert answer.value == "long_standing"
+
+
+def test_an_answer_opening_with_a_number_gives_the_age():
+    assert parse_answer("age", "61, though my knees say 90").value == 61
+
+
+@pytest.mark.parametrize("text", [
+    "the gym wrecks my shoulders and then the next morning my head aches",
+    "my calves feel dead after spin class",
+    "i get a headache after a long bike ride",
+])
+def test_exercise_followed_later_by_a_headache_is_not_exertion(text):
+    assert "exercise" not in scan(text).aggravated_by
+
+
+@pytest.mark.parametrize("text", ["my head pounds while i am doing bench press", "headache kicks in mid crossfit workout"])
+def test_a_headache_during_exertion_is_exertion(text):
+    assert "exercise" in scan(text).aggravated_by
+
+
+def test_a_working_day_on_your_feet_is_not_a_change_of_posture():
+    assert "standing_up" not in scan("standing for hours at the till brings it on", "triggers").aggravated_by
+    assert "standing_up" in scan("it hurts when i get up from lying down").aggravated_by
+
+
+@pytest.mark.parametrize("text", [
+    "Three a month back in spring. Now it's most days.",
+    "it used to be about twice a month, now they come four times a week",
+])
+def test_far_more_often_now_than_before_is_worsening(text):
+    assert "progressive" in scan(text).history
+
+
+def test_a_change_that_took_years_is_not_recent_worsening():
+    assert "progressive" not in scan("used to be once a month, now weekly, over the last five years").history
+
+
+def test_an_attack_that_always_creeps_up_is_its_onset_not_worsening():
+    assert "progressive" not in scan("each one normally creeps up on me over an hour").history
+
+
+@pytest.mark.parametrize("text", ["twinkly dots across my sight before the pain", "odd wobbly shapes in my vision first"])
+def test_lay_words_for_a_visual_aura(text):
+    assert "aura_visual" in scan(text).symptoms
+
+
+def test_bright_light_as_a_trigger_is_not_an_aura():
+    assert "aura_visual" not in scan("bright lights at work make it worse").symptoms
+
+
+def test_a_word_quoted_to_explain_it_is_not_a_new_sign():
+    f = scan("by weak I mean tired all over, my legs work fine", "red_flags")
+    assert "weakness" not in f.symptoms
+
+
+@pytest.mark.parametrize("text,aura", [
+    ("occasional tingling in my fingertips, neck has been stiff for months", False),
+    ("my hand goes tingly and it moves up to my lips, then the headache", True),
+])
+def test_hand_tingling_is_an_aura_only_when_it_spreads_or_comes_first(text, aura):
+    assert ("aura_sensory" in scan(text).symptoms) is aura
+
+
+def test_hand_tingling_that_comes_and_goes_for_months_is_stable():
+    f = scan("numbness in two fingers on and off for about six months, no weakness")
+    assert "arm_symptoms_stable" in f.history
+    assert "arm_symptoms_stable" not in scan("tingling in my arm since this morning, constant").history
+
+
+@pytest.mark.parametrize("text", ["it's my cluster again, same as every year", "i get a bout most winters"])
+def test_my_cluster_and_yearly_bouts_are_a_known_pattern(text):
+    assert "known_cluster" in scan(text).history
+
+
+def test_a_force_on_the_neck_is_a_neck_injury():
+    f = scan("my neck got wrenched in a tackle two days ago")
+    assert "neck_injury_recent" in f.history
+
+
+def test_an_old_neck_injury_is_past():
+    f = scan("an old whiplash from a crash long ago")
+    assert "neck_injury_past" in f.history and "neck_injury_recent" not in f.history | f.uncertain
+
+
+def test_a_category_asked_about_is_not_stated():
+    f = scan("would a bump last year count as a head injury?")
+    assert "head_injury" not in f.history
+    assert "weakness" in scan("is my weak left arm a sign of something bad?").symptoms
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("eye streaming and nostril dripping on that side", "tearing_same_side"),
+    ("her eye goes really red with it", "red_eye_same_side"),
+    ("the lid droops on that side", "droopy_eyelid_same_side"),
+])
+def test_eye_and_nose_signs_in_either_word_order(text, sign):
+    assert sign in scan(text).symptoms
+
+
+def test_one_eye_named_as_the_place_of_pain():
+    assert "behind_eye" in scan("right eye, like a hot needle").locations
+    assert "behind_eye" not in scan("my right eye waters").locations
+
+
+def test_someone_else_described_in_the_third_person():
+    f = scan("she wakes up with it and then she vomits")
+    assert {"worse_on_waking", "vomiting"} <= f.symptoms
+
+
+def test_a_compound_written_as_two_words():
+    assert "throbbing" in scan("pulsing like a heart beat").qualities
+
+
+@pytest.mark.parametrize("text", ["pain right down the back of my neck", "neck is totally in bits"])
+def test_neck_pain_in_other_words(text):
+    assert "neck_pain" in scan(text).symptoms
