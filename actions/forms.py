@@ -52,8 +52,10 @@ DIGRESSION_INTENTS = {
     "stop",
     "restart",
     "delete_my_data",
-    "emergency",
 }
+# (An `emergency` label is not a digression: the safety verdict has already read the message and
+# found nothing to announce, so the form takes it as an answer attempt; rejecting it would leave
+# the turn with no reply.)
 # An explicit answer to these questions replaces what was inferred earlier instead of adding to it.
 REPLACED_BY_ANSWER = {
     "pain_location": "locations",

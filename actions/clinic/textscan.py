@@ -1684,7 +1684,9 @@ def _answer_onset(findings: Findings, text: str) -> Tuple[Any, bool]:
 _REST_DENIED = re.compile(
     r"\b(?:nothing else|none of the (?:others?|rest|other ones)|no to the rest|otherwise (?:no|none|nothing)"
     r"|nothing (?:else )?(?:on|from|in) (?:that|the|your|this) list|none of (?:that|this|those|these|them|the above)"
-    r"|nothing like that|not the others?|none of the other (?:things|stuff|ones))\b"
+    r"|nothing like that|not the others?|none of the other (?:things|stuff|ones)"
+    # "I asked him, he says no to all of those. He did ...": the list denied inside a longer answer
+    r"|(?:no|none|nope|nah|nothing|negative) (?:to|for|on) (?:all|every|each|any)(?: (?:one|of them|of those|of these|of that|of the above|of it|the list))?)\b"
 )
 
 

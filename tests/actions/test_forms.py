@@ -62,6 +62,14 @@ def test_digression_is_left_to_the_rules():
     assert events == [] and messages == []
 
 
+def test_an_emergency_label_the_verdict_set_aside_is_an_answer_attempt_never_a_rejection():
+    """The policy sends an `emergency`-labelled message to the form only when the safety verdict
+    found nothing to announce; the form must answer it (a rejection would leave no reply)."""
+    slots = {"requested_slot": "red_flags"}
+    events, messages = run_action(FORM, form_tracker("gosh that is a long list, wibble", intent="emergency", slots=slots))
+    assert events and "didn't quite catch" in texts(messages)
+
+
 def test_unclear_answer_is_clarified_then_skipped():
     slots = {"requested_slot": "pain_location"}
     events, messages = run_action(FORM, form_tracker("blorp", intent="nlu_fallback", slots=slots))
