@@ -352,7 +352,7 @@ def parse_attacks_per_day(text: str) -> Optional[float]:
 
 _MONTHS_PER = {"day": 1 / 30.44, "week": 1 / WEEKS_PER_MONTH, "month": 1.0, "year": 12.0}
 _PRESENT_NUM = re.compile(
-    rf"\b(?:for|since|over|in|during)\s+(?:about |around |roughly |almost |nearly |over |more than |at least )?"
+    rf"\b(?:for|since|over|in|during|going on|gone on|lasted|lasting)\s+(?:for )?(?:about |around |roughly |almost |nearly |over |more than |at least )?"
     rf"(?:the\s+)?(?:past|last|previous)?\s*{RANGE}\s*{_PERIOD}"
     rf"|(?<![\d.]){RANGE}\s*{_PERIOD}\s*(?:ago|now|and counting|so far)\b"
 )

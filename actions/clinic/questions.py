@@ -128,7 +128,7 @@ def hinge_questions(findings: Findings, above: str = "self_care") -> List[str]:
     # Base questions (age, severity, frequency, medicines) keep their place in the order: a flag
     # that also needs one of them waits for it. After an urgent finding only the facts that could
     # still make it an emergency are asked, severity among them.
-    allowed = ("onset", "triggers", *FOLLOW_UP_SLOTS)
+    allowed = ("onset", *FOLLOW_UP_SLOTS)
     if above == "urgent":
         allowed = ("severity", *allowed)
     needed: Set[str] = set()

@@ -153,7 +153,7 @@ def _rules() -> Tuple[_Rule, ...]:
     add("symptom", "numbness", rf"\b(?:{numb_before})\b(?P<gap>{_gap(5)}) (?:{body})\b", limb_gate | side_gate, "gap", True)
     # pins and needles: arm -> arm_tingling (the neck/radicular rule decides), leg or one side -> numbness
     add("symptom", "arm_tingling", rf"\b(?:{arm})\b(?P<gap>{_gap(4)}) (?:{tingle})\b", limb_gate, "gap", True)
-    add("symptom", "arm_tingling", rf"\b(?:{tingle_before})\b(?P<gap>{_gap(5)}) (?:{arm})\b", limb_gate, "gap", True)
+    add("symptom", "arm_tingling", rf"\b(?:{tingle_before})\b(?P<gap>{_gap(6)}) (?:{arm})\b", limb_gate, "gap", True)
     add("symptom", "numbness", rf"\b(?:{leg}|{side})\b(?P<gap>{_gap(4)}) (?:{tingle})\b", limb_gate | side_gate, "gap", True)
     add("symptom", "numbness", rf"\b(?:{tingle_before})\b(?P<gap>{_gap(5)}) (?:{leg}|{side})\b", limb_gate | side_gate, "gap", True)
     add("symptom", "weakness", r"\b(?:keep|keeps|kept|keep on|started|start|been) dropping (?:things|stuff|everything|my|the|cups?|objects)\b",
@@ -211,11 +211,12 @@ def _rules() -> Tuple[_Rule, ...]:
     # eye and nose signs in either word order ("eye streaming, nose running", "the eye goes red")
     eye_gate = {"eye", "eyes", "eyelid", "lid", "nose", "nostril", "nostrils"}
     add("symptom", "tearing_same_side",
-        r"\beyes? (?:\w+ )?(?:streaming|streams|watering|waters|tearing|tears up|weeping|weeps|running|runs)\b", eye_gate)
+        r"\beyes? (?:\w+ )?(?:streaming|streams|watering|waters|tearing|tears up|weeping|weeps|running|runs)\b"
+        r"|\beyes? (?:gets? |goes |turns )?(?:red|pink|bloodshot) and (?:tears|waters|streams|runs)\b|\beyes? fills? (?:up )?with tears\b", eye_gate)
     add("symptom", "runny_blocked_nose_same_side",
         r"\b(?:nose|nostrils?) (?:\w+ )?(?:running|runs|streaming|streams|dripping|drips|blocked|blocks|stuffed|stuffy|congested)\b", eye_gate)
     add("symptom", "red_eye_same_side",
-        r"\beyes? (?:\w+ ){0,2}?(?:goes|turns|gets|went|turned|is|are|going|getting|turning) (?:all |really |very |bright )?(?:red|bloodshot)\b|\beyes? reddens\b",
+        r"\beyes? (?:\w+ ){0,2}?(?:goes|go|turns|turn|gets|get|became|becomes|become|went|turned|is|are|going|getting|turning) (?:all |really |very |bright |a bit |a little )?(?:red|bloodshot|pink)\b|\beyes? reddens\b",
         eye_gate)
     add("symptom", "droopy_eyelid_same_side", r"\b(?:eyelid|lid) (?:\w+ ){0,2}?droop\w*\b", eye_gate)
     # "left eye, like someone drilling into it": one eye named as where it hurts
@@ -439,6 +440,10 @@ def _suppressions() -> Tuple[_Suppress, ...]:
             r"\b(?:when|where|if) (?:i|he|she|we) (?:said|say|says|wrote|write|mentioned|called it|used the word) (?:\w+ ){1,3}?(?:i|he|she|we) (?:meant|mean|means)\b"
             r"|\bby (?:\w+ ){1,2}?(?:i|he|she|we) (?:meant|mean|means)\b|\bwhat (?:i|he|she|we) (?:meant|mean) by (?:\w+ ){0,1}\w+",
             {"said", "say", "says", "wrote", "write", "mentioned", "meant", "mean", "means"}),
+        # "a sharp, almost tearing pain in the neck": tearing as a kind of pain, with no eye in the clause
+        sup({"tearing_same_side"},
+            r"\btearing (?:pain|sensation|feeling|ache|in (?:the|my|his|her) (?:neck|head|back|chest|shoulders?|jaw|throat))\b"
+            r"|\b(?:almost|sharp|like a|kind of|sort of) tearing\b", {"tearing"}),
         # limb deficits with a benign cause stated in the same clause (gym, carrying, sat on it)
         sup({"weakness", "numbness", "arm_tingling", "aura_sensory"}, _BENIGN_CAUSE.pattern, (), scope="clause",
             unless=_FACE_OR_SPEECH.pattern),

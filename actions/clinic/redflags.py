@@ -22,6 +22,7 @@ NEURO_SIGNS = frozenset({"weakness", "speech_difficulty", "vision_loss", "double
 VISUAL_CHANGE = frozenset({"blurred_vision", "double_vision", "vision_loss", "vision_greying"})
 NECK_SIGNS = frozenset({"neck_pain", "stiff_neck", "reduced_neck_movement"})
 EYE_LOCATIONS = frozenset({"behind_eye", "one_side", "temples", "forehead"})
+EYE_AREA = EYE_LOCATIONS - {"one_side"}  # where "one-sided eye pain" is (4.2 rf_autonomic_eye_first)
 # Reference 4.2: the first-ever-attack flag needs an eye sign on the side of the pain; a runny or
 # blocked nose alone (a cold) is not one, though it counts towards a cluster pattern (3.3 C).
 EYE_AUTONOMIC_SIGNS = frozenset({"tearing_same_side", "red_eye_same_side", "droopy_eyelid_same_side"})
@@ -265,11 +266,11 @@ def _neck_artery(v: _View) -> bool:
     if v.has("neck_injury_recent"):
         return v.severe() or v.has("droopy_eyelid_same_side", "dizziness", *NEURO_SIGNS, "numbness")
     # Neck pain with a drooping eyelid, dizziness or a nerve sign (stated): whether the neck was
-    # injured or strained lately is asked (the trigger question), not assumed either way.
+    # injured, strained or manipulated lately is asked directly, not assumed either way.
     f = v.f
     signs = v.has("droopy_eyelid_same_side", "dizziness", *NEURO_SIGNS, "numbness")
-    settled = "neck_injury" in f.triggers or "neck_injury_recent" in f.absent_history
-    return signs and not settled and v.missing(None, "triggers")
+    settled = "neck_injury" in f.triggers or "neck_injury_recent" in f.absent_history or v.has("neck_injury_past")
+    return signs and not settled and v.sign("neck_injury_recent")
 
 
 def _glaucoma(v: _View) -> bool:
@@ -418,7 +419,7 @@ def _one_sided_eye_pain(v: _View) -> bool:
     if not f.locations:
         return f.side_locked is True or v.missing(None, "pain_location")
     one_sided = "one_side" in f.locations or f.side_locked is True
-    return one_sided and bool(f.locations & EYE_LOCATIONS)
+    return one_sided and bool(f.locations & EYE_AREA)
 
 
 def _autonomic_eye_first(v: _View) -> bool:

@@ -487,9 +487,14 @@ _HISTORY_RULES = _rules(
         "known_cluster": r"cluster headaches?|same (?:kind of |sort of |type of )?bout|had (?:a |one )?(?:bout|cluster) (?:like this )?before|my clusters|cluster (?:bout|period|cycle|attacks)|(?:another|new|last|previous) (?:bout|cluster)|same as (?:my |the )?(?:last|previous) bouts?|diagnosed with cluster"
                          # "it's my cluster", "a bout most springs": a recurring pattern of their own
                          r"|my cluster\b|bouts? (?:most|every|each) (?:years?|springs?|summers?|autumns?|falls?|winters?)"
+                         # a period that comes back with the seasons: "every spring it visits me", "comes back every autumn"
+                         r"|(?:every|each) (?:spring|summer|autumn|fall|winter) (?:it|they) (?:comes?|visits?|returns?|starts?|begins?|is back|are back)"
+                         r"|(?:comes?|came|coming) back (?:again )?(?:every|each) (?:spring|summer|autumn|fall|winter|year)"
         # "the exact same as my bout 2 years ago", "same beast as my other bouts"
         r"|same (?:\w+ ){0,2}as (?:my |the |those |all )?(?:\w+ ){0,2}bouts?\b|(?:my|the) (?:other|earlier|previous|past|old) bouts",
-        "same_as_usual": r"same as (?:my )?(?:usual|always|normal|before|ever|every other time|every (?:year|time|bout|attack)|(?:each|last) (?:year|time))|(?:like|just like) (?:my )?(?:usual|normal) (?:ones?|headaches?|migraines?)|my usual (?:headaches?|migraines?|ones?)"
+        "same_as_usual": r"same as (?:my )?(?:usual|always|normal|before|ever|every other time|every (?:year|time|bout|attack)|(?:each|last) (?:year|time))"
+                         # "the same like my old attacks", "same as the other ones"
+                         r"|(?:the )?same (?:as|like) (?:my |the |all my )?(?:old|other|previous|earlier|last|usual|normal|older) (?:attacks?|headaches?|ones?|bouts?|episodes?|migraines?)|(?:like|just like) (?:my )?(?:usual|normal) (?:ones?|headaches?|migraines?)|my usual (?:headaches?|migraines?|ones?)"
         r"|same (?:old|as normal|kind as (?:always|before|usual))|typical (?:one|migraine|headache) for me|like always|as usual|usual (?:headache|migraine|pattern)"
         r"|(?:my|the) usual (?:\w+ ){0,2}(?:headaches?|migraines?|ones|attacks|clusters?)"
         # "the same as the attacks I've always had", "same thing as my other ones"
@@ -504,7 +509,7 @@ _HISTORY_RULES = _rules(
         # worsening in everyday words: creeping up, more days than before, now waking ("builds up"
         # describes how one attack starts, not a worsening course)
         # "it always creeps up" says how each attack starts, not that the headaches are worsening
-        r"|(?<!always )(?<!usually )(?<!normally )(?<!slowly )(?<!gradually )(?<!just )(?:creep\w*|ramp\w*|crank\w*|edg\w*) up(?! (?:gradually|slowly|fast|quickly|quick|rapidly|in (?:a few |a couple of )?(?:seconds|minutes)|within|over (?!(?:the )?(?:last|past) |(?:a |the )?(?:few|couple of|several|\d+) (?:days|weeks|months))(?:an?|about|the|\d)|through|during|across|as the day|in the (?:morning|afternoon|evening)|by (?:lunch|the evening)))|(?:more|worse) (?:days|often|frequent|nights)? ?than (?:before|it used to|they used to|i used to|usual|last month|a few weeks ago)"
+        r"|(?<!always )(?<!usually )(?<!normally )(?<!slowly )(?<!gradually )(?<!just )(?:creep\w*|ramp\w*|crank\w*|edg\w*) up(?! (?:from|into|to (?:my|the)|the back|the side|my (?:neck|head|skull|face|forehead)|round|around|behind|along|through|over (?:to|my|the (?:top|back|side))|towards?)\b)(?! (?:gradually|slowly|fast|quickly|quick|rapidly|in (?:a few |a couple of )?(?:seconds|minutes)|within|over (?!(?:the )?(?:last|past) |(?:a |the )?(?:few|couple of|several|\d+) (?:days|weeks|months))(?:an?|about|the|\d)|through|during|across|as the day|in the (?:morning|afternoon|evening)|by (?:lunch|the evening)))|(?:more|worse) (?:days|often|frequent|nights)? ?than (?:before|it used to|they used to|i used to|usual|last month|a few weeks ago)"
         r"|on more days|more days (?:now|lately|recently)|(?:now|lately|recently|started to|starting to|begun to|begins to|has started to) (?:wak\w* me|wake me up|waking me up)",
         "first_ever": r"first (?:time|ever|one)(?: ever)?|never (?:had|get|got|suffered|experienced) (?:a |any )?(?:headaches?|migraines?|one|anything|pain) (?:like (?:this|it)|before|of this kind)"
         r"|never (?:really )?(?:get|had|suffer from|suffered) (?:headaches?|migraines?)|(?:dont|do not|didnt) (?:usually |normally |really )?(?:get|have|suffer from) (?:headaches?|migraines?)"
@@ -603,7 +608,7 @@ _AGG_ACTIVITY = {
     "cough_strain_sneeze": r"cough\w*|sneez\w*|strain\w*|on the toilet|bowel movements?|going to the toilet|bearing down|lift\w* (?:heavy|something)|laugh\w*|blow\w* my nose",
     "exercise": r"exercis\w*|excercis\w*|work(?:ing)? ?out|workout|gym|running|jogging|sports?|training|lifting weights|swimming|cycling|football|tennis|exertion|exert\w*|cardio|sprint\w*"
                 r"|squat\w*|deadlift\w*|bench(?:ing| press\w*)|weights|weightlifting|powerlifting|leg day|heavy (?:sessions?|lifts?|lifting|sets?)|go(?:ing)? heavy|lift\w* heavy"
-                r"|(?:a|my|the) (?:jog|swim|hike)|crossfit|hiit|spin(?:ning)? class\w*|rowing|press-?ups|push-?ups|pull-?ups|burpees|intervals|races?|matches|games? of \w+",
+                r"|(?:a|my|the) (?:jog|swim|hike)|bike|biking|mountain bik\w*|hill reps|reps|crossfit|hiit|spin(?:ning)? class\w*|rowing|press-?ups|push-?ups|pull-?ups|burpees|intervals|races?|matches|games? of \w+",
     "sex": r"sex|intercourse|orgasm\w*|making love|climax\w*|masturbat\w*|sexual activity|being intimate",
 }
 _AGG_PATTERNS = {k: re.compile(rf"\b(?:{v})\b") for k, v in _AGG_ACTIVITY.items()}
@@ -1322,6 +1327,8 @@ _COMPOUND_SYMPTOMS: Tuple[Tuple[re.Pattern, str, Tuple[str, ...]], ...] = tuple(
          r"|(?:left|right)(?: side)? or (?:the )?(?:left|right)(?: side)?|sometimes (?:on )?(?:the )?(?:left|right)", ("one_side",)),
         (r"(?:left|right)(?: hand)? (?:side )?temple", ("one_side", "temples")),
         (r"(?:in|behind|around|over|above) (?:one|a single|only one|just one) (?:of my )?eyes?", ("one_side", "behind_eye")),
+        # one eye named (singular): "a knife in the eye", "behind my left eye" - the pain is on one side
+        (r"(?:in|into|behind|around|through) (?:the|my|his|her) (?:(?:left|right) )?eye(?! ?(?:s|lids?|brows?|balls?)\b)", ("one_side", "behind_eye")),
         (r"(?:light|lights|bright light) (?:and|or|&) (?:sound|sounds|noise|noises) (?:sensitivity|sensitive|bother me|hurt)"
          r"|(?:sensitive|sensitivity) to (?:light|lights) (?:and|or|&) (?:sound|sounds|noise|noises)"
          r"|(?:sound|sounds|noise|noises) (?:and|or|&) (?:light|lights) (?:sensitivity|sensitive|bother me|hurt)"
@@ -1402,8 +1409,24 @@ def _analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, _T
     _side_lock(parsed.flat, findings)
     _doctor(parsed.flat, findings)
     _derived(findings, parsed)
+    if answer_slot in _NEWNESS_QUESTIONS:
+        _never_like_it_is_new(findings, parsed)
     findings.uncertain -= findings.absent_symptoms | findings.absent_history
     return findings, parsed
+
+
+# Questions about whether the headaches are new: "never had anything like it" answers them.
+_NEWNESS_QUESTIONS = frozenset({"headache_history", "attack_history", "aura_history"})
+
+
+def _never_like_it_is_new(findings: Findings, parsed: _Text) -> None:
+    """To "is this new?", "never had anything like this" says first-ever, not worst-ever (the
+    emergency screen asks about a worst-ever headache itself)."""
+    worst = [m for m in parsed.matches if m.cid == "worst_ever"]
+    if worst and all(parsed.words[m.start] == "never" for m in worst):
+        findings.symptoms.discard("worst_ever")
+        findings.uncertain.discard("worst_ever")
+        findings.history.add("first_ever")
 
 
 def scan(text: str, answer_slot: Optional[str] = None) -> Findings:
@@ -1685,6 +1708,8 @@ _REST_DENIED = re.compile(
     r"\b(?:nothing else|none of the (?:others?|rest|other ones)|no to the rest|otherwise (?:no|none|nothing)"
     r"|nothing (?:else )?(?:on|from|in) (?:that|the|your|this) list|none of (?:that|this|those|these|them|the above)"
     r"|nothing like that|not the others?|none of the other (?:things|stuff|ones)"
+    # "only a tingling in the thumb ... the rest no", "others no"
+    r"|(?:the )?(?:rest|others?|other ones|other things)(?: of (?:them|those|it|the list))?(?: (?:is|are))? (?:no|none|not|nope|negative|fine|ok|okay|clear)"
     # "I asked him, he says no to all of those. He did ...": the list denied inside a longer answer
     r"|(?:no|none|nope|nah|nothing|negative) (?:to|for|on) (?:all|every|each|any)(?: (?:one|of them|of those|of these|of that|of the above|of it|the list))?)\b"
 )

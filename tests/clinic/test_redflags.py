@@ -200,7 +200,6 @@ def test_not_sure_or_missing_counts_as_present(changes, rf_id):
         (dict(age=60, months_present=36, doctor_confirmed=None), "rf_age_over_50_new", "doctor_seen"),
         # round 4: where the pain is, a recent headache's newness, a neck strain are asked
         (dict(locations=[], symptoms=["tearing_same_side"], history=["first_ever"]), "rf_autonomic_eye_first", "pain_location"),
-        (dict(locations=["back_of_head"], origins=["neck"], symptoms=["neck_pain", "droopy_eyelid_same_side"]), "rf_neck_artery", "triggers"),
     ],
 )
 def test_a_fact_never_asked_is_asked_not_assumed(changes, rf_id, question):
@@ -274,3 +273,13 @@ def test_a_headache_begun_lately_asks_whether_it_is_new_and_then_about_pregnancy
     f = findings(age=29, new_headache=None, months_present=0.1, pregnant=None)
     assert unsettled(f)["rf_pregnancy_postpartum"] == {"headache_history", "pregnancy"}
     assert "rf_pregnancy_postpartum" not in unsettled(findings(age=29, new_headache=None, months_present=24))
+
+
+def test_neck_pain_with_a_drooping_eyelid_asks_about_a_neck_strain():
+    from actions.clinic.questions import signs_to_ask
+
+    f = findings(locations=["back_of_head"], origins=["neck"], symptoms=["neck_pain", "droopy_eyelid_same_side"])
+    assert "neck_injury_recent" in signs_to_ask(f)
+    f.symptoms.add("neck_injury_recent")  # "yes" to the direct question
+    assert flags(f)["rf_neck_artery"].level == "emergency"
+    assert "neck_injury_recent" not in signs_to_ask(findings(origins=["neck"], symptoms=["neck_pain", "droopy_eyelid_same_side"], history=["neck_injury_past"]))

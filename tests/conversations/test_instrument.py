@@ -122,3 +122,12 @@ def test_sealed_transcripts_never_reach_the_report():
     result = cs.report([case], [outcome], {"study": [], "sealed": [case.id]})
     assert "secret words" not in str(result) and result["aggregates"]["sealed"]["cases"] == 1
     assert not result["failures"] and not result["cases"]
+
+
+def test_the_client_can_answer_every_direct_question_about_a_sign():
+    """A sign the bot may ask about directly (flag_check) that the client cannot map to the case's
+    red flags would always be answered "no" and hide a missed emergency."""
+    from actions.clinic.kb import load_knowledge
+
+    signs = set(load_knowledge().questions["flag_check"]["signs"])
+    assert signs <= set(cs.SIGN_FLAGS), sorted(signs - set(cs.SIGN_FLAGS))

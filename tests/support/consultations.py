@@ -193,6 +193,7 @@ SIGN_FLAGS = {
     "clear_fluid_nose_ear": {"rf_head_injury_severe"},
     "jaw_pain_chewing": {"rf_gca", "rf_gca_visual"}, "scalp_tenderness": {"rf_gca", "rf_gca_visual"},
     "others_in_building_affected": {"rf_carbon_monoxide"}, "better_away_from_home": {"rf_carbon_monoxide"},
+    "neck_injury_recent": {"rf_neck_artery"},
 }
 
 
