@@ -10,7 +10,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run run-cluster shell train model validate test test-cluster eval-nlu eval-conversations system-deps web clean purge kiosk kiosk-model bench-voice bench bench-quick
+.PHONY: help run run-cluster shell train model validate test test-fast test-cluster eval-nlu eval-conversations system-deps web clean purge kiosk kiosk-model bench-voice bench bench-quick
 
 help: ## show this help
 	@echo "HeadEase — the two commands:"
@@ -54,9 +54,15 @@ run-cluster: system-deps model web ## 2 Rasa servers behind nginx + PostgreSQL +
 shell: model ## chat with the bot in the terminal
 	@scripts/run.sh --shell
 
-test: system-deps model web ## everything CI runs; non-zero on any failure
+FAST_TIER = not e2e and not services and not model
+
+test-fast: $(VENV)/.installed $(SPACY_MODEL)/.built ## the fast tier: no server, database, browser or trained model (< 2 min)
+	@scripts/pytest.sh tests -m "$(FAST_TIER)"
+
+test: system-deps model web ## everything CI runs (the fast tier first, then servers, services, model); non-zero on any failure
 	$(MAKE) --no-print-directory validate
-	@scripts/pytest.sh tests
+	@scripts/pytest.sh tests -m "$(FAST_TIER)"
+	@scripts/pytest.sh tests -m "not ($(FAST_TIER))"
 
 test-cluster: system-deps model ## only the cluster load test (also part of `make test`) -> reports/cluster.json
 	@scripts/pytest.sh tests/cluster

@@ -1,5 +1,5 @@
 """Micro-benchmark: cost of one action-server request as a conversation grows, Rasa's request
-builder versus HeadEase's recent-events one (headease_store/action_payload.py).
+builder versus HeadEase's recent-events one (headease_rasa/action_payload.py).
 
     PYTHONPATH=. .venv/bin/python bench/action_payload.py [--repeat N]
 
@@ -22,7 +22,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk import Tracker
 
-from headease_store import action_payload
+from headease_rasa import action_payload
 
 FINDINGS = {"locations": ["both_sides", "forehead"], "qualities": ["pressing_tight"], "intensity": 5,
             "symptoms": ["photophobia"], "triggers": ["stress", "screen_time"], "origins": ["neck"],

@@ -1,6 +1,6 @@
 """Micro-benchmark: one action prediction of the trained model as a conversation grows, Rasa's
 featurization (replays the whole session for every policy) versus HeadEase's incremental one
-(headease_store/state_cache.py, plus policy_logging.py: no debug payloads at INFO).
+(headease_rasa/state_cache.py, plus policy_logging.py: no debug payloads at INFO).
 
     PYTHONPATH=. .venv/bin/python bench/policy_growth.py [--repeat N] [--model PATH]   (or -m bench.policy_growth)
 
@@ -33,7 +33,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bench.action_payload import FINDINGS, conversation
-from headease_store import policy_logging, state_cache
+from headease_rasa import policy_logging, state_cache
 
 
 def one_turn(turn: int):

@@ -154,10 +154,13 @@ class BotServers:
         return time.monotonic() - started
 
     def start_rasa(self, timeout: float = 900) -> float:
-        """Start `rasa run`; returns seconds from process start to /status with a loaded model."""
+        """Start `rasa run` (HeadEase through its launcher, which applies its Rasa patches; the
+        stock bot as `rasa init` made it); returns seconds from process start to /status with a
+        loaded model."""
         started = time.monotonic()
+        launcher = [str(VENV_BIN / "python"), "-m", "headease_rasa"] if self.with_actions else [str(VENV_BIN / "rasa")]
         self.rasa = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "-m", str(self.model), "--enable-api",
+            [*launcher, "run", "-m", str(self.model), "--enable-api",
              "--auth-token", self.token, "--endpoints", str(self.workdir / "endpoints.yml"),
              "--credentials", str(self.workdir / "credentials.yml"),
              "-i", "127.0.0.1", "-p", str(self.rasa_port)],

@@ -6,11 +6,12 @@ silence, or a misleading fallback such as "Sorry, I didn't understand" right aft
 headache of my life". Every HeadEase channel therefore hands messages to Rasa through `guarded`:
 
 * Rasa's replies are collected first and sent only when the turn went well;
-* when an action failed during this message (seen through the processor's own error record, for
-  this message's task only), handling raised, or Rasa answered nothing at all (e.g. no model
-  loaded), they are replaced by `render.outage_messages`: the
-  deterministic red-flag screen of this message (same code as every other turn, no action server
-  needed) and the emergency signs and number, plus a request to send the message again;
+* when an action failed during this message (the action server down or erroring, noted by the
+  `headease_rasa.action_failures` patch from the exception itself, for this message's task only),
+  handling raised, or Rasa answered nothing at all (e.g. no model loaded), they are replaced by
+  `render.outage_messages`: the deterministic red-flag screen of this message (same code as every
+  other turn, no action server needed) and the emergency signs and number, plus a request to
+  send the message again;
 * the user's message itself is already in the tracker store, and the dialogue state is unchanged
   (the failed actions' events are dropped), so the conversation continues where it was as soon as
   the action server is back.
@@ -18,50 +19,18 @@ headache of my life". Every HeadEase channel therefore hands messages to Rasa th
 from __future__ import annotations
 
 import logging
-from contextvars import ContextVar
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from actions import render
+from headease_rasa import action_failures
 
 logger = logging.getLogger(__name__)
 
-# The processor's record for a swallowed action failure (rasa/core/processor.py, Rasa 3.6).
-PROCESSOR_LOGGER = "rasa.core.processor"
-ACTION_FAILURE_PREFIX = "Encountered an exception while running action"
 VOICE_CHANNELS = {"voice"}
 
-_failures: ContextVar[Optional[List[str]]] = ContextVar("headease_action_failures", default=None)
-
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
-
-
-class _ActionFailureRecorder(logging.Handler):
-    """Notes action failures for the message being handled in the current task (if any)."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        failures = _failures.get()
-        if failures is None:
-            return
-        try:
-            text = record.getMessage()
-        except Exception:  # a malformed record is not ours
-            return
-        if text.startswith(ACTION_FAILURE_PREFIX):
-            failures.append(text[len(ACTION_FAILURE_PREFIX):].split(".")[0].strip(" '"))
-
-
-def _install_recorder() -> None:
-    processor_logger = logging.getLogger(PROCESSOR_LOGGER)
-    if not any(isinstance(h, _ActionFailureRecorder) for h in processor_logger.handlers):
-        processor_logger.addHandler(_ActionFailureRecorder())
-
-
-_install_recorder()
 
 
 def fallback_replies(message: UserMessage) -> List[Dict[str, Any]]:
@@ -76,15 +45,14 @@ def guarded(on_new_message: OnNewMessage) -> OnNewMessage:
         real_output = message.output_channel
         collector = CollectingOutputChannel()
         message.output_channel = collector
-        token = _failures.set([])
         try:
-            await on_new_message(message)
-            failed_actions = list(_failures.get() or [])
+            with action_failures.recording() as failures:
+                await on_new_message(message)
+            failed_actions = list(failures)
         except Exception:
             logger.exception("message handling failed")
             failed_actions = ["<message handling>"]
         finally:
-            _failures.reset(token)
             message.output_channel = real_output
         if not failed_actions and not collector.messages:
             # Rasa answered nothing: no model loaded, or every prediction was to listen.

@@ -86,7 +86,7 @@ class Cluster(LoggedProcesses):
         servers = []
         for index, port in enumerate(self.rasa_ports):
             servers.append(self._spawn(f"rasa-{index}", [
-                str(VENV_BIN / "rasa"), "run", "-m", str(self.model), "--enable-api", "--auth-token", self.token,
+                str(VENV_BIN / "python"), "-m", "headease_rasa", "run", "-m", str(self.model), "--enable-api", "--auth-token", self.token,
                 "--endpoints", str(ENDPOINTS), "--credentials", str(credentials),
                 "-i", "127.0.0.1", "-p", str(port), "--cors", origin,
             ]))

@@ -26,18 +26,22 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from headease_store import action_payload, action_validation, policy_logging, state_cache
-
 logger = logging.getLogger(__name__)
 
-# The Rasa server imports this module (endpoints.yml) before it handles any message: install the
-# cached validation of action server responses, the recent-events action requests, the
-# incremental dialogue-state featurization and the on-demand policy debug payloads here (see
-# action_validation, action_payload, state_cache, policy_logging; bench/PROFILE.md).
-action_validation.install()
-action_payload.install()
-state_cache.install()
-policy_logging.install()
+# (HeadEase's patches to Rasa are installed by `python -m headease_rasa run`, the launcher every
+# run script uses, not as a side effect of importing this store: headease_rasa/patches.py.)
+
+def _report_patches() -> None:
+    """Say at start-up which of HeadEase's Rasa patches are active (the launcher applies them)."""
+    from headease_rasa import patches
+
+    active = patches.active()
+    if active:
+        logger.info("Rasa patches active: %s", ", ".join(active))
+    else:
+        logger.warning("no HeadEase Rasa patches active: start the server with `python -m headease_rasa run ...` "
+                       "(a failed action would not reach the reply guard)")
+
 
 DELETE_ACTION = "action_delete_my_data"
 DEFAULT_RETENTION_DAYS = 30.0
@@ -69,6 +73,7 @@ class HeadEaseSQLTrackerStore(SQLTrackerStore):
         self.retention_days = globals()["retention_days"](retention_days)
         purged = self.purged_on_start = self.purge_expired()
         logger.info("tracker store ready; purged %d expired conversation(s)", purged)
+        _report_patches()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if deletion_requested(tracker):

@@ -29,11 +29,11 @@ trap cleanup INT TERM EXIT
 pids+=($!)
 
 if [ "${1:-}" = "--shell" ]; then
-  .venv/bin/rasa shell -m "$HEADEASE_MODEL" --endpoints endpoints.yml --quiet
+  .venv/bin/python -m headease_rasa shell -m "$HEADEASE_MODEL" --endpoints endpoints.yml --quiet
   exit 0
 fi
 
-.venv/bin/rasa run -m "$HEADEASE_MODEL" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+.venv/bin/python -m headease_rasa run -m "$HEADEASE_MODEL" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
   --cors "$HEADEASE_WEB_ORIGIN" --endpoints endpoints.yml --credentials var/credentials.yml \
   -i 127.0.0.1 -p "$RASA_PORT" &
 pids+=($!)

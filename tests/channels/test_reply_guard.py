@@ -5,10 +5,27 @@ import logging
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from channels.reply_guard import ACTION_FAILURE_PREFIX, PROCESSOR_LOGGER, guarded
-from actions.clinic import load_knowledge
+from rasa.core.actions.action import RemoteAction
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
 
-processor_log = logging.getLogger(PROCESSOR_LOGGER)
+from actions.clinic import load_knowledge
+from channels.reply_guard import guarded
+from headease_rasa import action_failures
+
+
+@pytest.fixture(autouse=True)
+def failures_patch():
+    """The launcher applies the patch in the server; here the test does."""
+    was_installed = action_failures.installed()
+    action_failures.install()
+    yield
+    if not was_installed:
+        action_failures.uninstall()
+
+
 OUTAGE_START = load_knowledge().messages["outage"].split(":")[0]
 
 
@@ -24,11 +41,14 @@ async def answers_normally(message):
 
 
 async def action_server_down(message):
-    # What Rasa's MessageProcessor does when a custom action cannot be reached.
+    # Rasa's own RemoteAction against an action server that is not there; Rasa's MessageProcessor
+    # swallows the exception (logs it, drops the action's events) and the turn goes on.
+    action = RemoteAction("action_red_flag_alert", EndpointConfig("http://127.0.0.1:9/webhook"))
+    tracker = DialogueStateTracker("tester", [])
     try:
-        raise ConnectionError("action server unreachable")
-    except ConnectionError:
-        processor_log.exception(f"{ACTION_FAILURE_PREFIX} 'action_red_flag_alert'.Bot will continue, but ...")
+        await action.run(message.output_channel, TemplatedNaturalLanguageGenerator({}), tracker, Domain.empty())
+    except Exception:
+        pass
     await message.output_channel.send_text_message(message.sender_id, "Sorry, I didn't understand.")
 
 
@@ -72,8 +92,29 @@ def test_voice_fallback_has_no_markdown_or_emoji():
 
 
 def test_failures_of_other_tasks_do_not_leak_into_this_turn():
-    processor_log.error(f"{ACTION_FAILURE_PREFIX} 'some_action' outside any message")
+    action_failures.note("some_action")  # outside any message: not recorded anywhere
     assert run(answers_normally, "hello")[0]["text"] == "How bad is it?"
+
+
+def test_a_form_declining_a_message_is_not_a_failure(monkeypatch):
+    from rasa.core.actions.action import ActionExecutionRejection
+
+    async def rejected(self, *args):
+        raise ActionExecutionRejection(self.name())
+
+    action_failures.uninstall()
+    monkeypatch.setattr(RemoteAction, "run", rejected)
+    action_failures.install()  # now wrapping `rejected`
+
+    async def declines(message):
+        with pytest.raises(ActionExecutionRejection):
+            await RemoteAction("validate_consultation_form", None).run(None, None, None, None)
+        await message.output_channel.send_text_message(message.sender_id, "Where is the pain?")
+
+    try:
+        assert [r["text"] for r in run(declines, "hmm")] == ["Where is the pain?"]
+    finally:
+        action_failures.uninstall()  # back to `rejected`; monkeypatch then restores Rasa's method
 
 
 def test_fallback_log_names_actions_not_user_text(caplog):

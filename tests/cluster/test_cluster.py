@@ -5,7 +5,11 @@ for fewer on a slow machine) and checks its audit of every tracker stored in Pos
 """
 import os
 
+import pytest
+
 from cluster import loadtest
+
+pytestmark = pytest.mark.services
 
 
 def test_200_conversations_across_two_instances_lose_duplicate_and_reorder_nothing():

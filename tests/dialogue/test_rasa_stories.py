@@ -7,7 +7,7 @@ import pytest
 
 from tests.support.stack import MODEL, ROOT, VENV_BIN
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 
 def test_stories_have_no_prediction_errors(bot_stack, tmp_path):

@@ -11,9 +11,10 @@ import pytest
 from headease_nlu.eval_nlu import RED_FLAG_VALUES, latest_model
 
 MODEL = latest_model()
-pytestmark = pytest.mark.skipif(
-    MODEL is None, reason="no trained model in models/ (run `make train`)"
-)
+pytestmark = [
+    pytest.mark.model,
+    pytest.mark.skipif(MODEL is None, reason="no trained model in models/ (run `make train`)"),
+]
 
 
 @pytest.fixture(scope="module")

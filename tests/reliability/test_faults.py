@@ -87,6 +87,7 @@ def test_rasa_killed_with_sigkill_and_restarted_continues_the_conversation(stack
     assert stack.tracker(sender)["active_loop"].get("name") in ("consultation_form", None)
 
 
+@pytest.mark.model  # damages a copy of the trained model
 @pytest.mark.parametrize("damage", ["missing", "garbage", "truncated"])
 def test_a_bad_model_stops_startup_with_a_clear_error(tmp_path, damage):
     model = tmp_path / "headease.tar.gz"
@@ -125,6 +126,7 @@ def _load_script(name):
     return module
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("damaged", [False, True])
 def test_train_if_stale_retrains_a_damaged_model_even_when_inputs_match(tmp_path, monkeypatch, damaged):
     train = _load_script("train_if_stale")

@@ -110,7 +110,7 @@ def test_action_server_listens_on_loopback_only(bot_stack):
 
 def test_run_script_binds_loopback_and_limits_cors():
     run = (ROOT / "scripts" / "run.sh").read_text()
-    assert re.search(r"rasa run .*-i 127\.0\.0\.1", run.replace("\\\n", " "))
+    assert re.search(r"-m headease_rasa run .*-i 127\.0\.0\.1", run.replace("\\\n", " "))
     assert '--cors "$HEADEASE_WEB_ORIGIN"' in run and '--cors "*"' not in run
     assert '--auth-token "$RASA_AUTH_TOKEN"' in run
     assert 'SANIC_HOST", "127.0.0.1"' in (ROOT / "actions" / "server.py").read_text()

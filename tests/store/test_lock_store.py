@@ -6,6 +6,8 @@ import pytest
 from cluster.services import Redis
 from headease_store.lock_store import HeadEaseRedisLockStore
 
+pytestmark = pytest.mark.services
+
 
 @pytest.fixture(scope="module")
 def redis_server():

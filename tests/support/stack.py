@@ -142,7 +142,7 @@ class Stack(LoggedProcesses):
         process = self._spawn(
             "rasa",
             [
-                str(VENV_BIN / "rasa"), "run", "-m", str(model), "--enable-api",
+                str(VENV_BIN / "python"), "-m", "headease_rasa", "run", "-m", str(model), "--enable-api",
                 "--auth-token", self.token, "--endpoints", "endpoints.yml",
                 "--credentials", str(self.credentials), "-i", "127.0.0.1", "-p", str(self.rasa_port),
                 "--cors", f"http://127.0.0.1:{self.web_port}",

@@ -1,4 +1,4 @@
-"""headease_store.action_payload: action requests carry only recent events, nothing else changes."""
+"""headease_rasa.action_payload: action requests carry only recent events, nothing else changes."""
 import json
 
 from rasa.core.actions.action import RemoteAction
@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 
 from actions.common import action_before_form, latest_intent
 from actions.conversation import _clarified_last_turn
-from headease_store import action_payload
+from headease_rasa import action_payload
 
 DOMAIN = Domain.load("domain.yml")
 FORM = "consultation_form"

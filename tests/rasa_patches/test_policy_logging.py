@@ -1,4 +1,4 @@
-"""headease_store.policy_logging: debug payloads are built only when logged; predictions unchanged."""
+"""headease_rasa.policy_logging: debug payloads are built only when logged; predictions unchanged."""
 import logging
 
 import pytest
@@ -15,7 +15,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
 
 from bench.action_payload import conversation
-from headease_store import policy_logging
+from headease_rasa import policy_logging
 
 DOMAIN = Domain.load("domain.yml")
 

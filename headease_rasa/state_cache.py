@@ -14,7 +14,7 @@ rewrite the tail) and whose user messages still featurize as they did. Rasa's re
 user messages (`DefinePrevUserUtteredFeaturization`, `EntitiesAdded`); a resumed replay re-applies
 those edits as Rasa's would. Anything else is left to Rasa: tracker subclasses, event types whose
 `apply_to` reads the event list or has side effects, a `rule_only_data` that cannot be frozen.
-Results are copies because callers edit states in place. tests/bench/test_state_cache.py checks
+Results are copies because callers edit states in place. tests/rasa_patches/test_state_cache.py checks
 equality with Rasa's own results and edits.
 """
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""headease_store.action_validation: same verdicts and errors as Rasa's own validation."""
+"""headease_rasa.action_validation: same verdicts and errors as Rasa's own validation."""
 import jsonschema
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from headease_store import action_validation
+from headease_rasa import action_validation
 
 SPEC = RemoteAction.action_response_format_spec()
 

@@ -1,4 +1,4 @@
-"""headease_store.state_cache: incremental states and applied events equal unpatched Rasa's, always.
+"""headease_rasa.state_cache: incremental states and applied events equal unpatched Rasa's, always.
 
 Every check compares the patched `past_states` / `applied_events` with Rasa 3.6's own methods on
 the same tracker, for all flag combinations, after events are appended one by one (so that the
@@ -20,7 +20,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bench.action_payload import conversation
-from headease_store import state_cache
+from headease_rasa import state_cache
 
 HEADEASE = Domain.load("domain.yml")
 FORM = "consultation_form"

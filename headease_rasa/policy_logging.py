@@ -6,7 +6,7 @@ and RulePolicy formats every state as text, only to pass them to a structlog deb
 200 form turns (bench/PROFILE.md, section 5). `install()` skips building them while the policy's
 logger drops debug events (structlog's filtering logger has a no-op `debug`); anything else, and
 any other Rasa version, keeps Rasa's behaviour. Predictions are unchanged
-(tests/bench/test_policy_logging.py).
+(tests/rasa_patches/test_policy_logging.py).
 """
 from __future__ import annotations
 

@@ -1,0 +1,75 @@
+"""The one place HeadEase changes Rasa's own code, applied explicitly at start-up.
+
+Each patch is written against Rasa 3.6.21 (the pinned version) and tested against Rasa's own
+method in tests/rasa_patches/. `install()` checks the installed Rasa version first and refuses to
+go on with any other (a patch written for one version's internals could silently change
+behaviour on another), then applies every patch and logs which are active. The run scripts
+start Rasa through `python -m headease_rasa` (see __main__.py), which calls it before Rasa loads
+anything; nothing is patched as a side effect of importing a module.
+
+| patch | what it changes | why |
+|---|---|---|
+| action_failures | notes a failed call to the action server for the reply guard | a failed turn answers with the safety fallback, never silence |
+| action_validation | validates action-server responses with a validator built once | ~45 % of the server's CPU per message (bench/PROFILE.md) |
+| action_payload | sends the action server the recent events only | request size grew with the conversation |
+| state_cache | continues the dialogue-state featurization instead of replaying it | linear cost per prediction |
+| policy_logging | builds the policies' debug payloads only when logged | O(conversation) work at INFO |
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import List, Optional, Tuple
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_RASA = "3.6.21"
+
+# The patch modules, in the order they are applied. They are imported only after the version
+# check: some import Rasa's internals at module level.
+PATCHES: Tuple[str, ...] = ("action_failures", "action_validation", "action_payload", "state_cache", "policy_logging")
+
+
+def _module(name: str):
+    return importlib.import_module(f"headease_rasa.{name}")
+
+
+def _is_active(module) -> bool:
+    return module.installed() if hasattr(module, "installed") else bool(getattr(module, "_installed", False))
+
+
+class UnsupportedRasa(RuntimeError):
+    """The installed Rasa is not the version HeadEase's patches were written and tested for."""
+
+
+def rasa_version() -> str:
+    import rasa
+
+    return rasa.__version__
+
+
+def check_version(version: Optional[str] = None) -> None:
+    version = version or rasa_version()
+    if version != SUPPORTED_RASA:
+        raise UnsupportedRasa(
+            f"HeadEase needs Rasa {SUPPORTED_RASA} (found {version}): its patches to Rasa are written and "
+            f"tested for that version only. Install the pinned versions: "
+            f".venv/bin/pip install -r requirements.txt -c constraints.txt"
+        )
+
+
+def install() -> List[str]:
+    """Check the Rasa version, apply every patch (idempotent) and log the active ones."""
+    check_version()
+    for name in PATCHES:
+        _module(name).install()
+    names = active()
+    logger.info("Rasa %s patches active: %s", SUPPORTED_RASA, ", ".join(names))
+    return names
+
+
+def active() -> List[str]:
+    """The patches applied in this process (none before the version check has passed)."""
+    import sys
+
+    return [name for name in PATCHES if f"headease_rasa.{name}" in sys.modules and _is_active(_module(name))]
