@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional
 
+from actions.clinic.numbers import CALENDAR_MONTH_DAYS, DAYS_PER_YEAR, MINUTES_PER_DAY
+
 _WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
@@ -28,13 +30,13 @@ _APPROX = r"(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|
 
 _MINUTES = {
     "second": 1 / 60, "sec": 1 / 60, "minute": 1, "min": 1, "hour": 60, "hr": 60, "h": 60,
-    "day": 1440, "week": 10080, "wk": 10080, "fortnight": 20160, "month": 43800,
-    "year": 525600, "yr": 525600,
+    "day": MINUTES_PER_DAY, "week": 7 * MINUTES_PER_DAY, "wk": 7 * MINUTES_PER_DAY, "fortnight": 14 * MINUTES_PER_DAY,
+    "month": CALENDAR_MONTH_DAYS * MINUTES_PER_DAY, "year": DAYS_PER_YEAR * MINUTES_PER_DAY, "yr": DAYS_PER_YEAR * MINUTES_PER_DAY,
 }
 _UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|fortnights?|months?|years?|yrs?)"
 _PERIOD = r"(?:day|week|month|year|night|morning|afternoon|evening|fortnight)"
 _PER_DAYS = {"day": 1, "night": 1, "morning": 1, "afternoon": 1, "evening": 1, "week": 7,
-             "fortnight": 14, "month": 30.4, "year": 365}
+             "fortnight": 14, "month": CALENDAR_MONTH_DAYS, "year": DAYS_PER_YEAR}
 
 _SEVERITY_SCORE = re.compile(
     rf"\b(?:{_APPROX}\s+)?(?P<n>\d{{1,2}}(?:\.\d)?|{'|'.join(w for w in _WORDS if w.isalpha())})"

@@ -16,6 +16,7 @@ import re
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from .findings import BACKGROUND_CONDITIONS, UNKNOWN, Findings
+from . import numbers
 
 _FIRST = re.compile(
     r"\b(?:first (?:time|one|ones|ever|bout|attack)|never (?:had|get|got|been|experienced|before|like)|"
@@ -178,7 +179,7 @@ def _pregnancy(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
     months = re.search(r"\b(\d) ?months?\b", flat)
     if f.pregnancy_weeks is None and (weeks or months) and not _NOT_PREGNANT.search(flat):
         # in answer to this question, "34 weeks" or "6 months" is how far along the pregnancy is
-        f.pregnancy_weeks = int(weeks.group(1)) if weeks else round(int(months.group(1)) * 4.345)
+        f.pregnancy_weeks = int(weeks.group(1)) if weeks else round(int(months.group(1)) * numbers.WEEKS_PER_MONTH)
     if f.pregnancy_weeks is not None or (_PREGNANT.search(flat) and not _NOT_PREGNANT.search(flat)) or kind == "yes":
         f.pregnant = True
         f.contraindications.add("ci_pregnancy")

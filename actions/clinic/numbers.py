@@ -14,8 +14,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, List, Optional, Tuple, Union
 
-DAYS_PER_MONTH = 30.0
-WEEKS_PER_MONTH = 4.345
+# One place for the calendar facts every reader of numbers uses (the NLU's quantities too).
+DAYS_PER_YEAR = 365.25
+CALENDAR_MONTH_DAYS = DAYS_PER_YEAR / 12  # 30.44: converting spans of time to months
+WEEKS_PER_MONTH = CALENDAR_MONTH_DAYS / 7  # 4.35
+MINUTES_PER_DAY = 1440.0
+DAYS_PER_MONTH = 30.0  # headache days are counted out of 30 ("15 or more days a month", ICHD-3)
 CONTINUOUS = "continuous"
 
 def _pattern_table(*pairs) -> Tuple[Tuple[re.Pattern, object], ...]:
@@ -188,8 +192,8 @@ def parse_severity(text: str, bare: bool = False, words: bool = False) -> Option
 
 # --- durations ----------------------------------------------------------------------------------
 
-_MINUTES = {"second": 1 / 60, "minute": 1.0, "hour": 60.0, "day": 1440.0, "week": 10080.0,
-            "month": 43830.0, "year": 525960.0}
+_MINUTES = {"second": 1 / 60, "minute": 1.0, "hour": 60.0, "day": MINUTES_PER_DAY, "week": 7 * MINUTES_PER_DAY,
+            "month": CALENDAR_MONTH_DAYS * MINUTES_PER_DAY, "year": DAYS_PER_YEAR * MINUTES_PER_DAY}
 _UNIT = r"(second|minute|hour|day|week|month|year)s?\b"
 _DURATION = re.compile(rf"(?<![\d.]){RANGE}\s*-?\s*{_UNIT}")
 _CONTINUOUS = re.compile(
@@ -322,7 +326,7 @@ def find_frequencies(text: str) -> List[Frequency]:
         if _spans_free(found, match.start(), match.end()):
             found.append(Frequency(match.start(), match.end(), days, per_day))
     for match in _FREQ_EVERY_N.finditer(text):
-        every = _mid(match.group(1), match.group(2)) * {"day": 1, "week": 7, "month": 30, "year": 365}[match.group(3)]
+        every = _mid(match.group(1), match.group(2)) * {"day": 1, "week": 7, "month": DAYS_PER_MONTH, "year": DAYS_PER_YEAR}[match.group(3)]
         if every > 0 and _spans_free(found, match.start(), match.end()):
             found.append(Frequency(match.start(), match.end(), min(DAYS_PER_MONTH, DAYS_PER_MONTH / every)))
     for match in _FREQ_OUT_OF.finditer(text):
@@ -350,7 +354,7 @@ def parse_attacks_per_day(text: str) -> Optional[float]:
 
 # --- how long the pattern has existed -----------------------------------------------------------
 
-_MONTHS_PER = {"day": 1 / 30.44, "week": 1 / WEEKS_PER_MONTH, "month": 1.0, "year": 12.0}
+_MONTHS_PER = {"day": 1 / CALENDAR_MONTH_DAYS, "week": 1 / WEEKS_PER_MONTH, "month": 1.0, "year": 12.0}
 _PRESENT_NUM = re.compile(
     rf"\b(?:for|since|over|in|during|going on|gone on|lasted|lasting)\s+(?:for )?(?:about |around |roughly |almost |nearly |over |more than |at least )?"
     rf"(?:the\s+)?(?:past|last|previous)?\s*{RANGE}\s*{_PERIOD}"
@@ -369,8 +373,8 @@ _PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\bfor weeks\b|\bweeks now\b", 1.0),
         (r"\bsince last week\b|\bfor (?:about )?a week\b", 0.25),
         (r"\bfor days\b|\bdays now\b", 0.1),
-        (r"\bsince yesterday\b|\bsince last night\b", 1 / 30.44),
-        (r"\bsince (?:this morning|today|earlier)\b", 0.5 / 30.44),
+        (r"\bsince yesterday\b|\bsince last night\b", 1 / CALENDAR_MONTH_DAYS),
+        (r"\bsince (?:this morning|today|earlier)\b", 0.5 / CALENDAR_MONTH_DAYS),
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SINCE_WEEKDAY = re.compile(r"\bsince (?:last )?(" + "|".join(_WEEKDAYS) + r")\b")
@@ -379,7 +383,7 @@ _SINCE_WEEKDAY = re.compile(r"\bsince (?:last )?(" + "|".join(_WEEKDAYS) + r")\b
 def _since_weekday(day: str, today: Optional[_dt.date]) -> float:
     today = today or _dt.date.today()
     back = (today.weekday() - _WEEKDAYS.index(day)) % 7 or 7
-    return back / 30.44
+    return back / CALENDAR_MONTH_DAYS
 
 
 def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optional[float]:

@@ -567,7 +567,7 @@ _AGO = re.compile(rf"\b({_NUMW}) (hour|day|night|week|month|year)s? ago\b")
 _WORD_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
                 "few": 3, "a few": 3, "couple of": 2, "a couple of": 2, "several": 3}
-_UNIT_DAYS = {"hour": 1 / 24, "day": 1, "night": 1, "week": 7, "month": 30, "year": 365}
+_UNIT_DAYS = {"hour": 1 / 24, "day": 1, "night": 1, "week": 7, "month": numbers.CALENDAR_MONTH_DAYS, "year": numbers.DAYS_PER_YEAR}
 _WHEN_WORDS: Tuple[Tuple[re.Pattern, float], ...] = tuple(
     (re.compile(rf"\b(?:{p})\b"), days)
     for p, days in (
