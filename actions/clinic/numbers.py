@@ -194,8 +194,15 @@ def parse_severity(text: str, bare: bool = False, words: bool = False) -> Option
 
 _MINUTES = {"second": 1 / 60, "minute": 1.0, "hour": 60.0, "day": MINUTES_PER_DAY, "week": 7 * MINUTES_PER_DAY,
             "month": CALENDAR_MONTH_DAYS * MINUTES_PER_DAY, "year": DAYS_PER_YEAR * MINUTES_PER_DAY}
-_UNIT = r"(second|minute|hour|day|week|month|year)s?\b"
+_UNIT = r"(seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|months?|years?|yrs?)\b"
+# written units and their usual abbreviations ("3-4 h", "40 mins", "2 hrs")
+_UNIT_NAME = {"sec": "second", "min": "minute", "hr": "hour", "h": "hour", "wk": "week", "yr": "year"}
 _DURATION = re.compile(rf"(?<![\d.]){RANGE}\s*-?\s*{_UNIT}")
+
+
+def _unit(word: str) -> str:
+    word = word[:-1] if word.endswith("s") and len(word) > 1 else word
+    return _UNIT_NAME.get(word, word)
 _CONTINUOUS = re.compile(
     r"\b(?:constant(?:ly)?|continuous(?:ly)?|all the time|never (?:ever )?(?:goes|go|went) away|"
     r"(?:doesn'?t|does not|won'?t|will not|hasn'?t|has not|didn'?t|did not|never) (?:go|gone|went|stop|stopped|leave|left|ease|eased)\b(?: away| off)?|"
@@ -205,8 +212,18 @@ _CONTINUOUS = re.compile(
 )
 _LOOSE_DURATIONS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\b(?:all|the whole|whole|the entire|an entire) day(?: long)?\b", 720.0),
-        (r"\b(?:most|much|the best part|a good part|half) of the day\b|\bhalf a day\b", 480.0),
+        # into the next day: "until next morning", "all the evening and the night"
+        (r"\b(?:until|till|til|into|to) (?:the )?next (?:morning|day)\b|\b(?:all|the whole) (?:the )?(?:evening|afternoon) and (?:the )?night\b", 960.0),
+        (r"\b(?:most|much|the best part|a good part|half) of the day\b|\bhalf (?:a |of |of the |the )?day\b", 480.0),
         (r"\b(?:all|the whole) (?:night|evening|morning|afternoon)\b", 360.0),
+        # the day's clock as the measure: "an afternoon", "gone by teatime", "hangs around till evening"
+        (r"\b(?:gone|goes|go|clears?|cleared|passes|passed|over|better|fine|eases?|eased|settles?) (?:off )?by (?:the )?(?:mid ?-?afternoon|afternoon|lunch(?:time)?|tea ?time|tea|dinner(?:time)?|supper|evening|bedtime|night|morning)\b"
+         r"|\b(?:hangs? around|hang about|lasts?|stays?|sticks? around) (?:till|until|for|into) (?:the )?(?:afternoon|evening|night|bedtime)\b", 420.0),
+        (r"\b(?:an|the|one) (?:afternoon|evening|morning)\b(?! (?:and|or) (?:the )?(?:night|next))", 300.0),
+        (r"\b(?:gone|goes|go|passes|better|clears?|fine) (?:after|with|once i(?: have|ve)?(?: had)?) (?:a |my |some )?(?:sleep|nap|night s sleep|nights sleep|lie down|lie-down)\b"
+         r"|\b(?:when|if|once|after) i (?:go to )?sleep\b[^.]{0,20}\b(?:goes|gone|passes|it s gone|its gone)\b", 480.0),
+        (r"\b(?:a )?few hours\b", 180.0),
+        (r"\b(?:some|several|many) hours\b|\bhours and hours\b|^\s*hours\b", 300.0),
         (r"\bovernight\b", 480.0),
         (r"\b(?:for|lasts?|lasting|lasted|takes|goes on for) (?:many |several )?hours\b", 240.0),
         (r"\b(?:for|lasts?|lasting|lasted|goes on for) (?:many |several )?days\b", 2880.0),
@@ -219,7 +236,7 @@ def find_durations(text: str) -> List[Tuple[int, int, float]]:
     """(start, end, minutes) for each amount of time in normalised ``text``; sums "2 hours 30 minutes"."""
     found: List[Tuple[int, int, float]] = []
     for match in _DURATION.finditer(text):
-        minutes = _mid(match.group(1), match.group(2)) * _MINUTES[match.group(3)]
+        minutes = _mid(match.group(1), match.group(2)) * _MINUTES[_unit(match.group(3))]
         if found and text[found[-1][1]: match.start()].strip() in {"", "and"} and minutes < found[-1][2]:
             start = found[-1][0]
             found[-1] = (start, match.end(), found[-1][2] + minutes)

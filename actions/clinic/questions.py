@@ -98,12 +98,28 @@ def _starts_in_neck(f: Findings) -> bool:
     return bool(f.locations & {"neck_to_head", "back_of_head"} or f.aggravated_by & {"neck_movement", "sustained_posture"})
 
 
+_NECK_OR_SHOULDER_SIGNS = frozenset({"neck_pain", "stiff_neck", "reduced_neck_movement", "aching_shoulders", "shoulder_arm_pain_same_side"})
+
+
+def _body_in_view(f: Findings) -> bool:
+    """A neck, the shoulders or posture already mentioned (so the origin question can change things)."""
+    return (
+        _starts_in_neck(f)
+        or bool((f.symptoms | f.uncertain) & _NECK_OR_SHOULDER_SIGNS)
+        or bool(f.triggers & {"posture_desk_work", "neck_injury"})
+        or bool(f.origins)
+    )
+
+
 def _worth_asking(slot: str, f: Findings, lean: Optional[str]) -> bool:
     if slot == "onset":  # the red-flag screen already asks about a sudden start
         settled = f.new_headache is False or f.has("same_as_usual")
         return not (f.red_flag_screen_negative or settled)
-    if slot == "origin":  # origin only changes techniques for tension-type/neck/unclear patterns
-        return lean not in ("migraine", "cluster")
+    if slot == "origin":
+        # Where it comes from only re-ranks the first technique (5.3) and weighs a neck origin in
+        # the type (3.3 G): worth a question for tension-type/neck/unclear patterns once a neck,
+        # the shoulders or posture has come up; otherwise the general choice stands (not assumed).
+        return lean not in ("migraine", "cluster") and _body_in_view(f)
     if slot == "triggers":  # mainly separates a headache that starts in the neck (neck injury?)
         return lean == "neck" and _starts_in_neck(f)
     if slot == "medication_use":

@@ -888,3 +888,17 @@ def test_a_compound_written_as_two_words():
 @pytest.mark.parametrize("text", ["pain right down the back of my neck", "neck is totally in bits"])
 def test_neck_pain_in_other_words(text):
     assert "neck_pain" in scan(text).symptoms
+
+
+@pytest.mark.parametrize("text,low,high", [
+    ("usually over by dinnertime", 240, 600), ("it lingers until the next morning", 720, 1440),
+    ("hmm several hours i guess", 180, 600), ("5 hrs or so", 300, 300), ("about 90 mins", 90, 90),
+    ("an evening, then I sleep it off", 180, 480), ("half of the day, give or take", 360, 720),
+])
+def test_a_duration_told_by_the_clock_or_in_short_units(text, low, high):
+    value = parse_answer("duration", text).value
+    assert isinstance(value, float) and low <= value <= high
+
+
+def test_the_day_part_words_are_read_only_as_an_answer_to_how_long():
+    assert scan("it is worse in the evening").duration_minutes is None

@@ -321,6 +321,7 @@ def score_case(case: Case, outcome: Outcome) -> Dict:
         "techniques_ok": technique_ok(case, outcome.techniques),
         "assessed": outcome.reached_assessment,
         "questions": len(outcome.questions),
+        "asked": list(outcome.questions),  # which questions, in order (study and fresh reports only)
         "turns": outcome.turns,
         "most_asked": max(asked.values(), default=0),
         "unanswered_slots": sorted(set(outcome.unanswered_slots)),
