@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.clinic.findings import CONSULTATION_SLOTS, Findings
 from actions.clinic.questions import MOH_MIN_DAYS, PATTERN_SYMPTOMS, carries_details, plan_questions, with_signs_to_ask
 from actions.clinic.followups import confirm_sign
+from actions.clinic.inputcheck import is_control_request
 from actions.clinic.textscan import parse_answer
 from actions.common import (
     ALERT_ACTION,
@@ -53,6 +54,7 @@ DIGRESSION_INTENTS = {
     "restart",
     "delete_my_data",
 }
+CONTROL_INTENTS = frozenset({"restart", "delete_my_data"})
 # (An `emergency` label is not a digression: the safety verdict has already read the message and
 # found nothing to announce, so the form takes it as an answer attempt; rejecting it would leave
 # the turn with no reply.)
@@ -147,7 +149,12 @@ class ValidateConsultationForm(FormValidationAction):
             said = message_findings(tracker)
             # A question asked twice is not asked again: the next unusable reply moves on.
             last_chance = times_asked(tracker, requested) >= MAX_ASKS
-            if intent in DIGRESSION_INTENTS and not understood and not carries_details(said) and not last_chance:
+            # A restart/delete label without the words asking for it is not a control request
+            # (the dialogue policy sends such a message here): it is read as an answer attempt.
+            digression = intent in DIGRESSION_INTENTS and not (
+                intent in CONTROL_INTENTS and not is_control_request(intent, text)
+            )
+            if digression and not understood and not carries_details(said) and not last_chance:
                 return []  # not an answer: let the digression rules handle it, then ask again
             earlier = findings
             findings = findings.merge(said)

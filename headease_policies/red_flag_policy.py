@@ -28,7 +28,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.clinic.crisis import is_crisis
-from actions.clinic.inputcheck import check_input
+from actions.clinic.inputcheck import check_input, is_control_request
 from actions.clinic.questions import carries_details, reads_as_answer
 from actions.clinic.verdict import ALERT, ASK_EMERGENCY_SCREEN, EMERGENCY_INTENT, Context, Verdict, learned_intent, verdict
 from actions.clinic.textscan import is_yes, scan
@@ -176,6 +176,10 @@ class RedFlagPolicy(Policy):
         if intent in RESET_ACTIONS and RESET_CONFIRM_ACTION in known:
             requested = tracker.get_slot("requested_slot") if consultation else None
             if requested and reads_as_answer(requested, text):
+                return CONSULTATION_FORM
+            if consultation and not is_control_request(intent, text):
+                # A learned restart/delete label without the words asking for it is an answer
+                # attempt: the form reads it (and moves on after two unusable ones).
                 return CONSULTATION_FORM
             if consultation or tracker.get_slot("findings"):
                 return RESET_CONFIRM_ACTION

@@ -57,6 +57,7 @@ class Lists:
     dose_questions: Pattern[str]
     dose_words: Pattern[str]
     deletion_request: Pattern[str]
+    restart_request: Pattern[str]
     emergency_request: Pattern[str]
     language: Dict[str, FrozenSet[str]]
 
@@ -83,6 +84,7 @@ def load_lists(path: Union[str, Path] = DEFAULT_PATH) -> Lists:
         dose_questions=phrase_pattern(_words(dose.get("dose_questions"), f"{path}: drug_dose.dose_questions")),
         dose_words=phrase_pattern(_words(dose.get("dose_words"), f"{path}: drug_dose.dose_words")),
         deletion_request=phrase_pattern(_words(data.get("deletion_request"), f"{path}: deletion_request")),
+        restart_request=phrase_pattern(_words(data.get("restart_request"), f"{path}: restart_request")),
         emergency_request=phrase_pattern(_words(data.get("emergency_request"), f"{path}: emergency_request")),
         language={
             code: frozenset(normalize(w, strip_accents=True) for w in _words(words, f"{path}: language.{code}"))
@@ -126,6 +128,20 @@ def is_drug_dose_question(text: str, path: Union[str, Path] = DEFAULT_PATH) -> b
 def is_deletion_request(text: str, path: Union[str, Path] = DEFAULT_PATH) -> bool:
     """The message says, in words, that what the user told us should be deleted."""
     return bool(_lists(str(path)).deletion_request.search(normalize(text)))
+
+
+def is_restart_request(text: str, path: Union[str, Path] = DEFAULT_PATH) -> bool:
+    """The message says, in words, to start the consultation over."""
+    return bool(_lists(str(path)).restart_request.search(normalize(text)))
+
+
+def is_control_request(intent: Optional[str], text: str, path: Union[str, Path] = DEFAULT_PATH) -> bool:
+    """A restart or deletion the words themselves ask for (a learned label alone is not enough)."""
+    if intent == "delete_my_data":
+        return is_deletion_request(text, path)
+    if intent == "restart":
+        return is_restart_request(text, path)
+    return False
 
 
 def is_emergency_request(text: str, path: Union[str, Path] = DEFAULT_PATH) -> bool:

@@ -70,6 +70,16 @@ def test_an_emergency_label_the_verdict_set_aside_is_an_answer_attempt_never_a_r
     assert events and "didn't quite catch" in texts(messages)
 
 
+@pytest.mark.parametrize("intent", ["restart", "delete_my_data"])
+def test_a_control_label_without_the_words_is_an_answer_attempt(intent):
+    """A medicine answer the classifier labelled `restart` is read, never wiped or rejected."""
+    slots = {"requested_slot": "medication_use"}
+    events, messages = run_action(FORM, form_tracker("ibuprofen, I went back on it again in march", intent=intent, slots=slots))
+    assert events
+    events, messages = run_action(FORM, form_tracker("start over please", intent="restart", slots=slots))
+    assert events == [] and messages == []  # the words ask for it: the rules confirm first
+
+
 def test_unclear_answer_is_clarified_then_skipped():
     slots = {"requested_slot": "pain_location"}
     events, messages = run_action(FORM, form_tracker("blorp", intent="nlu_fallback", slots=slots))

@@ -95,3 +95,18 @@ def test_red_flag_interrupts_whatever_question_is_open(policy, domain, slot):
         domain, "hang on, my left arm has suddenly gone numb", in_form=True, requested=slot
     )
     assert predicted(policy.predict_action_probabilities(tracker, domain), domain) == "action_red_flag_alert"
+
+
+@pytest.mark.parametrize("intent,text", [
+    ("restart", "i went back on the tablets again, maybe five days"),
+    ("delete_my_data", "mostly when i carry the baby around"),
+])
+def test_a_control_label_without_the_words_goes_to_the_form(policy, domain, intent, text):
+    tracker = tracker_after(domain, text, intent=intent, in_form=True, requested="medication_use")
+    assert predicted(policy.predict_action_probabilities(tracker, domain), domain) == "consultation_form"
+
+
+@pytest.mark.parametrize("intent,text", [("restart", "can we start over please"), ("delete_my_data", "please delete what I told you")])
+def test_a_control_request_in_words_is_confirmed_first(policy, domain, intent, text):
+    tracker = tracker_after(domain, text, intent=intent, in_form=True, requested="medication_use")
+    assert predicted(policy.predict_action_probabilities(tracker, domain), domain) == "action_confirm_reset"
