@@ -373,7 +373,7 @@ def parse_attacks_per_day(text: str) -> Optional[float]:
 
 _MONTHS_PER = {"day": 1 / CALENDAR_MONTH_DAYS, "week": 1 / WEEKS_PER_MONTH, "month": 1.0, "year": 12.0}
 _PRESENT_NUM = re.compile(
-    rf"\b(?:for|since|over|in|during|going on|gone on|lasted|lasting)\s+(?:for )?(?:about |around |roughly |almost |nearly |over |more than |at least )?"
+    rf"\b(?:for|since|over|in|during|going on|gone on|lasted|lasting)\s+(?:for )?(?:about |around |roughly |almost |nearly |over |more than |at least |the best part of |the better part of |a good |close to |well over )?"
     rf"(?:the\s+)?(?:past|last|previous)?\s*{RANGE}\s*{_PERIOD}"
     rf"|(?<![\d.]){RANGE}\s*{_PERIOD}\s*(?:ago|now|and counting|so far)\b"
 )
@@ -468,10 +468,13 @@ _AGE_PATTERNS: Tuple[re.Pattern, ...] = tuple(
         rf"(?<![\d.])(\d{{1,3}})\s*[- ]?(?:years?|y)\s*[- ]?old\b",
         rf"(?<![\d.])(\d{{1,3}})\s*(?:yo|y/o|y\.o\.?|yrs? old)\b",
         rf"(?<![\d.])(\d{{1,3}})\s*years? of age\b",
+        # "she has 15 years", "I have 47 years" (the age said as in many languages)
+        rf"\b(?:i|he|she|they|we|you|who) (?:has|have|had)\s+(\d{{1,3}})\s*(?:years?|yrs?)\b(?! ago)",
         rf"\b(?:i'?m|i am|im|aged?|age is|my age is|i turned|turned|just turned|i'?ll be|"
         rf"(?:she|he)'?s|(?:she|he) is)\s*:?\s*(?:only |just |nearly |almost |about )?(\d{{1,3}}){_NOT_AGE_AFTER}",
     )
 )
+_BEGAN_BEFORE = re.compile(r"\b(?:started|start|began|begun|begin|since|from|back|first|appeared|came on|had them|had these|got them)\b[^.;!?]*$")
 _AGE_DECADE = re.compile(r"\bin (?:my|his|her|their) (early |mid |late )?(\d)0'?s\b")
 _AGE_BORN = re.compile(r"\bborn in (19\d\d|20[0-2]\d)\b")
 _DECADE_WORDS = {"twenties": "20s", "thirties": "30s", "forties": "40s", "fourties": "40s",
@@ -492,7 +495,8 @@ def parse_age(text: str, bare: bool = False, today: Optional[_dt.date] = None) -
         match = pattern.search(low)
         if match and _plausible_age(float(match.group(1))):
             return _plausible_age(float(match.group(1)))
-    decade = _AGE_DECADE.search(low)
+    # "in my fifties" is an age; "they started in my early forties" is when the headaches began
+    decade = next((m for m in _AGE_DECADE.finditer(low) if not _BEGAN_BEFORE.search(low[max(0, m.start() - 30): m.start()])), None)
     if decade:
         offset = {"early ": 2, "mid ": 5, "late ": 8}.get(decade.group(1) or "", 5)
         return int(decade.group(2)) * 10 + offset

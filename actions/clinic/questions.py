@@ -173,8 +173,9 @@ def signs_to_ask(findings: Findings) -> Set[str]:
     kb = load_knowledge()
     signs: Set[str] = set()
     for rf_id, questions in unsettled(findings).items():
-        if kb.red_flag_info(rf_id)["level"] == "emergency":
-            signs |= {q[len(SIGN_PREFIX):] for q in questions if q.startswith(SIGN_PREFIX)}
+        # only a flag that now hinges on the sign alone: other facts (the age) are asked first
+        if kb.red_flag_info(rf_id)["level"] == "emergency" and all(q.startswith(SIGN_PREFIX) for q in questions):
+            signs |= {q[len(SIGN_PREFIX):] for q in questions}
     return signs - findings.symptoms - findings.absent_symptoms - findings.uncertain
 
 

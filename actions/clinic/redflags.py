@@ -309,9 +309,16 @@ def _pregnant_second_half_or_postpartum(v: _View) -> bool:
 
 
 def _preeclampsia(v: _View) -> bool:
-    return _pregnant_second_half_or_postpartum(v) and v.has(
-        "aura_visual", *VISUAL_CHANGE, "face_hand_swelling", "upper_belly_pain", "very_unwell"
-    )
+    if not v.has("aura_visual", *VISUAL_CHANGE, "face_hand_swelling", "upper_belly_pain", "very_unwell"):
+        return False
+    if _pregnant_second_half_or_postpartum(v):
+        return True
+    # A visual disturbance or swelling with a headache at an age when pregnancy is possible:
+    # whether she is pregnant or has just given birth is asked (the emergency would hinge on it).
+    f = v.f
+    unknown = f.pregnant is None and not v.has("postpartum") and "postpartum" not in f.absent_history
+    possible = f.age is not None and f.age in CHILDBEARING_AGES
+    return v.mode == HYPOTHETICAL and unknown and possible and v.missing(None, "pregnancy")
 
 
 CHILDBEARING_AGES = range(12, 56)
@@ -392,7 +399,14 @@ def _cancer_history(v: _View) -> bool:
 
 
 def _progressive(v: _View) -> bool:
-    return v.has("progressive", "different_from_usual")
+    if v.has("progressive", "different_from_usual"):
+        return True
+    # Over 50 with a long-standing pattern, a change is what would make it a warning sign: whether
+    # it has got worse or changed lately is asked (the progression question), not assumed.
+    f = v.f
+    long_standing = f.new_headache is False or v.known_pattern() or v.began_years_ago()
+    asked_no = "progressive" in f.absent_history
+    return v.over(50) and long_standing and not asked_no and v.missing(None, "progression")
 
 
 def _morning_vomiting(v: _View) -> bool:
@@ -428,7 +442,7 @@ def _autonomic_eye_first(v: _View) -> bool:
         return False
     if v.said_new():
         return True
-    known = v.certain("known_cluster") or f.doctor_confirmed is True or f.new_headache is False
+    known = v.known_pattern() or f.doctor_confirmed is True or f.new_headache is False
     return not known and v.missing(None, "attack_history")
 
 

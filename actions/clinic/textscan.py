@@ -494,7 +494,9 @@ _HISTORY_RULES = _rules(
         r"|same (?:\w+ ){0,2}as (?:my |the |those |all )?(?:\w+ ){0,2}bouts?\b|(?:my|the) (?:other|earlier|previous|past|old) bouts",
         "same_as_usual": r"same as (?:my )?(?:usual|always|normal|before|ever|every other time|every (?:year|time|bout|attack)|(?:each|last) (?:year|time))"
                          # "the same like my old attacks", "same as the other ones"
-                         r"|(?:the )?same (?:as|like) (?:my |the |all my )?(?:old|other|previous|earlier|last|usual|normal|older) (?:attacks?|headaches?|ones?|bouts?|episodes?|migraines?)|(?:like|just like) (?:my )?(?:usual|normal) (?:ones?|headaches?|migraines?)|my usual (?:headaches?|migraines?|ones?)"
+                         r"|(?:the )?same (?:as|like) (?:my |the |all my )?(?:old|other|previous|earlier|last|usual|normal|older) (?:attacks?|headaches?|ones?|bouts?|episodes?|migraines?)"
+                         # "exactly my crisis from 2023", "just like my attacks last year": an earlier period of the same
+                         r"|(?:exactly|just|same as|like) (?:like )?my (?:\w+ ){0,2}(?:from|in|of) (?:last (?:year|spring|summer|autumn|winter)|(?:19|20)\d\d)|(?:like|just like) (?:my )?(?:usual|normal) (?:ones?|headaches?|migraines?)|my usual (?:headaches?|migraines?|ones?)"
         r"|same (?:old|as normal|kind as (?:always|before|usual))|typical (?:one|migraine|headache) for me|like always|as usual|usual (?:headache|migraine|pattern)"
         r"|(?:my|the) usual (?:\w+ ){0,2}(?:headaches?|migraines?|ones|attacks|clusters?)"
         # "the same as the attacks I've always had", "same thing as my other ones"
@@ -525,6 +527,8 @@ _HISTORY_RULES = _rules(
         r"|when (?:i|you|someone) (?:press|presses|push|pushes) (?:on )?(?:the |my )?(?:neck|base of my skull|back of my neck)",
         "daily_since_start": r"(?:every day|daily|every single day|constant|constantly|non stop|nonstop) (?:ever )?since|hasnt (?:stopped|gone away|let up) since|has not (?:stopped|gone away) since|not stopped since|never gone away since|there every day since",
         "postpartum": r"gave birth|given birth|had (?:a|my|the|our) baby|just had a baby|newborn|new born|postpartum|post partum|postnatal|post natal|after (?:the )?birth|c section|caesarean|cesarean"
+                      # "the first since the baby", "I had my son 9 days ago"
+                      r"|since (?:the|my|our) (?:baby|little one|newborn)(?: (?:was born|arrived|came))?|had (?:my|our|a) (?:son|daughter|little boy|little girl|twins) \d+ (?:days?|weeks?) ago"
         r"|delivered (?:my|a|the|our) baby|baby (?:was )?born|new mum|new mom|breastfeeding|breast feeding",
         "pregnant": r"pregnant|pregnancy|preg|expecting (?:a baby|a child|twins)|im expecting|with child|trimester|weeks along|wks along|preggers|preggo|pregnent|pregant|pragnant|prengant|preganant",
         "neck_problem_assessed": r"(?:physio|physiotherapist|chiropractor|chiro|osteopath|doctor|gp|specialist|consultant|mri|x ?ray|scan) (?:said|says|showed|shows|found|confirmed|thinks|told me|put it down to|puts it down to|blamed it on|blames it on|reckons|diagnosed)\b.{0,40}\b(?:neck|cervical|spine|disc|vertebra\w*|spondylosis|arthritis)"
@@ -606,7 +610,7 @@ _AGG_ACTIVITY = {
     # a change to upright, not a working day spent standing ("standing all day" is a workload)
     "standing_up": r"stand\w*(?: up)?(?!\s+(?:all|the whole|for (?:hours|long|the whole|whole)|long hours|at (?:work|the counter|my station)|behind)\b)|get\w* up|sitting up|upright|getting out of bed",
     "cough_strain_sneeze": r"cough\w*|sneez\w*|strain\w*|on the toilet|bowel movements?|going to the toilet|bearing down|lift\w* (?:heavy|something)|laugh\w*|blow\w* my nose",
-    "exercise": r"exercis\w*|excercis\w*|work(?:ing)? ?out|workout|gym|running|jogging|sports?|training|lifting weights|swimming|cycling|football|tennis|exertion|exert\w*|cardio|sprint\w*"
+    "exercise": r"exercis\w*|excercis\w*|work(?:ing)? ?out(?! (?:what|how|why|whether|if|which|when|where|who)\b)|workout|gym|running|jogging|sports?|training|lifting weights|swimming|cycling|football|tennis|exertion|exert\w*|cardio|sprint\w*"
                 r"|squat\w*|deadlift\w*|bench(?:ing| press\w*)|weights|weightlifting|powerlifting|leg day|heavy (?:sessions?|lifts?|lifting|sets?)|go(?:ing)? heavy|lift\w* heavy"
                 r"|(?:a|my|the) (?:jog|swim|hike)|bike|biking|mountain bik\w*|hill reps|reps|crossfit|hiit|spin(?:ning)? class\w*|rowing|press-?ups|push-?ups|pull-?ups|burpees|intervals|races?|matches|games? of \w+",
     "sex": r"sex|intercourse|orgasm\w*|making love|climax\w*|masturbat\w*|sexual activity|being intimate",

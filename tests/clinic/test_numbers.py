@@ -194,3 +194,16 @@ def test_normalize_words_to_digits():
 
 def test_first_number():
     assert n.first_number("about seven or eight", lambda v: v > 7) == 8.0
+
+
+def test_a_decade_the_headaches_began_in_is_not_the_age():
+    from actions.clinic.numbers import parse_age, parse_started_age
+
+    assert parse_age("they first came on in my late thirties") is None
+    assert parse_age("I'm in my late sixties") == 68
+
+
+def test_the_best_part_of_a_span_is_the_span():
+    from actions.clinic.numbers import parse_months_present
+
+    assert parse_months_present("had them for the better part of ten years") == 120

@@ -121,3 +121,12 @@ def test_a_new_headache_with_dizziness_asks_whether_others_at_home_have_headache
     from actions.clinic.questions import signs_to_ask
     assert signs_to_ask(Findings(age=35, new_headache=True, months_present=0.3, symptoms={"dizziness"})) == {"others_in_building_affected"}
     assert signs_to_ask(Findings(age=35, new_headache=False, history={"known_migraine"}, symptoms={"dizziness"})) == set()
+
+
+def test_a_sign_is_asked_directly_only_once_the_flag_hinges_on_it_alone():
+    from actions.clinic.findings import Findings
+    from actions.clinic.questions import signs_to_ask
+
+    visual_new = dict(symptoms={"blurred_vision"}, new_headache=True)
+    assert "jaw_pain_chewing" not in signs_to_ask(Findings(**visual_new))  # the age first
+    assert "jaw_pain_chewing" in signs_to_ask(Findings(age=71, **visual_new))

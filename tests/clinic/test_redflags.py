@@ -283,3 +283,24 @@ def test_neck_pain_with_a_drooping_eyelid_asks_about_a_neck_strain():
     f.symptoms.add("neck_injury_recent")  # "yes" to the direct question
     assert flags(f)["rf_neck_artery"].level == "emergency"
     assert "neck_injury_recent" not in signs_to_ask(findings(origins=["neck"], symptoms=["neck_pain", "droopy_eyelid_same_side"], history=["neck_injury_past"]))
+
+
+def test_over_50_a_long_standing_pattern_asks_whether_it_has_changed():
+    f = findings(age=66, new_headache=False, started_age=40)
+    assert "rf_progressive" not in flags(f)
+    assert unsettled(f)["rf_progressive"] == {"progression"}
+    assert "rf_progressive" not in unsettled(findings(age=40, new_headache=False))
+    f.absent_history.add("progressive")  # "no, the same as always"
+    assert "rf_progressive" not in unsettled(f)
+
+
+def test_said_to_be_their_usual_attacks_is_not_a_first_ever_eye_flag():
+    f = findings(locations=["one_side", "behind_eye"], symptoms=["tearing_same_side"], history=["same_as_usual"], new_headache=None)
+    assert "rf_autonomic_eye_first" not in flags(f) and "rf_autonomic_eye_first" not in unsettled(f)
+
+
+def test_a_visual_disturbance_at_a_childbearing_age_asks_about_pregnancy():
+    f = findings(age=31, symptoms=["blurred_vision"], pregnant=None)
+    assert unsettled(f)["rf_preeclampsia"] == {"pregnancy"}
+    assert "rf_preeclampsia" not in unsettled(findings(age=61, symptoms=["blurred_vision"]))
+    assert flags(findings(age=31, symptoms=["blurred_vision"], history=["postpartum"]))["rf_preeclampsia"].level == "emergency"

@@ -902,3 +902,16 @@ def test_a_duration_told_by_the_clock_or_in_short_units(text, low, high):
 
 def test_the_day_part_words_are_read_only_as_an_answer_to_how_long():
     assert scan("it is worse in the evening").duration_minutes is None
+
+
+def test_the_age_said_as_having_years():
+    assert parse_answer("age", "He has 63 years, my father").value == 63
+    assert scan("we have had this for 3 years").age is None
+
+
+def test_working_something_out_is_not_exercise():
+    assert "exercise" not in scan("my head hurts and I can't work out why it comes on").aggravated_by
+
+
+def test_the_same_as_an_earlier_dated_period_is_a_known_pattern():
+    assert "same_as_usual" in scan("just like my bouts from 2019, same side").history
