@@ -54,7 +54,7 @@ DIGRESSION_INTENTS = {
     "restart",
     "delete_my_data",
 }
-CONTROL_INTENTS = frozenset({"restart", "delete_my_data"})
+CONTROL_INTENTS = frozenset({"restart", "delete_my_data", "goodbye", "stop"})
 # (An `emergency` label is not a digression: the safety verdict has already read the message and
 # found nothing to announce, so the form takes it as an answer attempt; rejecting it would leave
 # the turn with no reply.)

@@ -44,6 +44,7 @@ START_CHECK_ACTION = "action_start_check"
 RESET_CONFIRM_ACTION = "action_confirm_reset"
 KEEP_GOING_ACTION = "action_keep_going"
 RESET_ACTIONS = {"restart": "action_restart", "delete_my_data": "action_delete_my_data"}
+LEAVE_INTENTS = frozenset({"goodbye", "stop"})
 # Social or unclear intents: at the opening, headache details in the message start the check.
 SOCIAL_INTENTS = frozenset({"greet", "goodbye", "thank", "chitchat", "out_of_scope", "stop", "bot_challenge", "nlu_fallback"})
 # Learned intents that never override a usable answer to the pending question.
@@ -187,6 +188,8 @@ class RedFlagPolicy(Policy):
         requested = tracker.get_slot("requested_slot")
         if consultation and requested and intent in ANSWER_FIRST_INTENTS and reads_as_answer(requested, text):
             return CONSULTATION_FORM
+        if consultation and requested and intent in LEAVE_INTENTS and not is_control_request(intent, text):
+            return CONSULTATION_FORM  # "Goodness, no." labelled goodbye: an answer attempt, not leaving
         # Before any check, a message that describes a headache starts one, whatever social intent
         # the classifier gave it ("hi, my head has been pounding since Tuesday").
         opening = not consultation and not tracker.get_slot("assessment")

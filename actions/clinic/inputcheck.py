@@ -58,6 +58,7 @@ class Lists:
     dose_words: Pattern[str]
     deletion_request: Pattern[str]
     restart_request: Pattern[str]
+    leave_request: Pattern[str]
     emergency_request: Pattern[str]
     language: Dict[str, FrozenSet[str]]
 
@@ -85,6 +86,7 @@ def load_lists(path: Union[str, Path] = DEFAULT_PATH) -> Lists:
         dose_words=phrase_pattern(_words(dose.get("dose_words"), f"{path}: drug_dose.dose_words")),
         deletion_request=phrase_pattern(_words(data.get("deletion_request"), f"{path}: deletion_request")),
         restart_request=phrase_pattern(_words(data.get("restart_request"), f"{path}: restart_request")),
+        leave_request=phrase_pattern(_words(data.get("leave_request"), f"{path}: leave_request")),
         emergency_request=phrase_pattern(_words(data.get("emergency_request"), f"{path}: emergency_request")),
         language={
             code: frozenset(normalize(w, strip_accents=True) for w in _words(words, f"{path}: language.{code}"))
@@ -136,11 +138,14 @@ def is_restart_request(text: str, path: Union[str, Path] = DEFAULT_PATH) -> bool
 
 
 def is_control_request(intent: Optional[str], text: str, path: Union[str, Path] = DEFAULT_PATH) -> bool:
-    """A restart or deletion the words themselves ask for (a learned label alone is not enough)."""
+    """A restart, deletion, goodbye or stop the words themselves ask for (a learned label alone is
+    not enough)."""
     if intent == "delete_my_data":
         return is_deletion_request(text, path)
     if intent == "restart":
         return is_restart_request(text, path)
+    if intent in ("goodbye", "stop"):
+        return bool(_lists(str(path)).leave_request.search(normalize(text)))
     return False
 
 

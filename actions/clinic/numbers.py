@@ -487,7 +487,7 @@ def _plausible_age(value: float) -> Optional[int]:
     return int(value) if 1 <= value <= 115 else None
 
 
-def parse_age(text: str, bare: bool = False, today: Optional[_dt.date] = None) -> Optional[int]:
+def parse_age(text: str, bare: bool = False, today: Optional[_dt.date] = None, decades: bool = True) -> Optional[int]:
     """Age in years: "I'm 67", "67 years old", "aged fifty-two", "in my fifties"; ``bare`` takes "52"."""
     low = normalize(text)
     low = _DECADE_WORD_RE.sub(lambda m: _DECADE_WORDS[m.group(1)], low)
@@ -496,7 +496,7 @@ def parse_age(text: str, bare: bool = False, today: Optional[_dt.date] = None) -
         if match and _plausible_age(float(match.group(1))):
             return _plausible_age(float(match.group(1)))
     # "in my fifties" is an age; "they started in my early forties" is when the headaches began
-    decade = next((m for m in _AGE_DECADE.finditer(low) if not _BEGAN_BEFORE.search(low[max(0, m.start() - 30): m.start()])), None)
+    decade = next((m for m in _AGE_DECADE.finditer(low) if not _BEGAN_BEFORE.search(low[max(0, m.start() - 30): m.start()])), None) if decades else None
     if decade:
         offset = {"early ": 2, "mid ": 5, "late ": 8}.get(decade.group(1) or "", 5)
         return int(decade.group(2)) * 10 + offset

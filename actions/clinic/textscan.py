@@ -1109,7 +1109,8 @@ def _numbers_into(findings: Findings, text: _Text, headache_text: str, answer_sl
     severity = numbers.parse_severity(text.raw)
     if severity is not None:
         findings.intensity = severity
-    age = numbers.parse_age(text.raw)
+    # "in my forties" in the answer to another question is usually when something happened
+    age = numbers.parse_age(text.raw, decades=answer_slot in (None, "age"))
     if age is not None:
         findings.age = age
     low = numbers.normalize(headache_text)
@@ -1567,7 +1568,9 @@ def _denies_all(clean: str) -> bool:
 
 # Laughter and fillers before an answer ("lol no", "haha yes", "erm not sure") carry no answer.
 _LEADING_FILLERS = frozenset({"lol", "lmao", "haha", "hahaha", "ha", "hah", "hehe", "omg", "um", "umm", "erm", "er", "uh",
-                              "hmm", "hm", "well", "oh", "ah", "tbh", "honestly", "ok", "okay", "so"})
+                              "hmm", "hm", "well", "oh", "ah", "tbh", "honestly", "ok", "okay", "so",
+                              # exclamations before the answer: "Goodness, no." "Gosh yes"
+                              "goodness", "gosh", "golly", "heavens", "blimey", "crikey", "wow", "lord", "jeez", "geez"})
 
 
 def _clean(text: str) -> str:

@@ -110,3 +110,17 @@ def test_a_control_label_without_the_words_goes_to_the_form(policy, domain, inte
 def test_a_control_request_in_words_is_confirmed_first(policy, domain, intent, text):
     tracker = tracker_after(domain, text, intent=intent, in_form=True, requested="medication_use")
     assert predicted(policy.predict_action_probabilities(tracker, domain), domain) == "action_confirm_reset"
+
+
+@pytest.mark.parametrize("intent,text,action", [
+    ("goodbye", "Goodness, no.", "consultation_form"),
+    ("stop", "i stopped taking them in june", "consultation_form"),
+])
+def test_a_leave_label_without_the_words_is_an_answer(policy, domain, intent, text, action):
+    tracker = tracker_after(domain, text, intent=intent, in_form=True, requested="pregnancy")
+    assert predicted(policy.predict_action_probabilities(tracker, domain), domain) == action
+
+
+def test_goodbye_in_words_is_left_to_the_rules(policy, domain):
+    tracker = tracker_after(domain, "ok bye for now", intent="goodbye", in_form=True, requested="pregnancy")
+    assert predicted(policy.predict_action_probabilities(tracker, domain), domain) != "consultation_form"
