@@ -684,10 +684,13 @@ def find_aggravators(flat: str, answering: bool = False) -> Set[str]:
 
 def _sentence_aggravators(sentence: str, answering: bool, delayed: bool) -> Set[str]:
     found: Set[str] = set()
+    listing = False  # "worse when I'm checking mirrors and reversing": a short clause continues a list
     for clause in _clauses(sentence):
         if _AGG_NEGATED.search(clause) or (_AGG_RELIEF.search(clause) and not _AGG_WORSE.search(clause)):
+            listing = False
             continue
-        strict = answering or bool(_AGG_WORSE.search(clause))
+        strict = answering or bool(_AGG_WORSE.search(clause)) or (listing and len(clause.split()) <= 4)
+        listing = strict
         loose = bool(_AGG_LOOSE.search(clause)) and (answering or bool(_ABOUT_HEADACHE.search(sentence)))
         # "...when I turn my head"; "my head hurts when I stand up": pain said to come with the act
         when = bool(_WHEN.search(clause))
@@ -1332,6 +1335,10 @@ _COMPOUND_SYMPTOMS: Tuple[Tuple[re.Pattern, str, Tuple[str, ...]], ...] = tuple(
          r"|(?:left|right)(?: side)? or (?:the )?(?:left|right)(?: side)?|sometimes (?:on )?(?:the )?(?:left|right)", ("one_side",)),
         (r"(?:left|right)(?: hand)? (?:side )?temple", ("one_side", "temples")),
         (r"(?:in|behind|around|over|above) (?:one|a single|only one|just one) (?:of my )?eyes?", ("one_side", "behind_eye")),
+        # the pain starting low in the neck and climbing: "starts at the top of my neck on the right",
+        # "begins at the back of the neck and creeps up"
+        (r"(?:starts?|starting|started|begins?|beginning|began|comes?|coming) (?:up )?(?:at|in|from) (?:the )?(?:top|back|base|bottom|side) of (?:my|the) neck",
+         ("neck_to_head",)),
         # one eye named (singular): "a knife in the eye", "behind my left eye" - the pain is on one side
         (r"(?:in|into|behind|around|through) (?:the|my|his|her) (?:(?:left|right) )?eye(?! ?(?:s|lids?|brows?|balls?)\b)", ("one_side", "behind_eye")),
         (r"(?:light|lights|bright light) (?:and|or|&) (?:sound|sounds|noise|noises) (?:sensitivity|sensitive|bother me|hurt)"

@@ -915,3 +915,11 @@ def test_working_something_out_is_not_exercise():
 
 def test_the_same_as_an_earlier_dated_period_is_a_known_pattern():
     assert "same_as_usual" in scan("just like my bouts from 2019, same side").history
+
+
+def test_pain_starting_at_the_top_of_the_neck_starts_in_the_neck():
+    assert "neck_to_head" in scan("it begins at the base of the neck and climbs over my head").locations
+
+
+def test_a_short_clause_continues_a_list_of_what_makes_it_worse():
+    assert "neck_movement" in scan("worse when I'm doing the ironing and turning my head").aggravated_by
