@@ -355,7 +355,8 @@ def _carbon_monoxide(v: _View) -> bool:
         return True
     # A new headache with a CO cue: whether others in the same building have headaches too is
     # asked (the sign most people can answer), not assumed.
-    return v.mode == HYPOTHETICAL and v.said_new() and v.has(*CO_CUES) and v.sign("others_in_building_affected")
+    recent = v.said_new() or v.has("progressive")  # a new headache, or a pattern that changed lately
+    return v.mode == HYPOTHETICAL and recent and v.has(*CO_CUES) and v.sign("others_in_building_affected")
 
 
 def _hypertensive(v: _View) -> bool:

@@ -1008,11 +1008,19 @@ def _onset_match(text: _Text, m: Match, findings: Findings, answering: bool) -> 
     if words[-1] == "second" and not {"a", "split", "within", "one"} & set(words):
         return  # "in second year", "in second place": the ordinal, not a second of time
     loose = all(w in _LOOSE_ONSET_WORDS for w in words)
+    if loose and set(words) & _BURST_WORDS and set(text.words[max(0, m.start - 4): m.start]) & _SIMILE_WORDS:
+        return  # "paining like it will burst", "feels as if it's going to explode": pressure, not onset
     if loose and not answering:
         window = set(text.words[max(0, m.start - 4): m.end + 4])
         if not window & _ONSET_CUE:
             return
     _set_onset(findings, m.cid)
+
+
+_BURST_WORDS = frozenset({"burst", "exploded", "exploding", "explode", "popped", "pop", "bang"})
+# what might happen, not what did ("like it will burst", "as if it's going to explode"); a past
+# "felt like it exploded" describes the event itself and stays an onset
+_SIMILE_WORDS = frozenset({"going", "gonna", "about", "ready", "will", "would", "could", "might"})
 
 
 def _set_onset(findings: Findings, onset: str) -> None:

@@ -304,3 +304,10 @@ def test_a_visual_disturbance_at_a_childbearing_age_asks_about_pregnancy():
     assert unsettled(f)["rf_preeclampsia"] == {"pregnancy"}
     assert "rf_preeclampsia" not in unsettled(findings(age=61, symptoms=["blurred_vision"]))
     assert flags(findings(age=31, symptoms=["blurred_vision"], history=["postpartum"]))["rf_preeclampsia"].level == "emergency"
+
+
+def test_a_pattern_that_changed_lately_with_dizziness_asks_about_others_at_home():
+    from actions.clinic.questions import signs_to_ask
+
+    f = findings(history=["progressive"], symptoms=["dizziness"])
+    assert "others_in_building_affected" in signs_to_ask(f)

@@ -923,3 +923,13 @@ def test_pain_starting_at_the_top_of_the_neck_starts_in_the_neck():
 
 def test_a_short_clause_continues_a_list_of_what_makes_it_worse():
     assert "neck_movement" in scan("worse when I'm doing the ironing and turning my head").aggravated_by
+
+
+@pytest.mark.parametrize("text", ["some days it aches as if it might burst", "pressure like my skull is about to pop"])
+def test_a_simile_of_bursting_is_pressure_not_a_sudden_onset(text):
+    assert scan(text).onset is None
+
+
+def test_something_bursting_in_the_head_is_still_a_warning_sign():
+    assert "worst_ever" in scan("then it felt like something burst inside my head").symptoms
+    assert scan("my head felt like it exploded, out of nowhere").onset == "sudden_peak_lt_1m"
