@@ -440,6 +440,21 @@ def _suppressions() -> Tuple[_Suppress, ...]:
             r"\b(?:when|where|if) (?:i|he|she|we) (?:said|say|says|wrote|write|mentioned|called it|used the word) (?:\w+ ){1,3}?(?:i|he|she|we) (?:meant|mean|means)\b"
             r"|\bby (?:\w+ ){1,2}?(?:i|he|she|we) (?:meant|mean|means)\b|\bwhat (?:i|he|she|we) (?:meant|mean) by (?:\w+ ){0,1}\w+",
             {"said", "say", "says", "wrote", "write", "mentioned", "meant", "mean", "means"}),
+        # someone's general claim about a disease ("my neighbour says stiff neck plus headache is
+        # meningitis", "google says a bad headache with a stiff neck means a bleed"): the signs named
+        # inside the claim are not the user's; an observation about the user ("my wife said I look
+        # confused, is it a stroke?") names the user and stays
+        sup(_QUOTABLE_SIGNS | {"fever", "rash_non_blanching", "vomiting"},
+            r"\b(?:says?|said|saying|thinks?|thought|reckons?|told me|tells me|telling|keeps saying|claims?|read|saw|heard|warned)\b"
+            r"(?: that)?(?:(?!\b(?:i|im|ive|me|my|mine|myself|but)\b)[^.?!;]){0,80}?"
+            r"\b(?:is|means?|are|=|equals|could be|can be|might be|may be|sign of|signs of|symptoms? of)\b[^.?!;]{0,20}?"
+            r"\b(?:meningitis|tumou?rs?|strokes?|aneurysms?|brain bleeds?|bleeds?|cancer|haemorrhages?|hemorrhages?)\b",
+            {"meningitis", "tumour", "tumor", "tumours", "tumors", "stroke", "strokes", "aneurysm", "bleed", "cancer",
+             "haemorrhage", "hemorrhage"}),
+        # an opinion about someone else's words: "I think he's talking nonsense"
+        sup({"speech_difficulty", "confusion"},
+            r"\bi (?:think|reckon|believe|guess|feel|thought) (?:that )?(?:he|she|they|you|it|that|hes|shes|theyre|youre|its|thats)(?: s| is| are| was| were)? (?:just |only |clearly )?(?:talking|speaking|saying|spouting) (?:nonsense|rubbish|gibberish|rot|crap)\b",
+            {"nonsense", "rubbish", "gibberish", "rot", "crap"}),
         # "a sharp, almost tearing pain in the neck": tearing as a kind of pain, with no eye in the clause
         sup({"tearing_same_side"},
             r"\btearing (?:pain|sensation|feeling|ache|in (?:the|my|his|her) (?:neck|head|back|chest|shoulders?|jaw|throat))\b"

@@ -361,7 +361,11 @@ def _carbon_monoxide(v: _View) -> bool:
 
 def _hypertensive(v: _View) -> bool:
     # a very high reading, not a history of high blood pressure (4.2: "known very high reading")
-    return v.has("very_high_bp_reading") and v.has("chest_pain", "breathlessness", "confusion", *VISUAL_CHANGE)
+    # with a very high reading, chest pain and breathlessness are asked directly (the emergency
+    # hinges on them), not assumed either way
+    return v.has("very_high_bp_reading") and (
+        v.has("chest_pain", "breathlessness", "confusion", *VISUAL_CHANGE) or v.sign("chest_pain", "breathlessness")
+    )
 
 
 def _age_over_50_new(v: _View) -> bool:

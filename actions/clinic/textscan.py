@@ -478,8 +478,11 @@ _HISTORY_RULES = _rules(
         r"|carbon monoxide|co alarm|faulty heater|coal fire|open fire|fireplace|portable heater",
         "spinal_procedure": r"epidural|lumbar puncture|spinal tap|spinal (?:injection|anaesthetic|anesthetic|block|surgery|procedure)|nerve block",
         "new_medicine": r"(?:new|different|changed (?:my )?) (?:medication|medicine|tablets|pills|prescription|meds|drug|contraceptive)"
-        r"|(?:started|starting|began|begun|put on|changed) (?:on |taking |a new |the new |new )?(?:medication|medicine|tablets|pills|meds|prescription)"
-        r"|since (?:i )?(?:started|starting|changing) (?:on |taking )?\w+|(?:dose|dosage) (?:was )?(?:increased|changed|went up)|side effect",
+        r"|(?:started|starting|began|begun|put on|changed) (?:on |taking |a new |the new |new )?(?:medication|medicine|tablets?|pills?|meds|prescription)"
+        # "since I started sertraline", not "since I started at the gym" / "since I started work"
+        r"|since (?:i )?(?:started|starting|changing) (?:on |taking )\w+"
+        r"|since (?:i )?(?:started|starting|changing) (?!(?:at|the|a|an|my|work|working|school|college|uni|university|gym|job|running|training|again|to|in|with|back|here|this|that|there|driving|nights|shifts?|exercising|lifting)\b)\w+"
+        r"|(?:dose|dosage) (?:was )?(?:increased|changed|went up)|side effect",
         "hormonal_contraception": r"(?:the|contraceptive|combined|birth control|progesterone only|mini) pill|on the pill|birth control|oral contraceptives?|contraceptive (?:patch|ring|implant|injection)"
         r"|microgynon|yasmin|rigevidon|nuvaring|hormonal contraception|hrt|hormone replacement",
         "known_migraine": r"(?:i|i ve|ive|i do) (?:have |get |got |suffer (?:from |with )|had |always had |always get |often get |usually get |been getting )(?:a history of )?(?:migraines?|migranes?)"
@@ -835,6 +838,18 @@ _VERY_HIGH_READING = re.compile(
     r"\b(?:very high|really high|extremely high|dangerously high|through the roof|sky high|off the (?:scale|charts?)"
     r"|(?:1[89]\d|2\d\d)(?:/| over )\d{2,3}|\d{2,3}(?:/| over )(?:1[2-9]\d))\b"
 )
+
+
+_BP_WORDS = re.compile(r"\b(?:blood pressure|bp|pressure machine|pressure monitor|pressure cuff)\b")
+
+
+def _blood_pressure_reading(findings: Findings, text: _Text) -> None:
+    """A very high reading given anywhere in a sentence that names the blood pressure ("checked my
+    blood pressure on the machine, it said 214 over 122")."""
+    for sentence in re.split(r"[;!?\n]|\.(?!\d)", text.flat):
+        if _BP_WORDS.search(sentence) and _VERY_HIGH_READING.search(sentence) and not _AGG_NEGATED.search(sentence[: _VERY_HIGH_READING.search(sentence).start()][-12:]):
+            findings.history.add("very_high_bp_reading")
+            return
 
 
 def _blood_pressure(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
@@ -1272,6 +1287,7 @@ def _derived(findings: Findings, text: _Text) -> None:
         findings.contraindications.add("ci_pregnancy")
     _hand_tingling(findings, text)
     _arm_symptoms_stable(findings, text)
+    _blood_pressure_reading(findings, text)
     _radicular(findings, text)
 
 

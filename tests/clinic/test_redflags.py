@@ -311,3 +311,14 @@ def test_a_pattern_that_changed_lately_with_dizziness_asks_about_others_at_home(
 
     f = findings(history=["progressive"], symptoms=["dizziness"])
     assert "others_in_building_affected" in signs_to_ask(f)
+
+
+def test_a_very_high_reading_asks_about_chest_pain_and_breathlessness():
+    from actions.clinic.questions import signs_to_ask
+
+    f = findings(history=["very_high_bp_reading"])
+    assert signs_to_ask(f) == {"chest_pain"}
+    f.absent_symptoms.add("chest_pain")
+    assert signs_to_ask(f) == {"breathlessness"}
+    f.symptoms.add("breathlessness")
+    assert flags(f)["rf_hypertensive"].level == "emergency"

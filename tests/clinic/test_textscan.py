@@ -933,3 +933,30 @@ def test_a_simile_of_bursting_is_pressure_not_a_sudden_onset(text):
 def test_something_bursting_in_the_head_is_still_a_warning_sign():
     assert "worst_ever" in scan("then it felt like something burst inside my head").symptoms
     assert scan("my head felt like it exploded, out of nowhere").onset == "sudden_peak_lt_1m"
+
+
+@pytest.mark.parametrize("text", [
+    "my aunt reckons a headache with a stiff neck could be meningitis",
+    "a forum said blurred vision with a headache is a sign of a tumour",
+])
+def test_someone_elses_general_claim_is_not_the_users_sign(text):
+    f = scan(text)
+    assert not f.symptoms & {"stiff_neck", "blurred_vision"}
+
+
+def test_an_observation_about_the_user_is_kept_even_with_a_disease_named():
+    assert "stiff_neck" in scan("my husband said my neck is stiff, could it be meningitis?").symptoms
+
+
+def test_an_opinion_that_someone_talks_nonsense_is_not_a_speech_problem():
+    assert not scan("my brother says it's a tumour, I reckon he's just talking rubbish").symptoms & {"speech_difficulty", "confusion"}
+
+
+@pytest.mark.parametrize("text,new", [("since I started my new job the headaches come daily", False), ("since I started topiramate", True)])
+def test_since_i_started_names_a_medicine_or_not(text, new):
+    assert ("new_medicine" in scan(text).history) is new
+
+
+def test_a_very_high_reading_anywhere_in_a_sentence_about_blood_pressure():
+    assert "very_high_bp_reading" in scan("took my blood pressure twice, the cuff showed 205 over 118 both times").history
+    assert "very_high_bp_reading" not in scan("my blood pressure was 128/84 at the chemist").history
