@@ -2,7 +2,7 @@
 
 `validate_consultation_form` replaces Rasa's fixed slot order with the clinical question planner
 (`actions.clinic.questions.plan_questions`) and parses free-text answers deterministically
-(`actions.clinic.textscan.parse_answer`), so buttons are optional and nothing the user typed is
+(`actions.clinic.reading.parse_answer`), so buttons are optional and nothing the user typed is
 lost. A red flag found in an answer ends the form at once; the assessment rule then gives the
 emergency or urgent advice.
 """
@@ -18,9 +18,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.clinic.findings import CONSULTATION_SLOTS, Findings
 from actions.clinic.questions import MOH_MIN_DAYS, PATTERN_SYMPTOMS, carries_details, plan_questions, with_signs_to_ask
-from actions.clinic.followups import confirm_sign
+from actions.clinic.reading.followups import confirm_sign
 from actions.clinic.inputcheck import is_control_request
-from actions.clinic.textscan import parse_answer
+from actions.clinic.reading import parse_answer
 from actions.common import (
     ALERT_ACTION,
     action_before_form,

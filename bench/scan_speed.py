@@ -1,4 +1,4 @@
-"""Micro-benchmark: milliseconds per safety verdict (one ``textscan.scan`` and the screen) on realistic messages.
+"""Micro-benchmark: milliseconds per safety verdict (one ``reading.scan`` and the screen) on realistic messages.
 
     PYTHONPATH=. .venv/bin/python bench/scan_speed.py [--repeat N]
 
@@ -12,9 +12,9 @@ import argparse
 import statistics
 import time
 
-from actions.clinic import redflag_patterns
+from actions.clinic.reading import wording
 from actions.clinic.verdict import message_level
-from actions.clinic.textscan import load_lexicon, scan
+from actions.clinic.reading import load_lexicon, scan
 
 SHORT = ["no", "not sure", "both sides, 4 out of 10", "my left arm has gone weak", "ibuprofen most days"]
 RAMBLING = (
@@ -52,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
     start = time.perf_counter()
     load_lexicon()
-    redflag_patterns.warm_up()
+    wording.warm_up()
     scan("warm up: my arm is weak")
     print(f"first-call setup (lexicon + rule compilation): {(time.perf_counter() - start) * 1000:.1f} ms")
     for name, texts in (

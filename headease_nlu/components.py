@@ -6,14 +6,14 @@ extractor placed before this component is merged the same way). For every messag
    ent_id_), plus typo-tolerant matches for words no dictionary knows ("nausia" -> nausea);
 2. decides origin vs body part for words that can be either ("neck", "jaw", "shoulders") from
    the wording around them (`resolve_origin`);
-3. adds severity / duration / frequency from `headease_nlu.quantities`;
+3. adds severity / duration / frequency mentions from the clinical reader (`actions.clinic.reading.numbers`);
 4. merges with the entities already on the message (DIET's): where spans overlap the
    deterministic mention wins, except that a lexicon hit inside a longer learned mention of a
    more important type (a body part inside "can't lift my left arm") does not erase it, so a
    learned component can add a red-flag symptom but the rules never delete one;
 5. gives DIET-only mentions a canonical value from the lexicon when the wording is known;
 6. marks negated mentions with role "negated" using the deterministic negation rules in
-   `actions.clinic.negation` (a learned role is never trusted to switch a symptom off).
+   `actions.clinic.reading.negation` (a learned role is never trusted to switch a symptom off).
 
 All entities leave with extractor "HeadacheEntityExtractor" (so `rasa test` scores what the bot
 actually sees) and a `source` of "lexicon", "pattern" or the learned extractor's name.
@@ -48,9 +48,10 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.clinic.inputcheck import is_deletion_request
 from actions.clinic.verdict import RED_FLAG_KEY, emergency_flags
-from headease_nlu import conventions
+from actions.clinic.reading.negation import mention_negation
+from headease_nlu import context_rules, intent_rules, scan_bridge
 from headease_nlu.lexicon import DETERMINERS, ENTITY_PRIORITY, key_from_words
-from headease_nlu.quantities import find_quantities, severity_score
+from actions.clinic.reading.numbers import find_quantities, severity_score
 
 logger = logging.getLogger(__name__)
 
@@ -210,22 +211,14 @@ class _LexiconIndex:
         return []
 
 
-def _negated_flags(text: Text, spans: List[Tuple[int, int]]) -> List[bool]:
-    """One flag per span, from the shared deterministic negation rules."""
-    from actions.clinic.negation import negated_char_spans
-
-    negated = negated_char_spans(text, spans) if spans else set()
-    return [i in negated for i in range(len(spans))]
-
-
 def intent_confidence(message: Message) -> float:
     return float((message.get(INTENT) or {}).get("confidence") or 0.0)
 
 
 def set_rule_intent(message: Message, name: Text) -> Text:
-    """A rule's intent on top of the ranking (``conventions.relabel``: the classifier's guesses stay
+    """A rule's intent on top of the ranking (``intent_rules.relabel``: the classifier's guesses stay
     below at half confidence, so the FallbackClassifier does not call the decision ambiguous)."""
-    parse = conventions.relabel({"intent_ranking": message.get(INTENT_RANKING_KEY)}, name)
+    parse = intent_rules.relabel({"intent_ranking": message.get(INTENT_RANKING_KEY)}, name)
     message.set(INTENT, parse["intent"], add_to_output=True)
     message.set(INTENT_RANKING_KEY, parse["intent_ranking"], add_to_output=True)
     return name
@@ -250,13 +243,13 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
             "fuzzy": True,
             # add severity / duration / frequency from the regex grammars
             "quantities": True,
-            # add the safety scan's symptom/onset matches and red-flag rules (conventions.py, 1)
+            # add the safety scan's symptom/onset matches and red-flag rules (scan_bridge.py)
             "scan": True,
-            # apply the annotation convention's context rules (conventions.py)
+            # apply the annotation convention's context rules (context_rules.py) and the span negation rules
             "conventions": True,
-            # a stated emergency-level red flag makes the intent `emergency` (conventions.py)
+            # a stated emergency-level red flag makes the intent `emergency` (intent_rules.py)
             "emergency_intent": True,
-            # a yes/no/don't-know answer that names a finding is an `inform` (conventions.py)
+            # a yes/no/don't-know answer that names a finding is an `inform` (intent_rules.py)
             "answers_with_content": True,
             # a `delete_my_data` guess without deletion wording is not acted on (fallback instead)
             "deletion_guard": True,
@@ -415,8 +408,8 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
             rules = self._lexicon_mentions(doc, index)
             rules = resolve_origin(rules, text)
             if self._config["scan"]:
-                scanned, suppressed = conventions.scan_mentions(text)
-                rules = conventions.add_scan_mentions(rules, scanned, suppressed, _rank, text)
+                scanned, suppressed = scan_bridge.scan_mentions(text)
+                rules = scan_bridge.add_scan_mentions(rules, scanned, suppressed, _rank, text)
             quantities = []
             if self._config["quantities"]:
                 for q in find_quantities(text):
@@ -440,18 +433,12 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
             merged = self._merge(rules, quantities, learned)
             intent = (message.get(INTENT) or {}).get("name")
             if self._config["conventions"]:
-                merged = conventions.apply(merged, text, intent, origin_context, gate=False)
+                merged = context_rules.apply(merged, text, intent, origin_context, gate=False)
             spans = [
                 (e["start"], e["end"]) for e in merged if e[ENTITY_ATTRIBUTE_TYPE] not in QUANTITY_ENTITIES
             ]
-            flags = _negated_flags(text, spans)
-            if self._config["conventions"]:
-                from actions.clinic.negation import negated_char_spans
-
-                types = [e[ENTITY_ATTRIBUTE_TYPE] for e in merged if e[ENTITY_ATTRIBUTE_TYPE] not in QUANTITY_ENTITIES]
-                flags = conventions.restrict_negation(text, spans, flags, negated_char_spans, types)
-                flags = conventions.extend_negation(text, spans, flags)
-                flags = conventions.denied_inside(text, spans, flags)
+            types = [e[ENTITY_ATTRIBUTE_TYPE] for e in merged if e[ENTITY_ATTRIBUTE_TYPE] not in QUANTITY_ENTITIES]
+            flags = mention_negation(text, spans, types, context_rules=self._config["conventions"])
             flag_iter = iter(flags)
             out = []
             for e in merged:
@@ -463,26 +450,26 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
                 if e[ENTITY_ATTRIBUTE_TYPE] not in QUANTITY_ENTITIES and (next(flag_iter) or denied):
                     e[ENTITY_ATTRIBUTE_ROLE] = NEGATED
                 out.append(e)
-            if self._config["emergency_intent"] and conventions.overridable(intent, text):
+            if self._config["emergency_intent"] and intent_rules.overridable(intent, text):
                 # the clinical core's verdict on the message alone decides (one place for red flags)
                 flags_found = emergency_flags(text, out)
                 if flags_found:
                     intent = self._set_emergency(message, flags_found)
-            if self._config["answers_with_content"] and intent in conventions.BARE_ANSWERS and out:
+            if self._config["answers_with_content"] and intent in intent_rules.BARE_ANSWERS and out:
                 # "no fever", "yes, nausea": an answer that names something is an inform
-                intent = set_rule_intent(message, conventions.INFORM)
-            if self._config["answers_with_content"] and conventions.detail_answer(
+                intent = set_rule_intent(message, intent_rules.INFORM)
+            if self._config["answers_with_content"] and intent_rules.detail_answer(
                 intent, intent_confidence(message), out, text
             ):
-                intent = set_rule_intent(message, conventions.INFORM)
+                intent = set_rule_intent(message, intent_rules.INFORM)
             if self._config["deletion_guard"] and intent == DELETE_INTENT and not is_deletion_request(text):
                 # deleting cannot be undone: the bot asks what was meant (with "Delete my data"
                 # among the choices) instead of acting on the classifier's guess
                 intent = set_rule_intent(message, FALLBACK_INTENT)
             if self._config["conventions"]:
                 # an unsure classifier does not get to remove entities
-                gate_intent = intent if intent_confidence(message) >= conventions.GATE_CONFIDENCE else None
-                out = conventions.by_intent(out, text, gate_intent)
+                gate_intent = intent if intent_confidence(message) >= intent_rules.GATE_CONFIDENCE else None
+                out = context_rules.by_intent(out, text, gate_intent)
             message.set(ENTITIES, self.add_extractor_name(out), add_to_output=True)
         return messages
 

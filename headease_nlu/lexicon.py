@@ -1,4 +1,4 @@
-"""Read data/kb/lexicon.yml and turn its phrases into match keys.
+"""The lexicon's phrases as the NLU needs them (data/kb/lexicon.yml, read by the clinical reader).
 
 Shared by the spaCy model builder (patterns) and the Rasa extractor (canonical values), so both
 normalise phrases the same way.
@@ -9,9 +9,9 @@ import re
 from pathlib import Path
 from typing import Dict, Iterable, List, Tuple
 
-import yaml
+from actions.clinic.reading.lexicon import LEXICON_PATH, lexicon_data
 
-DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "data" / "kb" / "lexicon.yml"
+DEFAULT_LEXICON = LEXICON_PATH
 
 # Determiners that the lexicon treats as interchangeable ("behind my eye" == "behind the eye").
 DETERMINERS = ("my", "the", "a", "an", "your", "his", "her", "their", "our")
@@ -93,8 +93,7 @@ def load_lexicon(path: Path = DEFAULT_LEXICON) -> Dict[str, Dict[str, List[str]]
     `nlu_entities` section: wording the annotation convention needs that the scan does not use
     ("top of my head" as a pain location, "temples" as a massage target).
     """
-    with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    data = lexicon_data(str(path))  # the one loader: read once, shared with the safety scan
     entities = (data or {}).get("entities")
     if not isinstance(entities, dict) or not entities:
         raise ValueError(f"{path}: expected a non-empty top-level 'entities' mapping")

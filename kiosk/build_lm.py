@@ -38,13 +38,14 @@ from typing import Dict, Iterable, Iterator, List, Sequence, Set, Tuple
 
 import yaml
 
+from actions.clinic.reading.lexicon import LEXICON_PATH, lexicon_data
 from kiosk import ngram
 from kiosk.textnorm import number_words, spoken_words
 
 ROOT = Path(__file__).resolve().parents[1]
 NLU_DIR = ROOT / "data" / "nlu"
 KNOWLEDGE = ROOT / "data" / "kb" / "knowledge.yml"
-LEXICON = ROOT / "data" / "kb" / "lexicon.yml"
+LEXICON = LEXICON_PATH  # read through the clinical reader's one loader
 EXTRA_PRONUNCIATIONS = Path(__file__).resolve().parent / "pronunciations.dict"
 DEFAULT_OUT = ROOT / "build" / "kiosk"
 LM_NAME, DICT_NAME, CORPUS_NAME, OOV_NAME, STAMP_NAME = (
@@ -196,7 +197,7 @@ def entity_wordings(examples: Sequence[Tuple[str, str]]) -> Dict[str, List[str]]
         for entity, text in segments(raw):
             if entity:
                 wordings.setdefault(entity, set()).add(text.strip().lower())
-    lexicon = yaml.safe_load(LEXICON.read_text(encoding="utf-8")) or {}
+    lexicon = lexicon_data(str(LEXICON)) or {}
     for section in ("entities", "nlu_entities"):
         for entity, groups in (lexicon.get(section) or {}).items():
             if entity not in wordings:

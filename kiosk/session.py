@@ -3,7 +3,7 @@
 Safety rules (kiosk/README.md "Privacy and safety"):
   * nothing unclear is sent on: an empty or off-topic transcript gets "Sorry, could you say that
     again?";
-  * a transcript that raises a red flag (actions.clinic textscan + safety) is ALWAYS read back
+  * a transcript that raises a red flag (actions.clinic.reading + safety) is ALWAYS read back
     ("Did you say ...? Please say yes or no") and sent on when the visitor says yes;
   * each visitor gets a fresh sender id; goodbye or silence clears the screen and the session.
 """
@@ -22,7 +22,7 @@ from typing import Callable, Dict, List, Optional
 import yaml
 
 from actions.clinic.verdict import message_level
-from actions.clinic.textscan import load_lexicon, scan
+from actions.clinic.reading import load_lexicon, scan
 from kiosk import speech_out
 from kiosk.asr import Recognizer, Transcript
 

@@ -1,6 +1,6 @@
 """What we know about one person's headache: the contract between text understanding and the engine.
 
-`Findings` is filled from slots and free text (see `textscan`) and read by the clinical engine
+`Findings` is filled from slots and free text (see `reading.scan`) and read by the clinical engine
 (`engine.assess`). Every id used here is a stable id from `shared/clinical-reference.md`; the sets
 below are the only values allowed, so a typo anywhere fails loudly in tests.
 

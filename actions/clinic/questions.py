@@ -12,7 +12,7 @@ from .findings import FOLLOW_UP_SLOTS, TRIAGE_RANK, Findings
 from .kb import load_knowledge
 from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, SIGN_PREFIX, screen, unsettled
 from .safety import alert_hits
-from .textscan import parse_answer, scan
+from .reading import parse_answer, scan
 
 BASE_ORDER = (
     "red_flags",

@@ -10,8 +10,8 @@ from typing import Any, Dict, List, Optional
 from .assessment import RedFlagHit
 from .findings import TRIAGE_RANK, Findings
 from .redflags import screen
-from .entity_values import quantity_findings
-from .textscan import RED_FLAG_SYMPTOMS, entities_to_findings, scan
+from .reading import quantity_findings
+from .reading import RED_FLAG_SYMPTOMS, entities_to_findings, scan
 
 ALERT_LEVELS = ("urgent", "emergency")
 

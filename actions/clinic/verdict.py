@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 from .findings import TRIAGE_RANK, Findings
-from .followups import confirm_sign
+from .reading.followups import confirm_sign
 from .inputcheck import check_input, is_emergency_request
 from .safety import ALERT_LEVELS, alert_hits, findings_with_message
-from .textscan import RED_FLAG_SYMPTOMS, parse_answer, scan, unexplained_words
+from .reading import RED_FLAG_SYMPTOMS, parse_answer, scan, unexplained_words
 
 ALERT = "alert"
 ASK_EMERGENCY_SCREEN = "ask_emergency_screen"

@@ -1,8 +1,13 @@
-from actions.clinic.entity_values import frequency_days, quantity_findings
+import pytest
+
+from actions.clinic.reading.entities import frequency_days, quantity_findings
+from actions.clinic.reading.numbers import WEEKS_PER_MONTH, parse_frequency
 
 
 def test_frequency_values_become_days_per_month():
-    assert frequency_days("2/week") == 30.0 / 7 * 2
+    # the entity's rate and the answer parser's rate use the one calendar
+    assert frequency_days("2/week") == WEEKS_PER_MONTH * 2 == pytest.approx(parse_frequency("2 days a week"), abs=0.01)
+    assert frequency_days("0.5/day") == 15.0
     assert frequency_days("1/month") == 1.0
     assert frequency_days("3/day") == 30.0
     assert frequency_days("most_days") == 20.0

@@ -2,8 +2,8 @@
 import pytest
 
 from actions.clinic.findings import Findings
-from actions.clinic.followups import confirm_sign
-from actions.clinic.textscan import parse_answer
+from actions.clinic.reading.followups import confirm_sign
+from actions.clinic.reading import parse_answer
 
 
 @pytest.mark.parametrize("slot, text, value", [

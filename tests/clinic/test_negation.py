@@ -1,7 +1,7 @@
 """Negation and hedge scope (actions/clinic/negation.py)."""
 import pytest
 
-from actions.clinic.negation import (
+from actions.clinic.reading.negation import (
     hedged_char_spans,
     hedged_indices,
     negated_char_spans,

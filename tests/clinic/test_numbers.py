@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from actions.clinic import numbers as n
+from actions.clinic.reading import numbers as n
 
 
 @pytest.mark.parametrize(
@@ -197,13 +197,13 @@ def test_first_number():
 
 
 def test_a_decade_the_headaches_began_in_is_not_the_age():
-    from actions.clinic.numbers import parse_age, parse_started_age
+    from actions.clinic.reading.numbers import parse_age, parse_started_age
 
     assert parse_age("they first came on in my late thirties") is None
     assert parse_age("I'm in my late sixties") == 68
 
 
 def test_the_best_part_of_a_span_is_the_span():
-    from actions.clinic.numbers import parse_months_present
+    from actions.clinic.reading.numbers import parse_months_present
 
     assert parse_months_present("had them for the better part of ten years") == 120

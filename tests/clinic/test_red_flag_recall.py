@@ -21,7 +21,7 @@ import pytest
 from actions.clinic.findings import TRIAGE_RANK
 from actions.clinic.redflags import ids, screen
 from actions.clinic.safety import alert_level
-from actions.clinic.textscan import scan
+from actions.clinic.reading import scan
 
 from .conftest import RED_FLAG_RESULTS
 

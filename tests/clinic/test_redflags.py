@@ -6,7 +6,7 @@ import pytest
 from actions.clinic import assess
 from actions.clinic.findings import RED_FLAGS, Findings
 from actions.clinic.redflags import unsettled, RULES, screen, ids
-from actions.clinic.textscan import scan
+from actions.clinic.reading import scan
 
 BASE = {"age": 35, "onset": "gradual", "intensity": 5, "new_headache": False, "locations": ["both_sides"]}
 

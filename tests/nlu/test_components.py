@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.message import Message
 from headease_nlu.build_spacy_model import build, is_up_to_date
 from headease_nlu.components import HeadacheEntityExtractor, within_one_edit
 from headease_nlu.lexicon import DEFAULT_LEXICON, spelling_variants
-from headease_nlu.quantities import find_quantities
+from actions.clinic.reading.numbers import find_quantities
 
 
 @pytest.fixture(scope="session")

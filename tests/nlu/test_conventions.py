@@ -1,4 +1,4 @@
-"""The entity convention (headease_nlu/conventions.py) through HeadacheEntityExtractor.
+"""The entity convention (headease_nlu/context_rules.py, intent_rules.py, scan_bridge.py) through HeadacheEntityExtractor.
 
 No trained Rasa model: the spaCy model is built from the real lexicon once per session and the
 intent is put on the message by hand, as DIET would.
@@ -14,9 +14,9 @@ from rasa.shared.nlu.training_data.message import Message
 from headease_nlu.build_spacy_model import build
 from headease_nlu.components import HeadacheEntityExtractor
 from actions.clinic.verdict import emergency_flags
-from headease_nlu.conventions import extend_negation
+from actions.clinic.reading.negation import extend_negation
 from headease_nlu.lexicon import DEFAULT_LEXICON
-from headease_nlu.quantities import find_bare_severity, find_quantities
+from actions.clinic.reading.numbers import find_bare_severity, find_quantities
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 import pytest
 
 from headease_nlu import short_replies
-from headease_nlu.conventions import relabel
+from headease_nlu.intent_rules import relabel
 from tests.support.nlu_data import labelled_examples, training_files
 from headease_nlu.short_replies import ShortReplyLexiconError, classify, load_lexicon, normalise
 
@@ -50,10 +50,10 @@ def test_relabel_puts_the_reply_on_top_and_halves_the_rest():
 
 def test_no_phrase_names_a_symptom_or_red_flag():
     """A listed reply must never hide a finding: the safety scan and the lexicon read none."""
-    from actions.clinic import textscan
+    from actions.clinic.reading import scan
 
     for phrase in load_lexicon():
-        findings = textscan.scan(phrase)
+        findings = scan(phrase)
         said = (findings.symptoms | findings.history | findings.qualities | findings.locations
                 | findings.triggers | findings.origins)
         assert not said, (phrase, said)

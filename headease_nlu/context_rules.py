@@ -1,54 +1,53 @@
-"""The annotation convention, applied to HeadacheEntityExtractor's mentions.
+"""The annotation convention's context rules, applied to HeadacheEntityExtractor's mentions.
 
-The lexicon says which words can name what; this module decides, from the words around a
-mention and the message's intent, whether the mention is one in the sense of the convention
-below (the same convention the training data and the held-out set are annotated with; see
-headease_nlu/README.md, "Entity convention"). Pure functions over entity dicts
-(`entity`, `value`, `start`, `end`, optional `candidates`, `source`, `_denied`), no Rasa import.
+The lexicon says which words can name what; these rules decide, from the words around a mention
+and the message's intent, whether the mention is one in the sense of the convention below (the
+same convention the training data and the held-out set are annotated with; see
+headease_nlu/README.md, "Entity convention"). Pure functions over mentions
+(``headease_nlu.mentions``), no Rasa import.
 
-1. Red-flag wording the lexicon cannot list ("my left arm has gone weak", "can't see properly out
-   of my right eye") comes from the same generalising rules the safety scan uses
-   (`actions.clinic.redflag_patterns`), and lexicon phrases are also matched the way the scan
-   matches them (skipping fillers: "light really hurts"), so the NLU never names fewer red
-   flags than the scan. Idioms the scan suppresses ("confused about the dose") are dropped.
-2. A symptom mention covers the body part and side it is about ("my face feels numb on one
+1. A symptom mention covers the body part and side it is about ("my face feels numb on one
    side" is one symptom); a body part inside a symptom description is not a `body_part`.
-3. `body_part` is a part the user wants to treat or that is tense or injured ("massage my neck",
+2. `body_part` is a part the user wants to treat or that is tense or injured ("massage my neck",
    "my shoulders are in knots", "I hit my head"); `origin` is where the headache starts ("it comes
    up from my neck"); `pain_location` is where in the head it hurts.
-4. `pain_quality` describes the head pain: not "tension headache" (a diagnosis), not "my neck is
+3. `pain_quality` describes the head pain: not "tension headache" (a diagnosis), not "my neck is
    tense" (a body part), not the generic "ache"/"sore"/"press".
-5. A build-up time ("comes on over about an hour") is an onset, not a duration; an aura's
+4. A build-up time ("comes on over about an hour") is an onset, not a duration; an aura's
    duration ("zigzags for twenty minutes, then the headache") is not the headache's.
-6. Social, control and off-topic messages (greetings, "are you a bot", other topics) carry no
+5. Social, control and off-topic messages (greetings, "are you a bot", other topics) carry no
    entities: "computer" in "am I talking to a computer" is not a trigger. Questions (about
    techniques, doses, doctors, why we ask) keep symptoms, onset, medication and what the
-   question is about (the technique, the body part to massage). Only a confident intent gates.
-7. A stated emergency-level red flag (the clinical core's verdict,
-   `actions.clinic.verdict.emergency_flags`) makes the intent `emergency`; a learned `emergency`
-   is never taken away here (the dialogue's verdict weighs it). A yes/no/don't-know answer that names something ("no fever")
-   is an `inform`.
+   question is about (the technique, the body part to massage). Only a confident intent gates
+   (``intent_rules.GATE_CONFIDENCE``).
+The scan's own mentions are merged before these rules run (``scan_bridge``); the intent rules
+(emergency label, answers that name something) are in ``intent_rules``.
 """
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, List, Optional, Set
 
-Mention = Dict[str, Any]
+from headease_nlu.intent_rules import INFORM, NO_ENTITIES
+from headease_nlu.mentions import (
+    LINK_WORDS,
+    Mention,
+    clause_of,
+    inside,
+    overlaps,
+    same_clause,
+    tokens_between,
+    span_text,
+)
 
 # --- intents ------------------------------------------------------------------------------------
 ALWAYS_KEPT = frozenset({"symptom", "onset", "medication"})
-# Social, control and off-topic messages carry no entities ("computer" in "am I talking to a
-# computer", "rash" in "I have a rash on my arm that itches"): the safety scan still reads them.
-NO_ENTITIES = frozenset(
-    {"greet", "goodbye", "thank", "bot_challenge", "chitchat", "out_of_scope", "restart", "stop",
-     "delete_my_data"}
-)
+
+
 # Questions that may name a symptom or medicine ("why ask about fever"): only ALWAYS_KEPT types.
 NOT_ABOUT_THE_HEADACHE = frozenset({"ask_summary", "ask_when_doctor", "ask_why", "nlu_fallback"})
-# The intent gates entity types only when the classifier is at least this sure of it.
-GATE_CONFIDENCE = 0.6
+
+
 # Question intents: the types each one keeps besides ALWAYS_KEPT.
 QUESTION_TYPES = {
     "ask_technique": frozenset({"technique"}),
@@ -56,39 +55,41 @@ QUESTION_TYPES = {
     "ask_drug_dose": frozenset(),
 }
 
+
 # --- word classes -------------------------------------------------------------------------------
 _PAIN_WORDS = r"(?:head|headaches?|head ?aches?|migraines?|migranes?|pain|pains|aches?|hurts?|hurting|throb\w*|pound\w*)"
+
+
 _MASSAGE_CUE = re.compile(
     r"\b(?:massag\w*|rub\w*|knead\w*|stretch\w*|roll\w* out|foam roll\w*|loosen\w*|"
     r"release|work on|relax|relieve|ease|tennis ball|massage ball|pressure points?)\b",
     re.I,
 )
+
+
 _TENSION_CUE = re.compile(
     r"\b(?:tense|tension|tight|tightness|stiff|stiffness|knots?|knotted|clench\w*|grind\w*|"
     r"hunched|carry|holding|locked|seized)\b",
     re.I,
 )
+
+
 _INJURY_VERBS = (
     r"hit|hitting|banged|banging|bumped|bumping|knocked|knocking|bashed|smacked|whacked|struck|"
     r"cracked|injured|hurt|landed on|fell on|fall on|smashed"
 )
+
+
 _HEAD_INJURY = re.compile(
     rf"\b(?:{_INJURY_VERBS})\s+(?:my|his|her|their|the)\s+(?:(?:back|side|top|front)\s+of\s+(?:my|his|her|the)\s+)?(head)\b",
     re.I,
 )
+
+
 _MASSAGE_HEAD = re.compile(r"\b(?:massag\w*|rub\w*)\s+(?:my|his|her|the)\s+(?:own\s+)?(head)\b", re.I)
-_CLAUSE_BREAK = re.compile(r"[.;!?\n]|,|\b(?:but|however|although|though|whereas|and then|then)\b", re.I)
-_SENTENCE_BREAK = re.compile(r"[.;!?\n]")
-# Words allowed between a symptom and the body part / side it is about.
-_LINK_WORDS = frozenset(
-    {
-        "my", "the", "his", "her", "their", "in", "on", "of", "down", "out", "up", "all", "is", "are",
-        "was", "has", "have", "had", "gone", "went", "feels", "feel", "felt", "feeling", "a", "bit",
-        "really", "so", "very", "completely", "totally", "left", "right", "both", "whole", "one",
-        "side", "from", "into", "to", "around", "round", "through", "got", "gets", "get", "been",
-        "keeps", "kept", "just", "suddenly", "properly", "at", "over", "across", "and", "with",
-    }
-)
+
+
+
 NEURO_SIDED = frozenset(
     {
         "weakness", "numbness", "arm_tingling", "aura_sensory", "vision_loss", "blurred_vision",
@@ -98,12 +99,22 @@ NEURO_SIDED = frozenset(
         "rash_non_blanching", "jaw_pain_chewing", "stiff_neck", "reduced_neck_movement",
     }
 )
+
+
 AURA = frozenset({"aura_visual", "aura_sensory", "aura_speech"})
+
+
 _GENERIC_QUALITY = frozenset({"ache", "aches", "sore", "press", "pressed", "presses"})
+
+
 _DIAGNOSIS_AFTER = re.compile(r"^\s*(?:-|\s)?\s*(?:type\b|headaches?\b|head ?aches?\b|migraines?\b)", re.I)
+
+
 _OTHER_QUALITY_CONTEXT = re.compile(
     rf"^\W*(?:\w+\W+){{0,2}}?(?:{_PAIN_WORDS}|feeling|sensation|pressure)\b", re.I
 )
+
+
 _ONSET_VERB = re.compile(
     r"\b(?:comes?|came|coming|builds?|built|building|creeps?|crept|creeping|ramps?|ramped|"
     r"peaks?|peaked|peaking|gets? (?:worse|bad|going)|got (?:worse|bad)|worsens?|worsened|"
@@ -117,242 +128,14 @@ _WEAK_ONSET = re.compile(
     r"(?i)fast|quickly|rapidly|quick|by the (?:evening|afternoon|morning|end of the day)|during the day|"
     r"over the (?:course of the )?day|as the day goes on|over time|slow|slowly"
 )
+
+
 _ONSET_VERB_NEAR = re.compile(
     r"\b(?:comes?|came|coming|builds?|built|building|gets?|got|getting|ramps?|ramped|peaks?|peaked|"
     r"starts?|started|hits?|hit|develops?|developed|kicks? in|kicked in|worsens?|worsened|escalat\w*|on)\b"
     r"(?:\s+\w+){0,3}\s*$",
     re.I,
 )
-
-
-def _tokens_between(text: str, a: int, b: int) -> List[str]:
-    return re.findall(r"[\w']+|[^\w\s]", text[a:b].lower()) if b > a else []
-
-
-def same_clause(text: str, a: int, b: int) -> bool:
-    """No clause break (punctuation, "but", "and then") in text[a:b]."""
-    return b <= a or not _CLAUSE_BREAK.search(text[a:b])
-
-
-def _clause_of(text: str, start: int, end: int) -> Tuple[int, int]:
-    lo = 0
-    for m in _CLAUSE_BREAK.finditer(text[:start]):
-        lo = m.end()
-    m = _CLAUSE_BREAK.search(text, end)
-    return lo, (m.start() if m else len(text))
-
-
-def _overlaps(a: Mention, b: Mention) -> bool:
-    return a["start"] < b["end"] and b["start"] < a["end"]
-
-
-def _inside(inner: Mention, outer: Mention) -> bool:
-    return outer["start"] <= inner["start"] and inner["end"] <= outer["end"]
-
-
-def _span(text: str, m: Mention) -> str:
-    return text[m["start"] : m["end"]]
-
-
-# --- 1. the safety scan's matches and rules -----------------------------------------------------
-
-
-# History findings whose measured form is a symptom mention: a high blood-pressure reading.
-READING_SYMPTOMS = frozenset({"high_blood_pressure"})
-
-
-def scan_mentions(text: str) -> Tuple[List[Mention], List[Tuple[frozenset, int, int, bool]]]:
-    """Symptom/onset mentions the safety scan finds (lexicon with fillers, compound phrases and
-    the generalising red-flag rules) with raw-text offsets, and the scan's idiom suppressions
-    as (ids, start, end, deny)."""
-    from actions.clinic import redflag_patterns, textscan
-    from actions.clinic.negation import tokenize
-
-    tokens = tokenize(text)
-    if not tokens:
-        return [], []
-    words = [textscan.correct_typo(w) for w, _, _ in tokens]
-    starts, pos = [], 0
-    for word in words:
-        starts.append(pos)
-        pos += len(word) + 1
-    flat = " ".join(words)
-
-    def word_index(char: int) -> int:
-        i = 0
-        for j, s in enumerate(starts):
-            if s <= char:
-                i = j
-            else:
-                break
-        return i
-
-    def raw_span(first: int, last: int) -> Tuple[int, int]:
-        return tokens[first][1], tokens[last][2]
-
-    out: List[Mention] = []
-    for m in textscan.find_matches(words, ("symptom", "onset", "pain_location")):
-        if words[m.start] in {"not", "no"}:
-            continue
-        s, e = raw_span(m.start, m.end - 1)
-        # a location only where the spaCy lexicon found nothing ("in my left eye")
-        source = "scan_location" if m.entity == "pain_location" else "scan"
-        out.append({"entity": m.entity, "value": m.cid, "start": s, "end": e, "source": source})
-    for pattern, entity, ids in textscan._COMPOUND_SYMPTOMS:  # "light and sound sensitivity"
-        if entity != "symptom":
-            continue
-        for found in pattern.finditer(flat):
-            s, e = raw_span(word_index(found.start()), word_index(found.end() - 1))
-            out.append({"entity": "symptom", "value": ids, "start": s, "end": e, "source": "compound"})
-    for cid in READING_SYMPTOMS:  # a blood-pressure reading ("bp is 200 over 120")
-        for found in textscan.history_pattern(cid).finditer(flat):
-            if any(ch.isdigit() for ch in found.group()):
-                s, e = raw_span(word_index(found.start()), word_index(found.end() - 1))
-                out.append({"entity": "symptom", "value": cid, "start": s, "end": e, "source": "rule"})
-    for hit in redflag_patterns.find(flat, words, starts):
-        first, last = word_index(hit.start), word_index(max(hit.start, hit.end - 1))
-        while last > first and words[last] in {",", ".", "!", "?", ";", ":"}:
-            last -= 1
-        span_words = words[first : last + 1]
-        # "heavy on the right side" describes head pain, not a weak side
-        if hit.cid == "weakness" and {"heavy", "heavier", "heaviness"} & set(span_words) and not (
-            {"arm", "arms", "leg", "legs", "hand", "hands", "face", "foot", "feet", "body"} & set(span_words)
-        ):
-            continue
-        s, e = raw_span(first, last)
-        out.append({"entity": hit.entity, "value": hit.cid, "start": s, "end": e,
-                    "source": "rule", "_denied": hit.denied})
-    sups = []
-    for sup in redflag_patterns.suppressions(flat, words, starts):
-        first, last = word_index(sup.start), word_index(max(sup.start, sup.end - 1))
-        s, e = raw_span(first, last)
-        sups.append((sup.cids, s, e, sup.deny))
-    return out, sups
-
-
-def add_scan_mentions(
-    mentions: List[Mention], scanned: List[Mention], suppressions: Sequence[Tuple[frozenset, int, int, bool]],
-    rank, text: str,
-) -> List[Mention]:
-    """Merge the scan's symptom/onset mentions into the lexicon mentions (see module doc, 1)."""
-    out = list(mentions)
-    compound = [m for m in scanned if m["source"] == "compound"]
-    others = sorted((m for m in scanned if m["source"] != "compound"), key=lambda m: m["start"] - m["end"])
-    for sc in others:
-        clash = [m for m in out if _overlaps(m, sc)]
-        if not clash:
-            out.append(dict(sc, source="scan") if sc["source"] == "scan_location" else sc)
-            continue
-        if sc["source"] == "scan_location":
-            continue
-        # a longer scan mention replaces what it contains, unless it would swallow a mention
-        # of the same or a higher-priority type that it does not contain
-        contained = [m for m in clash if _inside(m, sc) and (m["end"] - m["start"]) < (sc["end"] - sc["start"])]
-        crossing = [m for m in clash if m not in contained]
-        if any(rank(m["entity"]) <= rank(sc["entity"]) for m in crossing):
-            continue
-        if any(m["entity"] in ("symptom", "onset") and _span_len(m) >= _span_len(sc) for m in clash):
-            continue
-        # the carbon-monoxide rules span a whole clause ("we all have headaches and feel dizzy"):
-        # keep the symptom named inside and shrink the rule's span; elsewhere the longer wins
-        other = [m for m in contained if m["entity"] == "symptom" and m["value"] != sc["value"]
-                 and m["value"] in _clinical_symptoms()] if sc["value"] in _CONTEXT_RULES else []
-        if other:  # "we all have headaches and feel dizzy": keep "dizzy", shrink the rule's span
-            sc = _shrink(sc, other, text)
-            if sc is None:
-                continue
-            clash = [m for m in out if _overlaps(m, sc)]
-            if any(rank(m["entity"]) <= rank(sc["entity"]) and not _inside(m, sc) for m in clash):
-                continue
-        for m in clash:
-            out.remove(m)
-        out.append(sc)
-    for cp in compound:  # one phrase, two symptoms: split it at the conjunction
-        ids = cp["value"]
-        if any(m["entity"] == "symptom" and m["value"] in ids and _inside(m, cp) for m in out) and all(
-            any(m["entity"] == "symptom" and m["value"] == i and _overlaps(m, cp) for m in out) for i in ids
-        ):
-            continue
-        pieces = _split_compound(cp, ids, text)
-        if not pieces:
-            continue
-        out = [m for m in out if not _overlaps(m, cp)] + pieces
-    kept = []
-    for m in out:
-        if m["entity"] == "symptom":
-            over = [s for s in suppressions if m["value"] in s[0] and s[1] < m["end"] and m["start"] < s[2]]
-            if over and not any(s[3] for s in over):
-                continue
-            if over:
-                m = dict(m, _denied=True)
-        kept.append(m)
-    return sorted(kept, key=lambda m: (m["start"], m["end"]))
-
-
-_CONTEXT_RULES = frozenset({"others_in_building_affected", "better_away_from_home"})
-_ANY_BODY = re.compile(
-    r"(?i)arms?|hands?|legs?|feet|foot|fingers?|face|eyes?|neck|head|shoulders?|jaw|mouth|lips?|body|side|temples?|scalp"
-)
-
-
-def _shrink(sc: Mention, inner: List[Mention], text: str) -> Optional[Mention]:
-    """The part of ``sc`` before (else after) the ``inner`` mentions, trimmed of link words, if
-    it still says something (two content words); None otherwise."""
-    lo, hi = min(m["start"] for m in inner), max(m["end"] for m in inner)
-    for a, b in ((sc["start"], lo), (hi, sc["end"])):
-        piece = text[a:b]
-        lead = len(piece) - len(piece.lstrip(" ,.;"))
-        a += lead
-        piece = text[a:b]
-        words = list(re.finditer(r"[\w']+", piece))
-        while words and words[-1].group(0).lower() in _LINK_WORDS | {"feel", "feels", "i", "we", "and"}:
-            words.pop()
-        while words and words[0].group(0).lower() in {"and", "but", "then", "with"}:
-            words.pop(0)
-        content = [w for w in words if w.group(0).lower() not in _LINK_WORDS and not _ANY_BODY.fullmatch(w.group(0))]
-        if len(content) < 2:
-            continue
-        return dict(sc, start=a + words[0].start(), end=a + words[-1].end())
-    return None
-
-
-@lru_cache(maxsize=1)
-def _clinical_symptoms() -> frozenset:
-    from actions.clinic.findings import SYMPTOMS
-
-    return frozenset(SYMPTOMS)
-
-
-def _span_len(m: Mention) -> int:
-    return m["end"] - m["start"]
-
-
-_COMPOUND_WORDS = {
-    "light_sensitivity": r"(?:bright )?lights?",
-    "sound_sensitivity": r"(?:loud )?(?:sounds?|noises?)",
-    "nausea": r"nausea|nauseous|sickness|(?:feel|feeling|felt) sick",
-    "vomiting": r"vomit\w*|being sick|throw(?:ing)? up|threw up",
-    "numbness": r"numbness|numb",
-    "weakness": r"weakness|weak",
-}
-
-
-def _split_compound(cp: Mention, ids: Sequence[str], text: str) -> List[Mention]:
-    """The words of a compound phrase that name each of its symptoms."""
-    pieces = []
-    for cid in ids:
-        found = re.search(rf"\b(?:{_COMPOUND_WORDS.get(cid, '(?!)')})\b", text[cp["start"] : cp["end"]], re.I)
-        if not found:
-            return []
-        pieces.append({"entity": "symptom", "value": cid, "start": cp["start"] + found.start(),
-                       "end": cp["start"] + found.end(), "source": "lexicon"})
-    pieces.sort(key=lambda p: p["start"])
-    if any(_overlaps(a, b) for a, b in zip(pieces, pieces[1:])):
-        return []
-    return pieces
-
-
-# --- 2.-5. context rules ------------------------------------------------------------------------
 
 
 _SICK = re.compile(
@@ -366,6 +149,8 @@ _SIDE = re.compile(
     r"\bmostly\b|\bmainly\b|\busually\b|\bnever\b|\bonly\b|\bthen\b|\btoo\b|\bagain\b|\bsometimes\b))"
     r"|\bsometimes (?:on the )?(?:left|right)\b"
 )
+
+
 _SIDE_ANSWER = re.compile(
     r"(?i)^\W*(?:it'?s |its |mostly |mainly |usually |always |just |only |on )?(?:the )?(left|right)"
     r"(?: one| side| hand side)?(?: (?:mostly|mainly|usually|i think|i guess|always))?\W*$"
@@ -381,7 +166,7 @@ def sides(mentions: List[Mention], text: str, intent: Optional[str]) -> List[Men
     for m in found:
         side = {"entity": "pain_location", "value": "one_side", "start": m.start(), "end": m.end(),
                 "source": "pattern"}
-        if not any(_overlaps(side, x) for x in out):
+        if not any(overlaps(side, x) for x in out):
             out.append(side)
     return sorted(out, key=lambda e: (e["start"], e["end"]))
 
@@ -391,7 +176,7 @@ def sick_is_nausea(mentions: List[Mention], text: str) -> List[Mention]:
     out = list(mentions)
     for m in _SICK.finditer(text):
         sick = {"entity": "symptom", "value": "nausea", "start": m.start(1), "end": m.end(1), "source": "pattern"}
-        if not any(_overlaps(sick, x) for x in out):
+        if not any(overlaps(sick, x) for x in out):
             out.append(sick)
     return sorted(out, key=lambda e: (e["start"], e["end"]))
 
@@ -418,15 +203,15 @@ def split_compounds(mentions: List[Mention], text: str) -> List[Mention]:
             new.append({"entity": "symptom", "value": value, "start": m.start(g), "end": m.end(g),
                         "source": "lexicon"})
         if groups[0] == "c":  # "sensitive to light" is the lexicon's; keep its span for the first
-            first = [x for x in out if x["entity"] == "symptom" and _overlaps(x, new[0])]
+            first = [x for x in out if x["entity"] == "symptom" and overlaps(x, new[0])]
             if first:
                 new = new[1:]
-        if any(x["entity"] == "symptom" and any(_overlaps(x, n) for n in new) and
+        if any(x["entity"] == "symptom" and any(overlaps(x, n) for n in new) and
                x["value"] in ("light_sensitivity", "sound_sensitivity") and
-               not any(_inside(x, n) for n in new) for x in out):
+               not any(inside(x, n) for n in new) for x in out):
             # already covered by a longer lexicon phrase that names one of them: keep it, add the other
-            new = [n for n in new if not any(_overlaps(x, n) for x in out)]
-        out = [x for x in out if not any(_overlaps(x, n) for n in new)] + new
+            new = [n for n in new if not any(overlaps(x, n) for x in out)]
+        out = [x for x in out if not any(overlaps(x, n) for n in new)] + new
     return sorted(out, key=lambda e: (e["start"], e["end"]))
 
 
@@ -448,7 +233,7 @@ def filter_qualities(mentions: List[Mention], text: str) -> List[Mention]:
     body = [m for m in mentions if m["entity"] in ("body_part", "origin")]
     for m in mentions:
         if m["entity"] == "pain_quality":
-            word = _span(text, m).lower()
+            word = span_text(text, m).lower()
             after = text[m["end"] : m["end"] + 20]
             if word in _GENERIC_QUALITY:
                 continue
@@ -459,8 +244,8 @@ def filter_qualities(mentions: List[Mention], text: str) -> List[Mention]:
                 continue  # "tension headache", "tension-type"
             if m["value"] == "pressing_tight" and any(
                 same_clause(text, min(b["end"], m["end"]), max(b["start"], m["start"]))
-                and len(_tokens_between(text, min(b["end"], m["end"]), max(b["start"], m["start"]))) <= 4
-                and "and" not in _tokens_between(text, min(b["end"], m["end"]), max(b["start"], m["start"]))
+                and len(tokens_between(text, min(b["end"], m["end"]), max(b["start"], m["start"]))) <= 4
+                and "and" not in tokens_between(text, min(b["end"], m["end"]), max(b["start"], m["start"]))
                 for b in body
             ):
                 continue  # "my neck is so tense", "tension in my shoulders"
@@ -490,6 +275,8 @@ _ORIGIN_PREFIX = re.compile(
 
 
 _ORIGIN_AS_BODY = {"neck": "neck", "shoulders": "shoulders", "jaw": "jaw"}
+
+
 _BODY_WORD = re.compile(
     r"\b(?:neck|nape|temples?|forehead|shoulders?|jaw|scalp|face|eyebrows?|traps|trapezius|upper back|"
     r"head|base of (?:my|the) skull|back of (?:my|the) neck)\b",
@@ -504,7 +291,7 @@ def origins(mentions: List[Mention], text: str, origin_context, intent: Optional
     origin and body part mentions lose their leading prepositions ("in my shoulders")."""
     out = []
     for m in mentions:
-        span = _span(text, m)
+        span = span_text(text, m)
         if m.get("_learned_type"):
             out.append(m)
             continue
@@ -532,14 +319,14 @@ def origins(mentions: List[Mention], text: str, origin_context, intent: Optional
             and not re.search(r"\b(?:to|into|over|towards?)\s+(?:the\s+)?$", text[max(0, m["start"] - 12) : m["start"]], re.I)
         ):
             m = dict(m, entity="origin", value="neck")
-        if m["entity"] == "origin" and re.match(r"(?i)(?:clench|grind|bruxism|teeth)", _span(text, m)):
-            jaw = re.search(r"(?i)\bjaw\b", _span(text, m))
+        if m["entity"] == "origin" and re.match(r"(?i)(?:clench|grind|bruxism|teeth)", span_text(text, m)):
+            jaw = re.search(r"(?i)\bjaw\b", span_text(text, m))
             if intent == "ask_self_massage" and jaw:
                 m = dict(m, entity="body_part", value="jaw", start=m["start"] + jaw.start(), end=m["start"] + jaw.end())
             else:
                 m = dict(m, entity="trigger", value="jaw_clenching")  # a habit that sets it off
         if m["entity"] in ("origin", "body_part"):
-            span = _span(text, m)
+            span = span_text(text, m)
             lead = _ORIGIN_PREFIX.match(span)
             if lead and lead.end() and lead.end() < len(span) and not re.match(
                 r"^(?:base|back) of", span[lead.start():], re.I
@@ -566,11 +353,11 @@ def body_parts(mentions: List[Mention], text: str, intent: Optional[str]) -> Lis
         for c in m.get("candidates", []):
             cands.setdefault(c[0], c[1])
         if "body_part" in cands and m["entity"] not in ("body_part", "symptom") and not m.get("_learned_type"):
-            lo, _ = _clause_of(text, m["start"], m["end"])
+            lo, _ = clause_of(text, m["start"], m["end"])
             if massage_intent or _MASSAGE_CUE.search(text[lo : m["start"]]):
                 m = dict(m, entity="body_part", value=cands["body_part"])
         elif m["entity"] == "pain_location" and massage_intent:
-            lo, _ = _clause_of(text, m["start"], m["end"])
+            lo, _ = clause_of(text, m["start"], m["end"])
             if _MASSAGE_CUE.search(text[lo : m["start"]]) or re.search(r"\b(?:my|the)\s+(?:own\s+)?$", text[max(0, m["start"] - 10) : m["start"]]):
                 m = dict(m, entity="body_part", value=m["value"])
         out.append(m)
@@ -579,9 +366,9 @@ def body_parts(mentions: List[Mention], text: str, intent: Optional[str]) -> Lis
     kept = []
     for x in out:
         if x["entity"] == "symptom" and x["value"] == "restless_agitated":
-            if re.match(r"(?i)(?:banged|bumped|hit|knocked)\b", _span(text, x)):
+            if re.match(r"(?i)(?:banged|bumped|hit|knocked)\b", span_text(text, x)):
                 continue
-            if re.match(r"(?i)banging\b", _span(text, x)) and not re.match(
+            if re.match(r"(?i)banging\b", span_text(text, x)) and not re.match(
                 r"(?i)\s+(?:against|on|off|into|in)\b", text[x["end"] : x["end"] + 10]
             ):
                 x = dict(x, entity="pain_quality", value="throbbing", end=x["start"] + len("banging"))
@@ -592,11 +379,11 @@ def body_parts(mentions: List[Mention], text: str, intent: Optional[str]) -> Lis
         for found in pattern.finditer(text):
             head = {"entity": "body_part", "value": "head", "start": found.start(1), "end": found.end(1),
                     "source": "pattern"}
-            if not any(_overlaps(head, x) for x in out):
+            if not any(overlaps(head, x) for x in out):
                 out.append(head)
             else:
-                out = [x for x in out if not (_overlaps(head, x) and x["entity"] == "origin" and x["value"] == "head")]
-                if not any(_overlaps(head, x) for x in out):
+                out = [x for x in out if not (overlaps(head, x) and x["entity"] == "origin" and x["value"] == "head")]
+                if not any(overlaps(head, x) for x in out):
                     out.append(head)
     symptoms = [x for x in out if x["entity"] == "symptom"]
     final: List[Mention] = []
@@ -604,13 +391,13 @@ def body_parts(mentions: List[Mention], text: str, intent: Optional[str]) -> Lis
     for i, m in enumerate(out):
         if m["entity"] not in ("body_part", "pain_location"):
             continue
-        lo, hi = _clause_of(text, m["start"], m["end"])
+        lo, hi = clause_of(text, m["start"], m["end"])
         if m["entity"] == "body_part":
             if massage_intent or m.get("source") == "pattern":
                 continue
             if _MASSAGE_CUE.search(text[lo : m["start"]]) or _TENSION_CUE.search(_window(text, m, lo, hi)):
                 continue
-        elif m["value"] != "one_side" or re.search(r"(?i)\bbehind|temple|head\b", _span(text, m)):
+        elif m["value"] != "one_side" or re.search(r"(?i)\bbehind|temple|head\b", span_text(text, m)):
             continue  # only "left side", "on one side", "right eye" can belong to a symptom
         near = [s for s in symptoms if lo <= s["start"] and s["end"] <= hi and s["value"] in NEURO_SIDED]
         if m["entity"] == "pain_location":
@@ -618,8 +405,8 @@ def body_parts(mentions: List[Mention], text: str, intent: Optional[str]) -> Lis
         if not near:
             continue
         s = min(near, key=lambda s: _gap(s, m))
-        between = _tokens_between(text, min(s["end"], m["end"]), max(s["start"], m["start"]))
-        links = _LINK_WORDS - {"and", "with"}
+        between = tokens_between(text, min(s["end"], m["end"]), max(s["start"], m["start"]))
+        links = LINK_WORDS - {"and", "with"}
         if len(between) <= 4 and all(w in links for w in between):
             s["start"], s["end"] = min(s["start"], m["start"]), max(s["end"], m["end"])
             absorbed.add(i)
@@ -630,7 +417,7 @@ def body_parts(mentions: List[Mention], text: str, intent: Optional[str]) -> Lis
             final.append(m)
     # a symptom that grew may now cover other mentions
     grown = [x for x in final if x["entity"] == "symptom"]
-    final = [x for x in final if x["entity"] == "symptom" or not any(_inside(x, g) for g in grown)]
+    final = [x for x in final if x["entity"] == "symptom" or not any(inside(x, g) for g in grown)]
     return sorted(final, key=lambda e: (e["start"], e["end"]))
 
 
@@ -649,7 +436,7 @@ def _window(text: str, m: Mention, lo: int, hi: int, words: int = 3) -> str:
             after = after[:k]
         else:
             words += 3
-    return " ".join(before[-words:] + [_span(text, m)] + after[:words])
+    return " ".join(before[-words:] + [span_text(text, m)] + after[:words])
 
 
 def _gap(a: Mention, b: Mention) -> int:
@@ -666,16 +453,16 @@ def onsets_and_durations(mentions: List[Mention], text: str, intent: Optional[st
     words are one mention ("builds up slowly")."""
     out: List[Mention] = []
     for m in sorted(mentions, key=lambda e: e["start"]):
-        if m["entity"] == "duration" and intent == "inform" and re.match(r"(?i)over\b(?! the (?:past|last))", _span(text, m)):
+        if m["entity"] == "duration" and intent == "inform" and re.match(r"(?i)over\b(?! the (?:past|last))", span_text(text, m)):
             minutes = _minutes(m.get("value"))  # the answer to "how quickly did it build up?"
             value = ("sudden_peak_lt_1m" if minutes is not None and minutes < 1
                      else "peak_1_5m" if minutes is not None and minutes <= 5 else "gradual")
             out.append(dict(m, entity="onset", value=value, source="pattern"))
             continue
-        if m["entity"] == "duration" and re.match(r"(?i)(?:over|within|in)\b", _span(text, m)):
+        if m["entity"] == "duration" and re.match(r"(?i)(?:over|within|in)\b", span_text(text, m)):
             before = text[max(0, m["start"] - 40) : m["start"]]
             prev = [o for o in out if o["entity"] == "onset" and o["end"] <= m["start"]
-                    and same_clause(text, o["end"], m["start"]) and len(_tokens_between(text, o["end"], m["start"])) <= 3]
+                    and same_clause(text, o["end"], m["start"]) and len(tokens_between(text, o["end"], m["start"])) <= 3]
             verb = _ONSET_VERB.search(before)
             if prev or verb:
                 minutes = _minutes(m.get("value"))
@@ -691,7 +478,7 @@ def onsets_and_durations(mentions: List[Mention], text: str, intent: Optional[st
                 continue
         if m["entity"] == "onset" and re.match(
             r"\s+(?:into|to|over|through|up into|up to|up the|round|around|across|towards?)\b", text[m["end"] : m["end"] + 12], re.I
-        ) and re.search(r"(?i)creep|crept|spread|travel", _span(text, m)):
+        ) and re.search(r"(?i)creep|crept|spread|travel", span_text(text, m)):
             continue  # "creeps up into my head": where it spreads, not how fast
         if m["entity"] == "onset" and out:
             last = out[-1]
@@ -699,7 +486,7 @@ def onsets_and_durations(mentions: List[Mention], text: str, intent: Optional[st
                 last["entity"] == "onset"
                 and last["value"] == m["value"]
                 and same_clause(text, last["end"], m["start"])
-                and len(_tokens_between(text, last["end"], m["start"])) <= 3
+                and len(tokens_between(text, last["end"], m["start"])) <= 3
             ):
                 last["end"] = max(last["end"], m["end"])
                 continue
@@ -708,16 +495,16 @@ def onsets_and_durations(mentions: List[Mention], text: str, intent: Optional[st
     triggers = [m for m in out if m["entity"] == "trigger"]
     final = []
     for m in out:
-        if m["entity"] == "onset" and _WEAK_ONSET.fullmatch(_span(text, m)) and not _ONSET_VERB_NEAR.search(
+        if m["entity"] == "onset" and _WEAK_ONSET.fullmatch(span_text(text, m)) and not _ONSET_VERB_NEAR.search(
             text[max(0, m["start"] - 30) : m["start"]]
         ) and intent != "inform":
             continue  # "stand up too fast", "by the evening my forehead aches": not how it came on
-        if m["entity"] == "duration" and re.fullmatch(r"(?i)all (?:day|night|week)(?: long)?", _span(text, m)) and any(
+        if m["entity"] == "duration" and re.fullmatch(r"(?i)all (?:day|night|week)(?: long)?", span_text(text, m)) and any(
             0 <= m["start"] - t["end"] <= 8 and same_clause(text, t["end"], m["start"]) for t in triggers
         ):
             continue  # "looking at screens all day": how long the trigger lasts
         if m["entity"] == "duration" and auras:
-            lo, hi = _clause_of(text, m["start"], m["end"])
+            lo, hi = clause_of(text, m["start"], m["end"])
             clause = text[lo:hi]
             if any(lo <= a["start"] < hi for a in auras) and not re.search(
                 r"\b(?:headaches?|head ?aches?|migraines?|pain|head)\b", clause, re.I
@@ -750,7 +537,7 @@ def merge_adjacent(mentions: List[Mention], text: str) -> List[Mention]:
     for m in sorted(mentions, key=lambda e: e["start"]):
         if out:
             last = out[-1]
-            between = _tokens_between(text, last["end"], m["start"])
+            between = tokens_between(text, last["end"], m["start"])
             same = last["entity"] == m["entity"] and last["value"] == m["value"]
             glued = same and m["entity"] in ("trigger", "pain_location", "technique", "symptom") and len(between) <= 2 and all(
                 w in {"a", "an", "the", "my", "at", "over", "on", "up", "of", "in"} for w in between
@@ -771,7 +558,7 @@ def by_intent(mentions: List[Mention], text: str, intent: Optional[str]) -> List
     if intent != "ask_technique":
         mentions = [
             m for m in mentions
-            if not (m["entity"] == "technique" and _span(text, m).lower() in GENERIC_TECHNIQUE)
+            if not (m["entity"] == "technique" and span_text(text, m).lower() in GENERIC_TECHNIQUE)
         ]
     if not intent:
         return mentions
@@ -793,101 +580,6 @@ def by_intent(mentions: List[Mention], text: str, intent: Optional[str]) -> List
     return out
 
 
-_LIST_GAP = re.compile(
-    r"^(?:\s*(?:,|/|&|\bor\b|\bnor\b|\band\b|\bno\b|\bany\b|\bnot\b|\bthe\b|\ba\b|\ban\b|\beven\b|\beither\b))*\s*$",
-    re.I,
-)
-
-
-def extend_negation(text: str, spans: Sequence[Tuple[int, int]], flags: List[bool]) -> List[bool]:
-    """A denial covers the whole "or"-list it starts, even when another clause follows
-    ("no numbness, weakness or speech problems, it's just my migraine")."""
-    flags = list(flags)
-    order = sorted(range(len(spans)), key=lambda i: spans[i])
-    chain: List[int] = []
-    gaps: List[str] = []
-
-    def close() -> None:
-        if len(chain) > 1 and any(re.search(r"\b(?:or|nor)\b", g, re.I) for g in gaps):
-            first = next((k for k, i in enumerate(chain) if flags[i]), None)
-            if first is not None:
-                for i in chain[first:]:
-                    flags[i] = True
-
-    for i in order:
-        if chain:
-            gap = text[spans[chain[-1]][1] : spans[i][0]]
-            if _LIST_GAP.match(gap):
-                chain.append(i)
-                gaps.append(gap)
-                continue
-            close()
-        chain, gaps = [i], []
-    close()
-    return flags
-
-
-# "my scalp isn't tender", "neck's not stiff": the denial sits inside the mention, after the noun,
-# and is followed only by the symptom word. Read this way only when that word names the symptom
-# itself (SYMPTOM_STATES); "isn't making sense", "isn't clear", "isn't right", "isn't responding"
-# describe a red flag with a negative, and "can't bend my neck" states an inability.
-SYMPTOM_STATES = frozenset(
-    {"tender", "stiff", "swollen", "sore", "numb", "weak", "blurry", "blurred", "dizzy", "painful",
-     "red", "runny", "blocked", "puffy", "droopy", "drooping", "slurred", "confused", "sick",
-     "nauseous", "queasy", "sensitive", "hot", "feverish", "tingly", "watery", "watering", "foggy",
-     "fuzzy", "tight", "raised", "high", "bruised", "throbbing", "pounding", "aching"}
-)
-_DENIED_INSIDE = re.compile(
-    r"(?i)\b(?:(?:is|are|was|were|feels?|felt|seems?|looks?)(?:n'?t| not)|isnt|arent|wasnt|werent|'s not|'re not)"
-    r"(?: (?:very|that|too|really|particularly|at all|even))? ([a-z]+)$"
-)
-
-
-def denied_inside(text: str, spans: Sequence[Tuple[int, int]], flags: List[bool]) -> List[bool]:
-    """A mention whose own last words deny it ("scalp isn't tender") is negated."""
-    out = []
-    for flag, (a, b) in zip(flags, spans):
-        m = _DENIED_INSIDE.search(text[a:b])
-        out.append(flag or bool(m and m.group(1).lower() in SYMPTOM_STATES))
-    return out
-
-
-# "paracetamol doesn't help and ibuprofen barely touches it": the "doesn't" denies "help", and
-# the scope ends at the "and" that starts the next clause.
-_DENIED_PREDICATE_AND = re.compile(
-    r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not|won'?t|isn'?t|wasn'?t|never|not)\s+"
-    r"(?:really\s+|even\s+|seem to\s+|always\s+|actually\s+)?"
-    r"(?:help|helps|helped|work|works|worked|matter|touch|shift|last|stop|go away|bother me|change|improve|"
-    r"ease|affect|make (?:a|any|much) difference|do (?:anything|much|a thing))\b[^,.;!?]*?\b(?:and|but|so)\b",
-    re.I,
-)
-
-
-def restrict_negation(
-    text: str, spans: Sequence[Tuple[int, int]], flags: List[bool], negated_char_spans, types: Sequence[str] = ()
-) -> List[bool]:
-    """Mentions after "<cue> <verb> ... and" are negated only by cues in their own clause; "is ok"
-    after a medicine asks whether it is safe ("how much paracetamol is ok"), it denies nothing."""
-    flags = list(flags)
-    for i, (a, b) in enumerate(spans):
-        if flags[i] and re.match(r"(?i)\s+(?:is|are)\s+(?:ok|okay|fine|safe|alright)\b", text[b : b + 20]) and not re.search(
-            r"(?i)\b(?:no|not|never|without|don'?t|didn'?t|haven'?t)\b[^,.;!?]*$", text[max(0, a - 40) : a]
-        ) and i < len(types) and types[i] in ("medication", "trigger"):
-            flags[i] = False
-    for m in _DENIED_PREDICATE_AND.finditer(text):
-        cut = m.end()
-        end = _SENTENCE_BREAK.search(text, cut)
-        stop = end.start() if end else len(text)
-        later = [i for i, (a, b) in enumerate(spans) if cut <= a and b <= stop and flags[i]]
-        if not later:
-            continue
-        rest = text[cut:]
-        again = negated_char_spans(rest, [(spans[i][0] - cut, spans[i][1] - cut) for i in later])
-        for k, i in enumerate(later):
-            flags[i] = k in again
-    return flags
-
-
 def apply(
     mentions: List[Mention], text: str, intent: Optional[str], origin_context, gate: bool = True
 ) -> List[Mention]:
@@ -906,59 +598,3 @@ def apply(
         mentions = by_intent(mentions, text, intent)
     return sorted(mentions, key=lambda e: (e["start"], e["end"]))
 
-
-def relabel(parse: Dict[str, Any], intent: str) -> Dict[str, Any]:
-    """The parse's intent and ranking with ``intent`` on top at confidence 1.0 (a rule's decision);
-    the classifier's other guesses stay, at half their confidence, so the FallbackClassifier after
-    the rules does not call the decision ambiguous."""
-    ranking = [
-        {**r, "confidence": 0.5 * float(r.get("confidence") or 0.0)}
-        for r in parse.get("intent_ranking") or []
-        if r.get("name") != intent
-    ]
-    top = {"name": intent, "confidence": 1.0}
-    return {"intent": top, "intent_ranking": [top] + ranking}
-
-
-# --- answers that name something ------------------------------------------------------------------
-# "no fever", "yes, nausea and light sensitivity": a short answer that names a finding, a time or a
-# medicine is an `inform` (the training data never labels such an answer affirm/deny/dont_know).
-BARE_ANSWERS = frozenset({"affirm", "deny", "dont_know"})
-INFORM = "inform"
-# "left only", "the back mostly": a short message that names a headache detail answers a
-# question, whatever social or control intent an unsure classifier gave it (a short reply listed in
-# short_replies.yml comes at confidence 1.0 and names nothing, so it is never touched).
-DETAIL_TYPES = frozenset(
-    {"pain_location", "pain_quality", "severity", "duration", "frequency", "onset", "symptom",
-     "trigger", "origin", "medication"}
-)
-UNSURE_SOCIAL = 0.9
-
-
-def detail_answer(intent: Optional[str], confidence: float, mentions: Iterable[Mention], text: str) -> bool:
-    """Is this short message, labelled social/control without much confidence, an answer?"""
-    if intent not in NO_ENTITIES or confidence >= UNSURE_SOCIAL:
-        return False
-    if len(re.findall(r"[\w']+", text)) > SHORT_ANSWER_WORDS:
-        return False
-    return any(m["entity"] in DETAIL_TYPES for m in mentions)
-
-
-# --- the emergency intent -------------------------------------------------------------------------
-# Which red flags make a message an emergency is the clinical core's verdict
-# (``actions.clinic.verdict.emergency_flags``); the convention only says which messages it may
-# relabel: a stated red flag turns any intent into `emergency` except questions about headaches in
-# general ("when should I worry about weakness?") and short answers (up to SHORT_ANSWER_WORDS
-# words: "suddenly" answers "how fast did it start?", and the dialogue knows which question it asked).
-NOT_OVERRIDABLE = frozenset({"ask_when_doctor", "ask_why", "ask_technique", "ask_self_massage", "ask_summary"})
-ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know"})
-SHORT_ANSWER_WORDS = 5
-
-
-def overridable(intent: Optional[str], text: str) -> bool:
-    """May a stated red flag make a message of this intent an emergency?"""
-    if intent in NOT_OVERRIDABLE:
-        return False
-    if intent in ANSWER_INTENTS:
-        return len(re.findall(r"[\w']+", text)) > SHORT_ANSWER_WORDS
-    return True

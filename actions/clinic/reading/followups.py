@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from .findings import BACKGROUND_CONDITIONS, UNKNOWN, Findings
+from ..findings import BACKGROUND_CONDITIONS, UNKNOWN, Findings
 from . import numbers
 
 _FIRST = re.compile(

@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Sequence, Set, Tuple
 
-import yaml
 
-LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "kb" / "lexicon.yml"
+from .clauses import RAW_SENTENCE_BREAK
+from .lexicon import cue_words
+from .tokens import Span, Token, normalize_word, phrase_words, tokenize
+
 
 MAX_WINDOW = 8  # words a pre cue reaches forward
 POST_WINDOW = 4  # words a post cue reaches back (phrase words not counted)
@@ -44,36 +45,6 @@ POST_HEDGES = (
     "maybe", "possibly", "perhaps", "probably", "not sure", "unsure", "i think", "i guess",
     "i suppose", "not certain", "or not", "i dunno",
 )
-
-_TOKEN_RE = re.compile(
-    r"\d+(?:[.,/]\d+)*|[^\W_]+(?:['’‘`][^\W_]+)*|\n|[.,;:!?()]|(?<=\s)[-–—](?=\s)|[-–—](?=\s*$)"
-)
-_APOSTROPHES = re.compile(r"['’‘`]")
-
-Token = Tuple[str, int, int]  # normalised word, char start, char end (exclusive)
-Span = Tuple[int, int]  # start, end (exclusive)
-
-
-_DROP_APOSTROPHES = str.maketrans("", "", "'’‘`")
-
-
-def normalize_word(token: str) -> str:
-    """Lowercase and drop apostrophes, so "Don't", "dont" and "don’t" compare equal."""
-    return token.lower().translate(_DROP_APOSTROPHES)
-
-
-def tokenize(text: str) -> List[Token]:
-    """Words, numbers and clause punctuation of ``text`` with their character offsets."""
-    lowered = text.lower()  # same length as text for the characters the token pattern keeps
-    if len(lowered) != len(text):
-        return [(normalize_word(m.group()), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
-    return [(lowered[m.start():m.end()].translate(_DROP_APOSTROPHES), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
-
-
-def phrase_words(phrase: str) -> Tuple[str, ...]:
-    """A lexicon phrase as the word tuple ``tokenize`` would produce for it."""
-    return tuple(word for word, _, _ in tokenize(phrase))
-
 
 # --- cue tables ---------------------------------------------------------------------------------
 
@@ -111,21 +82,6 @@ def _build_table(groups: Dict[str, Iterable[str]]) -> CueTable:
     return CueTable({k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in index.items()})
 
 
-@lru_cache(maxsize=1)
-def _lexicon_cues() -> Dict[str, List[str]]:
-    with open(LEXICON_PATH, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    neg, hedges = data["negation"], data["hedges"]
-    return {
-        "pre": [str(p) for p in neg["pre"]],
-        "post": [str(p) for p in neg["post"]],
-        "terminators": [str(p) for p in neg["terminators"]],
-        "hedge_yes": [str(p) for p in hedges["yes"]],
-        "hedge_no": [str(p) for p in hedges["no"]],
-        "hedge_unknown": [str(p) for p in hedges["unknown"]],
-    }
-
-
 def _split_terminators(terms: List[str]) -> Tuple[List[str], List[str]]:
     subject = [t for t in terms if phrase_words(t) and phrase_words(t)[0] in _FIRST_PERSON]
     return [t for t in terms if t not in subject], subject
@@ -133,7 +89,7 @@ def _split_terminators(terms: List[str]) -> Tuple[List[str], List[str]]:
 
 @lru_cache(maxsize=1)
 def negation_table() -> CueTable:
-    cues = _lexicon_cues()
+    cues = cue_words()
     terms, subject = _split_terminators(cues["terminators"])
     return _build_table(
         {
@@ -148,7 +104,7 @@ def negation_table() -> CueTable:
 
 @lru_cache(maxsize=1)
 def hedge_table() -> CueTable:
-    cues = _lexicon_cues()
+    cues = cue_words()
     terms, subject = _split_terminators(cues["terminators"])
     return _build_table(
         {
@@ -338,3 +294,119 @@ def negated_char_spans(text: str, spans: List[Tuple[int, int]]) -> Set[int]:
 def hedged_char_spans(text: str, spans: List[Tuple[int, int]]) -> Set[int]:
     """Indices into ``spans`` (character offsets) that are hedged."""
     return _char_scope(text, spans, hedge_table())
+
+
+# --- negation over character spans (the NLU's mentions in the raw text) -------------------------
+# The rules above decide which spans a cue covers; the NLU's mentions also need three readings of
+# the span's own surroundings: a denial that covers a whole "or"-list, a denial inside the mention
+# ("scalp isn't tender"), and a denied predicate whose scope ends at the next clause.
+
+_LIST_GAP = re.compile(
+    r"^(?:\s*(?:,|/|&|\bor\b|\bnor\b|\band\b|\bno\b|\bany\b|\bnot\b|\bthe\b|\ba\b|\ban\b|\beven\b|\beither\b))*\s*$",
+    re.I,
+)
+
+
+def extend_negation(text: str, spans: Sequence[Tuple[int, int]], flags: List[bool]) -> List[bool]:
+    """A denial covers the whole "or"-list it starts, even when another clause follows
+    ("no numbness, weakness or speech problems, it's just my migraine")."""
+    flags = list(flags)
+    order = sorted(range(len(spans)), key=lambda i: spans[i])
+    chain: List[int] = []
+    gaps: List[str] = []
+
+    def close() -> None:
+        if len(chain) > 1 and any(re.search(r"\b(?:or|nor)\b", g, re.I) for g in gaps):
+            first = next((k for k, i in enumerate(chain) if flags[i]), None)
+            if first is not None:
+                for i in chain[first:]:
+                    flags[i] = True
+
+    for i in order:
+        if chain:
+            gap = text[spans[chain[-1]][1] : spans[i][0]]
+            if _LIST_GAP.match(gap):
+                chain.append(i)
+                gaps.append(gap)
+                continue
+            close()
+        chain, gaps = [i], []
+    close()
+    return flags
+
+
+# "my scalp isn't tender", "neck's not stiff": the denial sits inside the mention, after the noun,
+# and is followed only by the symptom word. Read this way only when that word names the symptom
+# itself (SYMPTOM_STATES); "isn't making sense", "isn't clear", "isn't right", "isn't responding"
+# describe a red flag with a negative, and "can't bend my neck" states an inability.
+SYMPTOM_STATES = frozenset(
+    {"tender", "stiff", "swollen", "sore", "numb", "weak", "blurry", "blurred", "dizzy", "painful",
+     "red", "runny", "blocked", "puffy", "droopy", "drooping", "slurred", "confused", "sick",
+     "nauseous", "queasy", "sensitive", "hot", "feverish", "tingly", "watery", "watering", "foggy",
+     "fuzzy", "tight", "raised", "high", "bruised", "throbbing", "pounding", "aching"}
+)
+
+
+_DENIED_INSIDE = re.compile(
+    r"(?i)\b(?:(?:is|are|was|were|feels?|felt|seems?|looks?)(?:n'?t| not)|isnt|arent|wasnt|werent|'s not|'re not)"
+    r"(?: (?:very|that|too|really|particularly|at all|even))? ([a-z]+)$"
+)
+
+
+def denied_inside(text: str, spans: Sequence[Tuple[int, int]], flags: List[bool]) -> List[bool]:
+    """A mention whose own last words deny it ("scalp isn't tender") is negated."""
+    out = []
+    for flag, (a, b) in zip(flags, spans):
+        m = _DENIED_INSIDE.search(text[a:b])
+        out.append(flag or bool(m and m.group(1).lower() in SYMPTOM_STATES))
+    return out
+
+
+# "paracetamol doesn't help and ibuprofen barely touches it": the "doesn't" denies "help", and
+# the scope ends at the "and" that starts the next clause.
+_DENIED_PREDICATE_AND = re.compile(
+    r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not|won'?t|isn'?t|wasn'?t|never|not)\s+"
+    r"(?:really\s+|even\s+|seem to\s+|always\s+|actually\s+)?"
+    r"(?:help|helps|helped|work|works|worked|matter|touch|shift|last|stop|go away|bother me|change|improve|"
+    r"ease|affect|make (?:a|any|much) difference|do (?:anything|much|a thing))\b[^,.;!?]*?\b(?:and|but|so)\b",
+    re.I,
+)
+
+
+def restrict_negation(
+    text: str, spans: Sequence[Tuple[int, int]], flags: List[bool], types: Sequence[str] = ()
+) -> List[bool]:
+    """Mentions after "<cue> <verb> ... and" are negated only by cues in their own clause; "is ok"
+    after a medicine asks whether it is safe ("how much paracetamol is ok"), it denies nothing."""
+    flags = list(flags)
+    for i, (a, b) in enumerate(spans):
+        if flags[i] and re.match(r"(?i)\s+(?:is|are)\s+(?:ok|okay|fine|safe|alright)\b", text[b : b + 20]) and not re.search(
+            r"(?i)\b(?:no|not|never|without|don'?t|didn'?t|haven'?t)\b[^,.;!?]*$", text[max(0, a - 40) : a]
+        ) and i < len(types) and types[i] in ("medication", "trigger"):
+            flags[i] = False
+    for m in _DENIED_PREDICATE_AND.finditer(text):
+        cut = m.end()
+        end = RAW_SENTENCE_BREAK.search(text, cut)
+        stop = end.start() if end else len(text)
+        later = [i for i, (a, b) in enumerate(spans) if cut <= a and b <= stop and flags[i]]
+        if not later:
+            continue
+        rest = text[cut:]
+        again = negated_char_spans(rest, [(spans[i][0] - cut, spans[i][1] - cut) for i in later])
+        for k, i in enumerate(later):
+            flags[i] = k in again
+    return flags
+
+
+def mention_negation(
+    text: str, spans: List[Tuple[int, int]], types: Sequence[str] = (), context_rules: bool = True
+) -> List[bool]:
+    """One flag per character span of ``text``: is the mention denied? With ``context_rules``,
+    the "or"-list, inside-the-mention and denied-predicate readings apply too."""
+    negated = negated_char_spans(text, spans) if spans else set()
+    flags = [i in negated for i in range(len(spans))]
+    if context_rules:
+        flags = restrict_negation(text, spans, flags, types)
+        flags = extend_negation(text, spans, flags)
+        flags = denied_inside(text, spans, flags)
+    return flags

@@ -1,18 +1,17 @@
-"""Free text -> Findings (actions/clinic/textscan.py): the safety net and the answer parser."""
+"""Free text -> Findings (actions/clinic/reading/): the safety net and the answer parser."""
 import time
 
 import pytest
 import yaml
 
-from actions.clinic import textscan
+from actions.clinic import reading
 from actions.clinic.findings import (
     HISTORY, LOCATIONS, ONSETS, ORIGINS, QUALITIES, SYMPTOMS, TRIGGERS, UNKNOWN, Findings,
 )
-from actions.clinic.negation import LEXICON_PATH
+from actions.clinic.reading.lexicon import LEXICON_PATH
 from actions.clinic.safety import alert_level
-from actions.clinic.textscan import (
-    LexiconError, canonical, entities_to_findings, parse_answer, scan, validate_lexicon,
-)
+from actions.clinic.reading import entities_to_findings, parse_answer, scan
+from actions.clinic.reading.lexicon import LexiconError, canonical, validate_lexicon
 
 
 def check(findings: Findings, expected: dict) -> None:
@@ -129,7 +128,7 @@ def test_typos_in_red_flag_words(text, symptom):
 @pytest.mark.parametrize("text", ["I feel never better", "fewer headaches lately", "I painted the kitchen", "I jumped my bike"])
 def test_common_words_are_not_corrected_into_red_flags(text):
     findings = scan(text)
-    assert not findings.symptoms & textscan.RED_FLAG_SYMPTOMS
+    assert not findings.symptoms & reading.RED_FLAG_SYMPTOMS
     assert not findings.history
 
 
@@ -473,7 +472,7 @@ def test_red_flag_screen_negative(text):
 def test_red_flag_screen_uncertain_counts_as_yes(text):
     answer = parse_answer("red_flags", text)
     assert answer.value == [UNKNOWN] and answer.understood
-    assert textscan.SCREEN_ITEMS <= answer.findings.uncertain
+    assert reading.SCREEN_ITEMS <= answer.findings.uncertain
     assert answer.findings.red_flag_screen_negative is None
 
 
@@ -556,9 +555,9 @@ def test_entities_to_findings():
 
 
 def test_lexicon_loads_and_covers_every_entity():
-    lexicon = textscan.load_lexicon()
-    assert set(lexicon.surfaces) == set(textscan.ENTITY_VOCABULARIES)
-    for entity, vocabulary in textscan.ENTITY_VOCABULARIES.items():
+    lexicon = reading.load_lexicon()
+    assert set(lexicon.surfaces) == set(reading.ENTITY_VOCABULARIES)
+    for entity, vocabulary in reading.ENTITY_VOCABULARIES.items():
         assert set(lexicon.surfaces[entity].values()) <= vocabulary
 
 
@@ -672,10 +671,10 @@ def test_one_sided_answer_counts_for_migraine():
 
 
 def test_unexplained_words_of_an_ordinary_answer_and_of_an_alarm():
-    assert textscan.unexplained_words("i feel sick and light bothers me") == []
-    assert textscan.unexplained_words("i feel sick and sound bothers me") == []
-    assert "help" in textscan.unexplained_words("help me please")
-    assert "dying" in textscan.unexplained_words("i feel sick and i think i'm dying")
+    assert reading.unexplained_words("i feel sick and light bothers me") == []
+    assert reading.unexplained_words("i feel sick and sound bothers me") == []
+    assert "help" in reading.unexplained_words("help me please")
+    assert "dying" in reading.unexplained_words("i feel sick and i think i'm dying")
 
 
 @pytest.mark.parametrize("text", ["one side", "on one side of my head", "one half of my head", "in one eye"])

@@ -1,0 +1,370 @@
+"""Answers: the reply to one consultation question read into the slot value the dialogue stores.
+
+``parse_answer(slot, text)`` reads the message as the answer to the question asked: a list of
+symptoms, a number, "none", "not sure", a yes or no, with the question's own parser (follow-up
+questions in ``followups``); ``is_yes`` reads a bare yes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional, Tuple
+
+from ..findings import UNKNOWN, Findings
+from . import followups, numbers
+from .lexicon import NONE, RED_FLAG_HISTORY, RED_FLAG_SYMPTOMS, SCREEN_ITEMS, cue_words
+from .scan import analyse
+from .text import FlatText
+from .tokens import phrase_words, tokenize
+
+@dataclass
+class SlotAnswer:
+    """The value for one consultation slot, everything else the text said, and whether it parsed."""
+
+    value: Any
+    findings: Findings
+    understood: bool
+
+
+_NONE_ANSWER = re.compile(
+    r"^(?:no+|nope|nah|none|nothing|neither|not really|no not really|none of (?:those|them|these|the above|that)|no to all|nothing like that"
+    r"|nothing else|no other symptoms|no symptoms|none at all|not at all|never|no never|no none|all no|no to all of them|no none of them"
+    r"|just the (?:headache|pain)|only the (?:headache|pain)|just (?:a |the )?headache|nothing in particular|no triggers?|nothing specific"
+    r"|no pattern|random|randomly|out of the blue|no idea what triggers it|i dont take (?:any|anything)|none of the above|all good|no i dont|no i havent|no i have not"
+    r"|no i dont think so|none that i know of|no nothing)(?: (?:really|at all|thanks|thank you|i think))?$"
+)
+
+
+# "i do" / "i have" open a yes only when no denial follows ("i do not", "i have none of those").
+_YES_ANSWER = re.compile(
+    r"^(?:yes|yeah|yep|yup|y|ya|yah|sure|correct|affirmative|i do\b(?! not\b| nt\b)|i have\b(?! (?:not|none|no|never|nothing)\b)"
+    r"|some of them|one of them|a few|some|afraid so|yes i do|yes i have|yes some)\b"
+)
+
+
+# A denial of everything the question listed, in any wording made only of the words below: a
+# denial word, a word that points back at the list ("any of them", "those", "the above") or a
+# strong denial ("none", "nothing", "never"), and otherwise only words that carry no content
+# ("i don't have any of them", "haven't had any of those symptoms", "none of that applies to me").
+# Anything else ("not sure", "no idea", "one of them", "not all of them", "i don't feel well")
+# is not a denial: an unclear answer stays unclear (uncertainty never lowers a level, 4.3).
+_DENIAL_WORDS = frozenset(
+    {"no", "nope", "nah", "naw", "none", "nothing", "nothin", "nada", "neither", "nor", "never", "not",
+     "dont", "doesnt", "didnt", "havent", "hasnt", "hadnt", "aint", "isnt", "arent", "wasnt", "werent",
+     "nil", "zero", "negative"}
+)
+
+
+_STRONG_DENIAL_WORDS = frozenset(
+    {"no", "nope", "nah", "naw", "none", "nothing", "nothin", "nada", "neither", "nor", "never", "nil", "zero", "negative"}
+)
+
+
+_LIST_WORDS = frozenset(
+    {"any", "anything", "them", "those", "these", "that", "thats", "this", "above", "list", "listed",
+     "things", "thing", "symptoms", "symptom", "signs", "sign", "ones", "stuff", "such", "either",
+     "whatsoever", "mentioned", "described"}
+)
+
+
+_PLAIN_ANSWER_WORDS = frozenset(
+    {"i", "im", "ive", "me", "my", "we", "have", "had", "has", "got", "get", "gotten", "getting",
+     "experienced", "experience", "experiencing", "noticed", "notice", "suffered", "suffer", "seen",
+     "am", "is", "are", "was", "were", "be", "been", "do", "did", "does", "to", "at", "for", "a", "an",
+     "of", "the", "like", "sort", "kind", "type", "apply", "applies", "applied", "applicable", "on",
+     "from", "about", "asked", "really", "honestly", "actually", "thankfully", "luckily", "fortunately",
+     "happily", "um", "uh", "erm", "er", "hmm", "so", "ok", "okay", "fine", "thanks", "thank", "you",
+     "sorry", "currently", "recently", "ever", "lately", "definitely", "certainly", "absolutely",
+     "course", "think", "believe", "guess", "suppose", "reckon", "sir", "maam", "doc", "doctor", "hey",
+     "oh", "ah", "too", "or", "and", "totally", "completely", "with", "theres", "there", "it", "any"}
+)
+
+
+# "not all of them" / "haven't had every one" is a partial yes, never a denial of all.
+_PARTIAL = re.compile(r"\b(?:not|dont|doesnt|didnt|havent|hasnt|hadnt|never|isnt|arent)\b(?: \w+){0,3}? (?:all|every|everything|both|each)\b")
+
+
+_ALL_DENIED = re.compile(
+    r"\b(?:(?:no|none|nope|nah|nothing|negative) (?:to|for|on) (?:all|every|everything|both|each|any)"
+    r"(?: (?:one|of them|of those|of these|of that|of the above|the questions?|questions?|things|the things))?"
+    r"|at all|all (?:no|negative|clear)|not (?:a single|even one|one)(?: one)?)\b"
+)
+
+
+_BARE_DENIAL = re.compile(
+    r"^(?:(?:i|we) (?:do not|dont|have not|havent|did not|didnt|had not|hadnt|never have|never did)(?: had| got| have)?"
+    r"|(?:absolutely|definitely|certainly|of course|surely|thankfully|luckily|fortunately|honestly|really|happily) not)$"
+)
+
+
+def _denies_all(clean: str) -> bool:
+    """ "i don't have any of them": a denial of every listed item (see ``_DENIAL_WORDS``)."""
+    if not clean:
+        return False
+    if _BARE_DENIAL.match(clean):
+        return True
+    text = _ALL_DENIED.sub(" none ", clean)
+    if _PARTIAL.search(text):
+        return False
+    words = text.split()
+    if not any(w in _DENIAL_WORDS for w in words):
+        return False
+    if not any(w in _STRONG_DENIAL_WORDS or w in _LIST_WORDS for w in words):
+        return False  # "i don't get it" is not an answer
+    return all(w in _DENIAL_WORDS or w in _LIST_WORDS or w in _PLAIN_ANSWER_WORDS for w in words)
+
+
+# Laughter and fillers before an answer ("lol no", "haha yes", "erm not sure") carry no answer.
+_LEADING_FILLERS = frozenset({"lol", "lmao", "haha", "hahaha", "ha", "hah", "hehe", "omg", "um", "umm", "erm", "er", "uh",
+                              "hmm", "hm", "well", "oh", "ah", "tbh", "honestly", "ok", "okay", "so",
+                              # exclamations before the answer: "Goodness, no." "Gosh yes"
+                              "goodness", "gosh", "golly", "heavens", "blimey", "crikey", "wow", "lord", "jeez", "geez"})
+
+
+def _clean(text: str) -> str:
+    words = [w for w, _, _ in tokenize(text) if w not in {",", ".", "!", "?", ";", ":", "-", "\n"}]
+    while len(words) > 1 and words[0] in _LEADING_FILLERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _hedge_kind(text: str) -> Optional[str]:
+    """ "no"/"unknown"/"yes" when the whole answer is a hedge ("not that i know of", "dunno")."""
+    clean = _clean(text)
+    cues = cue_words()
+    for kind, key in (("no", "hedge_no"), ("unknown", "hedge_unknown"), ("yes", "hedge_yes")):
+        phrases = sorted((" ".join(phrase_words(p)) for p in cues[key]), key=len, reverse=True)
+        for phrase in phrases:
+            if phrase and (clean == phrase or clean.startswith(phrase + " ") and len(clean.split()) <= len(phrase.split()) + 3):
+                return kind
+    return None
+
+
+# (the "no" of the languages people mix into their English: non, nein, nie, nee, nej, ne)
+_NONE_FIRST_WORDS = frozenset({"no", "nope", "nah", "none", "nothing", "nada", "neither", "never", "nothin",
+                               "non", "nein", "nie", "nee", "nej", "ne"})
+
+
+def _is_none_answer(text: str) -> bool:
+    """A denial as the whole answer ("nope, just the headache"); callers check for items first."""
+    kind = _hedge_kind(text)
+    if kind in {"unknown", "yes"}:  # "no idea" is not a no (uncertainty never lowers a level)
+        return False
+    clean = _clean(text)
+    first = clean.split()[0] if clean else ""
+    return bool(_NONE_ANSWER.match(clean)) or kind == "no" or first in _NONE_FIRST_WORDS or _denies_all(clean)
+
+
+def is_yes(text: str) -> bool:
+    """The whole message is a yes ("yes", "yeah sure", "yes please start over")."""
+    return _whole_answer_kind(text) == "yes"
+
+
+def _whole_answer_kind(text: str) -> Optional[str]:
+    """ "unknown", "no" or "yes" when the whole answer is one of those, else None."""
+    kind = _hedge_kind(text)
+    if kind == "unknown":
+        return kind
+    if _is_none_answer(text):
+        return "no"
+    return "yes" if kind == "yes" or _YES_ANSWER.match(_clean(text)) else None
+
+
+def _list_answer(ids: Iterable[str], text: str, allow_none: bool) -> Tuple[Any, bool]:
+    found = sorted(set(ids))
+    if found:
+        return found, True
+    if allow_none and _is_none_answer(text):
+        return [NONE], True
+    if _hedge_kind(text) in {"unknown", "yes"}:
+        return [UNKNOWN], True
+    return [UNKNOWN], False
+
+
+def _answer_locations(findings: Findings, parsed: FlatText, text: str) -> Tuple[Any, bool]:
+    ids = set(findings.locations)
+    body = {m.cid for m in parsed.matches if m.entity in {"body_part", "origin"}}
+    words = set(parsed.words)
+    if not ids:
+        if "neck" in body:
+            ids.add("neck_to_head")
+        if "eye" in body or "eyes" in body:
+            ids.add("behind_eye")
+        if words & {"left", "right"} and not words & {"both"}:
+            ids.add("one_side")
+        if "both" in words:
+            ids.add("both_sides")
+    return _list_answer(ids, text, allow_none=False)
+
+
+def _answer_severity(text: str) -> Tuple[Any, bool]:
+    value = numbers.parse_severity(text, bare=True, words=True)
+    return (value, True) if value is not None else _unknown_scalar(text)
+
+
+def _unknown_scalar(text: str) -> Tuple[Any, bool]:
+    return UNKNOWN, _hedge_kind(text) in {"unknown", "yes"}
+
+
+def _answer_duration(text: str, findings: Findings) -> Tuple[Any, bool]:
+    value = numbers.parse_duration(text)
+    if value is None:
+        bare = numbers.first_number(text, lambda v: 0 < v <= 72)
+        value = bare * 60 if bare is not None and not re.search(r"[a-z]{3,}", numbers.normalize(text).replace("about", "").replace("around", "")) else None
+    if value is None:
+        return _unknown_scalar(text)
+    if value == numbers.CONTINUOUS:
+        findings.continuous = True
+        findings.duration_minutes = None
+    else:
+        findings.duration_minutes = float(value)
+        findings.continuous = False if findings.continuous is None else findings.continuous
+    return value, True
+
+
+# In answer to "on how many days a month?", "10 days" or "around 10 days this month" is the count.
+_DAYS_ANSWER = re.compile(rf"(?<![\d.])({numbers.NUM})(?:\s*(?:-|to)\s*({numbers.NUM}))?\s*(?:days?|times?)\b(?!\s*(?:a|per|each|every|in a) (?:week|wk))")
+
+
+def _answer_frequency(text: str, findings: Findings) -> Tuple[Any, bool]:
+    value = numbers.parse_frequency(text)
+    if value is None:
+        days = _DAYS_ANSWER.search(numbers.normalize(text))
+        if days and float(days.group(1)) <= 31:
+            value = (float(days.group(1)) + float(days.group(2) or days.group(1))) / 2
+    if value is None:
+        bare = numbers.first_number(text, lambda v: 0 <= v <= 31)
+        only_number = bare is not None and not re.search(r"[a-z]{4,}", numbers.normalize(text).replace("about", "").replace("around", ""))
+        value = bare if only_number else None
+    if value is None:
+        return _unknown_scalar(text)
+    findings.days_per_month = float(value)
+    per_day = numbers.parse_attacks_per_day(text)
+    if per_day:
+        findings.attacks_per_day = per_day
+    return float(value), True
+
+
+def _answer_onset(findings: Findings, text: str) -> Tuple[Any, bool]:
+    if findings.onset:
+        return findings.onset, True
+    minutes = numbers.parse_duration(text)
+    if isinstance(minutes, float):
+        onset = "sudden_peak_lt_1m" if minutes < 1 else "peak_1_5m" if minutes <= 5 else "gradual"
+        findings.onset = onset
+        return onset, True
+    return _unknown_scalar(text)
+
+
+# "Only the zigzags I always get ... nothing else on that list": everything not named is denied
+_REST_DENIED = re.compile(
+    r"\b(?:nothing else|none of the (?:others?|rest|other ones)|no to the rest|otherwise (?:no|none|nothing)"
+    r"|nothing (?:else )?(?:on|from|in) (?:that|the|your|this) list|none of (?:that|this|those|these|them|the above)"
+    r"|nothing like that|not the others?|none of the other (?:things|stuff|ones)"
+    # "only a tingling in the thumb ... the rest no", "others no"
+    r"|(?:the )?(?:rest|others?|other ones|other things)(?: of (?:them|those|it|the list))?(?: (?:is|are))? (?:no|none|not|nope|negative|fine|ok|okay|clear)"
+    # "I asked him, he says no to all of those. He did ...": the list denied inside a longer answer
+    r"|(?:no|none|nope|nah|nothing|negative) (?:to|for|on) (?:all|every|each|any)(?: (?:one|of them|of those|of these|of that|of the above|of it|the list))?)\b"
+)
+
+
+def _answer_red_flags(findings: Findings, text: str) -> Tuple[Any, bool]:
+    present = (findings.symptoms & RED_FLAG_SYMPTOMS) | (findings.history & RED_FLAG_HISTORY)
+    uncertain = findings.uncertain & (RED_FLAG_SYMPTOMS | RED_FLAG_HISTORY)
+    if findings.onset == "sudden_peak_lt_1m" and "worst_ever" not in findings.absent_symptoms:
+        uncertain.add("worst_ever")
+        findings.uncertain.add("worst_ever")
+    if present or uncertain:
+        return sorted(present | uncertain), True
+    if _is_none_answer(text) or _REST_DENIED.search(_clean(text)):
+        findings.red_flag_screen_negative = True
+        return [NONE], True
+    kind = _hedge_kind(text)
+    clean = _clean(text)
+    if kind in {"unknown", "yes"} or _YES_ANSWER.match(clean):
+        findings.uncertain |= SCREEN_ITEMS
+        return [UNKNOWN], True
+    if findings.absent_symptoms or findings.absent_history:
+        findings.red_flag_screen_negative = True
+        return [NONE], True
+    return [UNKNOWN], False
+
+
+def _answer_medication(findings: Findings, parsed: FlatText, text: str) -> Tuple[Any, bool]:
+    days = [d for d in (findings.simple_analgesic_days, findings.specialist_med_days) if d is not None]
+    if days:
+        return min(30.0, sum(days)), True
+    value = numbers.parse_frequency(text)
+    if value is None:
+        value = numbers.first_number(text, lambda v: 0 <= v <= 31)
+    if value is not None:
+        return float(value), True
+    if _is_none_answer(text) or re.search(r"\b(?:dont|do not|never|rarely) (?:take|use|bother)\b|\bno (?:painkillers|tablets|pills|medication|meds)\b", parsed.flat):
+        return 0.0, True
+    return _unknown_scalar(text)
+
+
+# An answer that opens with a number gives the age first ("52. Feels more like 72 at 4am").
+_LEADING_AGE = re.compile(r"^\s*(?:i'?m |i am |im |aged? )?(\d{1,3})(?![\d]|\.\d|\s*(?:%|/|kg|lbs?|cm|days?|weeks?|months?|times?|x)\b)")
+
+
+def _answer_age(text: str, findings: Findings) -> Tuple[Any, bool]:
+    leading = _LEADING_AGE.match(text.lower())
+    age = numbers.parse_age(leading.group(1), bare=True) if leading else None
+    if age is None:
+        age = numbers.parse_age(text.strip().rstrip(".!?,;"), bare=True)
+    if age is None:
+        return _unknown_scalar(text)
+    findings.age = age
+    return age, True
+
+
+def parse_answer(slot: str, text: str) -> SlotAnswer:
+    """Parse the answer to one consultation question into the slot's value format."""
+    findings, parsed = analyse(text or "", answer_slot=slot)
+    value, understood = _slot_value(slot, findings, parsed, text or "")
+    if value == UNKNOWN or value == [UNKNOWN]:
+        if understood:
+            findings.unknown_answers.add(slot)
+    return SlotAnswer(value, findings, understood)
+
+
+
+
+_HEAD_ITSELF = re.compile(r"\b(?:somewhere else|(?:just|only|inside|in) (?:my |the )?head|inside|from (?:my |the )?head|in my brain)\b")
+
+
+def _slot_value(slot: str, findings: Findings, parsed: FlatText, text: str) -> Tuple[Any, bool]:
+    if slot == "pain_location":
+        return _answer_locations(findings, parsed, text)
+    if slot == "pain_quality":
+        return _list_answer(findings.qualities, text, allow_none=False)
+    if slot == "severity":
+        value, ok = _answer_severity(text)
+        if isinstance(value, int):
+            findings.intensity = value
+        return value, ok
+    if slot == "duration":
+        return _answer_duration(text, findings)
+    if slot == "frequency":
+        return _answer_frequency(text, findings)
+    if slot == "onset":
+        return _answer_onset(findings, text)
+    if slot == "associated_symptoms":
+        return _list_answer(findings.symptoms | findings.uncertain, text, allow_none=True)
+    if slot == "triggers":
+        return _list_answer(findings.triggers | findings.aggravated_by, text, allow_none=True)
+    if slot == "origin":
+        if not findings.origins and _HEAD_ITSELF.search(parsed.flat):
+            findings.origins.add("head")  # "somewhere else, inside my head": the button "Just my head"
+        return _list_answer(findings.origins, text, allow_none=True)
+    if slot == "red_flags":
+        return _answer_red_flags(findings, text)
+    if slot == "medication_use":
+        return _answer_medication(findings, parsed, text)
+    if slot == "age":
+        return _answer_age(text, findings)
+    if slot in followups.ANSWERS:
+        return followups.answer(slot, findings, parsed.flat, _whole_answer_kind(text))
+    raise ValueError(f"unknown consultation slot {slot!r}")
+

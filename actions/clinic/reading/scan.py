@@ -1,0 +1,1005 @@
+"""The scan: free text into clinical ``Findings`` (the safety net).
+
+``scan`` runs on every user message, whatever intent a learned model predicted, so a danger sign
+in a long rambling message with typos is never missed. It reads the message once as a
+``FlatText`` and applies, in order: lexicon phrases (``phrases``) with negation and hedges
+(``negation``), the red-flag wording rules and their suppressions (``wording``), the history and
+contraindication rules (``history``) with the handlers below (other people, past events,
+worries), aggravators, onset, medication days, numbers (``numbers``) and the derived findings
+(worsening, radicular signs, aura tingling). ``unexplained_words`` lists the words of a message
+that no reader used (for the "did I understand you?" check).
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+from . import wording
+from ..findings import HISTORY, Findings
+from . import numbers
+from .history import CONTRA_RULES, HISTORY_RULES, Rule, history_pattern
+from .lexicon import load_lexicon
+from .negation import hedge_table, negation_table, scope_indices
+from .phrases import COMPOUND_SYMPTOMS, Match, find_matches, person_neutral
+from .text import SENTENCE_SPLIT, FlatText, char_span, clause_end, clause_start
+
+# Answers whose time words are about something else than how long the headaches have existed.
+NOT_ABOUT_THE_PATTERN = frozenset({"red_flags", "flag_check", "other_conditions"})
+CURRENT_ATTACK_MONTHS = 0.2  # under about 6 days, a time span describes the current attack
+_NUMW = r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|a few|couple of|a couple of|several)"
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)"
+
+_PAST_WORDS = re.compile(r"\b(?:had|was|were|ago|remission|all clear|survivor|survived|cleared|treated|in the past|history of|beat|beaten|years back|used to)\b")
+
+
+# A condition named as a fear or a search, not as a history ("convinced myself it's a tumour").
+_WORRY_WORDS = re.compile(
+    r"\b(?:worr\w*|scare\w*|afraid|fear\w*|frighten\w*|terrif\w*|concern\w*|convinc\w*|paranoi\w*|panic\w*|anxious|spooked"
+    r"|think|thought|could it be|is it|is this|might be|wonder\w*|in case|what if|rule out|check for|googl\w*|read|reading"
+    r"|looked (?:it )?up|look(?:ing)? (?:it )?up|search\w*|internet|online|symptoms? checker|dr google)\b"
+)
+
+
+_OTHER_PERSON = re.compile(r"\b(?:mum|mom|mother|dad|father|sister|brother|aunt|uncle|gran|grandma|grandmother|grandad|grandfather|family|friend|wife|husband|partner|cousin|nan|son|daughter)\b")
+
+
+_PAST_PREGNANCY = re.compile(r"\b(?:when i was pregnant|last pregnancy|previous pregnanc\w*|my pregnancies|during pregnancy i|in pregnancy i|pregnancy test (?:was |is )?negative|not pregnant|(?:years|months) ago)\b")
+
+
+# --- timing of an event ("bumped my head yesterday") --------------------------------------------
+
+_AGO = re.compile(rf"\b({_NUMW}) (hour|day|night|week|month|year)s? ago\b")
+
+
+_WORD_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+                "few": 3, "a few": 3, "couple of": 2, "a couple of": 2, "several": 3}
+
+
+_UNIT_DAYS = {"hour": 1 / 24, "day": 1, "night": 1, "week": 7, "month": numbers.CALENDAR_MONTH_DAYS, "year": numbers.DAYS_PER_YEAR}
+
+
+_WHEN_WORDS: Tuple[Tuple[re.Pattern, float], ...] = tuple(
+    (re.compile(rf"\b(?:{p})\b"), days)
+    for p, days in (
+        (r"today|this morning|this afternoon|this evening|tonight|earlier today|an hour ago|just now|earlier", 0.0),
+        (r"yesterday|last night", 1.0),
+        (rf"(?:on|last|this) {_WEEKDAY}|at the weekend|this week|the other day|few days ago|couple of days ago", 4.0),
+        (r"last week|a week ago|the other week", 7.0),
+        (r"weeks ago|few weeks|couple of weeks|this month", 21.0),
+        (r"last month|a month ago", 30.0),
+        (r"months ago|few months|couple of months", 90.0),
+        (r"last year|a year ago|years ago|as a (?:child|kid|teenager)|when i was (?:a |young|little|\d+)|in (?:19|20)\d\d|long time ago|ages ago", 730.0),
+    )
+)
+
+
+def days_ago(clause: str) -> Optional[float]:
+    """How many days ago an event in ``clause`` happened, if it says ("2 weeks ago" -> 14)."""
+    match = _AGO.search(clause)
+    if match:
+        count = match.group(1)
+        value = float(count) if count[0].isdigit() else _WORD_COUNTS.get(count, 1)
+        return value * _UNIT_DAYS[match.group(2)]
+    for pattern, days in _WHEN_WORDS:
+        if pattern.search(clause):
+            return days
+    return None
+
+
+# --- aggravators, side, onset cues ---------------------------------------------------------------
+
+_AGG_ACTIVITY = {
+    "routine_activity": r"walk\w*|climb\w*|stairs|mov(?:e|es|ing|ement)(?! my (?:head|neck))|bend\w*|physical activity|activity|house ?work|doing anything|being active|carrying|hoovering|vacuuming",
+    "neck_movement": r"turn\w* (?:my |the )?(?:head|neck)|mov\w* (?:my |the )?(?:neck|head)|look\w* (?:up|down|over my shoulder|sideways|round|around)|tilt\w* (?:my |the )?head|(?:neck|head) (?:movements?|turning)|rotat\w* (?:my )?(?:neck|head)|reversing|check\w* my blind spot",
+    "sustained_posture": r"sit\w* (?:at|in front of|for|all day|still|down)|desk|computer|laptop|reading|driving|looking down|long drives|sitting|posture|slouch\w*|hunch\w*|same position|one position|typing",
+    "lying_down": r"lying (?:down|flat)|lie (?:down|flat)|laying (?:down|flat)|lay (?:down|flat)|when i go to bed|in bed|lying back",
+    # a change to upright, not a working day spent standing ("standing all day" is a workload)
+    "standing_up": r"stand\w*(?: up)?(?!\s+(?:all|the whole|for (?:hours|long|the whole|whole)|long hours|at (?:work|the counter|my station)|behind)\b)|get\w* up|sitting up|upright|getting out of bed",
+    "cough_strain_sneeze": r"cough\w*|sneez\w*|strain\w*|on the toilet|bowel movements?|going to the toilet|bearing down|lift\w* (?:heavy|something)|laugh\w*|blow\w* my nose",
+    "exercise": r"exercis\w*|excercis\w*|work(?:ing)? ?out(?! (?:what|how|why|whether|if|which|when|where|who)\b)|workout|gym|running|jogging|sports?|training|lifting weights|swimming|cycling|football|tennis|exertion|exert\w*|cardio|sprint\w*"
+                r"|squat\w*|deadlift\w*|bench(?:ing| press\w*)|weights|weightlifting|powerlifting|leg day|heavy (?:sessions?|lifts?|lifting|sets?)|go(?:ing)? heavy|lift\w* heavy"
+                r"|(?:a|my|the) (?:jog|swim|hike)|bike|biking|mountain bik\w*|hill reps|reps|crossfit|hiit|spin(?:ning)? class\w*|rowing|press-?ups|push-?ups|pull-?ups|burpees|intervals|races?|matches|games? of \w+",
+    "sex": r"sex|intercourse|orgasm\w*|making love|climax\w*|masturbat\w*|sexual activity|being intimate",
+}
+
+
+_AGG_PATTERNS = {k: re.compile(rf"\b(?:{v})\b") for k, v in _AGG_ACTIVITY.items()}
+
+
+_AGG_WORSE = re.compile(
+    r"\b(?:worse|worsens?|worsened|worsening|aggravat\w*|triggers?|triggered|brings? (?:it|them|one|on)|brought on|sets? (?:it|them) off|set off"
+    r"|makes? (?:it|them|the pain|the headache|my head) (?:worse|hurt|throb|pound)|hurts? (?:more|worse)|more painful|intensif\w*|kicks? in|comes? on|came on"
+    r"|starts?|started|flares? up|pounds|throbs|spikes?|unbearable|explodes?|awful|terrible|horrendous|agony|agonising|agonizing|excruciating)\b"
+)
+
+
+_AGG_LOOSE = re.compile(r"\b(?:headaches?|pain|hurts?|hurting|during|while|after|mid)\b")
+
+
+_AGG_RELIEF = re.compile(r"\b(?:better|eases?|eased|helps?|helped|relieves?|relieved|improves?|goes away|settles)\b")
+
+
+_AGG_NEGATED = re.compile(r"\b(?:not|no|never|doesnt|dont|isnt|wasnt|didnt|nor|neither|arent|wont)\b")
+
+
+# "while" is not a break: "it kicks in while I'm coughing" says when it comes on
+_AGG_SPLIT = re.compile(r"\b(?:and|but|whereas|though|although)\b|[,;.!?:\n]")
+
+
+_AFTER = re.compile(r"\b(?:after|afterwards|post)\b")
+
+
+_DURING = re.compile(
+    r"\b(?:during|while|whilst|mid|when|whenever|every time|each time|as soon as|(?:right|straight|immediately|just|minutes|seconds) after"
+    r"|within (?:a )?(?:few |couple of )?(?:minutes|seconds))\b"
+)
+
+
+# a free sentence names the headache (or refers to it) before a loose "after the gym" counts
+_ABOUT_HEADACHE = re.compile(r"\b(?:head\w*|migraines?|it|this|they|them|one|ones)\b")
+
+
+_LOOSE_AGGRAVATORS = frozenset({"cough_strain_sneeze", "sex", "exercise"})
+
+
+_PLACE_PREPOSITIONS = frozenset({"behind", "above", "over", "around", "in", "at", "on", "across", "between", "under", "round"})
+
+
+_WHEN = re.compile(r"\b(?:when|whenever|every time|each time|if)\b")
+
+
+_AGG_DELAY = re.compile(
+    r"\b(?:(?:\d+|a few|few|several|couple of|a couple of|some) hours? (?:later|after)|later (?:on|that)|next (?:day|morning)"
+    r"|the day after|that (?:evening|night)|in the evening after|hours after|the morning after"
+    r"|after (?:the |my )?(?:\w+ ){0,2}(?:yesterday|last night|last week))\b"
+)
+
+
+_SIDE_LOCKED = re.compile(r"\b(?:always|only ever|every time|each time|only) (?:on )?(?:the )?(?:same side|left|right|one side)|same side every time|never (?:switches|changes|moves) sides?|always the same side\b")
+
+
+_SIDE_SHIFTS = re.compile(r"\b(?:switch\w*|chang\w*|alternat\w*|swap\w*|moves?) (?:sides?|from side to side|between (?:the )?sides)|sometimes (?:on )?(?:the )?left,? (?:and )?sometimes (?:on )?(?:the )?right|sometimes (?:on )?(?:the )?right,? (?:and )?sometimes (?:on )?(?:the )?left|either side|side varies\b")
+
+
+_ONSET_CUE = frozenset(
+    {"came", "comes", "come", "coming", "started", "starts", "start", "starting", "began", "begins", "begin",
+     "hit", "hits", "builds", "built", "build", "building", "peaked", "peaks", "peak", "peaking", "developed",
+     "develops", "onset", "headache", "headaches", "pain", "went", "goes", "creeps", "crept", "got", "gets", "it"}
+)
+
+
+_LOOSE_ONSET_WORDS = frozenset(
+    {"sudden", "suddenly", "instantly", "instant", "quickly", "fast", "rapidly", "slow", "slowly", "gradually",
+     "gradual", "steadily", "immediately", "bang", "burst", "popped", "snap", "snapped", "exploded", "exploding",
+     "explosive", "creeping", "suddently", "sudenly", "suddendly", "gradualy", "graduallly", "at", "once"}
+)
+
+
+_ONSET_RANK = {"sudden_peak_lt_1m": 3, "peak_1_5m": 2, "gradual": 1}
+
+
+_PEAK_TIME = re.compile(
+    r"\b(?:peaks?|peaked|peaking|reach\w* (?:its |the |full |max\w* )?(?:peak|worst|max\w*|full strength|full intensity|top)|at (?:its|full) (?:worst|strength|peak|intensity)"
+    r"|builds? (?:up )?to (?:its )?(?:worst|peak|max\w*)|full blown|maxed out|hits? (?:its )?(?:max\w*|peak)|worst)\b[^.,;!?]{0,25}?\b(?:with)?in (?:about |around |less than |under )?(.{1,25}?)(?:$|[.,;!?])"
+)
+
+
+def find_aggravators(flat: str, answering: bool = False) -> Set[str]:
+    """Activities said to make the headache worse ("worse when i climb stairs" -> routine_activity).
+
+    ``answering``: the text answers "does anything bring it on?", so the question supplies the
+    "brings it on" that a free message must say itself ("when I cough or lift boxes")."""
+    found: Set[str] = set()
+    for sentence in SENTENCE_SPLIT.split(flat):
+        # "hours after training", "after the gym my neck is stiff and the next day the headache
+        # comes": not brought on by it (4.2), wherever in the sentence the delay is said
+        found |= _sentence_aggravators(sentence, answering, bool(_AGG_DELAY.search(sentence)))
+    if "neck_movement" in found and not re.search(_AGG_ACTIVITY["routine_activity"], flat.replace("move my", "")):
+        found.discard("routine_activity")
+    return found
+
+
+def _sentence_aggravators(sentence: str, answering: bool, delayed: bool) -> Set[str]:
+    found: Set[str] = set()
+    listing = False  # "worse when I'm checking mirrors and reversing": a short clause continues a list
+    for clause in _clauses(sentence):
+        if _AGG_NEGATED.search(clause) or (_AGG_RELIEF.search(clause) and not _AGG_WORSE.search(clause)):
+            listing = False
+            continue
+        strict = answering or bool(_AGG_WORSE.search(clause)) or (listing and len(clause.split()) <= 4)
+        listing = strict
+        loose = bool(_AGG_LOOSE.search(clause)) and (answering or bool(_ABOUT_HEADACHE.search(sentence)))
+        # "...when I turn my head"; "my head hurts when I stand up": pain said to come with the act
+        when = bool(_WHEN.search(clause))
+        for aggravator, pattern in _AGG_PATTERNS.items():
+            provoked = when and (aggravator == "neck_movement" or (loose and aggravator != "sustained_posture"))
+            if pattern.search(clause) and (strict or provoked or (loose and aggravator in _LOOSE_AGGRAVATORS)):
+                if delayed and aggravator in _LOOSE_AGGRAVATORS:
+                    continue
+                if aggravator == "exercise" and _AFTER.search(clause) and not _DURING.search(clause):
+                    continue  # "a headache after big pull days": not said to start during it (4.2)
+                found.add(aggravator)
+    return found
+
+
+# "Does an old whiplash count as a head injury?", "is this a sign of a stroke?": the words after
+# "count as" / "a sign of" in a question name a category the person asks about, not a finding.
+_CATEGORY_QUESTION = re.compile(
+    r"\b(?:counts? as|counted as|class(?:ed)? as|considered(?: as)?|(?:a )?signs? of|(?:a )?symptoms? of|the same as"
+    r"|mean (?:i have|its|it s|it is|ive got|i ve got|that i have))\b[^?.!;]*\?"
+)
+
+
+def _in_category_question(text: FlatText, start: int, end: int) -> bool:
+    """Whether words ``start``..``end`` lie in the asked-about part of such a question."""
+    lo, hi = text.starts[start], text.starts[end - 1]
+    return any(m.start() <= lo and hi < m.end() for m in _CATEGORY_QUESTION.finditer(text.flat))
+
+
+def _rule_hits(text: FlatText) -> List[Tuple[Rule, Tuple[int, int]]]:
+    """History/contraindication rules found in the text, then negation and hedge scope computed
+    once for them and the lexicon matches together (stored on ``text``)."""
+    hits = [
+        (rule, text.word_span(match.start(), match.end()))
+        for rule in HISTORY_RULES + CONTRA_RULES
+        for match in rule.pattern.finditer(text.flat)
+    ]
+    hits = [(rule, span) for rule, span in hits if not _in_category_question(text, *span)]
+    spans = [(m.start, m.end) for m in text.matches] + [span for _, span in hits]
+    text.negated = scope_indices(text.words, spans, negation_table()) | text.denied
+    text.hedged = scope_indices(text.words, spans, hedge_table()) - text.denied
+    return hits
+
+
+def _apply_history(text: FlatText, hits: List[Tuple[Rule, Tuple[int, int]]], findings: Findings) -> None:
+    offset = len(text.matches)
+    for k, (rule, span) in enumerate(hits):
+        if offset + k in text.negated:
+            _deny(rule, findings)
+        else:
+            _assert(rule, text.clause_of(*span), text.sentence_of(*span), offset + k in text.hedged, findings)
+
+
+def _deny(rule: Rule, findings: Findings) -> None:
+    if rule.cid in HISTORY:
+        findings.absent_history.add(rule.cid)
+    if rule.cid == "pregnant":
+        findings.pregnant = False
+    if rule.cid == "neck_injury":
+        findings.absent_history.update({"neck_injury_recent", "neck_injury_past"})
+
+
+def _assert(rule: Rule, clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    handler = _HANDLERS.get(rule.cid)
+    if handler:
+        handler(clause, sentence, hedged, findings)
+    elif rule.kind == "contra":
+        findings.contraindications.add(rule.cid)
+    elif hedged:
+        findings.uncertain.add(rule.cid)
+    else:
+        findings.history.add(rule.cid)
+
+
+def _head_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
+    if ago is not None and ago > 92:
+        return
+    target = findings.uncertain if hedged else findings.history
+    target.add("head_injury")
+    if ago is not None and ago <= 5:
+        target.add("head_injury_recent_days")
+    findings.contraindications.add("ci_acute_injury")
+
+
+# "an old whiplash", "years back", "as a teenager": an injury said to be long past
+_LONG_AGO = re.compile(r"\b(?:old|years (?:back|ago)|long ago|a long time ago|ages ago|as a (?:kid|child|teen|teenager|student)|when i was (?:young|little|a kid|a child|a teenager))\b")
+
+
+def _neck_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
+    if ago is None and _LONG_AGO.search(sentence):
+        ago = 365.0
+    findings.triggers.add("neck_injury")
+    if ago is None:
+        findings.history.add("neck_injury_past")
+        findings.uncertain.add("neck_injury_recent")
+    elif ago <= 28:
+        (findings.uncertain if hedged else findings.history).add("neck_injury_recent")
+    else:
+        findings.history.add("neck_injury_past")
+    if ago is None or ago <= 92:
+        findings.contraindications.add("ci_acute_injury")
+
+
+def _neck_manipulation(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    findings.contraindications.add("ci_neck_manipulation")
+    if re.search(r"\b(?:cracked|clicked|manipulated|adjusted|popped|had|got|saw|seen|visited|went|been|back|session|appointment|treated|treatment)\b", clause):
+        ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
+        if ago is None or ago <= 28:
+            findings.history.add("neck_injury_recent")
+        else:
+            findings.history.add("neck_injury_past")
+
+
+def _anticoagulant(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    (findings.uncertain if hedged else findings.history).add("anticoagulant")
+    findings.contraindications.add("ci_anticoagulant")
+
+
+def _cancer(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    if _WORRY_WORDS.search(clause) or _OTHER_PERSON.search(clause):
+        return
+    findings.history.add("cancer")
+    if re.search(r"\bbone (?:metastases|mets|cancer)\b", clause):
+        findings.contraindications.add("ci_osteoporosis")
+    if not _PAST_WORDS.search(clause):
+        findings.contraindications.add("ci_cancer")
+
+
+def _immunosuppression(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    if _OTHER_PERSON.search(clause) or _WORRY_WORDS.search(clause):
+        return
+    (findings.uncertain if hedged else findings.history).add("immunosuppression")
+
+
+# A very high reading (4.2 rf_hypertensive: "known very high blood pressure reading", e.g. 180/120
+# or more), as opposed to a history of high blood pressure ("well controlled on tablets").
+_VERY_HIGH_READING = re.compile(
+    r"\b(?:very high|really high|extremely high|dangerously high|through the roof|sky high|off the (?:scale|charts?)"
+    r"|(?:1[89]\d|2\d\d)(?:/| over )\d{2,3}|\d{2,3}(?:/| over )(?:1[2-9]\d))\b"
+)
+
+
+_BP_WORDS = re.compile(r"\b(?:blood pressure|bp|pressure machine|pressure monitor|pressure cuff)\b")
+
+
+def _blood_pressure_reading(findings: Findings, text: FlatText) -> None:
+    """A very high reading given anywhere in a sentence that names the blood pressure ("checked my
+    blood pressure on the machine, it said 214 over 122")."""
+    for sentence in re.split(r"[;!?\n]|\.(?!\d)", text.flat):
+        if _BP_WORDS.search(sentence) and _VERY_HIGH_READING.search(sentence) and not _AGG_NEGATED.search(sentence[: _VERY_HIGH_READING.search(sentence).start()][-12:]):
+            findings.history.add("very_high_bp_reading")
+            return
+
+
+def _blood_pressure(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    findings.history.add("high_blood_pressure")
+    if re.search(r"\b(?:uncontrolled|not controlled|out of control|very high|really high|through the roof|sky high|(?:1[6-9]\d|2\d\d)(?:/| over )\d{2,3})\b", clause):
+        findings.contraindications.add("ci_uncontrolled_bp")
+    if _VERY_HIGH_READING.search(clause):
+        findings.history.add("very_high_bp_reading")
+
+
+_OTHER_PREGNANT = re.compile(
+    r"\b(?:wife|partner|girlfriend|sister|daughter|mum|mom|mother|friend|colleague|she|her|cousin|niece|aunt|fiancee|"
+    r"sister in law|daughter in law|boss|neighbour|neighbor)(?: s| is| was| has been| got| is now| just got| being)?(?: \w+)? (?:pregnant|pregnancy|expecting)\b"
+)
+
+
+def _pregnant(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    if _PAST_PREGNANCY.search(clause):
+        return
+    if _OTHER_PREGNANT.search(clause) and not re.search(r"\b(?:i m|im|i am|i was|ive been|i ve been|me) (?:\w+ )?(?:pregnant|expecting)\b", clause):
+        return  # someone else's pregnancy
+    findings.pregnant = True
+    findings.history.add("pregnant")
+    findings.contraindications.add("ci_pregnancy")
+    if hedged:
+        findings.uncertain.add("pregnant")
+    weeks = numbers.parse_pregnancy_weeks(sentence)
+    if weeks:
+        findings.pregnancy_weeks = weeks
+
+
+def _postpartum(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    if _OTHER_PERSON.search(clause) and not re.search(r"\bi\b", clause):
+        return
+    ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
+    if ago is None or ago <= 42:
+        findings.history.add("postpartum")
+
+
+def _first_ever(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    findings.history.add("first_ever")
+    findings.new_headache = True
+    findings.lifetime_attacks = findings.lifetime_attacks or 1
+
+
+def _spinal(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    findings.history.add("spinal_procedure")
+    if "epidural" in clause and re.search(r"\b(?:birth|labour|labor|baby|delivery)\b", sentence):
+        _postpartum(clause, sentence, hedged, findings)
+
+
+def _neck_assessed(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    findings.history.update({"neck_problem_assessed", "cervical_spine_problem"} if re.search(r"\b(?:disc|spondylosis|arthritis|vertebra\w*|cervical|spine)\b", clause) else {"neck_problem_assessed"})
+
+
+_HANDLERS = {
+    "head_injury": _head_injury,
+    "neck_injury": _neck_injury,
+    "neck_manipulation": _neck_manipulation,
+    "anticoagulant": _anticoagulant,
+    "cancer": _cancer,
+    "immunosuppression": _immunosuppression,
+    "high_blood_pressure": _blood_pressure,
+    "pregnant": _pregnant,
+    "postpartum": _postpartum,
+    "first_ever": _first_ever,
+    "spinal_procedure": _spinal,
+    "neck_problem_assessed": _neck_assessed,
+}
+
+
+_DOCTOR_NO = re.compile(
+    r"\b(?:never (?:seen|been to|visited|consulted|spoke to|talked to|asked|been checked by) (?:a |my |the |any )?(?:doctor|gp|anyone|neurologist|physician)"
+    r"|(?:havent|have not|didnt|did not|not) (?:yet )?(?:seen|been to|consulted|asked|spoken to) (?:a |my |the |any )?(?:doctor|gp|anyone|neurologist|physician)"
+    r"|never been diagnosed|not been diagnosed|undiagnosed|self diagnosed|no diagnosis|never been checked)\b"
+)
+
+
+_DOCTOR_YES = re.compile(
+    r"\b(?:(?:doctor|doc|gp|neurologist|consultant|physician|specialist|neuro|headache clinic|hospital|dr \w+) (?:said|says|told me|diagnosed|confirmed|thinks|thought|called it|agreed)"
+    r"|diagnosed (?:with|as|me)|been diagnosed|got a diagnosis|was diagnosed|officially diagnosed)\b"
+)
+
+
+_LIFETIME = re.compile(r"\b(\d+) (?:attacks|episodes|of these|of them|times|headaches like this) (?:in (?:my|total)|ever|before|so far|in my life|altogether)\b")
+
+
+_ARM_WORDS = re.compile(r"\b(?:arm|arms|hand|hands|finger|fingers|wrist|shoulder)\b")
+
+
+_NECK_SYMPTOMS = frozenset({"neck_pain", "stiff_neck", "reduced_neck_movement"})
+
+
+_TRIGGER_CUE = re.compile(
+    r"\b(?:trigger\w*|brings?|brought|sets?|setting|causes?|caused|gives?|gave|makes?|made|after|when|whenever|if|during|from|due|because"
+    r"|worse|around|before|related|linked|seems?|usually|always|tends?|starts?|started|comes?|came|lack|too much|not enough|without"
+    r"|skip\w*|miss\w*|forget|get them|get it|blame|think its|think it s|often|sometimes)\b"
+)
+
+
+_ORIGIN_CUE = frozenset({"from", "starts", "started", "starting", "begins", "began", "comes", "coming", "came", "originates",
+                         "stems", "due", "caused", "because", "radiates", "spreads", "travels", "tension", "tight", "tense",
+                         "knots", "knotted", "stiff", "blame", "source", "root", "behind", "up"})
+
+
+# "the back of my head goes numb and heavy" may describe the pain itself; a deficit is numbness of
+# the face or a limb (4.2 rf_neuro_deficit), so numbness said only of the head is asked about first.
+_HEAD_WORDS = re.compile(r"\b(?:head|scalp|skull|forehead|temples?|crown|top of my head)\b")
+
+
+_DEFICIT_PLACES = re.compile(
+    r"\b(?:face|facial|cheeks?|lips?|mouth|tongue|jaw|chin|arms?|hands?|fingers?|legs?|feet|foot|toes?|side of (?:my|the|his|her) body"
+    r"|(?:left|right|one) side|half)\b"
+)
+
+
+def _numb_head(cid: str, clause: str) -> bool:
+    return cid == "numbness" and bool(_HEAD_WORDS.search(clause)) and not _DEFICIT_PLACES.search(clause)
+
+
+_SIDE_WORDS = frozenset({"left", "right"})
+
+
+_BOTH_WORDS = frozenset({"both", "and", "either", "each", "or"})
+
+
+def _lexical_findings(text: FlatText, findings: Findings, answer_slot: Optional[str] = None) -> None:
+    """Turn lexicon matches into findings, honouring negation and hedges."""
+    for i, m in enumerate(text.matches):
+        _lexical_match(text, m, i in text.negated, i in text.hedged, findings, answer_slot)
+
+
+def _lexical_match(text: FlatText, m: Match, negated: bool, hedged: bool, findings: Findings, answer_slot: Optional[str]) -> None:
+    clause = text.clause_of(m.start, m.end)
+    if m.entity == "symptom":
+        if negated:
+            findings.absent_symptoms.add(m.cid)
+        elif tuple(text.words[m.start:m.end]) in load_lexicon().confirm_first.get(m.cid, ()) or _numb_head(m.cid, clause):
+            findings.to_confirm.add(m.cid)  # everyday wording (hedged or not): asked before it counts (4.3)
+        elif hedged:
+            findings.uncertain.add(m.cid)
+        else:
+            findings.symptoms.add(m.cid)
+        return
+    if negated:
+        if m.entity == "medication":
+            setattr(findings, MEDICATION_DAY_FIELDS[m.cid], 0.0)
+        return
+    if m.entity == "pain_location":
+        findings.locations.add(m.cid)
+        # "behind my LEFT eye", "my right forehead": the side word may sit just before the place
+        before = [] if text.words[m.start] in _PLACE_PREPOSITIONS else text.words[max(0, m.start - 2):m.start]
+        around = set(before) | set(text.words[m.start:m.end])  # ("right behind my eyes": an adverb)
+        if _SIDE_WORDS & around and not _BOTH_WORDS & around:
+            findings.locations.add("one_side")  # "behind my LEFT eye": the eye, and one side
+    elif m.entity == "pain_quality":
+        findings.qualities.add(m.cid)
+    elif m.entity == "trigger":
+        if answer_slot == "triggers" or _TRIGGER_CUE.search(clause):
+            findings.triggers.add(m.cid)
+    elif m.entity == "origin":
+        window = set(text.words[max(0, m.start - 4): m.end + 2]) | set(text.words[m.start:m.end])
+        if answer_slot == "origin" or window & _ORIGIN_CUE:
+            findings.origins.add(m.cid)
+    elif m.entity == "onset":
+        _onset_match(text, m, findings, answer_slot == "onset")
+
+
+# How fast an aura spreads ("the zigzag spreads across my vision over a few minutes") is not how the
+# headache started: a clause about the aura that names no pain gives no onset.
+_AURA_WORDS = re.compile(
+    r"\b(?:auras?|zig ?zags?|zigzagg?\w*|flashing|flashes|flickery|flicker\w*|shimmer\w*|sparkl\w*|blind spots?|vision|sight|lights?|spots"
+    r"|tingl\w*|pins and needles|warning signs?)\b"
+)
+
+
+_PAIN_WORDS = re.compile(
+    r"\b(?:head\w*|pain\w*|ache\w*|migraines?|hurts?|hurting|throb\w*|pound\w*|thump\w*|(?:came|comes|come|coming) on|hit|hits|kicked in)\b"
+)
+
+
+def _about_the_aura(clause: str) -> bool:
+    return bool(_AURA_WORDS.search(clause)) and not _PAIN_WORDS.search(clause)
+
+
+def _onset_match(text: FlatText, m: Match, findings: Findings, answering: bool) -> None:
+    words = text.words[m.start:m.end]
+    if _about_the_aura(text.clause_of(m.start, m.end)):
+        return
+    if words[-1] == "second" and not {"a", "split", "within", "one"} & set(words):
+        return  # "in second year", "in second place": the ordinal, not a second of time
+    loose = all(w in _LOOSE_ONSET_WORDS for w in words)
+    if loose and set(words) & _BURST_WORDS and set(text.words[max(0, m.start - 4): m.start]) & _SIMILE_WORDS:
+        return  # "paining like it will burst", "feels as if it's going to explode": pressure, not onset
+    if loose and not answering:
+        window = set(text.words[max(0, m.start - 4): m.end + 4])
+        if not window & _ONSET_CUE:
+            return
+    set_onset(findings, m.cid)
+
+
+_BURST_WORDS = frozenset({"burst", "exploded", "exploding", "explode", "popped", "pop", "bang"})
+
+
+# what might happen, not what did ("like it will burst", "as if it's going to explode"); a past
+# "felt like it exploded" describes the event itself and stays an onset
+_SIMILE_WORDS = frozenset({"going", "gonna", "about", "ready", "will", "would", "could", "might"})
+
+
+def set_onset(findings: Findings, onset: str) -> None:
+    """Keep the most abrupt onset said (the cautious reading)."""
+    if findings.onset is None or _ONSET_RANK[onset] > _ONSET_RANK[findings.onset]:
+        findings.onset = onset
+
+
+def _onset_from_peak_time(text: FlatText, findings: Findings) -> None:
+    for match in _PEAK_TIME.finditer(text.flat):
+        if _about_the_aura(match.group(0)):
+            continue
+        minutes = numbers.parse_duration(match.group(1))
+        if isinstance(minutes, float):
+            set_onset(findings, "sudden_peak_lt_1m" if minutes < 1 else "peak_1_5m" if minutes <= 5 else "gradual")
+        elif re.search(r"\bseconds?\b|\binstant", match.group(1)):
+            set_onset(findings, "sudden_peak_lt_1m")
+
+
+MEDICATION_DAY_FIELDS = {"simple_analgesic": "simple_analgesic_days", "specialist": "specialist_med_days"}
+
+
+def _medication_days(text: FlatText, findings: Findings) -> Set[Tuple[int, int]]:
+    """Pair each painkiller mention with the frequency said next to it; returns the med segments."""
+    indices = [i for i, m in enumerate(text.matches) if m.entity == "medication"]
+    meds = [text.matches[i] for i in indices]
+    segments: Set[Tuple[int, int]] = set()
+    for i, med in enumerate(meds):
+        if indices[i] in text.negated:
+            continue
+        lo, hi = clause_start(text, med.start), clause_end(text, med.end)
+        if i > 0 and meds[i - 1].end > lo:
+            lo = meds[i - 1].end
+        if i + 1 < len(meds) and meds[i + 1].start < hi:
+            hi = meds[i + 1].start
+        after, before = " ".join(text.words[med.end:hi]), " ".join(text.words[lo:med.start])
+        segment = " ".join(text.words[lo:hi])
+        days = numbers.parse_frequency(after)
+        if days is None:
+            days = numbers.parse_frequency(before)
+        if days is None:
+            days = _only_frequency(text.sentence_of(med.start, med.end))
+        segments.add((clause_start(text, med.start), clause_end(text, med.end)))
+        if days is not None:
+            name = MEDICATION_DAY_FIELDS[med.cid]
+            setattr(findings, name, max(days, getattr(findings, name) or 0.0))
+            months = numbers.parse_months_present(segment)
+            if months is not None:
+                findings.meds_months = months
+    return segments
+
+
+def _only_frequency(sentence: str) -> Optional[float]:
+    """The sentence's frequency when it states exactly one ("ibuprofen, about 3 days a week")."""
+    found = numbers.find_frequencies(numbers.normalize(sentence))
+    return round(found[0].days_per_month, 2) if len(found) == 1 else None
+
+
+_EVENT_HISTORY = frozenset({"head_injury", "neck_injury", "neck_manipulation", "postpartum", "new_medicine", "cancer", "spinal_procedure", "pregnant"})
+
+
+def _event_clauses(text: FlatText) -> List[Tuple[int, int]]:
+    """Word ranges of sentences that date an event (injury, birth), not the headache."""
+    out = []
+    for rule in HISTORY_RULES:
+        if rule.cid in _EVENT_HISTORY:
+            for match in rule.pattern.finditer(text.flat):
+                s, e = text.word_span(match.start(), match.end())
+                out.append((clause_start(text, s), clause_end(text, e)))
+    return out
+
+
+def _headache_text(text: FlatText, excluded: Iterable[Tuple[int, int]]) -> str:
+    """The message without the sentences about painkillers or dated events."""
+    drop = {j for lo, hi in excluded for j in range(lo, hi)}
+    return " ".join(w for j, w in enumerate(text.words) if j not in drop)
+
+
+_DURATION_SKIP_AFTER = re.compile(r"^\s*(?:ago|a day|per day|a night|of sleep|sleep|on (?:screens?|the computer)|at (?:my|a|the) (?:desk|computer)|each day|every day|later)\b")
+
+
+_DURATION_SKIP_BEFORE = re.compile(r"\b(?:every|within|in|after|since|over|peaks?|peaked|reaches|reached|than)\s*(?:about |around |roughly |less than |under )?$")
+
+
+def _numbers_into(findings: Findings, text: FlatText, headache_text: str, answer_slot: Optional[str] = None) -> None:
+    """Severity, durations, frequency, time present, age, aura length."""
+    severity = numbers.parse_severity(text.raw)
+    if severity is not None:
+        findings.intensity = severity
+    # "in my forties" in the answer to another question is usually when something happened
+    age = numbers.parse_age(text.raw, decades=answer_slot in (None, "age"))
+    if age is not None:
+        findings.age = age
+    low = numbers.normalize(headache_text)
+    aura_minutes = _aura_minutes(text, findings)
+    if numbers.says_continuous(low):
+        findings.continuous = True
+    # An answer's time words belong to its question: "every day the last 10 days" answers how
+    # often, not how long one attack lasts; a free message may say anything.
+    durations = numbers.find_durations(low) if answer_slot in (None, "duration") else []
+    for start, end, minutes in durations:
+        if _DURATION_SKIP_AFTER.match(low[end:]) or _DURATION_SKIP_BEFORE.search(low[:start]):
+            continue
+        if minutes == aura_minutes:
+            continue
+        if minutes < 1440 or re.search(r"\b(?:lasts?|lasting|lasted|goes on|go on|went on|each|one attack|usually|typically)\b[^.,;]*$", low[:start]) or re.search(r"\b(?:this|a|the) headache\b", low[:start][-40:]):
+            findings.duration_minutes = minutes
+            break
+    if answer_slot in (None, "frequency"):
+        days = numbers.parse_frequency(headache_text)
+        if days is not None:
+            findings.days_per_month = days
+        per_day = numbers.parse_attacks_per_day(headache_text)
+        if per_day is not None:
+            findings.attacks_per_day = per_day
+    if answer_slot in NOT_ABOUT_THE_PATTERN:
+        return  # "I've been like that for years" to the red-flag screen is about the sign, not the headache
+    started_age = numbers.parse_started_age(headache_text)
+    if started_age is not None:
+        findings.started_age = started_age
+    months = numbers.parse_months_present(headache_text)
+    if months is not None:
+        findings.months_present = months
+        # "since this morning" is how long this attack has lasted, not how old the pattern is
+        if findings.new_headache is None and months >= CURRENT_ATTACK_MONTHS:
+            findings.new_headache = months <= 3
+    lifetime = _LIFETIME.search(low)
+    if lifetime:
+        findings.lifetime_attacks = int(lifetime.group(1))
+
+
+def _aura_minutes(text: FlatText, findings: Findings) -> Optional[float]:
+    for m in text.matches:
+        if m.entity == "symptom" and m.cid.startswith("aura_"):
+            found = numbers.find_durations(numbers.normalize(text.clause_of(m.start, m.end)))
+            if found and found[0][2] <= 24 * 60:
+                findings.aura_minutes = found[0][2]
+                return found[0][2]
+    return None
+
+
+def _side_lock(flat: str, findings: Findings) -> None:
+    if _SIDE_SHIFTS.search(flat):
+        findings.side_locked = False
+    elif _SIDE_LOCKED.search(flat):
+        findings.side_locked = True
+
+
+def _doctor(flat: str, findings: Findings) -> None:
+    if _DOCTOR_NO.search(flat):
+        findings.doctor_confirmed = False
+    elif _DOCTOR_YES.search(flat):
+        findings.doctor_confirmed = True
+
+
+# "a new headache", "new kind of headaches", "started getting headaches last month": a new pattern.
+_NEW_HEADACHE = re.compile(
+    r"\b(?:new|brand new|new kind of|new type of|new sort of) (?:headaches?|head ?aches?|head pains?|pains? in (?:my|the) head)\b"
+    r"|(?<!before that )(?<!before then )(?<!before this )(?<!before it )(?<!before they )(?<!before that i was )(?<!until then i was )\bnever (?:been )?(?:a headache person|one for headaches|(?:had|got|get|suffered (?:from|with)) headaches)\b"
+    r"|\b(?:started|began|begun) (?:getting|having|to get) (?:headaches|these headaches|them|these)"
+    r"(?: (?:in the )?(?:last|past|this) (?:few )?(?:days?|weeks?|month)| (?:a few|few|\d+|two|three) (?:days|weeks) ago)\b"
+)
+
+
+def _worsening_over_months(findings: Findings, text: FlatText) -> None:
+    """Worsening that the user places over more than 3 months ("more frequent over the past two
+    years") is not a recent progression (reference 4.2, rf_progressive: "Not this flag"); the
+    frequency and medication rules judge it instead."""
+    if "progressive" not in findings.history or findings.has("different_from_usual"):
+        return
+    pattern = history_pattern("progressive")
+    spans = [numbers.parse_months_present(sentence) for sentence in re.split(r"[.;!?]", text.flat) if pattern.search(sentence)]
+    if spans and all(span is not None and span > 3 for span in spans):
+        findings.history.discard("progressive")
+
+
+# "every time it is different", "different each time": attacks that vary, not a change from usual
+_VARIES = re.compile(r"\b(?:every|each|any) (?:time|one|attack|headache)\b[^.;]{0,25}\bdifferent\b|\bdifferent (?:every|each) (?:time|one)\b|\balways different\b")
+
+
+# "before 2-3 days a month, now nearly every day": a then-and-now contrast of how often
+_NOW = re.compile(r"\b(?:now|these days|nowadays|lately|at the moment|currently|this (?:month|week))\b")
+
+
+_THEN = re.compile(
+    r"\b(?:before|used to|previously|at first|in the past|earlier|normally|usually|it was|they were|was|were|back (?:in|then|when)"
+    r"|last (?:year|spring|summer|autumn|winter|month)|(?:a|two|three|few|couple of) (?:months?|weeks?) ago)\b"
+)
+
+
+def _frequency_rising(findings: Findings, text: FlatText) -> None:
+    """Headaches said to come far more often now than before are getting worse (rf_progressive),
+    however the contrast is worded; how recent the change is is judged by the next rule."""
+    sentences = [s for s in re.split(r"[;!?\n]|\.(?!\d)", text.flat) if s.strip()]
+    for i, sentence in enumerate(sentences):
+        now = _NOW.search(sentence)
+        if not now:
+            continue
+        before = sentence[: now.start()] if _THEN.search(sentence[: now.start()]) else ""
+        after = sentence[now.start():] if before else sentence
+        for j in (i - 1, i + 1):  # "Before 2-3 days a month. Now nearly every day." (either order)
+            if not before and 0 <= j < len(sentences) and _THEN.search(sentences[j]) and not _NOW.search(sentences[j]):
+                before = sentences[j]
+        now_days = numbers.parse_frequency(after)
+        if not before or not now_days:
+            continue
+        before_days = numbers.parse_frequency(before)
+        if before_days is None:  # "12 days a month now. It was 4 or 5 ...": the same unit
+            then_n, now_n = numbers.first_number(before), numbers.first_number(after)
+            before_days = now_days * then_n / now_n if then_n and now_n else None
+        months = numbers.parse_months_present(before + " " + after)
+        if before_days and now_days >= max(8.0, 2 * before_days) and (months is None or months <= 3):
+            findings.history.add("progressive")
+            return
+
+
+def _derived(findings: Findings, text: FlatText) -> None:
+    """Facts implied by combinations: worst-ever + sudden, fever contraindication, radicular pain."""
+    _frequency_rising(findings, text)
+    _worsening_over_months(findings, text)
+    known_pattern = findings.history & {"known_cluster", "known_migraine", "same_as_usual"}
+    if findings.new_headache and known_pattern and not findings.has("first_ever") and "different_from_usual" not in findings.history:
+        findings.new_headache = False  # "my clusters are back, started ten days ago": a new bout, not a new pattern
+    if "different_from_usual" in findings.history and _VARIES.search(text.flat):
+        findings.history.discard("different_from_usual")
+        findings.history.add("varies_between_attacks")
+    if findings.has("worst_ever") and re.search(r"\b(?:sudden\w*|suddently|instant\w*|out of nowhere|out of the blue|all at once|bang|exploded|thunderclap|within seconds|in seconds|immediately)\b", text.flat):
+        set_onset(findings, "sudden_peak_lt_1m")
+    if findings.new_headache is None and _NEW_HEADACHE.search(text.flat):
+        findings.new_headache = True
+    if "band_around_head" in findings.locations and not findings.qualities:
+        findings.qualities.add("pressing_tight")  # "like a tight band" describes the quality too
+    if "neck_to_head" in findings.locations:
+        findings.origins.add("neck")
+    if findings.has("fever"):
+        findings.contraindications.add("ci_fever_infection")
+    if "rash_non_blanching" in findings.symptoms:
+        findings.contraindications.add("ci_skin")
+    if findings.pregnancy_weeks and findings.pregnant is None:
+        findings.pregnant = True
+        findings.contraindications.add("ci_pregnancy")
+    _hand_tingling(findings, text)
+    _arm_symptoms_stable(findings, text)
+    _blood_pressure_reading(findings, text)
+    _radicular(findings, text)
+
+
+_INTERMITTENT = re.compile(
+    r"\b(?:comes? and goes?|came and went|on and off|off and on|now and (?:again|then)|from time to time|occasionally"
+    r"|sometimes|intermittent\w*|at times|here and there|every so often|once in a while)\b"
+)
+
+
+_ARM_CHANGING = re.compile(r"\b(?:constant\w*|all the time|non ?stop|spread\w*|getting worse|worse and worse|worsening|moving up)\b")
+
+
+_ARM_SENSATION = re.compile(r"\b(?:tingl\w*|pins and needles|numb\w*|prickl\w*|buzzing)\b")
+
+
+def _arm_symptoms_stable(findings: Findings, text: FlatText) -> None:
+    """Tingling or numbness in an arm or hand said to come and go for weeks or more, without
+    weakness and not spreading or constant: the stable radicular row of 3.4 (see a doctor), not a
+    new deficit."""
+    if not (findings.has("arm_tingling") or "numbness" in findings.symptoms) or "weakness" in findings.symptoms:
+        return
+    for sentence in re.split(r"[.;!?\n]", text.flat):
+        if not (_ARM_SENSATION.search(sentence) and _INTERMITTENT.search(sentence)) or _ARM_CHANGING.search(sentence):
+            continue
+        months = numbers.parse_months_present(sentence)
+        if months is not None and months >= 0.5:
+            findings.history.add("arm_symptoms_stable")
+            return
+
+
+# What makes tingling an aura (3.2): it spreads or moves, reaches the face, or comes before the pain.
+_AURA_TINGLING = re.compile(
+    r"\b(?:spread\w*|creep\w*|mov(?:es|ed|ing) up|travel\w*|march\w*|works? (?:its way )?up|(?:goes|went|going) up|up (?:my|the|his|her) arm"
+    r"|face|lips?|tongue|mouth|cheek|before (?:the|my|a|his|her|it) (?:head|headache|migraine|pain|attack)|then (?:the|my|a) (?:head|headache|migraine|pain))\b"
+)
+
+
+def _hand_tingling(findings: Findings, text: FlatText) -> None:
+    """Pins and needles in the hand or fingers that neither spread, nor reach the face, nor come
+    before the pain are a nerve sign (arm_tingling), not a sensory aura; with one of those they
+    are an aura as well."""
+    if "arm_tingling" not in findings.symptoms:
+        return
+    if _AURA_TINGLING.search(text.flat):
+        findings.symptoms.add("aura_sensory")  # "tingling in my hand that spreads to my face"
+    else:
+        findings.symptoms.discard("aura_sensory")
+
+
+def _radicular(findings: Findings, text: FlatText) -> None:
+    arm = findings.has("arm_tingling") or findings.has("shoulder_arm_pain_same_side") or any(
+        m.cid == "numbness" and _ARM_WORDS.search(" ".join(text.words[m.start:m.end + 3]))
+        for m in text.matches
+    )
+    neck = bool(_NECK_SYMPTOMS & (findings.symptoms | findings.uncertain)) or "neck" in findings.origins or "neck_to_head" in findings.locations
+    if arm and neck and "neck_problem_assessed" not in findings.history:
+        findings.contraindications.add("ci_radicular")
+
+
+def _all_matches(parsed: "FlatText") -> List[Match]:
+    found = _compound_matches(parsed)
+    # a compound inside a longer one of the same entity ("right side of my head" inside "the left
+    # and the right side of my head") is part of it
+    compound = [m for m in found if not any(
+        c.entity == m.entity and c.start <= m.start and m.end <= c.end and (c.end - c.start) > (m.end - m.start)
+        for c in found)]
+    lexical = [m for m in find_matches(person_neutral(parsed.words))
+               if not any(c.start <= m.start and m.end <= c.end and c.entity == m.entity for c in compound)]
+    return sorted(lexical + compound, key=lambda m: (m.start, m.entity))
+
+
+def _apply_patterns(parsed: "FlatText") -> None:
+    """Add the generalising red-flag rule hits to the lexicon matches and apply the idiom and
+    benign-cause suppressions (``wording``) to both."""
+    flat, words, starts = parsed.flat, parsed.words, parsed.starts
+    suppressions = wording.suppressions(flat, words, starts)
+    candidates: List[Tuple[Match, bool]] = [(m, False) for m in parsed.matches]
+    for hit in wording.find(flat, words, starts):
+        start, end = parsed.word_span(hit.start, hit.end)
+        candidates.append((Match(hit.entity, hit.cid, start, end), hit.denied))
+    kept: Dict[Match, bool] = {}
+    for m, denied in candidates:
+        if m.entity == "symptom" and _in_category_question(parsed, m.start, m.end):
+            continue
+        if m.entity == "symptom" and suppressions:
+            lo, hi = char_span(parsed, m)
+            over = [s for s in suppressions if m.cid in s.cids and s.start < hi and lo < s.end]
+            if over and not any(s.deny for s in over):
+                continue  # an idiom or a benign cause: not a finding at all
+            denied = denied or bool(over)
+        kept[m] = kept.get(m, False) or denied
+    parsed.matches = sorted(kept, key=lambda m: (m.start, m.entity))
+    parsed.denied = {i for i, m in enumerate(parsed.matches) if kept[m]}
+
+
+def analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, FlatText]:
+    parsed = FlatText.of(text)
+    parsed.matches = _all_matches(parsed)
+    _apply_patterns(parsed)
+    findings = Findings()
+    hits = _rule_hits(parsed)
+    _lexical_findings(parsed, findings, answer_slot)
+    _apply_history(parsed, hits, findings)
+    _onset_from_peak_time(parsed, findings)
+    findings.aggravated_by |= find_aggravators(parsed.flat, answering=answer_slot == "triggers")
+    med_segments = _medication_days(parsed, findings)
+    excluded = list(med_segments) + _event_clauses(parsed)
+    _numbers_into(findings, parsed, _headache_text(parsed, excluded), answer_slot)
+    _side_lock(parsed.flat, findings)
+    _doctor(parsed.flat, findings)
+    _derived(findings, parsed)
+    if answer_slot in _NEWNESS_QUESTIONS:
+        _never_like_it_is_new(findings, parsed)
+    findings.uncertain -= findings.absent_symptoms | findings.absent_history
+    return findings, parsed
+
+
+# Questions about whether the headaches are new: "never had anything like it" answers them.
+_NEWNESS_QUESTIONS = frozenset({"headache_history", "attack_history", "aura_history"})
+
+
+def _never_like_it_is_new(findings: Findings, parsed: FlatText) -> None:
+    """To "is this new?", "never had anything like this" says first-ever, not worst-ever (the
+    emergency screen asks about a worst-ever headache itself)."""
+    worst = [m for m in parsed.matches if m.cid == "worst_ever"]
+    if worst and all(parsed.words[m.start] == "never" for m in worst):
+        findings.symptoms.discard("worst_ever")
+        findings.uncertain.discard("worst_ever")
+        findings.history.add("first_ever")
+
+
+def scan(text: str, answer_slot: Optional[str] = None) -> Findings:
+    """Everything ``text`` states, negation- and hedge-aware. Never raises on odd input.
+
+    ``answer_slot``: the question the text answers, so its time words are read in that context."""
+    if not text or not text.strip():
+        return Findings()
+    return analyse(text, answer_slot)[0]
+
+
+# Words that say nothing on their own: function words, "feel"/"get", how often, the headache itself.
+_PLAIN_MESSAGE_WORDS = frozenset(
+    """i im ive id me my mine myself we us our you it its itll thats this that these those they them
+    their there theres here the a an and or but also too as plus with without when whenever while
+    during after before if then so because since of in on at to for from by up out over about around
+    into onto like just only really very quite pretty bit little lot lots much more most some any all
+    both either sometimes usually often always mostly mainly generally normally typically often
+    occasionally again still already now currently lately recently am is are was were be been being
+    do does did have has had having get gets got getting gotten feel feels felt feeling can could will
+    would may might make makes made bother bothers bothering bothered hurt hurts hurting yes yeah yep
+    ok okay oh um uh er erm well hmm no not dont doesnt didnt never nor headache headaches migraine
+    migraines pain pains attack attacks episode episodes head one ones time times day days daily week
+    weeks weekly month months monthly hour hours minute minutes mins year years every each per a
+    usual normal typical worse none nothing nope nah neither thing things fine comes came come coming
+    starts started start first few ago new""".split()
+)
+
+
+# A limb or the face named in the message is never explained away (the sites of a focal deficit).
+_DEFICIT_SITES = frozenset({("body_part", "arm"), ("body_part", "leg"), ("body_part", "face")})
+
+
+def unexplained_words(text: str) -> List[str]:
+    """The words of ``text`` that no lexicon phrase or rule reads and that are not plain words.
+
+    Empty when the deterministic reading accounts for the whole message ("i feel sick and light
+    bothers me"); "help", "dying", "scared" or any wording the lexicon lacks stay unexplained.
+    """
+    if not text or not text.strip():
+        return []
+    _, parsed = analyse(text)
+    covered = {j for m in parsed.matches if (m.entity, m.cid) not in _DEFICIT_SITES for j in range(m.start, m.end)}
+    return [
+        w for j, w in enumerate(parsed.words)
+        if j not in covered and any(c.isalpha() for c in w) and w not in _PLAIN_MESSAGE_WORDS
+    ]
+
+
+def _clauses(text: str) -> List[str]:
+    return [c.strip() for c in _AGG_SPLIT.split(text) if c and c.strip()]
+
+
+def _compound_matches(parsed: "FlatText") -> List[Match]:
+    """ "light and sound sensitivity" names two symptoms with one phrase."""
+    out: List[Match] = []
+    for pattern, entity, ids in COMPOUND_SYMPTOMS:
+        for found in pattern.finditer(parsed.flat):
+            start, end = parsed.word_span(found.start(), found.end())
+            out.extend(Match(entity, cid, start, end) for cid in ids)
+    return out

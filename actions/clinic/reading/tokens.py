@@ -1,0 +1,40 @@
+"""Tokens: the words, numbers and clause punctuation of a message, with their character offsets.
+
+Every reader splits text the same way: lowercase, apostrophes dropped ("Don't", "dont" and
+"don’t" compare equal), punctuation that ends a clause as a token of its own.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Tuple
+
+_TOKEN_RE = re.compile(
+    r"\d+(?:[.,/]\d+)*|[^\W_]+(?:['’‘`][^\W_]+)*|\n|[.,;:!?()]|(?<=\s)[-–—](?=\s)|[-–—](?=\s*$)"
+)
+_APOSTROPHES = re.compile(r"['’‘`]")
+
+Token = Tuple[str, int, int]  # normalised word, char start, char end (exclusive)
+Span = Tuple[int, int]  # start, end (exclusive)
+
+
+_DROP_APOSTROPHES = str.maketrans("", "", "'’‘`")
+
+
+def normalize_word(token: str) -> str:
+    """Lowercase and drop apostrophes, so "Don't", "dont" and "don’t" compare equal."""
+    return token.lower().translate(_DROP_APOSTROPHES)
+
+
+def tokenize(text: str) -> List[Token]:
+    """Words, numbers and clause punctuation of ``text`` with their character offsets."""
+    lowered = text.lower()  # same length as text for the characters the token pattern keeps
+    if len(lowered) != len(text):
+        return [(normalize_word(m.group()), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    return [(lowered[m.start():m.end()].translate(_DROP_APOSTROPHES), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def phrase_words(phrase: str) -> Tuple[str, ...]:
+    """A lexicon phrase as the word tuple ``tokenize`` would produce for it."""
+    return tuple(word for word, _, _ in tokenize(phrase))
+
+
