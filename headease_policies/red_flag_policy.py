@@ -31,7 +31,7 @@ from actions.clinic.crisis import is_crisis
 from actions.clinic.inputcheck import check_input, is_control_request
 from actions.clinic.questions import carries_details, reads_as_answer
 from actions.clinic.verdict import ALERT, ASK_EMERGENCY_SCREEN, EMERGENCY_INTENT, Context, Verdict, learned_intent, verdict
-from actions.clinic.textscan import is_yes, scan
+from actions.clinic.reading import is_yes, scan
 
 ALERT_ACTION = "action_red_flag_alert"
 CRISIS_ACTION = "action_crisis_support"
