@@ -106,7 +106,7 @@ def test_scan_reports_the_finding_of_each_match_example(rule, text):
 
 
 def _rule(data, rid):
-    return next(r for r in data["rules"] if r["id"] == rid)
+    return next(r for r in data["sign_rules"] if r["id"] == rid)
 
 
 def _unknown_placeholder(data):
@@ -209,7 +209,7 @@ def test_validator_rejects_a_fragment_that_refers_to_itself():
 
 def test_a_file_that_cannot_be_read_is_a_wording_error(tmp_path):
     broken = tmp_path / "red_flag_wording.yml"
-    broken.write_text("rules: [unclosed\n", encoding="utf-8")
+    broken.write_text("sign_rules: [unclosed\n", encoding="utf-8")
     with pytest.raises(WordingError, match="cannot read"):
         load_wording(broken)
 
@@ -225,3 +225,13 @@ def test_one_word_of_a_clause_is_the_clause_list_s_and_cannot_be_redefined():
     with pytest.raises(WordingError) as raised:
         compile_wording(data)
     assert "'word'" in str(raised.value) and "built in" in str(raised.value)
+
+
+def test_recognition_files_are_not_read_as_rasa_training_data():
+    """`rasa train` reads every YAML under data/: a top-level key it knows (rules, stories, nlu...)
+    would make it validate a recognition file as training data and fail."""
+    rasa_keys = {"version", "nlu", "rules", "stories", "responses", "intents", "entities", "slots", "forms",
+                 "actions", "session_config", "e2e_actions"}
+    for path in sorted(WORDING_PATH.parent.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert not rasa_keys & set(data), (path.name, rasa_keys & set(data))

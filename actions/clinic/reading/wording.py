@@ -64,7 +64,7 @@ REQUIRED_FRAGMENTS = ("benign_cause",)
 # built in: one word of the same clause, from the one list of clause breaks (reading/clauses.py)
 BUILT_IN_FRAGMENTS = {"word": WORD_IN_CLAUSE}
 
-_TOP_KEYS = {"word_classes": True, "fragments": True, "finding_sets": False, "rules": True, "suppressions": True}
+_TOP_KEYS = {"word_classes": True, "fragments": True, "finding_sets": False, "sign_rules": True, "suppressions": True}
 _RULE_KEYS = {"id": True, "finding": True, "means": True, "any_of": True, "examples": True,
               "gate": False, "negation_gap": False, "benign_limb": False}
 _SUPPRESSION_KEYS = {"id": True, "findings": True, "means": True, "any_of": True, "scope": True, "action": True,
@@ -374,7 +374,7 @@ def compile_wording(data: Any, source: str = "red_flag_wording.yml") -> Wording:
     sets = _finding_sets_of(data.get("finding_sets"), source)
     seen: Dict[str, str] = {}
     rules = tuple(_rule_of(e, _entry_id(e, "rule", i, seen, source), x)
-                  for i, e in enumerate(_list(data["rules"], source, "rules")))
+                  for i, e in enumerate(_list(data["sign_rules"], source, "sign_rules")))
     sups = tuple(_suppression_of(e, _entry_id(e, "suppression", i, seen, source), x, sets)
                  for i, e in enumerate(_list(data["suppressions"], source, "suppressions")))
     return Wording(rules, sups, x.compile([x.fragment("benign_cause")], "fragment 'benign_cause'"), classes)
