@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Sequence, Set, Tuple
 
 
-from .clauses import RAW_SENTENCE_BREAK
+from .clauses import CLAUSE_PUNCTUATION, RAW_SENTENCE_BREAK
 from .lexicon import cue_words
 from .tokens import Span, Token, normalize_word, phrase_words, tokenize
 
@@ -33,7 +33,7 @@ MAX_WINDOW = 8  # words a pre cue reaches forward
 POST_WINDOW = 4  # words a post cue reaches back (phrase words not counted)
 LIST_MAX_WORDS = 12  # longest "or"-list a comma may continue
 
-HARD_PUNCT = frozenset({".", ";", "!", "?", ":", "(", ")", "\n", "-", "–", "—"})
+HARD_PUNCT = frozenset(CLAUSE_PUNCTUATION) - {","}  # a comma may continue an "or"-list (below)
 PUNCT = HARD_PUNCT | {","}
 # punctuation a post cue may reach back over when it directly follows it: "fever? no", "fever, none"
 POST_BRIDGE = frozenset({"?", ":", ",", "-", "–", "—"})
