@@ -230,11 +230,14 @@ def _fever_rash(v: _View) -> bool:
 def _neuro_deficit(v: _View) -> bool:
     if v.has(*NEURO_SIGNS):
         return True
-    stable_radicular = v.neck_context() and v.certain("arm_symptoms_stable")
-    if v.has("numbness") and not stable_radicular:
+    # "New" means sudden or within the last days (4.2): arm or hand tingling or numbness that has
+    # come and gone for weeks, without weakness, is not this flag (with neck pain it is the
+    # cervicogenic rule of 3.4; without, the stable pattern still is not new)
+    stable_arm = v.certain("arm_symptoms_stable")
+    if v.has("numbness") and not stable_arm:
         return True
     # Arm tingling with neck pain is the cervicogenic/radicular rule (triage), not this flag.
-    return v.has("arm_tingling") and not v.neck_context()
+    return v.has("arm_tingling") and not v.neck_context() and not stable_arm
 
 
 def _altered_consciousness(v: _View) -> bool:

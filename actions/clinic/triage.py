@@ -68,9 +68,11 @@ def neck_rules(f: Findings) -> List[Tuple[str, str]]:
     if f.has("neck_injury_recent"):
         rules.append(("urgent", "recent_neck_injury"))
     arm = f.has("arm_tingling") or f.has("numbness")
+    stable = "arm_symptoms_stable" in f.history
     if arm and _neck_context(f):
-        stable = "arm_symptoms_stable" in f.history
         rules.append(("see_doctor", "radicular_stable") if stable else ("urgent", "radicular_new"))
+    elif arm and stable:  # not new (4.2), but a sensation that keeps coming back is for a doctor to check
+        rules.append(("see_doctor", "arm_symptoms_stable"))
     return rules
 
 

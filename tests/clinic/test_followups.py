@@ -49,3 +49,14 @@ def test_a_confirmation_settles_the_sign_asked(answer, where):
 
 def test_pregnancy_weeks_in_answer_context():
     assert parse_answer("pregnancy", "34 weeks").findings.pregnancy_weeks == 34
+
+
+@pytest.mark.parametrize("text, value", [
+    ("not pregnant, my daughter was born 7 months ago", "no"),
+    ("I had a c-section about 4 months back... 4 months ago I mean", "no"),
+    ("gave birth 12 days ago", "postpartum"),
+    ("yes, had the baby last week", "postpartum"),
+])
+def test_a_birth_months_ago_is_not_the_six_weeks_after_birth(text, value):
+    """4.2: the postpartum flag covers 6 weeks after birth, in the scan and in this answer alike."""
+    assert parse_answer("pregnancy", text).value == value

@@ -207,3 +207,18 @@ def test_the_best_part_of_a_span_is_the_span():
     from actions.clinic.reading.numbers import parse_months_present
 
     assert parse_months_present("had them for the better part of ten years") == 120
+
+
+@pytest.mark.parametrize("text, months", [
+    ("it's been like this the past three weeks", 0.69),
+    ("on and off these last two months", 2.0),
+    ("only this past week really", 0.25),
+    ("a couple a week, the last year or so", 12.0),
+    ("the previous 10 days", 0.33),
+])
+def test_a_span_needs_no_preposition_before_the_last_or_the_past(text, months):
+    assert n.parse_months_present(text) == pytest.approx(months, abs=0.02)
+
+
+def test_the_last_time_is_not_a_span():
+    assert n.parse_months_present("the last time it happened I was at work") is None

@@ -959,3 +959,25 @@ def test_since_i_started_names_a_medicine_or_not(text, new):
 def test_a_very_high_reading_anywhere_in_a_sentence_about_blood_pressure():
     assert "very_high_bp_reading" in scan("took my blood pressure twice, the cuff showed 205 over 118 both times").history
     assert "very_high_bp_reading" not in scan("my blood pressure was 128/84 at the chemist").history
+
+
+@pytest.mark.parametrize("text, usual", [
+    ("I drove to my sister's like always on a Sunday evening", False),
+    ("we had dinner as usual and watched telly", False),
+    ("same as always", True),
+    ("the attacks are as usual, left side", True),
+    ("it's like always, nothing different", True),
+])
+def test_like_always_is_about_the_headache_only_when_it_says_so(text, usual):
+    assert ("same_as_usual" in scan(text).history) is usual
+
+
+@pytest.mark.parametrize("text, first", [
+    ("the first time was back in 2018 and it has come every winter since", False),
+    ("my first attack was years ago, as a student", False),
+    ("the first one came about six months ago", False),
+    ("first time ever, it began yesterday", True),
+    ("this is my first one", True),
+])
+def test_a_first_attack_long_ago_began_a_pattern(text, first):
+    assert ("first_ever" in scan(text).history) is first

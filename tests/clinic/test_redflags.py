@@ -322,3 +322,18 @@ def test_a_very_high_reading_asks_about_chest_pain_and_breathlessness():
     assert signs_to_ask(f) == {"breathlessness"}
     f.symptoms.add("breathlessness")
     assert flags(f)["rf_hypertensive"].level == "emergency"
+
+
+@pytest.mark.parametrize("text, level", [
+    # 4.2: "new" means sudden or within the last days; a hand sensation that has come and gone for
+    # weeks without weakness is not a new deficit, with or without neck pain
+    ("my left hand goes numb now and then, been like that for 2 months, no weakness", "see_doctor"),
+    ("pins and needles in my right hand on and off for 3 weeks", "see_doctor"),
+    # but a sudden, constant, spreading or other-site sensation still is
+    ("numbness in my left arm since an hour ago", "emergency"),
+    ("my hand tingles on and off for months and now it is constant and spreading", "emergency"),
+    ("my fingers have tingled on and off for months. this morning my face went numb on one side", "emergency"),
+    ("my arm tingles sometimes for weeks and my leg is numb", "emergency"),
+])
+def test_stable_arm_sensations_are_not_new(text, level):
+    assert assess(scan(text)).triage_level == level

@@ -17,9 +17,10 @@ from typing import Any, Callable, Dict, Optional, Tuple
 
 from ..findings import BACKGROUND_CONDITIONS, UNKNOWN, Findings
 from . import numbers
+from .scan import POSTPARTUM_DAYS, days_ago
 
 _FIRST = re.compile(
-    r"\b(?:first (?:time|one|ones|ever|bout|attack)|never (?:had|get|got|been|experienced|before|like)|"
+    r"\b(?:first (?:time|one|ones|ever|bout|attack)|never (?:had|have|has|get|gets|got|been|experienced|experience|felt|feel|suffered|before|like)|"
     r"not (?:had|got) (?:it|them|these|this|any) before|new\b|brand new|nothing like (?:this|it|that) before|"
     r"only (?:recently|started|began|just)|just (?:started|began)|started (?:recently|last|this|a few|about|\d)|"
     r"began (?:recently|last|this|a few|about|\d)|(?:days|weeks) ago|this (?:week|month)|recently)\b"
@@ -173,8 +174,12 @@ def _pregnancy(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
         f.uncertain.add("pregnant")
         return UNKNOWN, True
     if _POSTPARTUM.search(flat):
-        f.history.add("postpartum")
-        return "postpartum", True
+        ago = days_ago(flat)
+        if ago is None or ago <= POSTPARTUM_DAYS:
+            f.history.add("postpartum")
+            return "postpartum", True
+        f.pregnant = False  # a birth months ago: outside the 6 weeks the question asks about
+        return "no", True
     weeks = re.search(r"\b(\d{1,2}) ?(?:weeks?|wks?)\b", flat)
     months = re.search(r"\b(\d) ?months?\b", flat)
     if f.pregnancy_weeks is None and (weeks or months) and not _NOT_PREGNANT.search(flat):

@@ -387,8 +387,9 @@ def parse_attacks_per_day(text: str) -> Optional[float]:
 
 _MONTHS_PER = {"day": 1 / CALENDAR_MONTH_DAYS, "week": 1 / WEEKS_PER_MONTH, "month": 1.0, "year": 12.0}
 _PRESENT_NUM = re.compile(
-    rf"\b(?:for|since|over|in|during|going on|gone on|lasted|lasting)\s+(?:for )?(?:about |around |roughly |almost |nearly |over |more than |at least |the best part of |the better part of |a good |close to |well over )?"
-    rf"(?:the\s+)?(?:past|last|previous)?\s*{RANGE}\s*{_PERIOD}"
+    rf"\b(?:(?:for|since|over|in|during|going on|gone on|lasted|lasting)\s+(?:for )?(?:about |around |roughly |almost |nearly |over |more than |at least |the best part of |the better part of |a good |close to |well over )?"
+    # "the last 3 weeks", "these past two months": the span needs no preposition before it
+    rf"(?:the\s+)?(?:past|last|previous)?|(?:the|these|this)\s+(?:past|last|previous))\s*{RANGE}\s*{_PERIOD}"
     rf"|(?<![\d.]){RANGE}\s*{_PERIOD}\s*(?:ago|now|and counting|so far)\b"
 )
 _PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
@@ -396,13 +397,13 @@ _PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\b(?:for|since) (?:many|lots of|so many) years\b|\bfor decades\b|\bsince (?:i was )?(?:a )?(?:teen|teenager|school)\b", 120.0),
         (r"\b(?:for|over) (?:the )?years\b|\bfor ages\b|\bfor a long time\b|\byears now\b", 24.0),
         (r"\byear and a half\b", 18.0),
-        (r"\bsince last year\b|\b(?:for|over|in) (?:about |the )?(?:a |last |past )?year\b", 12.0),
+        (r"\bsince last year\b|\b(?:for|over|in) (?:about |the )?(?:a |last |past )?year\b|\b(?:the|this) (?:last|past) year\b", 12.0),
         (r"\b(?:for|over|in) (?:about |the )?(?:last |past )?(?:half a year|half year)\b", 6.0),
         (r"\bsince last (?:summer|winter|spring|autumn|fall|christmas)\b", 6.0),
         (r"\bfor months\b|\bmonths now\b", 6.0),
-        (r"\bsince last month\b|\b(?:for|over|in) (?:about )?(?:the )?(?:last|past) month\b|\bfor (?:about )?a month\b", 1.0),
+        (r"\bsince last month\b|\b(?:for|over|in) (?:about )?(?:the )?(?:last|past) month\b|\bfor (?:about )?a month\b|\b(?:the|this) (?:last|past) month\b", 1.0),
         (r"\bfor weeks\b|\bweeks now\b", 1.0),
-        (r"\bsince last week\b|\bfor (?:about )?a week\b", 0.25),
+        (r"\bsince last week\b|\bfor (?:about )?a week\b|\b(?:the|this) (?:last|past) week\b", 0.25),
         (r"\bfor days\b|\bdays now\b", 0.1),
         (r"\bsince yesterday\b|\bsince last night\b", 1 / CALENDAR_MONTH_DAYS),
         (r"\bsince (?:this morning|today|earlier)\b", 0.5 / CALENDAR_MONTH_DAYS),

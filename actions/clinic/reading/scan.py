@@ -74,6 +74,9 @@ _WHEN_WORDS: Tuple[Tuple[re.Pattern, float], ...] = tuple(
 )
 
 
+POSTPARTUM_DAYS = 42  # "within 6 weeks after birth" (4.2 rf_pregnancy_postpartum)
+
+
 def days_ago(clause: str) -> Optional[float]:
     """How many days ago an event in ``clause`` happened, if it says ("2 weeks ago" -> 14)."""
     match = _AGO.search(clause)
@@ -397,11 +400,20 @@ def _postpartum(clause: str, sentence: str, hedged: bool, findings: Findings) ->
     if _OTHER_PERSON.search(clause) and not re.search(r"\bi\b", clause):
         return
     ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
-    if ago is None or ago <= 42:
+    if ago is None or ago <= POSTPARTUM_DAYS:
         findings.history.add("postpartum")
 
 
+_PAST_YEAR = re.compile(r"\b(?:in |since |back in )?(?:(?:spring|summer|autumn|fall|winter) )?(?:19|20)\d\d\b")
+_FIRST_LONG_AGO_DAYS = 90  # a first attack over 3 months ago began the pattern; this one is not the first
+
+
 def _first_ever(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    """ "first time ever" makes this the first attack, but "the first time was in 2019" or "first
+    one years ago" dates the start of a pattern the person has had since."""
+    ago = days_ago(clause)
+    if _LONG_AGO.search(clause) or _PAST_YEAR.search(clause) or (ago is not None and ago > _FIRST_LONG_AGO_DAYS):
+        return
     findings.history.add("first_ever")
     findings.new_headache = True
     findings.lifetime_attacks = findings.lifetime_attacks or 1
@@ -417,7 +429,23 @@ def _neck_assessed(clause: str, sentence: str, hedged: bool, findings: Findings)
     findings.history.update({"neck_problem_assessed", "cervical_spine_problem"} if re.search(r"\b(?:disc|spondylosis|arthritis|vertebra\w*|cervical|spine)\b", clause) else {"neck_problem_assessed"})
 
 
+# the headache itself, or what stands for it: "it's like always", "the attacks are as usual"
+_HEADACHE_WORDS = re.compile(
+    r"\b(?:head\w*|migraines?|pain|aches?|attacks?|bouts?|episodes?|clusters?|it|its|this|they|theyre|them|one|ones)\b"
+)
+_SHORT_ANSWER_WORDS = 4
+
+
+def _same_as_usual(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    """ "like always", "as usual" say the headache is the usual one only when the clause is about the
+    headache or is a short answer ("same as always"): "I read the paper like always" is not."""
+    if not _HEADACHE_WORDS.search(clause) and len(clause.split()) > _SHORT_ANSWER_WORDS:
+        return
+    (findings.uncertain if hedged else findings.history).add("same_as_usual")
+
+
 _HANDLERS = {
+    "same_as_usual": _same_as_usual,
     "head_injury": _head_injury,
     "neck_injury": _neck_injury,
     "neck_manipulation": _neck_manipulation,
@@ -826,6 +854,10 @@ _ARM_CHANGING = re.compile(r"\b(?:constant\w*|all the time|non ?stop|spread\w*|g
 
 
 _ARM_SENSATION = re.compile(r"\b(?:tingl\w*|pins and needles|numb\w*|prickl\w*|buzzing)\b")
+_NON_ARM_SITE = re.compile(
+    r"\b(?:face|facial|cheeks?|lips?|mouth|tongue|chin|legs?|feet|foot|toes?|side of (?:my|the|his|her) (?:body|face)"
+    r"|(?:left|right|one) side of (?:my|the|his|her) (?:body|face)|half (?:my|the|his|her) (?:body|face))\b"
+)
 
 
 def _arm_symptoms_stable(findings: Findings, text: FlatText) -> None:
@@ -834,7 +866,11 @@ def _arm_symptoms_stable(findings: Findings, text: FlatText) -> None:
     new deficit."""
     if not (findings.has("arm_tingling") or "numbness" in findings.symptoms) or "weakness" in findings.symptoms:
         return
-    for sentence in re.split(r"[.;!?\n]", text.flat):
+    sentences = re.split(r"[.;!?\n]", text.flat)
+    # a numb face, leg or side elsewhere in the message is another sensation, perhaps a new one
+    if any(_ARM_SENSATION.search(sentence) and _NON_ARM_SITE.search(sentence) for sentence in sentences):
+        return
+    for sentence in sentences:
         if not (_ARM_SENSATION.search(sentence) and _INTERMITTENT.search(sentence)) or _ARM_CHANGING.search(sentence):
             continue
         months = numbers.parse_months_present(sentence)
