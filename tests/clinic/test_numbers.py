@@ -222,3 +222,12 @@ def test_a_span_needs_no_preposition_before_the_last_or_the_past(text, months):
 
 def test_the_last_time_is_not_a_span():
     assert n.parse_months_present("the last time it happened I was at work") is None
+
+
+@pytest.mark.parametrize("text, score", [
+    ("Back 5. Front 8.", 8),  # two places scored in sentences: the higher counts
+    ("it's a 6.", 6),
+    ("about 4.5 I'd say", 5),
+])
+def test_a_full_stop_after_a_score_ends_the_sentence(text, score):
+    assert n.parse_severity(text, bare=True, words=True) == score

@@ -128,7 +128,8 @@ _SEV_CONTEXT = re.compile(
     rf"(?:\s*(?:-|to|or)\s*({NUM}))?\b(?!\s*(?:%|hours|minutes|days|weeks|months|years|times|am|pm|\.\d))"
 )
 _SEV_BARE_NUM = re.compile(
-    rf"(?<![\d.])({NUM})(?![\d.]|\s*(?:%|hours|minutes|seconds|days|weeks|months|years|times|am|pm))"
+    # a full stop after the number ends the sentence ("neck 7. head 6."): only ".5" is a decimal
+    rf"(?<![\d.])({NUM})(?!\d|\.\d|\s*(?:%|hours|minutes|seconds|days|weeks|months|years|times|am|pm))"
 )
 _SEV_WORD_LEVELS: Tuple[Tuple[int, re.Pattern], ...] = tuple(
     (level, re.compile(pattern))
