@@ -202,6 +202,10 @@ def plan_questions(findings: Findings, answered: Set[str]) -> List[str]:
         return ["flag_check", *plan_questions(_confirmed(findings), answered)]
     if levels:
         order = ["red_flags", *hinge_questions(findings, above="urgent")]
+        if findings.new_headache:
+            # a new headache's other symptoms can still make it an emergency (carbon monoxide
+            # asks about others at home after nausea or dizziness; a visual change after 50)
+            order.append("associated_symptoms")
         return [slot for slot in order if slot not in done and not _ANSWERED_BY[slot](findings)]
     lean = leaning(findings)
     hinges = hinge_questions(findings)

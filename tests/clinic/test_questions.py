@@ -63,7 +63,9 @@ def test_the_emergency_screen_is_still_asked_after_a_lower_flag():
     urgent = Findings(age=70, new_headache=True, symptoms={"jaw_pain_chewing"})
     assert plan_questions(urgent, set())[0] == "red_flags"
     urgent.red_flag_screen_negative = True
-    assert plan_questions(urgent, {"red_flags"}) == []
+    # a new headache's other symptoms could still make it an emergency (a visual change with GCA)
+    assert plan_questions(urgent, {"red_flags"}) == ["associated_symptoms"]
+    assert plan_questions(urgent, {"red_flags", "associated_symptoms"}) == []
 
 
 def test_a_sign_from_everyday_words_is_confirmed_first():
@@ -130,3 +132,19 @@ def test_a_sign_is_asked_directly_only_once_the_flag_hinges_on_it_alone():
     visual_new = dict(symptoms={"blurred_vision"}, new_headache=True)
     assert "jaw_pain_chewing" not in signs_to_ask(Findings(**visual_new))  # the age first
     assert "jaw_pain_chewing" in signs_to_ask(Findings(age=71, **visual_new))
+
+
+def test_after_an_urgent_new_headache_the_symptoms_are_still_asked():
+    """4.3: an urgent finding keeps asking what could make it an emergency; a new headache's other
+    symptoms can (nausea or dizziness with a new headache asks about others at home)."""
+    from actions.clinic.questions import with_signs_to_ask
+    from actions.clinic.reading import parse_answer, scan
+
+    f = scan("a dull ache for the past ten days, never used to get headaches")
+    f = f.merge(parse_answer("red_flags", "none of those").findings).merge(parse_answer("age", "68").findings)
+    answered = {"red_flags", "age"}
+    assert plan_questions(f, answered) == ["associated_symptoms"]
+    f = f.merge(parse_answer("associated_symptoms", "a bit queasy and light-headed now and then").findings)
+    f = with_signs_to_ask(f)
+    assert "others_in_building_affected" in f.to_confirm
+    assert plan_questions(f, answered | {"associated_symptoms"})[0] == "flag_check"
