@@ -69,6 +69,10 @@ def test_an_urgent_finding_with_a_clear_screen_stays_urgent(bot_stack):
     bot_stack.say(sender, "I'm 70, first time I've had headaches like this, started 2 weeks ago, and my jaw hurts when I chew")
     bot_stack.say(sender, "no, none of those")
     slots, loop = _state(bot_stack, sender)
+    # a new headache's other symptoms could still make it an emergency: that question comes next
+    assert slots["triage_level"] == "urgent" and slots["requested_slot"] == "associated_symptoms"
+    bot_stack.say(sender, "nothing else really")
+    slots, loop = _state(bot_stack, sender)
     assert slots["triage_level"] == "urgent" and loop is None
 
 
