@@ -10,9 +10,9 @@ module only merges its mentions into the spaCy lexicon's.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import List, Optional, Sequence, Tuple
 
+from actions.clinic.findings import SYMPTOMS
 from actions.clinic.reading.mentions import READING_SYMPTOMS, scan_mentions
 from headease_nlu.mentions import LINK_WORDS, Mention, inside, overlaps, span_len
 
@@ -44,7 +44,7 @@ def add_scan_mentions(
         # the carbon-monoxide rules span a whole clause ("we all have headaches and feel dizzy"):
         # keep the symptom named inside and shrink the rule's span; elsewhere the longer wins
         other = [m for m in contained if m["entity"] == "symptom" and m["value"] != sc["value"]
-                 and m["value"] in _clinical_symptoms()] if sc["value"] in _CONTEXT_RULES else []
+                 and m["value"] in SYMPTOMS] if sc["value"] in _CONTEXT_RULES else []
         if other:  # "we all have headaches and feel dizzy": keep "dizzy", shrink the rule's span
             sc = _shrink(sc, other, text)
             if sc is None:
@@ -104,13 +104,6 @@ def _shrink(sc: Mention, inner: List[Mention], text: str) -> Optional[Mention]:
             continue
         return dict(sc, start=a + words[0].start(), end=a + words[-1].end())
     return None
-
-
-@lru_cache(maxsize=1)
-def _clinical_symptoms() -> frozenset:
-    from actions.clinic.findings import SYMPTOMS  # noqa: the clinical vocabulary
-
-    return frozenset(SYMPTOMS)
 
 
 _COMPOUND_WORDS = {

@@ -142,10 +142,14 @@ def _listed_misspelling(word: str) -> bool:
     return word not in FUZZY_STOP and word not in FUZZY_TARGETS and any(_one_edit(word, t) for t in FUZZY_TARGETS)
 
 
-@lru_cache(maxsize=4)
 def lexicon_data(path: Optional[str] = None) -> Dict[str, Any]:
     """The lexicon file as data, read once per process: the one place the file is opened."""
-    with open(Path(path) if path else LEXICON_PATH, encoding="utf-8") as handle:
+    return _read_lexicon(str(Path(path).resolve()) if path else str(LEXICON_PATH))
+
+
+@lru_cache(maxsize=4)
+def _read_lexicon(path: str) -> Dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
 
