@@ -255,18 +255,26 @@ def doctor_summary(slots: Dict, findings: Findings, assessment: Optional[Dict], 
     return "\n".join(lines)
 
 
-def outage_messages(text: Optional[str], number: str, voice: bool = False) -> List[str]:
-    """What to say when the consultation cannot go on (action server down or an action failed).
+def safety_net_message(key: str, number: str) -> str:
+    """One of the messages that end with the emergency signs and number (`outage`,
+    `not_received`, `rate_limited`), rendered for `number`."""
+    kb = load_knowledge()
+    signs = kb.render(kb.messages["emergency_signs"], number)
+    return kb.render(kb.messages[key], number, emergency_signs=signs)
+
+
+def outage_messages(text: Optional[str], number: str, voice: bool = False, key: str = "outage") -> List[str]:
+    """What to say when the consultation cannot go on (action server down or an action failed;
+    `key="not_received"` when the message was not taken in at all, e.g. a store outage).
 
     Works from the message text alone, with the same deterministic red-flag screen as every other
     turn: a red flag in this message still gets its alert first, and every answer ends with the
     emergency signs and number.
     """
-    kb = load_knowledge()
     found = verdict(text)
     messages: List[str] = []
     if found.alerts:
         assessment = assess(found.findings)
         messages.extend(alert_messages(assessment, number, voice))
-    messages.append(kb.render(kb.messages["outage"], number))
+    messages.append(safety_net_message(key, number))
     return messages

@@ -1,38 +1,38 @@
-"""Bounded load test of the scaled-out cluster, then an audit of every tracker in PostgreSQL.
+"""The cluster's load client and its audit of every tracker stored in PostgreSQL.
 
-`make test-cluster` (tests/cluster) or `python -m cluster.loadtest [--conversations 200]`:
+A `Person` holds one scripted consultation over the REST webhook from its own loopback address
+(127.x.y.z: nginx limits per client address, and 200 people are 200 addresses), turn by turn,
+ending with a burst of two messages sent together (a double tap that only the Redis lock keeps in
+order). It follows the resend protocol a client should (README "Reliability"):
 
-* starts the cluster (cluster/run_cluster.py): nginx round-robins every request over 2 Rasa
-  servers, so consecutive turns of one conversation land on different instances;
-* runs N conversations at once (default 200), each a scripted consultation sent turn by turn,
-  ending with a burst of two messages sent together (a double tap) that only the Redis lock store
-  keeps in order;
-* audits PostgreSQL directly: for every conversation, every message sent is stored exactly once
-  (none lost, none duplicated), turns never interleave (each user message is followed by the bot's
-  actions and an `action_listen` before the next user message), event ids and timestamps increase
-  together, and every HTTP answer was a 200 with a well-formed, non-failure reply.
+* every message carries a `message_id` (a UUID);
+* when the answer asks for it - nginx's 503 `{"resend": true}` (the server died mid-turn), a 200
+  with `X-HeadEase-Resend: 1` (the outage answer), a 429, a dropped connection - it waits
+  `Retry-After` (else 1 s; doubled on each further failure, at most 8 s) and sends the same
+  message with the same id again;
+* a resent message that was in fact taken in is answered from the store (`X-HeadEase-Replay`),
+  never processed twice.
 
-Results go to reports/cluster.json.
+`audit` then checks PostgreSQL: every message sent is stored exactly once (by its message id, and
+in the order sent, the double tap in either order), no event is duplicated, turns never
+interleave (each user message is followed by the bot's actions and an `action_listen` before the
+next one), timestamps never go backwards, and no conversation is stored that was not sent.
+
+The fault scenarios that drive it are in cluster/scenarios.py.
 """
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
 import json
 import statistics
-import sys
 import time
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Optional
 
 import aiohttp
-
-from bench.load import ERROR_MARKER
-from cluster.run_cluster import ROOT, Cluster
 
 # Opening plus answers, sent in this order whatever the bot asks (the audit is about storage and
 # ordering, not about the clinical path); the last two go out together.
@@ -47,170 +47,202 @@ SCRIPTS = [
      "I have a headache now actually", "no", "45", "cheers", "bye now"],
 ]
 BURST = 2  # the last messages of a script are sent at the same time
+GIVE_UP_S = 240.0  # a message not answered after this long counts as lost
+REQUEST_TIMEOUT_S = 330.0  # above nginx's 300 s upstream timeout
+
+# What one HTTP attempt got.
+ANSWERED, REPLAYED = "answered", "replayed"
+RESEND = "resend"  # nginx 503 {"resend": true}: the server died mid-turn (or none was reachable)
+OUTAGE = "outage"  # 200 with X-HeadEase-Resend: the safety fallback (a store or the action server away)
+LIMITED = "limited"  # 429
+CONNECTION = "connection"  # no HTTP answer at all
+BAD = "bad"  # anything else (a 5xx without the resend body, a malformed reply)
+
+
+def address(index: int, block: int = 1) -> str:
+    """A distinct loopback source address per simulated person (Linux routes all of 127/8 to lo)."""
+    return f"127.{block}.{index // 250}.{index % 250 + 1}"
 
 
 @dataclass
-class Exchange:
+class Attempt:
+    kind: str
+    status: int
+    started: float  # time.monotonic()
+    ended: float
+    upstream: str = ""
+    detail: str = ""
+    retry_after: str = ""
+
+    @property
+    def latency_s(self) -> float:
+        return self.ended - self.started
+
+
+@dataclass
+class Message:
     sender: str
     text: str
-    status: int
-    latency_s: float
-    upstream: str = ""
-    replies: int = 0
-    error: Optional[str] = None
+    message_id: str
+    attempts: List[Attempt] = field(default_factory=list)
+
+    @property
+    def answers(self) -> int:
+        return sum(1 for a in self.attempts if a.kind in (ANSWERED, REPLAYED))
+
+    @property
+    def resend_requests(self) -> int:
+        return sum(1 for a in self.attempts if a.kind in (RESEND, OUTAGE, LIMITED, CONNECTION))
 
 
-@dataclass
-class Report:
-    conversations: int
-    messages_sent: int = 0
-    wall_s: float = 0.0
-    exchanges: List[Exchange] = field(default_factory=list)
-    problems: List[str] = field(default_factory=list)
-
-    def summary(self) -> dict:
-        latencies = sorted(e.latency_s for e in self.exchanges)
-        upstreams = Counter(e.upstream for e in self.exchanges)
-        switched = 0
-        by_sender: Dict[str, List[str]] = defaultdict(list)
-        for e in self.exchanges:
-            by_sender[e.sender].append(e.upstream)
-        for ups in by_sender.values():
-            switched += sum(1 for a, b in zip(ups, ups[1:]) if a != b)
-        return {
-            "conversations": self.conversations,
-            "messages_sent": self.messages_sent,
-            "http_errors": sum(1 for e in self.exchanges if e.status != 200),
-            "failed_replies": sum(1 for e in self.exchanges if e.error),
-            "wall_s": round(self.wall_s, 1),
-            "messages_per_s": round(self.messages_sent / self.wall_s, 1) if self.wall_s else None,
-            "latency_p50_ms": round(1000 * statistics.median(latencies), 1) if latencies else None,
-            "latency_p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1) if latencies else None,
-            "per_instance": dict(upstreams),
-            "instance_switches_within_conversations": switched,
-            "problems": self.problems[:50],
-            "problem_count": len(self.problems),
-        }
-
-
-async def _send(session: aiohttp.ClientSession, url: str, sender: str, text: str) -> Exchange:
-    started = time.perf_counter()
+def classify(status: int, headers, raw: str, sender: str) -> tuple:
+    """(kind, detail) of one HTTP answer."""
     try:
-        async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as response:
-            raw = await response.text()
-            exchange = Exchange(sender, text, response.status, time.perf_counter() - started,
-                                response.headers.get("X-HeadEase-Upstream", ""))
-            try:
-                body = json.loads(raw)
-            except ValueError:
-                body = None
-            if response.status != 200 or not isinstance(body, list) or not body:
-                exchange.error = f"HTTP {response.status}, reply {str(body)[:80]}"
-            elif any(ERROR_MARKER in (m.get("text") or "") for m in body):
-                exchange.error = "outage fallback"
-            elif not all(isinstance(m, dict) and m.get("recipient_id") == sender for m in body):
-                exchange.error = "malformed reply"
-            exchange.replies = len(body) if isinstance(body, list) else 0
-            return exchange
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
-        return Exchange(sender, text, 0, time.perf_counter() - started, error=type(error).__name__)
+        body = json.loads(raw)
+    except ValueError:
+        body = None
+    if status == 200 and isinstance(body, list):
+        if not body or not all(isinstance(m, dict) and m.get("recipient_id") == sender for m in body):
+            return BAD, f"malformed reply {raw[:80]}"
+        if headers.get("X-HeadEase-Resend") == "1":
+            return OUTAGE, ""
+        return (REPLAYED if headers.get("X-HeadEase-Replay") == "1" else ANSWERED), ""
+    if status == 503 and isinstance(body, dict) and body.get("resend") is True and body.get("error"):
+        return RESEND, ""
+    if status == 429 and isinstance(body, dict) and body.get("error"):
+        return LIMITED, ""
+    return BAD, f"HTTP {status} {raw[:80]}"
 
 
-async def run_load(url: str, conversations: int) -> tuple:
-    """Run the conversations; returns the report and {sender: messages sent in order}."""
-    report = Report(conversations=conversations)
-    sent: Dict[str, List[str]] = {}
-    connector = aiohttp.TCPConnector(limit=conversations)
-    timeout = aiohttp.ClientTimeout(total=330)  # above nginx's 300 s upstream timeout
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+class Person:
+    """One simulated person: a script, one source address, the resend protocol."""
 
-        async def conversation(index: int, script: List[str]) -> None:
-            sender = f"cluster-{index:03d}-{uuid.uuid4().hex[:8]}"
-            sent[sender] = list(script)
-            for text in script[:-BURST]:
-                report.exchanges.append(await _send(session, url, sender, text))
-            report.exchanges.extend(await asyncio.gather(*(_send(session, url, sender, t) for t in script[-BURST:])))
+    def __init__(self, url: str, sender: str, source_address: str, script: List[str], think_s: float = 0.0) -> None:
+        self.url = f"{url}/webhooks/rest/webhook"
+        self.sender = sender
+        self.source_address = source_address
+        self.script = script
+        self.think_s = think_s
+        self.messages = [Message(sender, text, uuid.uuid4().hex) for text in script]
 
-        started = time.perf_counter()
-        scripts = itertools.islice(itertools.cycle(SCRIPTS), conversations)
-        await asyncio.gather(*(conversation(i, s) for i, s in enumerate(scripts)))
-        report.wall_s = time.perf_counter() - started
-    report.messages_sent = sum(len(s) for s in sent.values())
-    for exchange in report.exchanges:
-        if exchange.error:
-            report.problems.append(f"{exchange.sender}: {exchange.error}")
-    return report, sent
+    async def _attempt(self, session: aiohttp.ClientSession, message: Message) -> Attempt:
+        started = time.monotonic()
+        body = {"sender": self.sender, "message": message.text, "message_id": message.message_id}
+        try:
+            async with session.post(self.url, json=body) as response:
+                raw = await response.text()
+                kind, detail = classify(response.status, response.headers, raw, self.sender)
+                return Attempt(kind, response.status, started, time.monotonic(),
+                               response.headers.get("X-HeadEase-Upstream", ""), detail,
+                               response.headers.get("Retry-After", ""))
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            return Attempt(CONNECTION, 0, started, time.monotonic(), detail=type(error).__name__)
+
+    async def send(self, session: aiohttp.ClientSession, message: Message) -> None:
+        """Send until answered (a resent message keeps its id), or give up after GIVE_UP_S."""
+        first = time.monotonic()
+        for failures in itertools.count():
+            attempt = await self._attempt(session, message)
+            message.attempts.append(attempt)
+            if attempt.kind in (ANSWERED, REPLAYED, BAD) or time.monotonic() - first > GIVE_UP_S:
+                return
+            # Retry-After (else 1 s), doubled on each further failure, at most 8 s.
+            wait = float(attempt.retry_after) if attempt.retry_after.isdigit() else 1.0
+            await asyncio.sleep(min(wait * 2 ** failures, 8.0))
+
+    async def run(self) -> None:
+        connector = aiohttp.TCPConnector(local_addr=(self.source_address, 0), limit=BURST + 1)
+        timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+            for message in self.messages[:-BURST]:
+                await self.send(session, message)
+                if self.think_s:
+                    await asyncio.sleep(self.think_s)
+            await asyncio.gather(*(self.send(session, m) for m in self.messages[-BURST:]))
 
 
-def audit(postgres, sent: Dict[str, List[str]]) -> List[str]:
-    """Check every stored conversation against what was sent; returns the problems found."""
-    rows = postgres.sql("SELECT id, sender_id, type_name, timestamp, action_name, data FROM events ORDER BY id")
+def people(url: str, count: int, prefix: str, block: int = 1, think_s: float = 0.0) -> List[Person]:
+    scripts = itertools.islice(itertools.cycle(SCRIPTS), count)
+    return [Person(url, f"{prefix}-{i:03d}-{uuid.uuid4().hex[:6]}", address(i, block), list(script), think_s)
+            for i, script in enumerate(scripts)]
+
+
+def percentile(values: List[float], fraction: float) -> Optional[float]:
+    values = sorted(values)
+    return values[int(fraction * (len(values) - 1))] if values else None
+
+
+def figures(persons: Iterable[Person]) -> dict:
+    """What the people got: answers, resend requests by kind, losses, latencies (answered attempts)."""
+    messages = [m for p in persons for m in p.messages]
+    kinds = Counter(a.kind for m in messages for a in m.attempts)
+    latencies = [a.latency_s for m in messages for a in m.attempts if a.kind in (ANSWERED, REPLAYED)]
+    upstreams = Counter(a.upstream for m in messages for a in m.attempts if a.kind in (ANSWERED, REPLAYED))
+    return {
+        "messages": len(messages),
+        "answered_exactly_once": sum(1 for m in messages if m.answers == 1),
+        "answered_more_than_once": sum(1 for m in messages if m.answers > 1),
+        "lost": sum(1 for m in messages if m.answers == 0),
+        "messages_resent": sum(1 for m in messages if m.resend_requests),
+        "resend_requests": sum(m.resend_requests for m in messages),
+        "replayed_from_store": kinds[REPLAYED],
+        "attempts_by_kind": dict(kinds),
+        "http_5xx": sum(1 for m in messages for a in m.attempts if a.status >= 500),
+        "http_5xx_not_resend": sum(1 for m in messages for a in m.attempts if a.status >= 500 and a.kind != RESEND),
+        "bad_answers": [f"{m.sender}: {a.detail}" for m in messages for a in m.attempts if a.kind == BAD][:20],
+        "latency_p50_ms": round(1000 * statistics.median(latencies), 1) if latencies else None,
+        "latency_p95_ms": round(1000 * percentile(latencies, 0.95), 1) if latencies else None,
+        "per_instance": dict(upstreams),
+    }
+
+
+def audit(postgres, persons: Iterable[Person], prefix: str) -> List[str]:
+    """Check every stored conversation of these people against what they sent; the problems found."""
+    persons = list(persons)
+    rows = postgres.sql(
+        "SELECT id, sender_id, type_name, timestamp, action_name, data FROM events "
+        f"WHERE sender_id LIKE '{prefix}-%' ORDER BY id"
+    )
     events: Dict[str, list] = defaultdict(list)
     for row in rows:
         events[row[1]].append(row)
     problems = []
-    for sender, texts in sent.items():
-        stored = events.get(sender, [])
-        user_texts = [json.loads(r[5]).get("text") for r in stored if r[2] == "user"]
-        ordered_part, burst = texts[:-BURST], texts[-BURST:]
-        if user_texts[:len(ordered_part)] != ordered_part or sorted(user_texts[len(ordered_part):]) != sorted(burst):
-            problems.append(f"{sender}: user messages stored {user_texts!r}, sent {texts!r}")
+    for person in persons:
+        stored = events.get(person.sender, [])
+        users = [json.loads(r[5]) for r in stored if r[2] == "user"]
+        ids = [u.get("message_id") for u in users]
+        sent_ids = [m.message_id for m in person.messages]
+        counts = Counter(ids)
+        for message in person.messages:
+            if counts[message.message_id] == 0:
+                problems.append(f"{person.sender}: message {message.text!r} lost")
+            elif counts[message.message_id] > 1:
+                problems.append(f"{person.sender}: message {message.text!r} stored {counts[message.message_id]} times")
+        unknown = [i for i in ids if i not in sent_ids]
+        if unknown:
+            problems.append(f"{person.sender}: {len(unknown)} stored user messages were never sent")
+        ordered, burst = sent_ids[:-BURST], sent_ids[-BURST:]
+        if ids[:len(ordered)] != ordered or sorted(ids[len(ordered):]) != sorted(burst):
+            texts = [u.get("text") for u in users]
+            problems.append(f"{person.sender}: user messages stored {texts!r}, sent {person.script!r}")
         keys = Counter((r[2], r[3], r[4], r[5]) for r in stored)
         if any(count > 1 for count in keys.values()):
-            problems.append(f"{sender}: duplicated events")
+            problems.append(f"{person.sender}: duplicated events")
         if any(b[3] < a[3] for a, b in zip(stored, stored[1:])):
-            problems.append(f"{sender}: event timestamps go backwards")
+            problems.append(f"{person.sender}: event timestamps go backwards")
         # Turns must not interleave: between two user messages the bot acts and listens again.
         since_user = None
         for row in stored:
             if row[2] == "user":
                 if since_user is not None and "action_listen" not in since_user:
-                    problems.append(f"{sender}: a user message arrived inside the previous turn")
+                    problems.append(f"{person.sender}: a user message arrived inside the previous turn")
                     break
                 since_user = []
             elif row[2] == "action" and since_user is not None:
                 since_user.append(row[4])
         if since_user is not None and "action_listen" not in since_user:
-            problems.append(f"{sender}: the last turn did not finish")
-    unexpected = set(events) - set(sent)
+            problems.append(f"{person.sender}: the last turn did not finish")
+    unexpected = set(events) - {p.sender for p in persons}
     if unexpected:
         problems.append(f"{len(unexpected)} conversations stored that were never sent")
     return problems
-
-
-def run(conversations: int = 200, out: Optional[Path] = ROOT / "reports" / "cluster.json") -> dict:
-    cluster = Cluster()
-    try:
-        print(f"Starting the cluster in {cluster.workdir} ...", flush=True)
-        started = time.monotonic()
-        cluster.start()
-        startup_s = time.monotonic() - started
-        print(f"Cluster up in {startup_s:.0f} s; {conversations} conversations through nginx ...", flush=True)
-        report, sent = asyncio.run(run_load(cluster.url, conversations))
-        report.problems.extend(audit(cluster.postgres, sent))
-        summary = report.summary()
-        summary["cluster_startup_s"] = round(startup_s, 1)
-        summary["instances"] = len(cluster.rasa_ports)
-        summary["stored_events"] = cluster.postgres.sql("SELECT count(*) FROM events")[0][0]
-        summary["date"] = time.strftime("%Y-%m-%d %H:%M")
-    finally:
-        cluster.stop()
-    if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(summary, indent=2) + "\n")
-    return summary
-
-
-def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--conversations", type=int, default=200)
-    args = parser.parse_args(argv)
-    summary = run(args.conversations)
-    print(json.dumps({k: v for k, v in summary.items() if k != "problems"}, indent=2))
-    for problem in summary["problems"]:
-        print("PROBLEM:", problem)
-    return 0 if summary["problem_count"] == 0 and summary["http_errors"] == 0 else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -8,7 +8,9 @@
     web widget :HEADEASE_WEB_PORT ──> nginx
 
 The same services as docker-compose.yml, from Debian's packages (cluster/services.py). `Cluster`
-is also what the cluster load test (cluster/loadtest.py, tests/cluster) starts.
+is also what the cluster tests (cluster/loadtest.py, cluster/scenarios.py, tests/cluster) start;
+they kill and restart its parts (`kill_rasa`, `start_rasa`, `postgres.stop_server`, `redis.restart`).
+A Rasa server counts as up when its `/health/ready` says so (model loaded, stores reachable).
 """
 from __future__ import annotations
 
@@ -54,8 +56,12 @@ class Cluster(LoggedProcesses):
         return f"http://127.0.0.1:{self.nginx.port}"
 
     def env(self) -> Dict[str, str]:
+        # Each Rasa server's own per-sender guard (channels/rate_guard.py), as docker-compose.yml
+        # sets it; nginx's per-sender limit is the same rate for both servers together.
         env = server_env(ROOT, f"http://127.0.0.1:{self.action_port}/webhook", self.token,
-                         PG_PASSWORD=os.environ.get("PG_PASSWORD", ""))
+                         PG_PASSWORD=os.environ.get("PG_PASSWORD", ""),
+                         HEADEASE_SENDER_RATE_PER_MIN=os.environ.get("HEADEASE_SENDER_RATE_PER_MIN") or "30",
+                         HEADEASE_SENDER_BURST=os.environ.get("HEADEASE_SENDER_BURST") or "10")
         env.update(self.postgres.env())
         env.update(self.redis.env())
         return env
@@ -81,15 +87,8 @@ class Cluster(LoggedProcesses):
         self.rasa_ports = [free_port() for _ in range(self.instances)]
         self.nginx = Nginx(self.rasa_ports, **({"port": self.port} if self.port else {})).start()
         actions = self._spawn("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(self.action_port)])
-        credentials = self._credentials()
-        origin = f"http://127.0.0.1:{self.web_port}" if self.web_port else "http://127.0.0.1"
-        servers = []
-        for index, port in enumerate(self.rasa_ports):
-            servers.append(self._spawn(f"rasa-{index}", [
-                str(VENV_BIN / "python"), "-m", "headease_rasa", "run", "-m", str(self.model), "--enable-api", "--auth-token", self.token,
-                "--endpoints", str(ENDPOINTS), "--credentials", str(credentials),
-                "-i", "127.0.0.1", "-p", str(port), "--cors", origin,
-            ]))
+        self._credentials_file = self._credentials()
+        servers = [self._spawn_rasa(index) for index in range(len(self.rasa_ports))]
         wait_for_port(self.action_port, 120, "action server", actions)
         deadline = time.monotonic() + timeout
         for index, (port, process) in enumerate(zip(self.rasa_ports, servers)):
@@ -100,18 +99,47 @@ class Cluster(LoggedProcesses):
             wait_for_port(self.web_port, 30, "web widget", self.processes["web"])
         return self
 
+    def _spawn_rasa(self, index: int) -> subprocess.Popen:
+        origin = f"http://127.0.0.1:{self.web_port}" if self.web_port else "http://127.0.0.1"
+        return self._spawn(f"rasa-{index}", [
+            str(VENV_BIN / "python"), "-m", "headease_rasa", "run", "-m", str(self.model), "--enable-api",
+            "--auth-token", self.token, "--endpoints", str(ENDPOINTS), "--credentials", str(self._credentials_file),
+            "-i", "127.0.0.1", "-p", str(self.rasa_ports[index]), "--cors", origin,
+        ])
+
+    def kill_rasa(self, index: int) -> None:
+        """SIGKILL one Rasa server (no shutdown hooks, no flush), as a crash would."""
+        process = self.processes[f"rasa-{index}"]
+        process.kill()
+        process.wait()
+
+    def start_rasa(self, index: int, timeout: float = 300) -> float:
+        """Start a stopped Rasa server again on its port; returns the seconds until it was ready."""
+        name = f"rasa-{index}"
+        log = self.workdir / f"{name}.log"
+        if log.exists():
+            log.rename(self.workdir / f"{name}.{int(time.time())}.log")
+        started = time.monotonic()
+        process = self._spawn_rasa(index)
+        self._wait_rasa(self.rasa_ports[index], process, started + timeout, name)
+        return time.monotonic() - started
+
+    def ready(self, index: int) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.rasa_ports[index]}/health/ready", timeout=5) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
     def _wait_rasa(self, port: int, process: subprocess.Popen, deadline: float, name: str) -> None:
+        index = self.rasa_ports.index(port)
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise ServiceError(f"{name} exited ({process.returncode}):\n{self.log(name)[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/status?token={self.token}", timeout=5) as r:
-                    if b'"model_id"' in r.read():
-                        return
-            except OSError:
-                pass
-            time.sleep(1)
-        raise ServiceError(f"{name} did not load the model in time:\n{self.log(name)[-3000:]}")
+            if self.ready(index):
+                return
+            time.sleep(0.5)
+        raise ServiceError(f"{name} was not ready in time:\n{self.log(name)[-3000:]}")
 
     def stop(self) -> None:
         stop_processes(self.processes.values())

@@ -57,10 +57,15 @@ def stop_processes(processes: Iterable[subprocess.Popen], timeout: float = 20) -
             process.kill()
 
 
+# Settings a developer's shell may hold (after `source scripts/env.sh`) that would change what the
+# test servers do; a server gets them only when its caller passes them in `extra`.
+NOT_INHERITED = ("HEADEASE_SENDER_RATE_PER_MIN", "HEADEASE_SENDER_BURST")
+
+
 def server_env(root: Path, action_url: str, token: str, **extra: str) -> dict:
     """The environment every HeadEase server process gets: telemetry off, the project on the
     path, the action server's URL and the HTTP API token, plus `extra`."""
-    env = dict(os.environ)
+    env = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     env.update(
         RASA_TELEMETRY_ENABLED="false",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
@@ -130,13 +135,28 @@ class Postgres:
                             "-E", "UTF8", "--no-sync"])
         if result.returncode:
             raise ServiceError(f"initdb failed: {result.stderr.strip()[-500:]}")
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        result = self._run([_postgres_bin("pg_ctl"), "-D", str(self.data_dir), "-o", options,
+        result = self._run([_postgres_bin("pg_ctl"), "-D", str(self.data_dir), "-o", self._options(),
                             "-l", str(self.root / "postgres.log"), "-w", "-t", "60", "start"])
         if result.returncode:
             raise ServiceError(f"PostgreSQL did not start: {result.stderr.strip()[-500:]} {self.log()[-800:]}")
         self.sql(f'CREATE DATABASE "{self.database}"', database="postgres")
         return self
+
+    def _options(self) -> str:
+        return f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+
+    def stop_server(self, mode: str = "fast") -> None:
+        """Stop the server, keeping its data (`fast`: sessions cut, as a restart does)."""
+        result = self._run([_postgres_bin("pg_ctl"), "-D", str(self.data_dir), "-m", mode, "-w", "stop"])
+        if result.returncode:
+            raise ServiceError(f"PostgreSQL did not stop: {result.stderr.strip()[-500:]}")
+
+    def start_server(self) -> None:
+        """Start the stopped server again on the same port and data."""
+        result = self._run([_postgres_bin("pg_ctl"), "-D", str(self.data_dir), "-o", self._options(),
+                            "-l", str(self.root / "postgres.log"), "-w", "-t", "60", "start"])
+        if result.returncode:
+            raise ServiceError(f"PostgreSQL did not start again: {result.stderr.strip()[-500:]}")
 
     def log(self) -> str:
         path = self.root / "postgres.log"
@@ -187,66 +207,32 @@ class Redis:
             self.process.terminate()
             self.process.wait(timeout=10)
 
-
-NGINX_CONF = """\
-worker_processes 1;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {root}/body;
-    proxy_temp_path {root}/proxy;
-    fastcgi_temp_path {root}/fastcgi;
-    uwsgi_temp_path {root}/uwsgi;
-    scgi_temp_path {root}/scgi;
-    client_max_body_size 64k;
-    upstream rasa {{
-{servers}
-        keepalive 64;
-        # Below the Rasa servers' (Sanic) 5 s idle timeout: nginx closes idle connections first,
-        # so it never sends a request on a connection Rasa is closing (a 502 for a POST).
-        keepalive_timeout 4s;
-    }}
-    # socket.io needs every request of one browser session on the same instance.
-    upstream rasa_sticky {{
-        ip_hash;
-{servers}
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        add_header X-HeadEase-Upstream $upstream_addr always;
-        location /socket.io/ {{
-            proxy_pass http://rasa_sticky;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection "upgrade";
-            proxy_set_header Host $host;
-        }}
-        location / {{
-            proxy_pass http://rasa;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_read_timeout 300s;
-        }}
-    }}
-}}
-"""
+    def restart(self, down_s: float = 0.0) -> None:
+        """Stop Redis (it keeps no data: every lock is gone), wait `down_s`, start it again on the same port."""
+        self.stop()
+        time.sleep(down_s)
+        self.start()
 
 
 @dataclass
 class Nginx:
-    """nginx in front of several Rasa servers: round robin for HTTP, sticky for socket.io."""
+    """nginx in front of several Rasa servers (cluster/nginx_conf.py): round robin with passive
+    health checks for HTTP, sticky for socket.io, per-address and per-sender limits."""
 
     upstream_ports: Sequence[int]
     port: int = field(default_factory=free_port)
+    second_stage_port: int = field(default_factory=free_port)
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="headease-nginx-")))
+    fail_timeout_s: Optional[int] = None  # nginx_conf.FAIL_TIMEOUT_S when None
     process: Optional[subprocess.Popen] = None
 
     def config(self) -> str:
-        servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in self.upstream_ports)
-        return NGINX_CONF.format(root=self.root, servers=servers, port=self.port)
+        from actions import render
+        from cluster import nginx_conf
+
+        fail_timeout = self.fail_timeout_s or nginx_conf.FAIL_TIMEOUT_S
+        return nginx_conf.loopback_config(str(self.root), self.port, self.second_stage_port, self.upstream_ports,
+                                          render.emergency_number(), fail_timeout)
 
     def start(self) -> "Nginx":
         os.chmod(self.root, 0o755)
@@ -262,6 +248,10 @@ class Nginx:
         )
         wait_for_port(self.port, 30, "nginx", self.process)
         return self
+
+    def error_log(self) -> str:
+        path = self.root / "error.log"
+        return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

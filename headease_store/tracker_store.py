@@ -12,9 +12,21 @@ saved in memory and hands one back when the database still holds exactly the eve
 (same count and same newest id since the session start: one cheap indexed query), so several
 instances on one database stay correct: another instance's write changes the newest id and the
 tracker is loaded afresh.
+
+Outages and concurrent turns: a turn is written in one transaction at its end, so a
+server killed mid-turn leaves nothing half-written. The engine checks a pooled connection before
+using it (`pool_pre_ping`, not on SQLite), so the first message after PostgreSQL restarts works; it gives up on a
+connection after `HEADEASE_DB_CONNECT_TIMEOUT_S` (default 5 s) instead of blocking the server;
+and SQL errors never carry the statement's data (`hide_parameters`: it is health text). A save is
+refused (`ConcurrentTurnError`) when another turn of the conversation was stored after this one
+read it - possible only when the Redis lock was lost (Redis restarted) - so turns never
+interleave; on PostgreSQL the check and the write hold a transaction-scoped advisory lock on the
+conversation.
 """
 from __future__ import annotations
 
+import itertools
+import json
 import logging
 import os
 import time
@@ -22,9 +34,11 @@ from collections import OrderedDict
 from typing import Any, Optional, Text, Tuple
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from headease_store.errors import ConcurrentTurnError
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +61,19 @@ DELETE_ACTION = "action_delete_my_data"
 DEFAULT_RETENTION_DAYS = 30.0
 # Conversations whose tracker is kept in memory (0 turns the cache off).
 CACHE_SIZE = int(os.environ.get("HEADEASE_TRACKER_CACHE", 256))
+# Seconds to wait for a new database connection before the turn fails (PostgreSQL).
+CONNECT_TIMEOUT_S = int(os.environ.get("HEADEASE_DB_CONNECT_TIMEOUT_S") or 5)
+# The (stored event count, newest event id) a tracker object was read at, set on the object.
+_VERSION = "_headease_stored_version"
+# Senders whose last read found nothing stored, kept to check their first save (bounded).
+_EMPTY_READS = 10_000
+
+Version = Tuple[int, int]
+
+
+def stored_version(tracker: DialogueStateTracker) -> Optional[Version]:
+    """The store's version of the conversation when `tracker` was read or last saved, if known."""
+    return tracker.__dict__.get(_VERSION)
 
 
 def retention_days(configured: Optional[Any] = None) -> float:
@@ -65,22 +92,80 @@ def deletion_requested(tracker: DialogueStateTracker) -> bool:
 
 
 class HeadEaseSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore with retention purging and per-sender deletion."""
+    """SQLTrackerStore with retention purging, per-sender deletion and outage-safe saving."""
 
     def __init__(self, *args: Any, retention_days: Optional[float] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._use_resilient_engine()
         self._cache: "OrderedDict[Text, Tuple[DialogueStateTracker, int, int]]" = OrderedDict()
+        self._empty_reads: "OrderedDict[Text, None]" = OrderedDict()
         self.retention_days = globals()["retention_days"](retention_days)
         purged = self.purged_on_start = self.purge_expired()
         logger.info("tracker store ready; purged %d expired conversation(s)", purged)
         _report_patches()
 
+    def _use_resilient_engine(self) -> None:
+        """Rebuild Rasa's engine (with `login_db` Rasa builds it without its own pool settings):
+        check pooled connections before use, bound the connect time, hide statement data."""
+        url = self.engine.url
+        # A database server can restart under a pooled connection; an SQLite file cannot.
+        options = dict(create_engine_kwargs(url), pool_pre_ping=url.get_backend_name() != "sqlite",
+                       hide_parameters=True)
+        if url.get_backend_name() == "postgresql":
+            connect_args = dict(options.get("connect_args") or {})
+            connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+            options["connect_args"] = connect_args
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, **options)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    def ping(self) -> None:
+        """Raise unless the database answers (readiness check; blocking, run it in a thread)."""
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         if deletion_requested(tracker):
             self.delete_sender(tracker.sender_id)
             return
-        await super().save(tracker)
-        self._remember(tracker)
+        await self.stream_events(tracker)
+        sender_id = tracker.sender_id
+        expected = stored_version(tracker)
+        if expected is None and sender_id in self._empty_reads:
+            expected = (0, 0)  # created after a read that found nothing: nothing may be stored yet
+        with self.session_scope() as session:
+            self._hold_conversation(session, sender_id)
+            count, newest = self._version_in(session, sender_id)
+            if expected is not None and expected != (count, newest):
+                session.rollback()
+                self._cache.pop(sender_id, None)
+                raise ConcurrentTurnError("another turn of this conversation was stored first")
+            added = 0
+            for event in itertools.islice(tracker.events, count, None):
+                session.add(self._row(sender_id, event))
+                added += 1
+            version = self._version_in(session, sender_id) if added else (count, newest)
+            session.commit()
+        tracker.__dict__[_VERSION] = version
+        self._remember(tracker, version)
+
+    def _hold_conversation(self, session: Any, sender_id: Text) -> None:
+        """On PostgreSQL, serialise the check-and-write of one conversation's saves until commit."""
+        if self.engine.dialect.name == "postgresql":
+            session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:sender))"), {"sender": sender_id})
+
+    def _row(self, sender_id: Text, event: Any) -> Any:
+        """One event as a row, as Rasa's SQLTrackerStore.save writes it."""
+        data = event.as_dict()
+        intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name")
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=intent,
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         cached = self._cache.get(sender_id)
@@ -90,22 +175,35 @@ class HeadEaseSQLTrackerStore(SQLTrackerStore):
                 self._cache.move_to_end(sender_id)
                 return tracker
             del self._cache[sender_id]
-        tracker = await super().retrieve(sender_id)
-        if tracker is not None:
-            self._remember(tracker)
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
+        if not rows or not self.domain:
+            self._empty_reads[sender_id] = None
+            self._empty_reads.move_to_end(sender_id)
+            while len(self._empty_reads) > _EMPTY_READS:
+                self._empty_reads.popitem(last=False)
+            return None
+        self._empty_reads.pop(sender_id, None)
+        tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row.data) for row in rows], self.domain.slots)
+        version = (len(rows), max(row.id for row in rows))
+        tracker.__dict__[_VERSION] = version
+        self._remember(tracker, version)
         return tracker
+
+    def _version_in(self, session: Any, sender_id: Text) -> Tuple[int, int]:
+        query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).order_by(None)
+        count, newest = query.with_entities(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id)).one()
+        return int(count or 0), int(newest or 0)
 
     def _stored_version(self, sender_id: Text) -> Tuple[int, int]:
         """(number of events, newest event id) stored for the sender's latest session."""
         with self.session_scope() as session:
-            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).order_by(None)
-            count, newest = query.with_entities(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id)).one()
-        return int(count or 0), int(newest or 0)
+            return self._version_in(session, sender_id)
 
-    def _remember(self, tracker: DialogueStateTracker) -> None:
+    def _remember(self, tracker: DialogueStateTracker, version: Tuple[int, int]) -> None:
         if CACHE_SIZE <= 0:
             return
-        count, newest = self._stored_version(tracker.sender_id)
+        count, newest = version
         if count != len(tracker.events):  # e.g. a new session started: the next load is fresh
             self._cache.pop(tracker.sender_id, None)
             return
@@ -117,6 +215,7 @@ class HeadEaseSQLTrackerStore(SQLTrackerStore):
     def delete_sender(self, sender_id: Text) -> int:
         """Remove every stored event of one conversation; returns the number removed."""
         self._cache.pop(sender_id, None)
+        self._empty_reads.pop(sender_id, None)
         with self.session_scope() as session:
             removed = (
                 session.query(self.SQLEvent)

@@ -8,6 +8,10 @@ export HEADEASE_WEB_ORIGIN="${HEADEASE_WEB_ORIGIN:-http://localhost:$HEADEASE_WE
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
 export HEADEASE_MODEL="${HEADEASE_MODEL:-$PWD/models/headease.tar.gz}"
 export TRACKER_DB="${TRACKER_DB:-$PWD/var/tracker.db}"
+# Per-sender rate guard in the Rasa server (channels/rate_guard.py), for a server without nginx
+# in front: far above a person typing. Set HEADEASE_SENDER_RATE_PER_MIN=0 to turn it off.
+export HEADEASE_SENDER_RATE_PER_MIN="${HEADEASE_SENDER_RATE_PER_MIN:-30}"
+export HEADEASE_SENDER_BURST="${HEADEASE_SENDER_BURST:-10}"
 # The HTTP API needs a token; one is generated on first run and kept in var/ (git-ignored).
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   mkdir -p var

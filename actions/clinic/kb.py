@@ -53,7 +53,8 @@ _QUESTION = {"text": str, "why": str, "buttons": [{"title": str, "payload": str}
 _TRIAGE_MESSAGE = {"title": str, "message": str}
 _TOP = {
     "emergency_number": str,
-    "messages": {"disclaimer": str, "pattern": str, "outage": str, "triage": dict, "notes": dict},
+    "messages": {"disclaimer": str, "pattern": str, "outage": str, "not_received": str, "rate_limited": str,
+                 "emergency_signs": str, "triage": dict, "notes": dict},
     "features": dict,
     "headache_types": dict,
     "techniques": dict,

@@ -9,7 +9,8 @@ from tests.support.stack import ROOT, _credentials_module
 
 make_credentials = _credentials_module()
 TEMPLATE = yaml.safe_load((ROOT / "credentials.yml").read_text())
-ALWAYS_ON = ["channels.rest.HeadEaseRestInput", "channels.rest.VoiceInput", "channels.socketio.HeadEaseSocketIOInput"]
+ALWAYS_ON = ["channels.rest.HeadEaseRestInput", "channels.rest.VoiceInput", "channels.socketio.HeadEaseSocketIOInput",
+             "headease_rasa.health.HealthEndpoints"]
 TELEGRAM, SLACK, FACEBOOK = (
     "channels.telegram.HeadEaseTelegramInput",
     "channels.slack.HeadEaseSlackInput",
