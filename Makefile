@@ -10,7 +10,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help run run-cluster shell train model validate test test-fast test-cluster eval-nlu eval-conversations system-deps web clean purge kiosk kiosk-model bench-voice bench bench-quick
+.PHONY: help run run-cluster shell train model telemetry-off validate test test-fast test-cluster eval-nlu eval-conversations system-deps web clean purge kiosk kiosk-model bench-voice bench bench-quick
 
 help: ## show this help
 	@echo "HeadEase — the two commands:"
@@ -30,7 +30,14 @@ $(SPACY_MODEL)/.built: $(VENV)/.installed data/kb/lexicon.yml $(shell find heade
 	$(PY) -m headease_nlu.build_spacy_model --out $(SPACY_MODEL)
 	@touch $@
 
-model: $(VENV)/.installed $(SPACY_MODEL)/.built ## (internal) train if config, domain, data or NLU code changed
+# Rasa keeps a per-user setting in ~/.config/rasa/global.yml and writes `enabled: true` there on
+# first use; RASA_TELEMETRY_ENABLED=false (exported above) keeps telemetry off, and this stores it
+# as off too (`rasa telemetry disable`), for the venv's user and for anyone running Rasa by hand.
+RASA_USER_CONFIG := $(HOME)/.config/rasa/global.yml
+telemetry-off: $(VENV)/.installed
+	@grep -qsE '^[[:space:]]*enabled:[[:space:]]*false' "$(RASA_USER_CONFIG)" || { $(RASA) telemetry disable >/dev/null && echo "Rasa telemetry stored as off ($(RASA_USER_CONFIG))"; }
+
+model: $(VENV)/.installed $(SPACY_MODEL)/.built telemetry-off ## (internal) train if config, domain, data or NLU code changed
 	@mkdir -p models
 	@$(PY) scripts/train_if_stale.py
 
@@ -42,7 +49,7 @@ web: ## install and build the web widget's npm assets
 
 train: model ## train the model if config, domain or data changed (content hash)
 
-validate: $(VENV)/.installed ## check training data and domain for conflicts
+validate: $(VENV)/.installed telemetry-off ## check training data and domain for conflicts
 	$(RASA) data validate --max-history 5
 
 run: model web ## start action server, Rasa server (REST + socket.io, SQLite tracker) and the web widget

@@ -76,14 +76,43 @@ def times_asked(tracker: Tracker, slot: Optional[str]) -> int:
     return int((tracker.get_slot("question_counts") or {}).get(slot, 0)) if slot else 0
 
 
-def ask_question(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, lead: str = "") -> List[SlotSet]:
+def ask_question(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    slot: str,
+    lead: str = "",
+    findings: Optional[Findings] = None,
+) -> List[SlotSet]:
     """Ask one consultation question (with its buttons) and count it: no question is asked more
-    than twice (the form then records "unknown" and moves on)."""
-    q = question(slot, known_findings(tracker))
+    than twice (the form then records "unknown" and moves on). ``findings``: what is known if the
+    caller has just learned more than the tracker holds (the form's validation)."""
+    q = question(slot, findings if findings is not None else known_findings(tracker))
     send(dispatcher, tracker, f"{lead} {q['text']}".strip(), q["buttons"])
     counts = dict(tracker.get_slot("question_counts") or {})
     counts[slot] = counts.get(slot, 0) + 1
     return [SlotSet("question_counts", counts)]
+
+
+def asked_this_turn(tracker: Tracker, slot: str) -> bool:
+    """Was this slot's question already asked since the latest user message (by the form's
+    validation, which asks the next question itself: headease_rasa/form_asks.py)?"""
+    counts_now: Optional[Dict[str, Any]] = None
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        if counts_now is None and event.get("event") == "slot" and event.get("name") == "question_counts":
+            counts_now = event.get("value") or {}
+    else:
+        return False
+    if counts_now is None or slot not in counts_now:
+        return False
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == "question_counts":
+            return (event.get("value") or {}).get(slot, 0) != counts_now.get(slot, 0)
+    return True
 
 
 def is_voice(tracker: Tracker) -> bool:

@@ -8,21 +8,23 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.clinic.clarify import load_options
 from actions.clinic.questions import why_we_ask
 from actions.common import send, start_check
 
-# Plain-text payloads (never "/intent"): public channels treat a leading slash as text.
-CLARIFY_OPTIONS = {
-    "describe_headache": ("Describe my headache", "I have a headache"),
-    "inform": ("Describe my headache", "I have a headache"),
-    "ask_technique": ("Massage techniques", "What massage techniques can help a headache?"),
-    "ask_self_massage": ("Self-massage steps", "How do I do self-massage?"),
-    "ask_when_doctor": ("When to see a doctor", "When should I see a doctor?"),
-    "ask_summary": ("Summary for my doctor", "Can I get a summary for my doctor?"),
-    "emergency": ("This might be an emergency", "I think this is an emergency"),
-    "restart": ("Start over", "restart"),
-    "delete_my_data": ("Delete my data", "Please delete my data"),
-}
+# What a message must name for an unsure classifier's "did you mean…?" to be skipped: it already
+# describes a headache, so the consultation starts and reads it (the red-flag screen comes first).
+HEADACHE_DETAILS = frozenset(
+    {"pain_location", "pain_quality", "severity", "duration", "frequency", "onset", "symptom", "origin"}
+)
+
+
+def names_headache_details(message: dict) -> bool:
+    """Does the message name an affirmed headache detail (not "no fever")?"""
+    return any(
+        e.get("entity") in HEADACHE_DETAILS and e.get("role") != "negated"
+        for e in (message or {}).get("entities") or []
+    )
 
 
 def _clarified_last_turn(tracker: Tracker) -> bool:
@@ -62,23 +64,29 @@ class ActionClarify(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        starting = start_check(tracker) if names_headache_details(tracker.latest_message) else []
+        if starting:
+            # "head feels like it's going to explode lol": the words were unclear to the classifier,
+            # not to the reader; the check begins (red-flag screen first) with everything said kept
+            return starting
         if _clarified_last_turn(tracker):
             # Second miss in a row: stop guessing and say plainly what HeadEase can do.
             dispatcher.utter_message(response="utter_default")
             return []
+        table = load_options()
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-        buttons, seen = [], set()
+        offered = []
         for candidate in ranking:
-            option = CLARIFY_OPTIONS.get(candidate.get("name"))
-            if option and option not in seen:
-                seen.add(option)
-                buttons.append({"title": option[0], "payload": option[1]})
-            if len(buttons) == 2:
+            option = table.for_guess(candidate.get("name"))
+            if option and option not in offered:
+                offered.append(option)
+            if len(offered) == 2:
                 break
-        for fallback in ("describe_headache", "ask_technique"):
-            if len(buttons) < 2 and CLARIFY_OPTIONS[fallback] not in seen:
-                seen.add(CLARIFY_OPTIONS[fallback])
-                buttons.append({"title": CLARIFY_OPTIONS[fallback][0], "payload": CLARIFY_OPTIONS[fallback][1]})
+        for intent in table.defaults:
+            option = table.by_intent(intent)
+            if len(offered) < 2 and option not in offered:
+                offered.append(option)
+        buttons = [{"title": o.title, "payload": o.reply} for o in offered]
         buttons.append({"title": "Something else", "payload": "something else"})
         send(dispatcher, tracker, "Sorry, I'm not sure I understood. Did you mean one of these?", buttons)
         return []

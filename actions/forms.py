@@ -25,6 +25,7 @@ from actions.common import (
     ALERT_ACTION,
     action_before_form,
     ask_question,
+    asked_this_turn,
     times_asked,
     form_reads_user_message,
     findings_event,
@@ -197,6 +198,10 @@ class ValidateConsultationForm(FormValidationAction):
                 findings = confirm_sign(findings, unknown.value)
             next_slot = self._next_slot(findings, values, requested)
         events += slot_events(tracker, **values)
+        if next_slot is not None:
+            # the next question goes out in this same call; Rasa's form then skips its ask action
+            # (headease_rasa/form_asks.py): one action-server round trip per consultation turn
+            events += ask_question(dispatcher, tracker, next_slot, findings=findings)
         return events + findings_event(tracker, findings) + [SlotSet("requested_slot", next_slot)]
 
     @staticmethod
@@ -238,6 +243,8 @@ class AskSlotAction(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if asked_this_turn(tracker, self.slot):
+            return []  # the form's validation asked it in this turn already
         resuming = not form_reads_user_message(tracker) and action_before_form(tracker) is not None
         return ask_question(dispatcher, tracker, self.slot, "Back to your headache:" if resuming else "")
 

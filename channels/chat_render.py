@@ -183,3 +183,95 @@ def _normalise(text: str) -> str:
 
 def button_titles(buttons: Iterable[Dict[str, Any]]) -> List[str]:
     return [str(b.get("title") or b.get("payload") or "") for b in buttons]
+
+
+# --- which replies matter most ----------------------------------------------------------------
+ALERT_LEVELS = ("emergency", "urgent")
+_DECORATION = re.compile(r"^[\W_]+", re.UNICODE)  # leading emoji, markup and spaces
+
+
+def _alert_titles() -> List[str]:
+    kb = _knowledge()
+    titles = []
+    for level in ALERT_LEVELS:
+        try:
+            titles.append(str(kb.messages["triage"][level]["title"]).casefold())
+        except Exception:
+            titles.append(LEVEL_TITLES[level].casefold())
+    return titles
+
+
+def is_emergency_reply(message: Dict[str, Any]) -> bool:
+    """An alert line: the red-flag screen's urgent/emergency advice (its text opens with the
+    knowledge base's triage title for that level), or the assessment card at one of those levels.
+    Messaging channels send these first in a turn and never drop them silently."""
+    if not isinstance(message, dict):
+        return False
+    if known_payload(message.get("custom")) == "assessment":
+        return message["custom"]["assessment"].get("triage_level") in ALERT_LEVELS
+    text = message.get("text")
+    if not isinstance(text, str):
+        return False
+    opening = _DECORATION.sub("", to_plain(text)).casefold()
+    return any(opening.startswith(title) for title in _alert_titles())
+
+
+def plain_reply_text(message: Dict[str, Any]) -> str:
+    """A bot message as plain text, for a platform that refused its rich form: the text, the
+    answer choices as a list, the assessment card as its short summary."""
+    parts: List[str] = []
+    if isinstance(message.get("text"), str) and message["text"].strip():
+        parts.append(to_plain(message["text"]).strip())
+    choices = [t for t in button_titles(message.get("buttons") or message.get("quick_replies") or []) if t]
+    if choices:
+        parts.append("You can answer: " + " / ".join(choices))
+    kind = known_payload(message.get("custom"))
+    if kind == "assessment":
+        parts.append(to_plain(assessment_summary(message["custom"]["assessment"])))
+    elif kind == "doctor_summary":
+        summary = doctor_summary(message["custom"]["doctor_summary"])
+        if summary:
+            parts.append("Summary for your doctor:\n\n" + summary["text"])
+    return "\n\n".join(parts)
+
+
+# --- notices (what a channel says when a message does not start a turn) ----------------------
+NOTICES = {
+    "edited": (
+        "I read each message once, so editing it doesn't change what I have. If something is "
+        "different, please send it as a new message."
+    ),
+    "unsupported": "I can only read typed text, so I couldn't use that. Please tell me in words.",
+    "group": (
+        "To keep health details private, I only talk in a private chat, not in groups. "
+        "Please open a private chat with me{link}."
+    ),
+    # Slack: posted in the channel's thread. Nothing about health: others read it.
+    "moved_to_dm": "I'll continue in a direct message, so that what you tell me stays private.",
+    "dm_intro": (
+        "You mentioned me in a channel, so I'm answering here, in a direct message: I don't "
+        "discuss health in shared channels."
+    ),
+    "dm_unavailable": (
+        "I only help in a direct message, so that what you tell me stays private. Please write to "
+        "me from my Messages tab."
+    ),
+}
+# Notices posted where others may read them never carry health advice.
+SHARED_NOTICES = ("moved_to_dm", "dm_unavailable")
+
+
+def notice(kind: str, telegram_bot: Optional[str] = None) -> str:
+    """A channel notice; private ones end with the emergency number, as every answer does."""
+    link = f": https://t.me/{telegram_bot}" if telegram_bot else ""
+    text = NOTICES[kind].format(link=link)
+    if kind in SHARED_NOTICES:
+        return text
+    try:
+        from actions.render import emergency_number
+
+        number = emergency_number()
+    except Exception:  # the notice must go out even without the knowledge base
+        logger.debug("emergency number not available for a channel notice", exc_info=True)
+        number = "your local emergency number"
+    return f"{text} If you feel very unwell, call {number} now."

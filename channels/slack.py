@@ -1,36 +1,63 @@
-"""Slack for HeadEase: Rasa 3.6's SlackInput with public-input cleaning, retry de-duplication and
-HeadEase's rendering.
+"""Slack for HeadEase: a signed Events API / interactivity webhook that keeps health talk in direct
+messages, with public-input cleaning, retried sends and HeadEase's rendering (on Rasa 3.6's
+SlackInput/SlackBot).
 
-- Every user text (typed messages and button values) goes through `clean_user_text` in
-  `process_message`, the one place both paths pass: "/intent{...}" is plain text, long messages
-  are cut (with a notice).
-- Slack re-sends an event it thinks was not delivered (`X-Slack-Retry-Num`). Rasa only ignores
-  retries whose reason is `http_timeout`; we remember recent event ids (and channel+ts, which also
-  catches the same message arriving as `message` and `app_mention`) and answer a repeat with 200
-  and `X-Slack-No-Retry: 1` without passing it to the bot again. The memory is per process: with
-  several Rasa instances behind a load balancer, route Slack to one of them.
-- Output: one Slack message per bot message (mrkdwn), buttons as a `section` + `actions` block,
-  the assessment card as a short summary, the doctor summary as a message (unless it was just
-  sent word for word).
+Privacy. Rasa's Slack connector keys a conversation on the user alone (no
+`conversation_granularity`), so a direct message and a channel share one conversation, and the
+reply to a mention in a channel, doctor summary included, is posted in the channel. Here:
+
+- a conversation is one direct message (DM) between the bot and one person
+  (`<user>_<DM channel>`), or one thread inside that DM (`<user>_<DM channel>_<thread ts>`, the
+  bot answering in the thread); never a channel;
+- a mention in a channel (`app_mention`), or a message in the optional watched channel
+  (`SLACK_CHANNEL`), gets one line in that message's thread, "I'll continue in a direct message",
+  with nothing about health in it; the bot opens a DM with the person (`conversations.open`) and
+  the message is answered there;
+- button clicks count only in a DM (the bot never posts buttons anywhere else).
+
+Webhook. Every request is checked against the signing secret (HMAC-SHA256 of
+`v0:<timestamp>:<body>`, constant time, at most five minutes old); unsigned or badly signed
+requests, and signed bodies that are not what Slack sends (a JSON array, form data without a JSON
+`payload`), get 400. Slack re-sends an event it thinks was not delivered (`X-Slack-Retry-Num`):
+recent event ids (and channel+ts, which also catches the same message arriving as `message` and
+`app_mention`) are remembered, and a repeat is answered with 200 and `X-Slack-No-Retry: 1`
+(memory per process: with several Rasa instances, route Slack to one of them). Edits, deletions,
+joins and the bot's own messages are acknowledged and ignored. Events are handled after the 200,
+so Slack's three-second limit is never at risk.
+
+Output: one Slack message per bot message (mrkdwn), buttons as a `section` + `actions` block, the
+assessment card as a short summary, the doctor summary as a message (unless it was just sent word
+for word). Every Web API call goes through `channels.outbox.Sender` (`ratelimited`/429 waits
+Slack's `Retry-After`, 5xx and network errors back off), a turn's replies through
+`outbox.send_turn` (emergency lines first; one failed reply never drops the rest).
 
 Test-only: `HEADEASE_SLACK_API_URL` points the Slack Web API client at another base URL (the
 tests' loopback stub). Never set it in production.
 """
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import hmac
+import json
 import logging
 import os
 import time
+import urllib.parse
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
+import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
-from sanic import response
+from sanic import Blueprint, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels import chat_render
+from channels import chat_render, outbox
 from channels.input_safety import TRUNCATION_NOTICE, clean_user_text
 from channels.reply_guard import guarded
 
@@ -43,9 +70,136 @@ BUTTON_VALUE_LIMIT = 2000
 BUTTONS_PER_BLOCK = 25
 SEEN_EVENTS_MAX = 5000
 SEEN_EVENTS_TTL_S = 3600
+SIGNATURE_MAX_AGE_S = 300
+# Message subtypes that carry a person's new words; edits, deletions, joins, bot posts do not.
+USER_SUBTYPES = (None, "file_share", "thread_broadcast")
+TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 
 
+def signature_valid(secret: Text, body: bytes, timestamp: Optional[str], signature: Optional[str], now: Optional[float] = None) -> bool:
+    """Slack's v0 request signature, checked in constant time; at most five minutes old."""
+    if not secret or not timestamp or not signature:
+        return False
+    try:
+        sent = int(timestamp.strip())
+    except ValueError:
+        return False
+    if abs((time.time() if now is None else now) - sent) > SIGNATURE_MAX_AGE_S:
+        return False
+    expected = "v0=" + hmac.new(secret.encode("utf-8"), f"v0:{sent}:".encode() + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.strip().encode("utf-8", "surrogateescape"))
+
+
+def classify_error(error: BaseException) -> outbox.Failure:
+    """Slack Web API errors for `outbox.Sender`."""
+    if isinstance(error, SlackApiError):
+        status = getattr(error.response, "status_code", None)
+        data = getattr(error.response, "data", None)
+        code = data.get("error") if isinstance(data, dict) else None
+        if status == 429 or code == "ratelimited":
+            headers = getattr(error.response, "headers", None) or {}
+            retry_after = {str(k).lower(): v for k, v in dict(headers).items()}.get("retry-after")
+            try:
+                wait = float(retry_after) if retry_after is not None else None
+            except (TypeError, ValueError):
+                wait = None
+            return outbox.Failure(True, "429 ratelimited", wait_s=wait)
+        if (status or 0) >= 500 or code in TRANSIENT_ERRORS:
+            return outbox.Failure(True, f"{status} {code or 'server error'}")
+        return outbox.Failure(False, f"{status} {code or 'error'}")
+    if isinstance(error, (aiohttp.ClientError, asyncio.TimeoutError, SlackClientError, ConnectionError)):
+        return outbox.Failure(True, f"network ({type(error).__name__})")
+    return outbox.Failure(False, type(error).__name__)
+
+
+# --- where a request belongs ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Route:
+    """What a Slack request asks of the bot.
+
+    kind: "dm" (a turn in a DM conversation), "move" (a channel mention: answer in a DM instead),
+    "challenge", or "ignore"."""
+
+    kind: str
+    user: Optional[str] = None
+    channel: Optional[str] = None  # where the person wrote (a DM, or the channel of a mention)
+    thread_ts: Optional[str] = None  # the thread to answer in (None: the DM itself)
+    text: Optional[str] = None
+    keys: List[str] = field(default_factory=list)  # for retry de-duplication
+
+    @property
+    def conversation_id(self) -> str:
+        parts = [self.user or "", self.channel or ""] + ([self.thread_ts] if self.thread_ts else [])
+        return "_".join(parts)
+
+
+def is_dm_channel(channel_id: Optional[str], channel_type: Optional[str] = None) -> bool:
+    """A direct message between the bot and one person (Slack's `im`; its ids start with D)."""
+    if channel_type is not None:
+        return channel_type == "im"
+    return bool(channel_id) and str(channel_id).startswith("D")
+
+
+def bot_user_ids(body: Dict[str, Any]) -> List[str]:
+    users = [a.get("user_id") for a in body.get("authorizations") or [] if isinstance(a, dict) and a.get("is_bot")]
+    return [u for u in users if u] + [u for u in body.get("authed_users") or [] if isinstance(u, str)]
+
+
+def route_event(body: Dict[str, Any], watched_channel: Optional[str] = None) -> Route:
+    """An Events API body (https://api.slack.com/apis/events-api) → where it belongs."""
+    if body.get("type") == "url_verification":
+        return Route("challenge", text=str(body.get("challenge") or ""))
+    event = body.get("event")
+    if body.get("type") != "event_callback" or not isinstance(event, dict):
+        return Route("ignore")
+    keys = [f"id:{body['event_id']}"] if body.get("event_id") else []
+    if event.get("channel") and event.get("ts"):
+        keys.append(f"msg:{event['channel']}:{event['ts']}")
+    user, channel, text = event.get("user"), event.get("channel"), event.get("text")
+    bots = bot_user_ids(body)
+    if (
+        event.get("type") not in ("message", "app_mention")
+        or event.get("subtype") not in USER_SUBTYPES
+        or event.get("bot_id")
+        or not isinstance(user, str)
+        or not user
+        or user in bots
+        or not isinstance(channel, str)
+        or not isinstance(text, str)
+    ):
+        return Route("ignore", keys=keys)
+    text = SlackInput._sanitize_user_message(text, bots)
+    thread = event.get("thread_ts") if event.get("thread_ts") != event.get("ts") else None
+    if event["type"] == "message" and is_dm_channel(channel, event.get("channel_type")):
+        return Route("dm", user, channel, thread, text, keys)
+    if event["type"] == "app_mention" or (watched_channel and channel == watched_channel):
+        # answered in a DM; the one line in the channel goes in the message's thread
+        return Route("move", user, channel, event.get("thread_ts") or event.get("ts"), text, keys)
+    return Route("ignore", keys=keys)
+
+
+def route_interaction(payload: Dict[str, Any]) -> Route:
+    """An interactivity payload (a button click, https://api.slack.com/reference/interaction-payloads)."""
+    if payload.get("type") != "block_actions" or not isinstance(payload.get("actions"), list) or not payload["actions"]:
+        return Route("ignore")
+    action = payload["actions"][0]
+    if not isinstance(action, dict) or not SlackInput._is_interactive_message(payload):
+        return Route("ignore")
+    user = (payload.get("user") or {}).get("id") if isinstance(payload.get("user"), dict) else None
+    container = payload.get("container") if isinstance(payload.get("container"), dict) else {}
+    channel = (payload.get("channel") or {}).get("id") if isinstance(payload.get("channel"), dict) else None
+    channel = channel or container.get("channel_id")
+    message = payload.get("message") if isinstance(payload.get("message"), dict) else {}
+    value = SlackInput._get_interactive_response(action)
+    if not user or not channel or not isinstance(value, str) or not is_dm_channel(channel):
+        return Route("ignore")  # the bot only posts buttons in DMs
+    return Route("dm", user, channel, message.get("thread_ts") or container.get("thread_ts"), value)
+
+
+# --- output -----------------------------------------------------------------------------------
 class HeadEaseSlackBot(SlackBot):
+    """Posts to one channel (a DM) and, when set, one thread in it; never to the recipient id."""
+
     @classmethod
     def name(cls) -> Text:
         return "slack"
@@ -56,20 +210,34 @@ class HeadEaseSlackBot(SlackBot):
         slack_channel: Optional[Text] = None,
         thread_id: Optional[Text] = None,
         proxy: Optional[Text] = None,
+        sender: Optional[outbox.Sender] = None,
     ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         base_url = os.environ.get(API_URL_ENV)
+        kwargs: Dict[str, Any] = {"proxy": proxy, "retry_handlers": []}  # retries: outbox.Sender
         if base_url:
-            self.client = AsyncWebClient(token, base_url=base_url.rstrip("/") + "/", proxy=proxy)
+            kwargs["base_url"] = base_url.rstrip("/") + "/"
+        self.client = AsyncWebClient(token, **kwargs)
+        self.sender = sender or outbox.Sender("slack", classify_error)
         self.recent = chat_render.RecentTexts()
+
+    def _recipient(self, recipient_id: Text) -> Text:
+        return self.slack_channel or recipient_id
 
     async def _post_message(self, channel: Text, **kwargs: Any) -> None:
         # `as_user` is a legacy (classic app) argument; HeadEase posts with a bot token.
         kwargs.pop("as_user", None)
-        await super()._post_message(channel=channel, **kwargs)
+        if self.thread_id:
+            kwargs["thread_ts"] = self.thread_id
+        await self.sender.call(lambda: self.client.chat_postMessage(channel=channel, **kwargs), "chat.postMessage")
+
+    async def open_dm(self, user: Text) -> Text:
+        """The DM channel id with this person (`conversations.open`, scope `im:write`)."""
+        result = await self.sender.call(lambda: self.client.conversations_open(users=user), "conversations.open")
+        return result["channel"]["id"]
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        recipient = self.slack_channel or recipient_id
+        recipient = self._recipient(recipient_id)
         self.recent.add(recipient, text)
         for part in chat_render.split_text(chat_render.to_slack_mrkdwn(text), TEXT_LIMIT):
             await self._post_message(channel=recipient, text=part, mrkdwn=True)
@@ -77,7 +245,7 @@ class HeadEaseSlackBot(SlackBot):
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
-        recipient = self.slack_channel or recipient_id
+        recipient = self._recipient(recipient_id)
         self.recent.add(recipient, text)
         parts = chat_render.split_text(chat_render.to_slack_mrkdwn(text), TEXT_LIMIT) or [" "]
         for part in parts[:-1]:
@@ -101,19 +269,30 @@ class HeadEaseSlackBot(SlackBot):
         # `text` is the notification / accessibility fallback for the blocks.
         await self._post_message(channel=recipient, text=chat_render.to_plain(text)[:TEXT_LIMIT], blocks=blocks)
 
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        block = {"type": "image", "image_url": image, "alt_text": "image"}
+        await self._post_message(channel=self._recipient(recipient_id), text=image, blocks=[block])
+
+    async def send_attachment(self, recipient_id: Text, attachment: Dict[Text, Any], **kwargs: Any) -> None:  # type: ignore[override]
+        await self._post_message(channel=self._recipient(recipient_id), attachments=[attachment])
+
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         kind = chat_render.known_payload(json_message)
-        recipient = self.slack_channel or recipient_id
+        recipient = self._recipient(recipient_id)
         if kind == "assessment":
             await self.send_text_message(recipient, chat_render.assessment_summary(json_message["assessment"]))
         elif kind == "doctor_summary":
             summary = chat_render.doctor_summary(json_message["doctor_summary"])
             if summary and not self.recent.already_sent(recipient, summary["text"]):
                 await self.send_text_message(recipient, "Summary for your doctor:\n\n" + summary["text"])
-        else:
-            await super().send_custom_json(recipient_id, json_message, **kwargs)
+        elif isinstance(json_message, dict):
+            # A Slack-specific payload from the domain: posted in this conversation only (its own
+            # `channel` key is ignored, so a response can never post into a shared channel).
+            message = {k: v for k, v in json_message.items() if k not in ("channel", "as_user", "thread_ts")}
+            await self._post_message(channel=recipient, **message)
 
 
+# --- input ------------------------------------------------------------------------------------
 class HeadEaseSlackInput(SlackInput):
     @classmethod
     def name(cls) -> Text:
@@ -123,25 +302,10 @@ class HeadEaseSlackInput(SlackInput):
         super().__init__(*args, **kwargs)
         self._seen: "OrderedDict[str, float]" = OrderedDict()
 
-    def get_output_channel(
-        self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
-    ) -> OutputChannel:
-        return HeadEaseSlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy)
+    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
+        return HeadEaseSlackBot(self.slack_token, channel, thread_id, self.proxy)
 
     # --- retries ----------------------------------------------------------------------------
-    @staticmethod
-    def _event_keys(request: Request) -> List[str]:
-        if request.headers.get("content-type") != "application/json":
-            return []  # interactive payloads are not retried by Slack; each click counts
-        body = request.json if isinstance(request.json, dict) else {}
-        event = body.get("event") if isinstance(body.get("event"), dict) else {}
-        keys = []
-        if body.get("event_id"):
-            keys.append(f"id:{body['event_id']}")
-        if event.get("channel") and event.get("ts"):
-            keys.append(f"msg:{event['channel']}:{event['ts']}")
-        return keys
-
     def _already_handled(self, keys: List[str]) -> bool:
         now = time.monotonic()
         while self._seen and next(iter(self._seen.values())) < now - SEEN_EVENTS_TTL_S:
@@ -154,25 +318,110 @@ class HeadEaseSlackInput(SlackInput):
             self._seen.popitem(last=False)
         return seen
 
-    async def process_message(
-        self,
-        request: Request,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        text: Text,
-        sender_id: Optional[Text],
-        metadata: Optional[Dict],
-    ) -> Any:
-        if self._already_handled(self._event_keys(request)):
-            logger.info(
-                "Slack event already handled; retry #%s ignored",
-                request.headers.get(self.retry_num_header) or "-",
-            )
-            return response.text("", status=200, headers={"X-Slack-No-Retry": "1"})
-        clean = clean_user_text(text)
+    # --- handling ---------------------------------------------------------------------------
+    async def _turn(
+        self, route: Route, out: HeadEaseSlackBot, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        clean = clean_user_text(route.text)
         if clean.truncated:
-            metadata = metadata or {}
-            thread_id = metadata.get("thread_id") if self.use_threads else None
-            await self.get_output_channel(metadata.get("out_channel"), thread_id).send_text_message(
-                sender_id or "", TRUNCATION_NOTICE
-            )
-        return await super().process_message(request, guarded(on_new_message), clean.text, sender_id, metadata)
+            await self._notice(out, TRUNCATION_NOTICE)
+        metadata = {"out_channel": route.channel, "thread_id": route.thread_ts, "users": [route.user]}
+        message = UserMessage(
+            clean.text, out, route.conversation_id, input_channel=self.name(), metadata=metadata
+        )
+        await guarded(on_new_message, deliver=outbox.send_turn)(message)
+
+    @staticmethod
+    async def _notice(out: HeadEaseSlackBot, text: str) -> bool:
+        try:
+            await out.send_text_message(out.slack_channel or "", text)
+            return True
+        except outbox.SendFailed as failed:
+            outbox.STATS.add("slack", "failed")
+            logger.warning("slack: a notice could not be delivered (%s)", failed.reason)
+            return False
+
+    async def handle(self, route: Route, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """One event or click, after the webhook has answered Slack."""
+        if route.kind == "dm":
+            await self._turn(route, self.get_output_channel(route.channel, route.thread_ts), on_new_message)
+            return
+        if route.kind != "move":
+            return
+        # A mention in a shared channel: one line in its thread, the answer in a DM.
+        await self._notice(self.get_output_channel(route.channel, route.thread_ts), chat_render.notice("moved_to_dm"))
+        opener = self.get_output_channel()
+        try:
+            dm = await opener.open_dm(route.user or "")
+        except (outbox.SendFailed, KeyError, TypeError) as failed:
+            logger.warning("slack: could not open a DM (%s)", getattr(failed, "reason", type(failed).__name__))
+            return
+        if not is_dm_channel(dm):
+            logger.warning("slack: conversations.open did not return a DM; nothing sent")
+            return
+        out = self.get_output_channel(dm)
+        await self._notice(out, chat_render.notice("dm_intro"))
+        moved = Route("dm", route.user, dm, None, route.text or "hi", route.keys)
+        await self._turn(moved, out, on_new_message)
+
+    def _spawn(self, coroutine: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._background_tasks.add(task)
+
+        def done(finished: asyncio.Task) -> None:
+            self._background_tasks.discard(finished)
+            if not finished.cancelled() and finished.exception() is not None:
+                logger.error("Slack event handling failed: %s", type(finished.exception()).__name__)
+
+        task.add_done_callback(done)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        slack_webhook = Blueprint("headease_slack_webhook", __name__)
+
+        @slack_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "sends": outbox.STATS.snapshot("slack")})
+
+        @slack_webhook.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            if not signature_valid(
+                self.slack_signing_secret,
+                request.body,
+                request.headers.get("X-Slack-Request-Timestamp"),
+                request.headers.get("X-Slack-Signature"),
+            ):
+                logger.warning("Slack request not properly signed with a valid X-Slack-Signature: rejected")
+                return response.text("Message is not properly signed with a valid X-Slack-Signature header", status=400)
+            content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+            if content_type == "application/json":
+                try:
+                    body = json.loads(request.body)
+                except ValueError:
+                    return response.text("invalid JSON", status=400)
+                if not isinstance(body, dict):
+                    return response.text("invalid event", status=400)
+                route = route_event(body, self.slack_channel)
+                if route.kind == "challenge":
+                    return response.text(route.text or "")
+            elif content_type == "application/x-www-form-urlencoded":
+                try:
+                    form = urllib.parse.parse_qs(request.body.decode("utf-8"), strict_parsing=False)
+                    payload = json.loads(form["payload"][0])
+                except (UnicodeDecodeError, KeyError, IndexError, ValueError):
+                    return response.text("invalid interaction payload", status=400)
+                if not isinstance(payload, dict):
+                    return response.text("invalid interaction payload", status=400)
+                route = route_interaction(payload)
+            else:
+                return response.text("unsupported content type", status=415)
+            if route.keys and self._already_handled(route.keys):
+                logger.info(
+                    "Slack event already handled; retry #%s ignored",
+                    request.headers.get(self.retry_num_header) or "-",
+                )
+                return response.text("", status=200, headers={"X-Slack-No-Retry": "1"})
+            if route.kind in ("dm", "move"):
+                self._spawn(self.handle(route, on_new_message))
+            return response.text("")
+
+        return slack_webhook

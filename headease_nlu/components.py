@@ -46,7 +46,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.clinic.inputcheck import is_deletion_request
+from actions.clinic.inputcheck import is_deletion_request, worries_about_emergency
 from actions.clinic.verdict import RED_FLAG_KEY, emergency_flags
 from actions.clinic.reading.negation import mention_negation
 from headease_nlu import context_rules, intent_rules, scan_bridge
@@ -455,6 +455,13 @@ class HeadacheEntityExtractor(GraphComponent, EntityExtractorMixin):
                 flags_found = emergency_flags(text, out)
                 if flags_found:
                     intent = self._set_emergency(message, flags_found)
+            if (
+                self._config["emergency_intent"]
+                and intent_rules.may_worry(intent, intent_confidence(message))
+                and worries_about_emergency(text)
+            ):
+                # "is this an emergency?": no finding, so the dialogue asks the emergency screen
+                intent = set_rule_intent(message, EMERGENCY)
             if self._config["answers_with_content"] and intent in intent_rules.BARE_ANSWERS and out:
                 # "no fever", "yes, nausea": an answer that names something is an inform
                 intent = set_rule_intent(message, intent_rules.INFORM)

@@ -97,3 +97,10 @@ def overridable(intent: Optional[str], text: str) -> bool:
         return len(re.findall(r"[\w']+", text)) > SHORT_ANSWER_WORDS
     return True
 
+
+
+def may_worry(intent: Optional[str], confidence: float) -> bool:
+    """May words that wonder whether it is an emergency make this message `emergency`? Not a
+    question about headaches in general the classifier is sure of ("when is a headache an
+    emergency?")."""
+    return intent != "emergency" and (intent not in NOT_OVERRIDABLE or confidence < GATE_CONFIDENCE)

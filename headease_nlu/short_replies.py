@@ -26,6 +26,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.clinic.clarify import load_options
 from headease_nlu.components import set_rule_intent
 
 LEXICON_PATH = Path(__file__).with_name("short_replies.yml")
@@ -60,6 +61,23 @@ def normalise(text: Text) -> str:
     return _EDGE.sub("", text).strip()
 
 
+def with_button_replies(table: Dict[str, str]) -> Dict[str, str]:
+    """The table plus the replies of the bot's own "did you mean…?" buttons
+    (data/kb/clarify_options.yml): a press does what its title says, not what a classifier guesses."""
+    out = dict(table)
+    for reply, intent in load_options().replies().items():
+        key = normalise(reply)
+        if out.get(key, intent) != intent:
+            raise ShortReplyLexiconError(f"button reply {reply!r} is also listed as {out[key]}")
+        out[key] = intent
+    return out
+
+
+@lru_cache(maxsize=1)
+def default_table() -> Dict[str, str]:
+    return with_button_replies(load_lexicon())
+
+
 def _variants(key: str) -> Iterator[str]:
     """The message as written, with stretched letters shortened, and without a leading filler or
     a trailing address ("oh thanks", "bye bot")."""
@@ -84,7 +102,7 @@ def classify(text: Optional[Text], lexicon: Optional[Dict[str, str]] = None) -> 
     """The fixed intent of a whole-message short reply, or None."""
     if not text or len(text) > 60:
         return None
-    table = load_lexicon() if lexicon is None else lexicon
+    table = default_table() if lexicon is None else lexicon
     key = normalise(text)
     if not key:  # only punctuation or an emoji: look it up as written ("👍")
         return table.get(text.strip())
@@ -103,7 +121,8 @@ class ShortReplyClassifier(GraphComponent):
         return {"lexicon": str(LEXICON_PATH)}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self._lexicon = load_lexicon(Path(config.get("lexicon") or LEXICON_PATH))
+        path = Path(config.get("lexicon") or LEXICON_PATH)
+        self._lexicon = default_table() if path == LEXICON_PATH else with_button_replies(load_lexicon(path))
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,

@@ -15,6 +15,7 @@ anything; nothing is patched as a side effect of importing a module.
 | state_cache | continues the dialogue-state featurization instead of replaying it | linear cost per prediction |
 | policy_logging | builds the policies' debug payloads only when logged | O(conversation) work at INFO |
 | store_failures | a tracker-store error fails the turn instead of a fresh in-memory tracker | a database outage restarted conversations silently |
+| form_asks | the form skips the ask action when its validation already asked that question | one action-server call per form turn instead of two |
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ SUPPORTED_RASA = "3.6.21"
 # The patch modules, in the order they are applied. They are imported only after the version
 # check: some import Rasa's internals at module level.
 PATCHES: Tuple[str, ...] = ("action_failures", "action_validation", "action_payload", "state_cache", "policy_logging",
-                            "store_failures")
+                            "store_failures", "form_asks")
 
 
 def _module(name: str):

@@ -29,7 +29,10 @@ trap cleanup INT TERM EXIT
 pids+=($!)
 
 if [ "${1:-}" = "--shell" ]; then
-  .venv/bin/python -m headease_rasa shell -m "$HEADEASE_MODEL" --endpoints endpoints.yml --quiet
+  # The generated credentials (only channels whose variables are set): Rasa reads the whole file,
+  # and the top-level credentials.yml's `${VAR}` references would stop it.
+  .venv/bin/python -m headease_rasa shell -m "$HEADEASE_MODEL" --endpoints endpoints.yml \
+    --credentials var/credentials.yml -i 127.0.0.1 -p "$RASA_PORT" --quiet
   exit 0
 fi
 

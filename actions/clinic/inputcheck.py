@@ -60,6 +60,7 @@ class Lists:
     restart_request: Pattern[str]
     leave_request: Pattern[str]
     emergency_request: Pattern[str]
+    emergency_worry: Pattern[str]
     language: Dict[str, FrozenSet[str]]
 
 
@@ -88,6 +89,7 @@ def load_lists(path: Union[str, Path] = DEFAULT_PATH) -> Lists:
         restart_request=phrase_pattern(_words(data.get("restart_request"), f"{path}: restart_request")),
         leave_request=phrase_pattern(_words(data.get("leave_request"), f"{path}: leave_request")),
         emergency_request=phrase_pattern(_words(data.get("emergency_request"), f"{path}: emergency_request")),
+        emergency_worry=phrase_pattern(_words(data.get("emergency_worry"), f"{path}: emergency_worry")),
         language={
             code: frozenset(normalize(w, strip_accents=True) for w in _words(words, f"{path}: language.{code}"))
             for code, words in language.items()
@@ -152,6 +154,18 @@ def is_control_request(intent: Optional[str], text: str, path: Union[str, Path] 
 def is_emergency_request(text: str, path: Union[str, Path] = DEFAULT_PATH) -> bool:
     """The message asks for emergency help itself ("call an ambulance please")."""
     return bool(_lists(str(path)).emergency_request.search(normalize(text)))
+
+
+def worries_about_emergency(text: str, path: Union[str, Path] = DEFAULT_PATH) -> bool:
+    """The message wonders whether this is an emergency ("is this an emergency?", "might be urgent"),
+    not denying it ("it's not an emergency"): the emergency screen answers that, not a guess."""
+    flat = normalize(text)
+    spans = [m.span() for m in _lists(str(path)).emergency_worry.finditer(flat)]
+    if not spans:
+        return False
+    from .reading.negation import negated_char_spans
+
+    return len(negated_char_spans(flat, spans)) < len(spans)
 
 
 def detect_language(text: str, path: Union[str, Path] = DEFAULT_PATH) -> Optional[str]:

@@ -194,3 +194,35 @@ def test_denial_of_all_red_flags_moves_on_without_an_alert(text):
     assert slots["requested_slot"] is not None
     assert slots["findings"]["red_flag_screen_negative"] is True
     assert not slots["findings"].get("uncertain")
+
+
+def test_the_validation_asks_the_next_question_itself_once_and_counts_it():
+    """One action call per form turn (headease_rasa/form_asks.py): the question goes out with the
+    validation's events, and the slot's ask action, if Rasa still calls it, sends nothing."""
+    from actions.clinic.questions import question
+
+    tracker = form_tracker("about 3 hours usually", intent="inform", slots={"requested_slot": "duration",
+                                                                         "question_counts": {"duration": 1}})
+    events, messages = run_action(FORM, tracker)
+    slots = slot_sets(events)
+    asked = slots["requested_slot"]
+    assert slots["question_counts"] == {"duration": 1, asked: 1}
+    assert messages[-1]["text"] == question(asked, Findings.from_dict(slots["findings"]))["text"]
+    assert messages[-1]["buttons"]
+    # the same turn as Rasa hands it to the ask action: the validation's events already applied
+    after = make_tracker("about 3 hours usually", intent="inform", form_run=True,
+                         events=[{"event": "slot", "name": "question_counts", "value": {"duration": 1}}],
+                         slots={**slots})
+    after.events.extend({"event": "slot", "name": k, "value": v, "timestamp": None} for k, v in slots.items())
+    ask = type("Ask", (AskSlotAction,), {"slot": asked})()
+    assert run_action(ask, after) == ([], [])
+
+
+def test_the_ask_action_still_asks_when_nothing_asked_in_this_turn():
+    # resuming after a digression: no validation ran, the ask action asks (and counts)
+    tracker = make_tracker("what is shiatsu?", intent="ask_technique", latest_action="action_explain_technique",
+                           events=[{"event": "slot", "name": "question_counts", "value": {"onset": 1}}],
+                           slots={"requested_slot": "onset", "question_counts": {"onset": 1}})
+    ask = type("Ask", (AskSlotAction,), {"slot": "onset"})()
+    events, messages = run_action(ask, tracker)
+    assert messages and slot_sets(events)["question_counts"] == {"onset": 2}

@@ -94,3 +94,49 @@ def test_clarify_offers_plain_text_buttons_then_gives_up_guessing():
     assert not any(p.startswith("/") for p in payloads)
     again = make_tracker("??", intent="nlu_fallback", events=[{"event": "action", "name": "action_clarify"}])
     assert run_action(ActionClarify(), again)[1][0]["response"] == "utter_default"
+
+
+def test_clarify_starts_the_check_when_the_message_already_describes_a_headache():
+    entities = [{"entity": "symptom", "value": "worst_ever", "start": 0, "end": 4}]
+    tracker = make_tracker("head feels like its going to burst", intent="nlu_fallback", entities=entities,
+                           ranking=[{"name": "emergency", "confidence": 0.28}])
+    events, messages = run_action(ActionClarify(), tracker)
+    assert events == [{"event": "followup", "name": "consultation_form", "timestamp": None}]
+    assert messages == []
+
+
+def test_clarify_still_asks_when_the_only_detail_is_denied_or_a_check_was_given():
+    denied = [{"entity": "symptom", "value": "fever", "role": "negated", "start": 3, "end": 8}]
+    _, messages = run_action(ActionClarify(), make_tracker("no fever ??", intent="nlu_fallback", entities=denied))
+    assert messages[0]["buttons"]
+    # after an assessment the check is not restarted by a guess: the options are offered
+    detail = [{"entity": "pain_location", "value": "temples", "start": 0, "end": 7}]
+    done = make_tracker("temples hmm", intent="nlu_fallback", entities=detail, slots={"assessment": {"triage_level": "self_care"}})
+    events, messages = run_action(ActionClarify(), done)
+    assert events == [] and messages[0]["buttons"]
+
+
+def test_every_clarify_button_is_read_as_its_own_intent_whatever_a_classifier_makes_of_it():
+    from actions.clinic.clarify import load_options
+    from headease_nlu.short_replies import classify
+
+    table = load_options()
+    assert {o.intent for o in table.options} >= {"emergency", "describe_headache", "ask_when_doctor"}
+    for option in table.options:
+        assert classify(option.reply) == option.intent, option
+
+
+def test_clarify_options_are_checked_when_loaded(tmp_path):
+    import pytest
+    from actions.clinic.clarify import read_options
+
+    bad = tmp_path / "options.yml"
+    bad.write_text("options:\n  - {intent: a, for: [a], title: A, reply: x}\n  - {intent: b, for: [a], title: B, reply: y}\n")
+    with pytest.raises(ValueError, match="offers two options"):
+        read_options(bad)
+    bad.write_text("options:\n  - {intent: a, for: [a], title: A}\n")
+    with pytest.raises(ValueError, match="lacks reply"):
+        read_options(bad)
+    bad.write_text("options:\n  - {intent: a, for: [a], title: A, reply: x}\ndefaults: [b]\n")
+    with pytest.raises(ValueError, match="defaults name no option"):
+        read_options(bad)

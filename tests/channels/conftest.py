@@ -11,22 +11,26 @@ SLACK_SIGNING_SECRET = "slack-signing-secret-for-tests"
 FACEBOOK_SECRET = "facebook-app-secret-for-tests"
 FACEBOOK_VERIFY = "facebook-verify-token-for-tests"
 TELEGRAM_WEBHOOK_URL = "https://bot.clinic.example/webhooks/telegram/webhook"
+SLACK_TOKEN = "xoxb-headease-test"
+FACEBOOK_PAGE_TOKEN = "facebook-page-token-for-tests"
+GRAPH_VERSION = "v25.0"  # not the default, to see the setting reach the Graph API calls
 
 CHANNEL_ENV = {
     "TELEGRAM_ACCESS_TOKEN": TELEGRAM_TOKEN,
     "TELEGRAM_VERIFY": BOT_USERNAME,
     "TELEGRAM_WEBHOOK_URL": TELEGRAM_WEBHOOK_URL,
-    "SLACK_BOT_TOKEN": "xoxb-headease-test",
+    "SLACK_BOT_TOKEN": SLACK_TOKEN,
     "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
     "FACEBOOK_VERIFY": FACEBOOK_VERIFY,
     "FACEBOOK_SECRET": FACEBOOK_SECRET,
-    "FACEBOOK_PAGE_ACCESS_TOKEN": "facebook-page-token-for-tests",
+    "FACEBOOK_PAGE_ACCESS_TOKEN": FACEBOOK_PAGE_TOKEN,
+    "FACEBOOK_GRAPH_API_VERSION": GRAPH_VERSION,
 }
 
 
 @pytest.fixture(scope="session")
 def platform_stub():
-    stub = PlatformStub().start()
+    stub = PlatformStub(TELEGRAM_TOKEN, SLACK_TOKEN, FACEBOOK_PAGE_TOKEN, FACEBOOK_SECRET).start()
     yield stub
     stub.stop()
 

@@ -39,6 +39,7 @@ def slack_headers(secret: str, body: bytes, content_type: str = "application/jso
 
 
 def facebook_headers(secret: str, body: bytes, sha256: bool = True, sha1: bool = True) -> Dict[str, str]:
+    """Meta signs with both headers; HeadEase accepts only `X-Hub-Signature-256`."""
     headers = {"Content-Type": "application/json"}
     if sha256:
         headers["X-Hub-Signature-256"] = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
@@ -57,3 +58,16 @@ def kb_questions() -> Dict[str, dict]:
 
 def user_texts(tracker: dict):
     return [e.get("text") for e in tracker.get("events", []) if e.get("event") == "user"]
+
+
+def wait_for_user_texts(stack, sender: str, count: int, timeout: float = 90.0):
+    """The conversation's user texts once it has at least `count` (the connectors answer the
+    platform first and handle the message after)."""
+    deadline = time.monotonic() + timeout
+    texts = []
+    while time.monotonic() < deadline:
+        texts = user_texts(stack.tracker(sender))
+        if len(texts) >= count:
+            return texts
+        time.sleep(0.3)
+    raise AssertionError(f"conversation {sender!r}: expected {count} user message(s), got {texts}")

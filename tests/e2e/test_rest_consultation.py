@@ -65,3 +65,18 @@ def test_http_api_requires_the_token(bot_stack):
 
     status, _ = http_json(f"{bot_stack.rasa_url}/conversations/e2e-tension/tracker")
     assert status in (401, 403)
+
+
+def test_the_rasa_server_serves_the_model_without_tensorflow(bot_stack):
+    """The trained model lists no TensorFlow component, so the server never loads the library
+    (headease_rasa/without_tensorflow.py): no TensorFlow shared object is mapped in its memory."""
+    from pathlib import Path
+
+    from headease_rasa.without_tensorflow import model_needs_tensorflow
+    from tests.support.stack import MODEL
+
+    assert not model_needs_tensorflow(MODEL), "config.yml put a TensorFlow component back"
+    process = bot_stack.processes["rasa"]
+    maps = Path(f"/proc/{process.pid}/maps").read_text()
+    assert "site-packages/tensorflow" not in maps and "libtensorflow" not in maps
+    assert "libpython" in maps or "python" in maps  # the map is the real server's

@@ -113,3 +113,22 @@ def test_intents(parse, text, intent):
 def test_off_topic_is_not_a_domain_intent(parse):
     name = parse("what's the best pizza place in Rome?")["intent"]["name"]
     assert name in {"out_of_scope", "nlu_fallback"}
+
+
+# Wondering whether it is an emergency is answered with the emergency screen (the `emergency`
+# intent without a finding), whatever the classifier guessed; a confident general question and a
+# denial are not.
+@pytest.mark.parametrize("text", [
+    "could this be urgent",
+    "do you reckon it's an emergency",
+    "is my situation an emergency or not",
+])
+def test_wondering_about_an_emergency_is_screened(parse, text):
+    result = parse(text)
+    assert result["intent"]["name"] == "emergency", result["intent"]
+    assert "headease_red_flags" not in result  # no finding: the classifier-only path (a question)
+
+
+@pytest.mark.parametrize("text", ["it's not an emergency, I just want massage ideas"])
+def test_denying_an_emergency_is_not_one(parse, text):
+    assert parse(text)["intent"]["name"] != "emergency"
