@@ -70,7 +70,7 @@ def markdown(results: dict) -> str:
     ht, rt = head.get("training", {}), ref.get("training", {})
     row(f"training ({ht.get('source', '')} / {rt.get('source', '')})", ht.get("seconds"), rt.get("seconds"), "s")
 
-    lines += ["", "| Target (issue 8) | Met | HeadEase | Reference | Ratio |", "|---|:---:|---:|---:|---:|"]
+    lines += ["", "| Target (issue 19) | Met | HeadEase | Reference | Ratio |", "|---|:---:|---:|---:|---:|"]
     for t in results["targets"]:
         met = {True: "yes", False: "**no**", None: "n/a"}[t["met"]]
         shown = "–" if t["ratio"] is None else f"{t['ratio']:.2f}×"

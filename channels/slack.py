@@ -57,7 +57,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels import chat_render, outbox
+from channels import background, chat_render, outbox
 from channels.input_safety import TRUNCATION_NOTICE, clean_user_text
 from channels.reply_guard import guarded
 
@@ -365,15 +365,7 @@ class HeadEaseSlackInput(SlackInput):
         await self._turn(moved, out, on_new_message)
 
     def _spawn(self, coroutine: Awaitable[Any]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._background_tasks.add(task)
-
-        def done(finished: asyncio.Task) -> None:
-            self._background_tasks.discard(finished)
-            if not finished.cancelled() and finished.exception() is not None:
-                logger.error("Slack event handling failed: %s", type(finished.exception()).__name__)
-
-        task.add_done_callback(done)
+        background.spawn(self._background_tasks, coroutine, "Slack")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         slack_webhook = Blueprint("headease_slack_webhook", __name__)

@@ -60,7 +60,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import chat_render, outbox
+from channels import background, chat_render, outbox
 from channels.input_safety import TRUNCATION_NOTICE, clean_user_text
 from channels.reply_guard import guarded
 
@@ -407,15 +407,7 @@ class HeadEaseTelegramInput(TelegramInput):
             await guarded(on_new_message, deliver=outbox.send_turn)(message)
 
     def _spawn(self, coroutine: Awaitable[Any]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._background_tasks.add(task)
-
-        def done(finished: asyncio.Task) -> None:
-            self._background_tasks.discard(finished)
-            if not finished.cancelled() and finished.exception() is not None:
-                logger.error("Telegram update handling failed: %s", type(finished.exception()).__name__)
-
-        task.add_done_callback(done)
+        background.spawn(self._background_tasks, coroutine, "Telegram")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         telegram_webhook = Blueprint("headease_telegram_webhook", __name__)

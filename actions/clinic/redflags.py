@@ -382,10 +382,18 @@ def _age_over_50_new(v: _View) -> bool:
         return v.missing(None, "headache_history")
     if not started_after_50:
         return False
+    if f.new_headache is None and f.started_age is None and not v.has("first_ever", "different_from_usual"):
+        # when it began is only inferred from how long the pattern has lasted ("a headache most days
+        # for about a year"): whether this is a new kind of headache is asked, not assumed (4.3)
+        return v.missing(None, "headache_history")
     months = f.months_present
     if months is None and f.started_age is not None:
         months = (f.age - f.started_age) * 12
-    recent = bool(f.new_headache) or v.has("first_ever") or (months or 0) <= 12
+    if months is not None:
+        # "started four years ago, never had headaches before": new to their life then, not now
+        recent = months <= 12
+    else:
+        recent = bool(f.new_headache) or v.has("first_ever")
     if recent:
         return True
     # started after 50, long ago: the flag stands only if no clinician has assessed it (asked)

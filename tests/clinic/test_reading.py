@@ -981,3 +981,31 @@ def test_like_always_is_about_the_headache_only_when_it_says_so(text, usual):
 ])
 def test_a_first_attack_long_ago_began_a_pattern(text, first):
     assert ("first_ever" in scan(text).history) is first
+
+
+@pytest.mark.parametrize("text, onset", [
+    # how soon the pain follows a posture or an activity is not how fast it peaked
+    ("fine lying down but it comes back within minutes of sitting up", None),
+    ("the ache returns a few minutes after I get out of bed", None),
+    ("it starts within a minute once I stand", None),
+    # how fast it peaked, with or without a trigger
+    ("it peaked within a minute of bending down", "sudden_peak_lt_1m"),
+    ("came on within a few minutes", "peak_1_5m"),
+    ("within seconds of lifting the box it exploded", "sudden_peak_lt_1m"),
+])
+def test_a_latency_after_a_posture_or_activity_is_not_an_onset(text, onset):
+    assert scan(text).onset == onset
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Can't say I have, no", ["none"]),           # a bare no set off at the end closes the answer
+    ("I've thought about it. No.", ["none"]),
+    ("cant say i noticed any of that", ["none"]),  # "can't say I have/noticed": the British no
+    ("can't say that I have", ["none"]),
+    ("can't say I know", ["unknown"]),             # still unknown: an asked red-flag question counts it as yes
+    ("I don't know, no", ["unknown"]),
+    ("can't say", ["unknown"]),
+])
+def test_understated_and_trailing_denials_of_the_screen(text, value):
+    answer = parse_answer("red_flags", text)
+    assert answer.understood and answer.value == value

@@ -198,6 +198,11 @@ def test_not_sure_or_missing_counts_as_present(changes, rf_id):
         (dict(simple_analgesic_days=20, meds_months=None, months_present=None), "rf_medication_overuse", "medication_use"),
         (dict(age=40, history=["cancer"], new_headache=None), "rf_cancer_history", "headache_history"),
         (dict(age=60, months_present=36, doctor_confirmed=None), "rf_age_over_50_new", "doctor_seen"),
+        # round 9: "new to me four years ago" is not new now (its assessment is asked); a start only
+        # inferred from how long the pattern has lasted asks whether it is a new kind of headache
+        (dict(age=58, months_present=48, new_headache=True, history=["first_ever"], doctor_confirmed=None),
+         "rf_age_over_50_new", "doctor_seen"),
+        (dict(age=69, months_present=12, new_headache=None), "rf_age_over_50_new", "headache_history"),
         # round 4: where the pain is, a recent headache's newness, a neck strain are asked
         (dict(locations=[], symptoms=["tearing_same_side"], history=["first_ever"]), "rf_autonomic_eye_first", "pain_location"),
     ],

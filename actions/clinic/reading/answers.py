@@ -155,6 +155,12 @@ def _is_none_answer(text: str) -> bool:
     return bool(_NONE_ANSWER.match(clean)) or kind == "no" or first in _NONE_FIRST_WORDS or _denies_all(clean)
 
 
+# "Can't say I've had any of them, no": to the screen's list, a bare no set off at the end (after
+# a hedge that was not a "don't know") closes the answer as a denial. Only there: to a yes/no
+# follow-up ("does the rash fade when pressed?") a trailing no can be the dangerous answer.
+_TRAILING_NO = re.compile(r"[,.;:!\-\u2013\u2014]\s*(?:no|nope|nah|none|negative)\W*$", re.I)
+
+
 def is_yes(text: str) -> bool:
     """The whole message is a yes ("yes", "yeah sure", "yes please start over")."""
     return _whole_answer_kind(text) == "yes"
@@ -276,10 +282,10 @@ def _answer_red_flags(findings: Findings, text: str) -> Tuple[Any, bool]:
         findings.uncertain.add("worst_ever")
     if present or uncertain:
         return sorted(present | uncertain), True
-    if _is_none_answer(text) or _REST_DENIED.search(_clean(text)):
+    kind = _hedge_kind(text)
+    if _is_none_answer(text) or _REST_DENIED.search(_clean(text)) or (kind is None and _TRAILING_NO.search(text)):
         findings.red_flag_screen_negative = True
         return [NONE], True
-    kind = _hedge_kind(text)
     clean = _clean(text)
     if kind in {"unknown", "yes"} or _YES_ANSWER.match(clean):
         findings.uncertain |= SCREEN_ITEMS

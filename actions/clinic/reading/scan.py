@@ -588,7 +588,25 @@ def _onset_match(text: FlatText, m: Match, findings: Findings, answering: bool) 
         window = set(text.words[max(0, m.start - 4): m.end + 4])
         if not window & _ONSET_CUE:
             return
+    if _latency_after_something(text, m):
+        return
     set_onset(findings, m.cid)
+
+
+# "comes back within minutes of sitting up", "a few minutes after I stand": how soon the pain follows
+# a posture or an activity (a positional or exertional sign, read elsewhere), not how fast it peaked;
+# "peaked within a minute of bending down" still says how fast it peaked
+_LATENCY_LINK = frozenset({"of", "after", "once"})
+_PEAK_WORDS = frozenset({"peak", "peaked", "peaks", "worst", "maximum", "max", "full", "strongest"})
+
+
+def _latency_after_something(text: FlatText, m: Match) -> bool:
+    if m.cid not in ("sudden_peak_lt_1m", "peak_1_5m"):
+        return False
+    following = text.words[m.end: m.end + 1]
+    if not following or following[0] not in _LATENCY_LINK:
+        return False
+    return not set(text.words[max(0, m.start - 4): m.end]) & _PEAK_WORDS
 
 
 _BURST_WORDS = frozenset({"burst", "exploded", "exploding", "explode", "popped", "pop", "bang"})
