@@ -95,24 +95,22 @@ def ask_question(
 
 def asked_this_turn(tracker: Tracker, slot: str) -> bool:
     """Was this slot's question already asked since the latest user message (by the form's
-    validation, which asks the next question itself: headease_rasa/form_asks.py)?"""
-    counts_now: Optional[Dict[str, Any]] = None
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            break
-        if counts_now is None and event.get("event") == "slot" and event.get("name") == "question_counts":
-            counts_now = event.get("value") or {}
-    else:
-        return False
-    if counts_now is None or slot not in counts_now:
-        return False
+    validation, which asks the next question itself: headease_rasa/form_asks.py)? Its count in
+    the newest `question_counts` set after the message differs from the newest one before it."""
+    after: Optional[Dict[str, Any]] = None
     seen_user = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
+            if after is None or slot not in after:
+                return False
             seen_user = True
-        elif seen_user and event.get("event") == "slot" and event.get("name") == "question_counts":
-            return (event.get("value") or {}).get(slot, 0) != counts_now.get(slot, 0)
-    return True
+        elif event.get("event") == "slot" and event.get("name") == "question_counts":
+            counts = event.get("value") or {}
+            if not seen_user:
+                after = counts if after is None else after
+            else:
+                return counts.get(slot, 0) != after.get(slot, 0)
+    return seen_user
 
 
 def is_voice(tracker: Tracker) -> bool:

@@ -32,7 +32,7 @@ import sys
 import tarfile
 import types
 from pathlib import Path
-from typing import Iterable, Optional, Set
+from typing import Optional, Set
 
 logger = logging.getLogger(__name__)
 
@@ -178,15 +178,15 @@ def model_needs_tensorflow(model_path: Path) -> bool:
     return not components or bool(components - TENSORFLOW_FREE)
 
 
-def already_imported() -> Iterable[str]:
-    return [name for name in sys.modules if name.split(".", 1)[0] in STANDIN_PACKAGES]
+def already_imported() -> bool:
+    return any(name.split(".", 1)[0] in STANDIN_PACKAGES for name in sys.modules)
 
 
 def install() -> bool:
     """Answer TensorFlow imports with stand-ins from now on. False if TensorFlow is already loaded."""
     if installed():
         return True
-    if any(True for _ in already_imported()):
+    if already_imported():
         logger.warning("TensorFlow was imported before the stand-in could be installed; serving with it.")
         return False
     sys.meta_path.insert(0, _FINDER)
