@@ -13,6 +13,16 @@ saved in memory and hands one back when the database still holds exactly the eve
 instances on one database stay correct: another instance's write changes the newest id and the
 tracker is loaded afresh.
 
+Per message the store runs two small statements besides the turn's inserts: the version check
+when the tracker is read (a cache hit), and the check before plus the new version after the write.
+They are plain SQL statements built once per store (`_statements`), the same selection of the
+latest session as Rasa's ORM query (`_event_query`, tested equal), which cost about 1.4 ms each
+to build and compile on every call; the turn's events go in as one multi-row insert. On an
+SQLite file the connections are pooled (SQLAlchemy 1.4 opens and closes a file database on every
+session otherwise) and the database is in write-ahead-log mode with full synchronous commits: a
+commit is one fsync of the log instead of the rollback journal's several, as durable, and readers
+(the purge, the health check) no longer wait for a writer.
+
 Outages and concurrent turns: a turn is written in one transaction at its end, so a
 server killed mid-turn leaves nothing half-written. The engine checks a pooled connection before
 using it (`pool_pre_ping`, not on SQLite), so the first message after PostgreSQL restarts works; it gives up on a
@@ -31,11 +41,11 @@ import logging
 import os
 import time
 from collections import OrderedDict
-from typing import Any, Optional, Text, Tuple
+from typing import Any, Dict, Optional, Text, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from headease_store.errors import ConcurrentTurnError
@@ -70,6 +80,23 @@ _EMPTY_READS = 10_000
 
 Version = Tuple[int, int]
 
+# The events of a sender's latest session, selected as Rasa's `SQLTrackerStore._event_query` does
+# (events at or after the newest `session_started` timestamp, or all when there is none), as one
+# plain statement; `{table}` is the events table's name.
+_LATEST_SESSION = (
+    "FROM {table}, (SELECT max(timestamp) AS session_start FROM {table} "
+    "WHERE sender_id = :sender AND type_name = :session_started) AS latest "
+    "WHERE {table}.sender_id = :sender "
+    "AND ({table}.timestamp >= latest.session_start OR latest.session_start IS NULL)"
+)
+VERSION_SQL = "SELECT count({table}.id), max({table}.id) " + _LATEST_SESSION
+EVENTS_SQL = "SELECT {table}.id, {table}.data " + _LATEST_SESSION + " ORDER BY {table}.id"
+# Created when the store starts, if missing (Rasa's table has an index on sender_id only).
+INDEXES = (
+    ("ix_events_sender_type_time", ("sender_id", "type_name", "timestamp")),
+    ("ix_events_sender_time", ("sender_id", "timestamp")),
+)
+
 
 def stored_version(tracker: DialogueStateTracker) -> Optional[Version]:
     """The store's version of the conversation when `tracker` was read or last saved, if known."""
@@ -91,12 +118,27 @@ def deletion_requested(tracker: DialogueStateTracker) -> bool:
     return False
 
 
+def _sqlite_write_ahead_log(connection: Any, _record: Any) -> None:
+    """Each new SQLite connection: write-ahead log, commits synced in full (durable)."""
+    cursor = connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+    finally:
+        cursor.close()
+
+
 class HeadEaseSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore with retention purging, per-sender deletion and outage-safe saving."""
 
     def __init__(self, *args: Any, retention_days: Optional[float] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._use_resilient_engine()
+        table = self.SQLEvent.__tablename__
+        self._create_indexes(table)
+        self._version_sql = sa.text(VERSION_SQL.format(table=table))
+        self._events_sql = sa.text(EVENTS_SQL.format(table=table))
+        self._insert = self.SQLEvent.__table__.insert()
         self._cache: "OrderedDict[Text, Tuple[DialogueStateTracker, int, int]]" = OrderedDict()
         self._empty_reads: "OrderedDict[Text, None]" = OrderedDict()
         self.retention_days = globals()["retention_days"](retention_days)
@@ -115,9 +157,30 @@ class HeadEaseSQLTrackerStore(SQLTrackerStore):
             connect_args = dict(options.get("connect_args") or {})
             connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
             options["connect_args"] = connect_args
+        sqlite_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+        if sqlite_file:
+            # SQLAlchemy 1.4 gives an SQLite file no pool (a new connection per session). A pool
+            # hands each connection to one thread at a time (the health check pings in a thread).
+            options.update(poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
         self.engine.dispose()
         self.engine = sa.create_engine(url, **options)
+        if sqlite_file:
+            sa.event.listen(self.engine, "connect", _sqlite_write_ahead_log)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    def _create_indexes(self, table: str) -> None:
+        """Indexes for the latest-session selection (SQLite, PostgreSQL): finding the newest
+        session start, then counting the session's events, read the index only instead of every
+        row of the sender (at 2,000 events: 0.3 ms instead of 1.5-5 ms per check)."""
+        if self.engine.dialect.name not in ("sqlite", "postgresql"):
+            return
+        for name, columns in INDEXES:
+            statement = f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})"
+            try:
+                with self.engine.begin() as connection:
+                    connection.exec_driver_sql(statement)
+            except sa.exc.SQLAlchemyError as error:  # another instance created it meanwhile
+                logger.warning("could not create index %s (%s)", name, type(error).__name__)
 
     def ping(self) -> None:
         """Raise unless the database answers (readiness check; blocking, run it in a thread)."""
@@ -140,11 +203,10 @@ class HeadEaseSQLTrackerStore(SQLTrackerStore):
                 session.rollback()
                 self._cache.pop(sender_id, None)
                 raise ConcurrentTurnError("another turn of this conversation was stored first")
-            added = 0
-            for event in itertools.islice(tracker.events, count, None):
-                session.add(self._row(sender_id, event))
-                added += 1
-            version = self._version_in(session, sender_id) if added else (count, newest)
+            rows = [self._row(sender_id, event) for event in itertools.islice(tracker.events, count, None)]
+            if rows:
+                session.execute(self._insert, rows)
+            version = self._version_in(session, sender_id) if rows else (count, newest)
             session.commit()
         tracker.__dict__[_VERSION] = version
         self._remember(tracker, version)
@@ -154,11 +216,12 @@ class HeadEaseSQLTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "postgresql":
             session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:sender))"), {"sender": sender_id})
 
-    def _row(self, sender_id: Text, event: Any) -> Any:
-        """One event as a row, as Rasa's SQLTrackerStore.save writes it."""
+    @staticmethod
+    def _row(sender_id: Text, event: Any) -> Dict[str, Any]:
+        """One event's column values, as Rasa's SQLTrackerStore.save writes them."""
         data = event.as_dict()
         intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name")
-        return self.SQLEvent(
+        return dict(
             sender_id=sender_id,
             type_name=event.type_name,
             timestamp=data.get("timestamp"),
@@ -166,6 +229,9 @@ class HeadEaseSQLTrackerStore(SQLTrackerStore):
             action_name=data.get("name"),
             data=json.dumps(data),
         )
+
+    def _params(self, sender_id: Text) -> Dict[str, Any]:
+        return {"sender": sender_id, "session_started": SessionStarted.type_name}
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         cached = self._cache.get(sender_id)
@@ -176,7 +242,7 @@ class HeadEaseSQLTrackerStore(SQLTrackerStore):
                 return tracker
             del self._cache[sender_id]
         with self.session_scope() as session:
-            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
+            rows = session.execute(self._events_sql, self._params(sender_id)).all()
         if not rows or not self.domain:
             self._empty_reads[sender_id] = None
             self._empty_reads.move_to_end(sender_id)
@@ -191,8 +257,7 @@ class HeadEaseSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     def _version_in(self, session: Any, sender_id: Text) -> Tuple[int, int]:
-        query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).order_by(None)
-        count, newest = query.with_entities(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id)).one()
+        count, newest = session.execute(self._version_sql, self._params(sender_id)).one()
         return int(count or 0), int(newest or 0)
 
     def _stored_version(self, sender_id: Text) -> Tuple[int, int]:

@@ -115,3 +115,83 @@ def test_deleting_a_conversation_also_forgets_its_cached_tracker(make_store):
     saved(store, conversation("frank", UserUttered("hello")))
     store.delete_sender("frank")
     assert asyncio.run(store.retrieve("frank")) is None
+
+
+def _stored(store, sender, events):
+    """Write rows one by one through the ORM (timestamps as given, in this order)."""
+    with store.session_scope() as session:
+        for event in events:
+            session.add(store.SQLEvent(**HeadEaseSQLTrackerStore._row(sender, event)))
+        session.commit()
+
+
+def _rasa_selection(store, sender):
+    """(count, newest id, [(id, data)]) of the latest session, from Rasa's own ORM query."""
+    with store.session_scope() as session:
+        rows = store._event_query(session, sender, fetch_events_from_all_sessions=False).all()
+    return len(rows), max((r.id for r in rows), default=0), [(r.id, r.data) for r in rows]
+
+
+def test_the_latest_session_is_selected_as_rasas_query_selects_it(make_store):
+    """The store's plain statements (version check, load) select exactly the rows of Rasa's
+    `_event_query`: several sessions, equal and out-of-order timestamps, no session start."""
+    import random
+
+    from rasa.shared.core.events import SessionStarted
+
+    store = make_store()
+    rng = random.Random(7)
+    cases = {
+        "no_session": [UserUttered("a"), BotUttered("b")],
+        "one_session": [SessionStarted(), UserUttered("a"), SessionStarted(), UserUttered("b")],
+    }
+    for n in range(12):
+        events = []
+        for _ in range(rng.randint(1, 25)):
+            event = rng.choice([SessionStarted(), UserUttered("x"), BotUttered("y"), ActionExecuted("action_listen")])
+            event.timestamp = float(rng.choice([1, 2, 2, 3, 5, 8]))  # ties and going back in time
+            events.append(event)
+        cases[f"random_{n}"] = events
+    for sender, events in cases.items():
+        _stored(store, sender, events)
+        count, newest, rows = _rasa_selection(store, sender)
+        assert store._stored_version(sender) == (count, newest), sender
+        with store.session_scope() as session:
+            ours = [(r.id, r.data) for r in session.execute(store._events_sql, store._params(sender))]
+        assert ours == rows, sender
+    assert store._stored_version("nobody") == (0, 0)
+
+
+def test_saved_rows_are_the_rows_rasas_store_writes(make_store, tmp_path):
+    """Same columns and values as Rasa's SQLTrackerStore.save, written in one insert."""
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    events = [UserUttered("my head hurts", {"name": "describe_headache", "confidence": 0.9}),
+              ActionExecuted("consultation_form"), BotUttered("How bad?", {"buttons": [{"title": "Mild", "payload": "mild"}]}),
+              ActionExecuted("action_listen")]
+    ours, theirs = make_store(), SQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    for store in (ours, theirs):
+        asyncio.run(store.save(conversation("gina", *events)))
+    columns = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
+
+    def rows(store):
+        with store.session_scope() as session:
+            return [tuple(getattr(r, c) for c in columns)
+                    for r in session.query(store.SQLEvent).order_by(store.SQLEvent.id)]
+
+    assert rows(ours) == rows(theirs)
+
+
+def test_an_sqlite_file_is_pooled_in_write_ahead_log_mode(tmp_path):
+    store = HeadEaseSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL: commits are durable
+    assert store.engine.pool.__class__.__name__ == "QueuePool"
+
+
+def test_the_latest_session_indexes_exist_and_are_created_once(make_store):
+    store = make_store()
+    make_store(retention_days=10000)  # a second instance on the same database: no error
+    names = {index["name"] for index in __import__("sqlalchemy").inspect(store.engine).get_indexes("events")}
+    assert {"ix_events_sender_type_time", "ix_events_sender_time"} <= names
