@@ -49,6 +49,40 @@ def summarize_collapsed(path: Path, top: int = 25, focus: Tuple[str, ...] = ()) 
     return rows[:top]
 
 
+def call_tree(path: Path, root: str, depth: int = 5, min_share: float = 1.5) -> List[Tuple[int, float, str]]:
+    """(depth, % of the samples under `root`, function) for the call tree below the first frame
+    whose name contains `root` (e.g. Rasa's `handle_message`), largest first at each level."""
+    tree: Dict[str, list] = {}
+    total = 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        names = [_frame_name(f) for f in stack.split(";") if f]
+        start = next((i for i, name in enumerate(names) if root in name), None)
+        if start is None:
+            continue
+        n = int(count)
+        total += n
+        node = tree
+        for name in names[start:start + depth + 1]:
+            entry = node.setdefault(name, [0, {}])
+            entry[0] += n
+            node = entry[1]
+    rows: List[Tuple[int, float, str]] = []
+
+    def walk(node: Dict[str, list], level: int) -> None:
+        for name, (count, children) in sorted(node.items(), key=lambda item: -item[1][0]):
+            share = 100.0 * count / total
+            if share >= min_share:
+                rows.append((level, share, name))
+                walk(children, level + 1)
+
+    if total:
+        walk(tree, 0)
+    return rows
+
+
 def _frame_name(frame: str) -> str:
     func, _, where = frame.partition(" (")
     where = where.rstrip(")")
@@ -115,6 +149,10 @@ def main(argv=None) -> int:
         print(f"\n== {name}: top functions by inclusive share of samples ==")
         for func, inc, own in summarize_collapsed(out):
             print(f"{inc:6.1f}% {own:6.1f}%  {func}")
+    rasa_out = recorders["rasa"][0]
+    print("\n== rasa: where one message's time goes (share of the samples under processor.handle_message) ==")
+    for level, share, func in call_tree(rasa_out, "handle_message (rasa/core/processor.py)"):
+        print(f"{'  ' * level}{share:5.1f}%  {func}")
     return 0
 
 

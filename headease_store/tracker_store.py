@@ -17,11 +17,13 @@ Per message the store runs two small statements besides the turn's inserts: the 
 when the tracker is read (a cache hit), and the check before plus the new version after the write.
 They are plain SQL statements built once per store (`_statements`), the same selection of the
 latest session as Rasa's ORM query (`_event_query`, tested equal), which cost about 1.4 ms each
-to build and compile on every call; the turn's events go in as one multi-row insert. On an
+to build and compile on every call; the turn's events go in as one batched insert (executemany). On an
 SQLite file the connections are pooled (SQLAlchemy 1.4 opens and closes a file database on every
 session otherwise) and the database is in write-ahead-log mode with full synchronous commits: a
 commit is one fsync of the log instead of the rollback journal's several, as durable, and readers
-(the purge, the health check) no longer wait for a writer.
+(the purge, the health check) no longer wait for a writer. Two indexes created at start-up
+(`INDEXES`, SQLite and PostgreSQL) let the latest-session count read the index instead of every
+row of the sender.
 
 Outages and concurrent turns: a turn is written in one transaction at its end, so a
 server killed mid-turn leaves nothing half-written. The engine checks a pooled connection before

@@ -86,3 +86,18 @@ def test_rss_of_this_process_is_read_from_proc():
     assert pid in process_tree(pid)
     assert tree_rss_mb(pid) > 1.0
     assert tree_peak_rss_mb(pid) >= tree_rss_mb(pid) * 0.5
+
+
+def test_profile_call_tree_under_a_root(tmp_path):
+    from bench.profile import call_tree
+
+    collapsed = tmp_path / "rasa.collapsed.txt"
+    collapsed.write_text(
+        "serve (sanic/server.py:1);handle_message (rasa/core/processor.py:10);parse (rasa/core/processor.py:20) 6\n"
+        "serve (sanic/server.py:1);handle_message (rasa/core/processor.py:10);save (x/store.py:5) 3\n"
+        "serve (sanic/server.py:1);handle_message (rasa/core/processor.py:11) 1\n"
+        "serve (sanic/server.py:1) 90\n"
+    )
+    rows = call_tree(collapsed, "handle_message (rasa/core/processor.py)", min_share=0)
+    assert rows == [(0, 100.0, "handle_message (rasa/core/processor.py)"),
+                    (1, 60.0, "parse (rasa/core/processor.py)"), (1, 30.0, "save (x/store.py)")]
