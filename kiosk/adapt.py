@@ -168,13 +168,20 @@ def dev_sentences(path: Path = DEV_SENTENCES) -> List[Tuple[str, str]]:
     return pairs
 
 
-def protected_sentences(sources: Sequence[Path] = PROTECTED_SOURCES, dev: Path = DEV_SENTENCES) -> set:
-    """Spoken forms of the dev sentences and of every string literal in ``sources``."""
+def protected_sentences(sources: Sequence[Path] = PROTECTED_SOURCES, dev: Path = DEV_SENTENCES,
+                        blind_halves: bool = True) -> set:
+    """Spoken forms of the dev sentences, of every string literal in ``sources`` and of the blind
+    consultations the kiosk is measured on (the sealed half, the fresh cases and the study dev
+    cases: kiosk.blind)."""
     import ast
 
+    from kiosk import blind
     from kiosk.textnorm import spoken
 
     texts = [sentence for _, sentence in dev_sentences(dev)] if dev.exists() else []
+    if blind_halves:
+        for utterance in blind.utterances("sealed") + blind.utterances("fresh") + blind.dev_utterances():
+            texts.append(utterance.text)
     for source in sources:
         if source.exists():
             texts += [node.value for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))

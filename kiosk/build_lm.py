@@ -34,13 +34,13 @@ import random
 import re
 import sys
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Sequence, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
 from actions.clinic.reading.lexicon import LEXICON_PATH, lexicon_data
-from kiosk import ngram
-from kiosk.textnorm import number_words, spoken_words
+from kiosk import blind, ngram, phrasebook
+from kiosk.textnorm import TYPED_CONTRACTIONS, number_words, spoken_words
 
 ROOT = Path(__file__).resolve().parents[1]
 NLU_DIR = ROOT / "data" / "nlu"
@@ -56,8 +56,8 @@ GENERAL = "general"
 
 # Mixture weights and augmentation, chosen on a dev set of our own sentences (not the benchmark's
 # held-out set): see kiosk/README.md "How the numbers were reached".
-CONTEXT_MIX = {"answers": 0.5, "buttons": 0.15, "always": 0.2, "general": 0.15}
-GENERAL_MIX = {"general": 0.8, "always": 0.2}
+CONTEXT_MIX = {"answers": 0.5, "phrases": 0.1, "buttons": 0.05, "always": 0.05, "general": 0.3}
+GENERAL_MIX = {"general": 0.3, "study": 0.6, "phrases": 0.05, "always": 0.05}
 SWAPS_PER_EXAMPLE = 4      # entity-swapped copies of each annotated example (answer models)
 SWAPS_IN_GENERAL = False   # the swaps made the general model too diffuse
 SEED = 7                   # the swaps are random but the same on every build
@@ -70,17 +70,12 @@ KIOSK_ANSWERS = (
 )
 
 # Typed-chat tokens nobody says; a sentence containing one is dropped (its spoken twin is usually
-# in the data too). Apostrophe-less contractions are repaired instead.
+# in the data too). Apostrophe-less contractions and chat shorthand are repaired by
+# kiosk.textnorm before this check.
 TYPED_ONLY = frozenset(
-    "u ur r y k tho thru pls plz lol omg idk btw bc cuz coz ya ugh um umm uh hmm erm ta xx x "
-    "b c d e f g h j l m n o p q s t v w z".split()
+    "u ur r y k tho thru pls plz lol omg idk btw bc cuz coz ya ugh ta xx x "
+    "".split()
 )
-TYPED_CONTRACTIONS = {
-    "dont": "don't", "cant": "can't", "wont": "won't", "im": "i'm", "ive": "i've", "doesnt": "doesn't",
-    "didnt": "didn't", "isnt": "isn't", "wasnt": "wasn't", "havent": "haven't", "hasnt": "hasn't",
-    "thats": "that's", "whats": "what's", "theres": "there's", "arent": "aren't", "couldnt": "couldn't",
-    "shouldnt": "shouldn't", "wouldnt": "wouldn't", "youre": "you're", "id": "i'd",
-}
 
 
 def cmudict_path() -> Path:
@@ -145,6 +140,15 @@ CONTEXT_ENTITIES: Dict[str, Tuple[str, ...]] = {
     "red_flags": ("symptom",),
     "medication_use": ("medication", "frequency"),
     "age": (),
+    # questions whose answers the NLU data does not annotate: their models come from the study
+    # half's answers and the phrasebook
+    "headache_history": ("duration",),
+    "aura_history": (),
+    "attack_history": (),
+    "progression": (),
+    "doctor_seen": (),
+    "pregnancy": (),
+    "other_conditions": ("medication",),
 }
 
 # Rasa entity markup: [text](entity), [text](entity:value), [text]{"entity": "...", ...}
@@ -286,7 +290,7 @@ def number_phrases() -> Iterator[str]:
 class Sources:
     """The training text, read once per build."""
 
-    def __init__(self, nlu_dir: Path = NLU_DIR):
+    def __init__(self, nlu_dir: Path = NLU_DIR, study: bool = True):
         self.examples = [(i, raw) for i, raw in labelled_examples(nlu_dir) if i not in EXCLUDED_INTENTS]
         self.wordings = entity_wordings(self.examples)
         rng = random.Random(SEED)
@@ -294,6 +298,9 @@ class Sources:
         for intent, raw in self.examples:
             for copy in swapped(raw, self.wordings, rng, SWAPS_PER_EXAMPLE):
                 self.swaps.append((intent, copy))
+        # The study half of the blind consultations, less its dev cases (kiosk.blind): never the
+        # sealed half, never a fresh case.
+        self.study = blind.training_utterances() if study else []
 
     def always(self) -> Iterator[str]:
         """In every model: control answers (yes, no, don't know, why, stop, start over) and red flags."""
@@ -312,6 +319,16 @@ class Sources:
         yield from question_buttons(slot)
         yield from number_templates(slot)
 
+    def study_answers(self, slot: str) -> Iterator[str]:
+        """The study half's answers to that question."""
+        for utterance in self.study:
+            if utterance.slot == slot:
+                yield utterance.text
+
+    def phrases(self, slot: Optional[str] = None) -> Iterator[str]:
+        """The phrasebook's paraphrase families (kiosk.phrasebook)."""
+        yield from (phrasebook.slot_phrases(slot) if slot else phrasebook.general_phrases())
+
     def buttons(self, slot: str) -> Iterator[str]:
         """The question's buttons, which the voice channel reads out as choices."""
         yield from question_buttons(slot)
@@ -327,6 +344,11 @@ class Sources:
         yield from knowledge_names()
         yield from number_phrases()
 
+    def study_text(self) -> Iterator[str]:
+        """Everything the study half's visitors said: openings and answers."""
+        for utterance in self.study:
+            yield utterance.text
+
 
 def speech_words(text: str) -> List[str]:
     """Spoken words of a training sentence, typed contractions repaired ("dont" -> "don't")."""
@@ -334,10 +356,12 @@ def speech_words(text: str) -> List[str]:
 
 
 def corpus_lines(lexicon: Dict[str, List[str]], raws: Iterable[str],
-                 missing: Dict[str, int]) -> List[List[str]]:
+                 missing: Dict[str, int], split: bool = False) -> List[List[str]]:
     """Spoken-form sentences. A sentence with a word that has no pronunciation (in the NLU data
     nearly always a deliberate typo: "migrane", "headach") or a typed-only token is dropped whole,
-    so neither the typo nor the broken fragments around it reach the model; the words are counted."""
+    so neither the typo nor the broken fragments around it reach the model; the words are counted.
+    With ``split`` (the visitors' own text, long and rarely a typo) the sentence is cut at such a
+    word instead and the pieces are kept."""
     lines: List[List[str]] = []
     for raw in raws:
         words = speech_words(raw)
@@ -346,6 +370,15 @@ def corpus_lines(lexicon: Dict[str, List[str]], raws: Iterable[str],
             missing[word] = missing.get(word, 0) + 1
         if words and not unknown:
             lines.append(words)
+        elif split and words:
+            piece: List[str] = []
+            for word in words + [None]:
+                if word is None or word not in lexicon or word in TYPED_ONLY:
+                    if piece:
+                        lines.append(piece)
+                    piece = []
+                else:
+                    piece.append(word)
     return lines
 
 
@@ -358,30 +391,70 @@ def write_model(model, path: Path, note: str) -> None:
         ngram.write_arpa(model, handle, header=f"HeadEase kiosk language model: {note}")
 
 
+_VOWELS = set("aeiouy")
+
+
+def derived_pronunciation(word: str, lexicon: Dict[str, List[str]]) -> List[str]:
+    """Pronunciations by rule for a word CMUdict lacks: an acronym without vowels ("gp", "hrt") is
+    spelled letter by letter; "neck's" / "eyesight's" is the word plus /s/, /z/ or /ih z/."""
+    if word.endswith("'s") and word[:-2] in lexicon:
+        out = []
+        for phones in lexicon[word[:-2]]:
+            last = phones.split()[-1]
+            suffix = "IH Z" if last in ("S", "Z", "SH", "ZH", "CH", "JH") else ("S" if last in ("P", "T", "K", "F", "TH") else "Z")
+            out.append(f"{phones} {suffix}")
+        return out
+    if 2 <= len(word) <= 5 and word.isalpha() and not set(word) & _VOWELS and all(c in lexicon for c in word):
+        return [" ".join(lexicon[c][0] for c in word)]
+    return []
+
+
+def pronunciation_lexicon(words: Iterable[str] = ()) -> Dict[str, List[str]]:
+    """CMUdict, kiosk/pronunciations.dict (ours win) and the rule-derived entries for ``words``."""
+    lexicon = read_dictionary(cmudict_path())
+    lexicon.update(read_dictionary(EXTRA_PRONUNCIATIONS))
+    for word in set(words):
+        if word not in lexicon:
+            derived = derived_pronunciation(word, lexicon)
+            if derived:
+                lexicon[word] = derived
+    return lexicon
+
+
 def build(out: Path = DEFAULT_OUT, quiet: bool = False) -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    lexicon = read_dictionary(cmudict_path())
     extra = read_dictionary(EXTRA_PRONUNCIATIONS)
-    lexicon.update(extra)  # our pronunciations win for the words we list
     sources = Sources()
+    study_raw = list(sources.study_text())
+    lexicon = pronunciation_lexicon(w for raw in study_raw for w in speech_words(raw))
     missing: Dict[str, int] = {}
     general_lines = corpus_lines(lexicon, sources.general(), missing)
     always_lines = corpus_lines(lexicon, sources.always(), missing)
-    models = {"general": ngram.KneserNey(general_lines), "always": ngram.KneserNey(always_lines)}
-    answers = {slot: corpus_lines(lexicon, sources.answers(slot), missing) for slot in CONTEXT_ENTITIES}
-    vocabulary: Set[str] = {w for lines in [general_lines, always_lines, *answers.values()] for line in lines
-                            for w in line}
+    study_lines = corpus_lines(lexicon, study_raw, missing, split=True)
+    phrase_lines = corpus_lines(lexicon, sources.phrases(), missing)
+    models = {"general": ngram.KneserNey(general_lines), "always": ngram.KneserNey(always_lines),
+              "study": ngram.KneserNey(study_lines or [["no"]]), "phrases": ngram.KneserNey(phrase_lines)}
+    answers = {slot: corpus_lines(lexicon, sources.answers(slot), missing)
+               + corpus_lines(lexicon, sources.study_answers(slot), missing, split=True) for slot in CONTEXT_ENTITIES}
+    slot_phrases = {slot: corpus_lines(lexicon, sources.phrases(slot), missing) for slot in CONTEXT_ENTITIES}
+    vocabulary: Set[str] = {w for lines in [general_lines, always_lines, study_lines, phrase_lines, *answers.values(),
+                                            *slot_phrases.values()] for line in lines for w in line}
     for model in models.values():  # one vocabulary for every model, so every mixture sums to one
         model.set_vocabulary(vocabulary)
 
-    (out / CORPUS_NAME).write_text("\n".join(" ".join(line) for line in general_lines) + "\n", encoding="utf-8")
-    write_model(mixture(models, GENERAL_MIX), out / LM_NAME, f"general {GENERAL_MIX}")
+    (out / CORPUS_NAME).write_text("\n".join(" ".join(line) for line in general_lines + study_lines) + "\n",
+                                   encoding="utf-8")
+    general = mixture(models, GENERAL_MIX)
+    write_model(general, out / LM_NAME, f"general {GENERAL_MIX}")
+    # the answer models mix in the general model as a whole (its own parts and weights)
+    models["general"] = general
     (out / CONTEXT_DIR).mkdir(exist_ok=True)
     for slot in CONTEXT_ENTITIES:
         models["answers"] = ngram.KneserNey(answers[slot])
+        models["phrases"] = ngram.KneserNey(slot_phrases[slot] or [["no"]])
         # the wordings the question itself offers ("None of these") are the likeliest answers
         models["buttons"] = ngram.KneserNey(corpus_lines(lexicon, sources.buttons(slot), missing) or [["no"]])
-        for name in ("answers", "buttons"):
+        for name in ("answers", "buttons", "phrases"):
             models[name].set_vocabulary(vocabulary)
         write_model(mixture(models, CONTEXT_MIX), out / CONTEXT_DIR / f"{slot}.lm", f"{slot} {CONTEXT_MIX}")
     vocabulary -= {ngram.BOS, ngram.EOS}
@@ -396,6 +469,8 @@ def build(out: Path = DEFAULT_OUT, quiet: bool = False) -> Path:
     )
     stamp = {
         "sentences": len(general_lines),
+        "study_lines": len(study_lines),
+        "phrase_lines": len(phrase_lines) + sum(map(len, slot_phrases.values())),
         "words": len(vocabulary),
         "domain_words_added": sorted(w for w in extra if w in vocabulary),
         "dropped_words": len(missing),
@@ -414,7 +489,8 @@ def build(out: Path = DEFAULT_OUT, quiet: bool = False) -> Path:
 def input_files() -> List[Path]:
     here = Path(__file__).resolve().parent
     return sorted(NLU_DIR.rglob("*.yml")) + [KNOWLEDGE, LEXICON, EXTRA_PRONUNCIATIONS, Path(__file__),
-                                             here / "textnorm.py", here / "ngram.py"]
+                                             here / "textnorm.py", here / "ngram.py", here / "phrasebook.py",
+                                             here / "blind.py"]
 
 
 def inputs_digest() -> str:
@@ -422,6 +498,10 @@ def inputs_digest() -> str:
     for path in input_files():
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    # the study half's training text itself (not the case files: a fresh batch being written, or
+    # a sealed case, must not trigger a rebuild or be hashed in)
+    for utterance in blind.training_utterances():
+        digest.update(f"{utterance.case_id}|{utterance.slot}|{utterance.text}\n".encode())
     return digest.hexdigest()
 
 

@@ -6,6 +6,8 @@ used for acoustic adaptation.
 
     python -m kiosk.dev_eval [--acoustic DIR | --base] [--mllr FILE] [--voices en-us:160,en-us+f3:150]
     python -m kiosk.dev_eval --voices flite:slt,flite:rms     # another synthesiser (apt-get install flite)
+    python -m kiosk.dev_eval --blind-dev 200 [-v]             # the study half's dev cases (kiosk.blind),
+                                                              # unseen espeak voices and flite, as the benchmark
 """
 from __future__ import annotations
 
@@ -70,7 +72,12 @@ def main(argv: Iterable[str] = None) -> int:
     parser.add_argument("--voices", default=",".join(f"{v}:{s}" for v, s in BENCH_VOICES + adapt.UNSEEN_VOICES))
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--blind-dev", type=int, metavar="N",
+                        help="N utterances of the study half's dev cases (kiosk.blind.dev_utterances), spoken by "
+                             "the benchmark's sealed voice groups; errors may be printed (never the sealed half)")
     args = parser.parse_args(argv)
+    if args.blind_dev:
+        return blind_dev(args)
     recognizer = Recognizer(acoustic=args.acoustic, mllr=args.mllr, adapted=not args.base)
     sentences = adapt.dev_sentences()
     if args.limit:
@@ -78,6 +85,26 @@ def main(argv: Iterable[str] = None) -> int:
     results = evaluate(recognizer, parse_voices(args.voices), sentences, args.verbose)
     print(json.dumps({"acoustic": str(recognizer.acoustic), "mllr": str(args.mllr) if args.mllr else None,
                       "sentences": len(sentences), "results": results}, indent=1))
+    return 0
+
+
+def blind_dev(args) -> int:
+    from kiosk import blind, build_lm, evaluate
+
+    sys.path.insert(0, str(build_lm.ROOT))
+    from bench.voice_bench import SEALED_GROUPS
+
+    recognizer = Recognizer(acoustic=args.acoustic, mllr=args.mllr, adapted=not args.base)
+    chosen = blind.sample(blind.dev_utterances(), args.blind_dev, 5)
+    items = [evaluate.Item(f"{u.case_id}/{u.slot}", u.say, tuple(u.words), u.context,
+                           "opening" if u.slot == blind.OPENING else "answer") for u in chosen]
+    recognizer_args = {"model_dir": build_lm.DEFAULT_OUT, "build": False, "acoustic": recognizer.acoustic}
+    for name, voices in SEALED_GROUPS.items():
+        report = evaluate.score(evaluate.decode_all(items, voices, recognizer_args), recognizer.vocabulary,
+                                keep_errors=args.verbose)
+        for error in report.pop("errors", []):
+            print(f"  {error['voice']} [{error['context']}] {error['ref']}  ->  {error['hyp']}", file=sys.stderr)
+        print(json.dumps({name: report}, indent=1))
     return 0
 
 

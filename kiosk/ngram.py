@@ -94,6 +94,15 @@ class Mixture:
         self.vocab = sorted({word for _, model in self.parts for word in model.vocab})
         for _, model in self.parts:  # a word one part lacks gets that part's uniform floor
             model.set_vocabulary(self.vocab)
+        self._cache: Dict[Gram, float] = {}
+
+    def set_vocabulary(self, words: Iterable[str]) -> None:
+        vocab = sorted(set(self.vocab) | set(words))
+        if vocab != self.vocab:
+            self.vocab = vocab
+            for _, model in self.parts:
+                model.set_vocabulary(vocab)
+            self._cache.clear()
 
     def grams(self, n: int) -> Iterable[Gram]:
         seen = set()
@@ -102,7 +111,11 @@ class Mixture:
         return seen
 
     def prob(self, word: str, context: Gram = ()) -> float:
-        return sum(weight * model.prob(word, context) for weight, model in self.parts)
+        key = tuple(context)[-2:] + (word,)
+        value = self._cache.get(key)
+        if value is None:
+            value = self._cache[key] = sum(weight * model.prob(word, key[:-1]) for weight, model in self.parts)
+        return value
 
 
 def write_arpa(model, handle: TextIO, header: str = "") -> Dict[str, int]:

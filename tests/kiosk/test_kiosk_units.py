@@ -36,11 +36,25 @@ def test_entity_segments_and_swaps_keep_the_markup():
 
 
 def test_typos_and_typed_chat_never_reach_the_model():
-    lexicon = {w: ["X"] for w in "my head hurts tho don't know u".split()}
+    lexicon = {w: ["X"] for w in "my head hurts though don't know you".split()}
     missing = {}
-    lines = build_lm.corpus_lines(lexicon, ["my head hurts", "my head hurts tho", "my hed hurts", "dont know"], missing)
-    assert lines == [["my", "head", "hurts"], ["don't", "know"]]
-    assert missing == {"tho": 1, "hed": 1}
+    lines = build_lm.corpus_lines(lexicon, ["my head hurts", "my head hurts tho lol", "my hed hurts", "dont know u"],
+                                  missing)
+    assert lines == [["my", "head", "hurts"], ["my", "head", "hurts", "though"], ["don't", "know", "you"]]
+    assert missing == {"hed": 1}
+
+
+def test_typed_text_is_brought_to_what_a_person_says():
+    from kiosk.textnorm import say_text
+
+    assert spoken("2-3hrs, ~20 mins, 4x/month") == "two to three hours about twenty minutes four times a month"
+    assert spoken("up till 2am, since 2019, in 1998, 2005") == (
+        "up till two am since twenty nineteen in nineteen ninety eight two thousand and five")
+    assert spoken("36.9, 3rd, 40th, 20s, 5ish, 52-year-old") == (
+        "thirty six point nine third fortieth twenties five ish fifty two year old")
+    assert spoken("idk tbh haha, b4 work w/o meds, A&E, neck/shoulder") == (
+        "i don't know to be honest before work without meds a and e neck or shoulder")
+    assert say_text("Around a 5. Not 7/10!") == "around a five. not seven out of ten!"
 
 
 # --- n-gram models -----------------------------------------------------------------------------------
