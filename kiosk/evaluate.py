@@ -60,11 +60,11 @@ def red_flag_insertions(ref: Sequence[str], hyp: Sequence[str]) -> int:
 _WORKER = {}
 
 
-def _init(recognizer_args: dict) -> None:
+def _init(recognizer_args: dict, tmp: str) -> None:
     from kiosk.asr import Recognizer
 
     _WORKER["recognizer"] = Recognizer(**recognizer_args)
-    _WORKER["tmp"] = Path(tempfile.mkdtemp(prefix="kiosk-eval-"))
+    _WORKER["tmp"] = Path(tmp)
 
 
 def _decode(job: Tuple[int, str, int, str, str]) -> Tuple[int, List[str], float]:
@@ -92,16 +92,17 @@ def decode_all(items: Sequence[Item], voices: Sequence[Tuple[str, int]], recogni
             meta.append((item, voice_label(voice, speed)))
             jobs.append((len(jobs), voice, speed, item.say, item.context))
     results: Dict[int, Tuple[List[str], float]] = {}
-    if workers <= 1:
-        _init(recognizer_args)
-        for job in jobs:
-            index, words, seconds = _decode(job)
-            results[index] = (words, seconds)
-    else:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_init, initargs=(recognizer_args,)) as pool:
-            for index, words, seconds in pool.imap_unordered(_decode, jobs, chunksize=4):
+    with tempfile.TemporaryDirectory(prefix="kiosk-eval-") as tmp:
+        if workers <= 1:
+            _init(recognizer_args, tmp)
+            for job in jobs:
+                index, words, seconds = _decode(job)
                 results[index] = (words, seconds)
+        else:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(workers, initializer=_init, initargs=(recognizer_args, tmp)) as pool:
+                for index, words, seconds in pool.imap_unordered(_decode, jobs, chunksize=4):
+                    results[index] = (words, seconds)
     return [(item, label, results[i][0], results[i][1]) for i, (item, label) in enumerate(meta)]
 
 
