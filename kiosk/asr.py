@@ -42,6 +42,12 @@ HIGH_PITCH_WARP = Fraction(8, 7)  # resampling ratio: 14 % slower, 2.3 semitones
 # at 9.5) and the word insertion penalty (default).
 LANGUAGE_WEIGHT = 10.0
 WORD_INSERTION_PENALTY = 0.65
+# Search beams, wider than pocketsphinx's defaults (1e-48 / 7e-29 / 1e-48) since the language
+# models grew from 1,900 to 3,700 words with the study half (issue 22). Chosen on the study half's
+# dev cases: word error 8.8 -> 8.2 % (unseen espeak voices) and 15.8 -> 13.8 % (flite), decoding
+# time p95 0.68 -> 0.75 s on long openings. Wider still (no cap on active HMMs) gave 7.6 / 13.7 %
+# but 1.2-1.3 s p95, too slow for the reply-latency budget.
+BEAMS = {"beam": 1e-60, "wbeam": 1e-40, "pbeam": 1e-60}
 
 
 class RecognizerError(RuntimeError):
@@ -152,6 +158,7 @@ class Recognizer:
             bestpathlw=lw,
             wip=wip,
             loglevel="FATAL",
+            **BEAMS,
             **options,
         )
         config, logmath = self.decoder.config, self.decoder.get_logmath()
