@@ -17,7 +17,10 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.clinic.findings import CONSULTATION_SLOTS, Findings
-from actions.clinic.questions import MOH_MIN_DAYS, PATTERN_SYMPTOMS, carries_details, plan_questions, with_signs_to_ask
+from actions.clinic.questions import (
+    PATTERN_SYMPTOMS, carries_details, is_answered, plan_questions, unreadable_answer,
+    with_signs_to_ask,
+)
 from actions.clinic.reading.followups import confirm_sign
 from actions.clinic.inputcheck import is_control_request
 from actions.clinic.reading import parse_answer
@@ -89,11 +92,11 @@ def derived_slot_values(findings: Findings) -> Dict[str, Any]:
         "red_flags": ["none"] if findings.red_flag_screen_negative else None,
     }
     med_days = [d for d in (findings.simple_analgesic_days, findings.specialist_med_days) if d is not None]
-    # Frequent use still needs "for how long?" (overuse counts after 3 months), so only a low
-    # number of days, or days with a duration, answers the medication question.
-    if med_days and (max(med_days) < MOH_MIN_DAYS or findings.meds_months is not None):
+    if med_days:  # frequent use answers it only with "for how long?" too (is_answered)
         values["medication_use"] = max(med_days)
-    return {slot: value for slot, value in values.items() if value is not None}
+    # only what answers the question as the planner sees it ("an aura said in passing" leaves
+    # "anything else with it?" open): one definition of answered, in questions.py
+    return {slot: value for slot, value in values.items() if value is not None and is_answered(slot, findings)}
 
 
 def _lay(ids) -> str:
@@ -120,11 +123,6 @@ def apply_answer(findings: Findings, slot: str, answer: Findings, earlier: Findi
         if abs(earlier.intensity - answer.intensity) >= 4:
             note = f"Just to check: earlier you described it as {earlier.intensity}/10, now {answer.intensity}/10. I'll use {answer.intensity}/10; tell me if that's wrong."
     return merged, note
-
-
-def unknown_answer(slot: str):
-    """The answer an "I don't know" gives for this slot (for red flags: treated as positive)."""
-    return parse_answer(slot, "I don't know")
 
 
 class ValidateConsultationForm(FormValidationAction):
@@ -191,11 +189,13 @@ class ValidateConsultationForm(FormValidationAction):
             # Asked twice already (answers we could not use, digressions): go on without it; the
             # unclear answer follows the reference's rule (a red-flag question counts as yes).
             dispatcher.utter_message(text="No problem, let's leave that one and go on.")
-            unknown = unknown_answer(requested)
+            unknown = unreadable_answer(requested)
             values[requested] = unknown.value
             findings = findings.merge(unknown.findings)
             if requested == "flag_check":
                 findings = confirm_sign(findings, unknown.value)
+            if findings.sign_to_confirm():
+                values["flag_check"] = None  # the sign the question screened for: asked directly
             next_slot = self._next_slot(findings, values, requested)
         events += slot_events(tracker, **values)
         if next_slot is not None:
@@ -210,11 +210,11 @@ class ValidateConsultationForm(FormValidationAction):
         if answer is not None and answer.understood:
             return answer, [SlotSet("unparsed_attempts", 0)]
         if latest_intent(tracker) == "dont_know":
-            return unknown_answer(requested), [SlotSet("unparsed_attempts", 0)]
+            return unreadable_answer(requested), [SlotSet("unparsed_attempts", 0)]
         attempts = int(tracker.get_slot("unparsed_attempts") or 0) + 1
         if attempts >= MAX_UNPARSED or last_chance:
             dispatcher.utter_message(text="No problem, let's leave that one and go on.")
-            return unknown_answer(requested), [SlotSet("unparsed_attempts", 0)]
+            return unreadable_answer(requested), [SlotSet("unparsed_attempts", 0)]
         dispatcher.utter_message(
             text="Sorry, I didn't quite catch that. You can answer in your own words, pick a button, "
             "or say \"I don't know\"."

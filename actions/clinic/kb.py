@@ -150,6 +150,16 @@ def validate(data: Any) -> None:
     _check_entries(data, "questions", CONSULTATION_SLOTS, _QUESTION)
     _check_techniques(data)
     _check_levels(data)
+    _check_unclear_signs(data)
+
+
+def _check_unclear_signs(data: Dict[str, Any]) -> None:
+    """A question's ``unclear_sign`` names a sign the direct yes/no question can ask about."""
+    signs = data["questions"]["flag_check"].get("signs") or {}
+    for slot, info in data["questions"].items():
+        sign = info.get("unclear_sign")
+        if sign is not None and sign not in signs:
+            raise KnowledgeError(f"questions.{slot}.unclear_sign: {sign!r} is not in questions.flag_check.signs")
 
 
 def _normalise(name: str) -> str:
@@ -182,6 +192,10 @@ class Knowledge:
     @property
     def questions(self) -> Dict[str, Any]:
         return self.data["questions"]
+
+    def unclear_sign(self, slot: str) -> Optional[str]:
+        """The warning sign asked as a plain yes/no when ``slot``'s answer stays unreadable."""
+        return self.data["questions"].get(slot, {}).get("unclear_sign")
 
     def technique(self, technique_id: str) -> Dict[str, Any]:
         return self.data["techniques"][technique_id]

@@ -18,8 +18,8 @@ BASE_ORDER = (
     "red_flags",
     "age",
     "pain_location",
-    "pain_quality",
     "severity",
+    "pain_quality",
     "onset",
     "duration",
     "associated_symptoms",
@@ -51,7 +51,9 @@ _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     "duration": lambda f: f.duration_minutes is not None or f.continuous is not None,
     "frequency": lambda f: f.days_per_month is not None or f.attacks_per_day is not None,
     "onset": lambda f: f.onset is not None,
-    "associated_symptoms": lambda f: bool(f.symptoms & PATTERN_SYMPTOMS or f.absent_symptoms & PATTERN_SYMPTOMS),
+    # an aura said in passing does not answer "anything else with it?": what comes with the aura
+    # (a weak hand, jumbled words) is what that question can still learn (4.2 rf_neuro_deficit)
+    "associated_symptoms": lambda f: bool((f.symptoms | f.absent_symptoms) & (PATTERN_SYMPTOMS - AURA_SYMPTOMS)),
     "triggers": lambda f: bool(f.triggers),
     "origin": lambda f: bool(f.origins),
     # the emergency screen is answered by an answer to it, or by an emergency already stated; an
@@ -72,6 +74,13 @@ _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     "other_conditions": lambda f: bool(f.asked_about()),
     "flag_check": lambda f: f.sign_to_confirm() is None,
 }
+
+
+def is_answered(slot: str, findings: Findings) -> bool:
+    """Do the findings already answer the consultation question ``slot``?"""
+    return _ANSWERED_BY[slot](findings)
+
+
 # Patterns whose triage default depends on whether a clinician has assessed them (3.4 table).
 DEFAULT_NEEDS_DOCTOR_ANSWER = frozenset({"migraine", "cervicogenic"})
 
@@ -120,10 +129,23 @@ def _worth_asking(slot: str, f: Findings, lean: Optional[str]) -> bool:
         # the type (3.3 G): worth a question for tension-type/neck/unclear patterns once a neck,
         # the shoulders or posture has come up; otherwise the general choice stands (not assumed).
         return lean not in ("migraine", "cluster") and _body_in_view(f)
-    if slot == "triggers":  # mainly separates a headache that starts in the neck (neck injury?)
-        return lean == "neck" and _starts_in_neck(f)
+    if slot == "triggers":
+        # separates a headache that starts in the neck (neck injury?); and for a headache that is
+        # new (last 3 months) screens for one brought on by coughing, straining or exercise, or by
+        # posture (rf_valsalva_exertion, rf_positional: 4.2): asked, not assumed absent (4.3)
+        return (lean == "neck" and _starts_in_neck(f)) or (f.new_headache is True and not f.aggravated_by)
     if slot == "medication_use":
         return f.days_per_month is None or f.days_per_month >= MOH_MIN_DAYS
+    if slot == "pain_quality":
+        # how the pain feels only counts toward a pattern's pain features (3.3: two are needed):
+        # not worth a question when the place and the strength already give two
+        # (a neck or an eye pattern still needs it: its feel is one of their own criteria, 3.3 C/G)
+        i = f.intensity
+        if i is None or not f.locations or lean in ("neck", "cluster") or f.origins or f.locations & {"neck_to_head", "behind_eye"}:
+            return True
+        two_migraine = lean == "migraine" and "one_side" in f.locations and i >= 4
+        two_tension = lean is None and bool(f.locations & {"both_sides", "band_around_head", "whole_head"}) and i <= 6
+        return not (two_migraine or two_tension)
     return True
 
 
@@ -155,12 +177,19 @@ def hinge_questions(findings: Findings, above: str = "self_care") -> List[str]:
 
 
 def _default_questions(findings: Findings) -> List[str]:
-    """ "Has a doctor looked at these?" when the pattern's default triage depends on it (3.4)."""
-    if findings.doctor_confirmed is not None:
-        return []
+    """Questions the pattern's default triage depends on (3.4): "Has a doctor looked at these?"
+    for migraine and neck patterns; for migraine with aura, the other-conditions question, which
+    names the contraceptive pill (combined hormonal contraception with aura raises the level)."""
     cls = classify(findings, screen(findings))
     types = {cls.type, cls.background_type}
-    return ["doctor_seen"] if types & DEFAULT_NEEDS_DOCTOR_ANSWER else []
+    asks = []
+    if findings.doctor_confirmed is None and types & DEFAULT_NEEDS_DOCTOR_ANSWER:
+        asks.append("doctor_seen")
+    contraception_known = "hormonal_contraception" in findings.history | findings.absent_history
+    could_use_it = findings.pregnant is not True and (findings.age is None or 12 <= findings.age < 50)
+    if "migraine" in types and findings.symptoms & AURA_SYMPTOMS and not contraception_known and could_use_it:
+        asks.append("other_conditions")
+    return asks
 
 
 def signs_to_ask(findings: Findings) -> Set[str]:
@@ -235,6 +264,12 @@ def reads_as_answer(slot: str, text: Optional[str]) -> bool:
     if not text or not text.strip() or slot not in _ANSWERED_BY:
         return False
     return parse_answer(slot, text).understood or carries_details(scan(text))
+
+
+def unreadable_answer(slot: str):
+    """What a question asked twice with no readable reply records: "I don't know" (uncertainty
+    never lowers a level, 4.3; a sign the question screens for is then asked directly)."""
+    return parse_answer(slot, "I don't know")
 
 
 def why_we_ask(slot: str) -> str:

@@ -111,7 +111,13 @@ class _View:
 
     def severe(self) -> bool:
         i = self.f.intensity
-        return (i is not None and i >= 7) or self.has("worst_ever") or self.assumed(i, "severity")
+        if (i is not None and i >= 7) or self.has("worst_ever"):
+            return True
+        # An unknown strength counts with a fast start told before the screen; once the screen's
+        # "sudden, worst-ever headache" was answered no, the strength is asked, not assumed (4.3)
+        if self.f.red_flag_screen_negative:
+            return self.missing(i, "severity")
+        return self.assumed(i, "severity")
 
     def sudden(self) -> bool:
         onset = self.f.onset
@@ -196,7 +202,13 @@ def _thunderclap(v: _View) -> bool:
         and (not f.red_flag_screen_negative or v.certain("different_from_usual"))
         and v.missing(f.intensity, "severity")
     )
-    onset_unasked = severe_or_unasked and v.missing(f.onset, "onset")
+    # ... unless the direct question about a sudden worst-ever start was answered "no", or is still
+    # to be asked because the onset answer could not be read (then its answer decides, 4.3)
+    asked_directly = "worst_ever" in f.absent_symptoms or "worst_ever" in f.to_confirm
+    # ... or the screen was answered "none" about the person's own known headache, unchanged: the
+    # flag is for a first or a different attack (4.2 "Still this flag"), which they would have said
+    usual_attack = bool(f.red_flag_screen_negative) and v.known_pattern() and not v.has("different_from_usual", "progressive")
+    onset_unasked = severe_or_unasked and v.missing(f.onset, "onset") and not asked_directly and not usual_attack
     explosive = (f.onset in SUDDEN_ONSETS and v.severe()) or (v.has("worst_ever") and v.sudden()) or onset_unasked
     return explosive and not _cluster_bout_recurrence(v)
 
@@ -210,8 +222,11 @@ def _cluster_bout_recurrence(v: _View) -> bool:
     f = v.f
     minutes = f.duration_minutes
     signs_denied = bool(f.absent_symptoms & CLUSTER_SIGNS) and not v.has(*CLUSTER_SIGNS)
+    # a bout said to be the same as earlier ones ("same like 3 years ago") with the cluster signs
+    # is a known bout too, whether or not the person has a name for it
+    known_bout = v.certain("known_cluster") or (v.certain("same_as_usual") and v.has(*CLUSTER_SIGNS))
     return (
-        v.certain("known_cluster")
+        known_bout
         and not v.has("different_from_usual", "first_ever")
         and (minutes is None or 15 <= minutes <= 180)
         and (v.has(*CLUSTER_SIGNS) or not signs_denied)

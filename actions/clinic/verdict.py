@@ -119,6 +119,10 @@ def verdict(
         return decide(CONTINUE, "answer")  # every word is an ordinary headache detail
     if context.pending == SCREEN_SLOT:
         return decide(CONTINUE, "answer")  # the answer to the screen question just asked
+    if level is None and before.red_flag_screen_negative and _answers(context.pending, text):
+        # The screen was answered "none" already and the words answer the question asked: read
+        # as that answer (a learned guess does not override it, nor asks the same screen again).
+        return decide(CONTINUE, "answer")
     if level is not None and (rises or new):
         return decide(ALERT, "classifier_only")  # an urgent flag: announced, the screen goes on
     if context.alerted_level == "emergency":
@@ -142,6 +146,11 @@ def learned_intent(intent: Optional[str], parse_data: Optional[Dict[str, Any]]) 
     classifier's guess is the one it recorded."""
     marked = (parse_data or {}).get(RED_FLAG_KEY)
     return marked.get("classified_as") if isinstance(marked, dict) else intent
+
+
+def _answers(pending: Optional[str], text: Optional[str]) -> bool:
+    """Does ``text`` read as a usable answer to the question ``pending``?"""
+    return bool(pending and text and pending != SCREEN_SLOT and parse_answer(pending, text).understood)
 
 
 def _with_answer(after: Findings, text: Optional[str], pending: Optional[str]) -> Findings:

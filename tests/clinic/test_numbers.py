@@ -98,13 +98,43 @@ def test_duration(text, expected):
         ("every weekend", 8.69),
         ("once a week", 4.35),
         ("3 times a day", 30.0),
-        ("now and then", None),
+        ("now and then", 1.0),
         ("it varies", None),
     ],
 )
 def test_frequency(text, expected):
     value = n.parse_frequency(text)
     assert value == (pytest.approx(expected, abs=0.02) if expected is not None else None)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a count over several periods
+        ("maybe once every 3 months", 0.33),
+        ("twice in six months or so", 0.33),
+        ("4 attacks in 2 weeks", 8.69),
+        # a count of days named by what kind of day
+        ("about 6 proper migraine days a month", 6.0),
+        ("8 really bad days a month", 8.0),
+        # roughly a number
+        ("5ish days a month", 5.0),
+        ("10-ish times a month", 10.0),
+        # workdays
+        ("pretty much every weekday", 21.7),
+        ("most working days", 15.0),
+        # rare and occasional, said without numbers
+        ("hardly ever, that's why this worries me", 0.5),
+        ("I don't usually get headaches", 0.5),
+        ("every so often", 1.0),
+        ("from time to time", 1.0),
+        # a unit is not a kind of day: these stay durations, not counts
+        ("3 hours a day", None),
+    ],
+)
+def test_frequency_in_everyday_wording(text, expected):
+    value = n.parse_frequency(text)
+    assert value == (pytest.approx(expected, abs=0.05) if expected is not None else None)
 
 
 @pytest.mark.parametrize(

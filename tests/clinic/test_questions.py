@@ -148,3 +148,24 @@ def test_after_an_urgent_new_headache_the_symptoms_are_still_asked():
     f = with_signs_to_ask(f)
     assert "others_in_building_affected" in f.to_confirm
     assert plan_questions(f, answered | {"associated_symptoms"})[0] == "flag_check"
+
+
+def test_a_new_headache_asks_what_brings_it_on():
+    """A headache of the last 3 months is asked what brings it on: a start during coughing,
+    straining or exercise is urgent (4.2) and is asked, not assumed absent (4.3)."""
+    new = Findings(red_flag_screen_negative=True, age=36, new_headache=True, months_present=1.2,
+                   locations={"back_of_head"}, intensity=5)
+    assert "triggers" in plan_questions(new, {"red_flags", "age"})
+    old = Findings(red_flag_screen_negative=True, age=36, new_headache=False, months_present=60,
+                   locations={"both_sides"}, intensity=5)
+    assert "triggers" not in plan_questions(old, {"red_flags", "age"})
+
+
+def test_migraine_with_aura_asks_about_the_pill_when_it_could_apply():
+    aura = dict(red_flag_screen_negative=True, locations={"one_side"}, qualities={"throbbing"}, intensity=7,
+                duration_minutes=480, days_per_month=2, symptoms={"aura_visual", "nausea"},
+                history={"known_migraine", "aura_before"}, new_headache=False, doctor_confirmed=True)
+    assert "other_conditions" in plan_questions(Findings(age=29, **aura), {"red_flags", "age"})
+    assert "other_conditions" not in plan_questions(Findings(age=62, **aura), {"red_flags", "age"})
+    said = Findings(age=29, **{**aura, "history": aura["history"] | {"hormonal_contraception"}})
+    assert "other_conditions" not in plan_questions(said, {"red_flags", "age"})

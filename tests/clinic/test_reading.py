@@ -43,7 +43,7 @@ RED_FLAG_CASES = [
     ("my words came out wrong for a few minutes", {"symptoms": {"aura_speech"}}),
     ("my husband says I was talking gibberish", {"symptoms": {"speech_difficulty"}}),
     ("neck so stiff i cant bend it and i have a temperature",
-     {"symptoms": {"stiff_neck", "fever"}, "contraindications": {"ci_fever_infection"}}),
+     {"symptoms": {"stiff_neck", "fever"}}),
     ("can't touch my chin to my chest and I'm burning up", {"symptoms": {"stiff_neck", "fever"}}),
     ("bumped my head yesterday", {"history": {"head_injury", "head_injury_recent_days"},
                                   "contraindications": {"ci_acute_injury"}}),
@@ -1009,3 +1009,147 @@ def test_a_latency_after_a_posture_or_activity_is_not_an_onset(text, onset):
 def test_understated_and_trailing_denials_of_the_screen(text, value):
     answer = parse_answer("red_flags", text)
     assert answer.understood and answer.value == value
+
+
+def test_a_fever_contraindication_follows_the_latest_word_on_fever():
+    """The fever contraindication is derived where techniques are chosen: a fever denied later
+    does not leave it behind."""
+    from actions.clinic.recommend import contraindications
+
+    said = scan("neck so stiff i cant bend it and i have a temperature")
+    assert "ci_fever_infection" in contraindications(said)
+    later = said.merge(scan("sorry, I checked: no temperature at all, 36.8"))
+    assert "ci_fever_infection" not in contraindications(later)
+
+
+# --- round 10: how the reader generalises (wording none of the rules was written from) ----------
+
+@pytest.mark.parametrize("text, aura", [
+    # a visual disturbance before the headache, told as the person's pattern: a typical aura
+    ("my sight goes all blurry on one side for twenty minutes and then the migraine kicks in", True),
+    ("with my migraines I always get blurred vision first, then the pain comes", True),
+    # told as something new, or during the headache: still a visual change to be taken seriously
+    ("I lost the vision in my right eye this morning, then a headache started", False),
+    ("my vision is blurry while the headache is on", False),
+])
+def test_a_recurring_visual_disturbance_before_the_headache_is_read_as_aura(text, aura):
+    found = scan(text)
+    assert ("aura_visual" in found.symptoms) is aura
+    assert ({"vision_loss", "blurred_vision"} & found.symptoms) == (set() if aura else {"vision_loss", "blurred_vision"} & found.symptoms)
+    if not aura:
+        assert {"vision_loss", "blurred_vision"} & (found.symptoms | found.to_confirm | found.uncertain)
+
+
+@pytest.mark.parametrize("text, fever", [
+    ("I took her temperature twice, 37.2 both times", False),
+    ("thermometer says 38.6", True),
+    ("temp was 100.9F at bedtime", True),
+    ("temperature normal, 98.4", False),
+])
+def test_a_measured_temperature_decides_fever_by_its_number(text, fever):
+    found = scan(text)
+    assert ("fever" in found.symptoms) is fever
+    assert ("fever" in found.absent_symptoms) is (not fever)
+
+
+def test_describing_the_chin_to_chest_test_is_not_a_stiff_neck():
+    found = scan("I asked her to touch her chin on her chest and she managed it no problem")
+    assert "stiff_neck" not in found.symptoms
+    assert "stiff_neck" in scan("she can't get her chin down to her chest, it hurts too much").symptoms
+
+
+@pytest.mark.parametrize("text, minutes, onset", [
+    # how long it lasts is not how fast it peaked; the pattern's age is not one headache's length
+    ("for the past couple of weeks I've had stabs at the temple that only last a few seconds", 0.5, None),
+    ("it just goes on for a couple of minutes, been happening these last 2 months", 2.0, None),
+    ("it builds to its worst in a few minutes and lasts about an hour", 60.0, "peak_1_5m"),
+])
+def test_how_long_it_lasts_is_not_how_fast_it_started(text, minutes, onset):
+    found = scan(text)
+    assert found.duration_minutes == pytest.approx(minutes, abs=0.5)
+    assert found.onset == onset
+
+
+@pytest.mark.parametrize("text", [
+    "I'm waking up with a pounding head three days out of four",
+    "it's at its worst the moment I get up, then settles",
+])
+def test_a_headache_there_on_waking(text):
+    assert "worse_on_waking" in scan(text).symptoms
+
+
+def test_an_onset_that_cannot_be_known_asks_the_sign_it_screens_for():
+    """ "It's there when I wake" cannot say how it started: understood as not known, and the sudden
+    worst-ever start is asked directly rather than assumed (4.3)."""
+    answer = parse_answer("onset", "no idea how it starts, it's already there by the time I wake up")
+    assert answer.understood and answer.value == "unknown"
+    assert "worst_ever" in answer.findings.to_confirm
+    said_no = parse_answer("onset", "dunno")
+    assert "worst_ever" in said_no.findings.to_confirm
+
+
+@pytest.mark.parametrize("text, value", [
+    ("nope, nothing new about them, I've had them since I was doing my apprenticeship in my twenties", "long_standing"),
+    ("no it isn't anything new", "long_standing"),
+    ("they're new, only since the summer", "new"),
+])
+def test_new_said_to_deny_it(text, value):
+    assert parse_answer("headache_history", text).value == value
+
+
+@pytest.mark.parametrize("text, value", [
+    ("if anything they've got milder since I retired", "same"),
+    ("rarer than they used to be", "same"),
+    ("not getting any worse, no", "same"),
+    ("nothing's changed in years", "same"),
+    ("more days than last year, but the same kind of headache", "same"),  # a slow rise, same character (4.2)
+    ("they've got a lot stronger in the last few weeks", "worse"),
+])
+def test_progression_answers_with_easing_and_worsening_words(text, value):
+    assert parse_answer("progression", text).value == value
+
+
+@pytest.mark.parametrize("text", [
+    "I clipped my head on the car boot lid on Monday",
+    "did knock my head on a shelf at work yesterday",
+])
+def test_a_blow_told_with_any_verb(text):
+    assert "head_injury" in scan(text).history
+
+
+def test_a_seasonal_bout_with_any_subject_is_a_known_cluster():
+    assert "known_cluster" in scan("every winter the thing returns, behind my right eye at night").history
+    assert "same_as_usual" in scan("it's the same like every season, nothing else").history
+
+
+@pytest.mark.parametrize("text", [
+    "Nee, ik heb dat niet. none of it",            # a no in another language and a plain one
+    "nah mate, never had any of that lot",
+    "no, speech is normal, arms and legs fine, no fever",
+])
+def test_a_screen_answer_that_says_no_in_any_wording_is_a_denial(text):
+    answer = parse_answer("red_flags", text)
+    assert answer.understood and answer.value == ["none"]
+
+
+@pytest.mark.parametrize("text", [
+    # a "no" elsewhere does not deny a body part or event told without a denial
+    "not that I know, but my left foot has felt odd and floppy since lunch",
+    "no. my daughter says my face looks lopsided though",
+    "never anything like that before, although I slipped and knocked the back of my skull on Friday",
+])
+def test_a_no_beside_an_unread_sign_is_not_a_denial(text):
+    answer = parse_answer("red_flags", text)
+    assert answer.value != ["none"] and answer.findings.red_flag_screen_negative is not True
+
+
+def test_a_fast_start_asks_the_strength_once_the_screen_said_no():
+    """ "It climbs over a few minutes" after "no" to the sudden worst-ever item: the strength is
+    asked, not assumed severe (4.3); before the screen, an unknown strength still counts."""
+    from actions.clinic.redflags import screen, unsettled
+
+    fast = Findings(onset="peak_1_5m", new_headache=True)
+    assert "rf_thunderclap" in {h.id for h in screen(fast)}
+    after_no = Findings(onset="peak_1_5m", new_headache=True, red_flag_screen_negative=True)
+    assert "rf_thunderclap" not in {h.id for h in screen(after_no)}
+    assert "severity" in unsettled(after_no).get("rf_thunderclap", set())

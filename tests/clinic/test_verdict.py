@@ -124,6 +124,20 @@ def test_after_an_urgent_alert_a_repeated_guess_answers_the_pending_question():
     assert found.next == CONTINUE
 
 
+def test_after_a_negative_screen_a_guess_does_not_override_a_readable_answer():
+    """The screen was answered "none"; a learned emergency guess on a message that answers the
+    question asked ("looking up at shelves, reversing the car" to "what brings it on?") is read
+    as that answer, and the same screen is not asked again (4.3: a learned guess is not a finding)."""
+    known = verdict("none of those", context=Context(pending="red_flags")).findings.to_dict()
+    assert known.get("red_flag_screen_negative") is True
+    found = verdict("craning my neck up at the top shelves, and reversing out of the drive", intent="emergency",
+                    context=Context(findings=known, pending="triggers"))
+    assert found.next == CONTINUE and found.level is None
+    # words that do not answer the question asked still get the screen (the guess is checked)
+    unsure = verdict("i don't feel right at all", intent="emergency", context=Context(findings=known, pending="triggers"))
+    assert unsure.next != CONTINUE or unsure.level is not None
+
+
 def test_dose_questions_and_code_taken_for_emergencies_get_their_fixed_answer():
     assert verdict("can i take 6 nurofen at once?", intent="emergency").next == CONTINUE
     assert verdict("'; DROP TABLE events; --", intent="emergency").next == CONTINUE

@@ -131,3 +131,15 @@ def test_the_client_can_answer_every_direct_question_about_a_sign():
 
     signs = set(load_knowledge().questions["flag_check"]["signs"])
     assert signs <= set(cs.SIGN_FLAGS), sorted(signs - set(cs.SIGN_FLAGS))
+
+
+def test_the_client_answers_the_sign_the_bot_named():
+    """The sign is read from the question the bot asked (what a person reads), not guessed from
+    the tracker: several signs may be waiting, and answering for another one hides a red flag."""
+    from actions.clinic.kb import load_knowledge
+
+    signs = load_knowledge().questions["flag_check"]["signs"]
+    asked = "Just to check I understood you: " + signs["others_in_building_affected"]
+    waiting = {"findings": {"to_confirm": ["balance_loss", "others_in_building_affected"]}}
+    assert cs._asked_sign(asked, waiting) == "others_in_building_affected"
+    assert cs._asked_sign("", waiting) == "balance_loss"  # no question text: the tracker's next one

@@ -197,15 +197,37 @@ SIGN_FLAGS = {
 }
 
 
-def _confirmation(case: Case, slot: str, slots: Dict) -> Optional[str]:
-    if slot != "flag_check":
-        return None
+def _sign_questions() -> Dict[str, str]:
+    """The bot's direct question for each warning sign (what the person reads, so what they answer)."""
+    knowledge = yaml.safe_load((ROOT / "data" / "kb" / "knowledge.yml").read_text(encoding="utf-8"))
+    return dict(knowledge["questions"]["flag_check"]["signs"])
+
+
+def _asked_sign(asked: str, slots: Dict) -> Optional[str]:
+    """Which sign the bot just asked about: by its question's words, else the tracker's next one."""
+    for sign, question in _sign_questions().items():
+        if question and question.lower() in asked.lower():
+            return sign
     findings = slots.get("findings") or {}
     settled = set(findings.get("symptoms", [])) | set(findings.get("absent_symptoms", [])) | set(findings.get("uncertain", []))
     pending = sorted(set(findings.get("to_confirm", [])) - settled)
-    if not pending:
+    return pending[0] if pending else None
+
+
+def _confirmation(case: Case, slot: str, slots: Dict, asked: str = "") -> Optional[str]:
+    if slot != "flag_check":
         return None
-    return "yes" if SIGN_FLAGS.get(pending[0], set()) & set(case.red_flags_present) else "no"
+    sign = _asked_sign(asked, slots)
+    if sign is None:
+        return None
+    return "yes" if SIGN_FLAGS.get(sign, set()) & set(case.red_flags_present) else "no"
+
+
+def _last_bot_text(outcome: Outcome) -> str:
+    for entry in reversed(outcome.transcript):
+        if "bot" in entry and entry.get("buttons"):
+            return entry["bot"]
+    return ""
 
 
 class Client:
@@ -269,7 +291,7 @@ def hold(case: Case, client: Client, sender: str, max_turns: int = MAX_TURNS, st
                 text = _stubborn_reply(case, slot, outcome.questions.count(slot))
             elif slot:
                 outcome.questions.append(slot)
-                text = case.answers.get(slot) or _confirmation(case, slot, outcome.final_slots)
+                text = case.answers.get(slot) or _confirmation(case, slot, outcome.final_slots, _last_bot_text(outcome))
                 if text is None:
                     outcome.unanswered_slots.append(slot)
                     text = NO_ANSWER

@@ -176,11 +176,17 @@ def _whole_answer_kind(text: str) -> Optional[str]:
     return "yes" if kind == "yes" or _YES_ANSWER.match(_clean(text)) else None
 
 
-def _list_answer(ids: Iterable[str], text: str, allow_none: bool) -> Tuple[Any, bool]:
+def _denied(parsed: FlatText, entity: str) -> bool:
+    """Some item of the list was named only to deny it ("not the usual period and wine stuff")."""
+    return any(i in parsed.negated for i, m in enumerate(parsed.matches) if m.entity == entity)
+
+
+def _list_answer(ids: Iterable[str], text: str, allow_none: bool, denied: bool = False) -> Tuple[Any, bool]:
     found = sorted(set(ids))
     if found:
         return found, True
-    if allow_none and _is_none_answer(text):
+    # "No sickness, light doesn't bother me": every item named is denied, so none of them
+    if allow_none and (denied or _is_none_answer(text)):
         return [NONE], True
     if _hedge_kind(text) in {"unknown", "yes"}:
         return [UNKNOWN], True
@@ -254,6 +260,8 @@ def _answer_frequency(text: str, findings: Findings) -> Tuple[Any, bool]:
 def _answer_onset(findings: Findings, text: str) -> Tuple[Any, bool]:
     if findings.onset:
         return findings.onset, True
+    if "worse_on_waking" in findings.symptoms:
+        return UNKNOWN, True  # "it's there when I wake": how it started is not known, and said so
     minutes = numbers.parse_duration(text)
     if isinstance(minutes, float):
         onset = "sudden_peak_lt_1m" if minutes < 1 else "peak_1_5m" if minutes <= 5 else "gradual"
@@ -290,10 +298,52 @@ def _answer_red_flags(findings: Findings, text: str) -> Tuple[Any, bool]:
     if kind in {"unknown", "yes"} or _YES_ANSWER.match(clean):
         findings.uncertain |= SCREEN_ITEMS
         return [UNKNOWN], True
-    if findings.absent_symptoms or findings.absent_history:
+    # No sign named (or hedged), nothing unsure, and a word that says no ("Mai mee ka, no. I don't
+    # have these."; "naw, nane o that"; "nothing of the other things"): a denial, in any wording
+    says_no = _SAYS_NO.search(clean) and not _NOT_A_DENIAL.search(clean) and not _unread_sign_site(text)
+    if findings.absent_symptoms or findings.absent_history or says_no:
         findings.red_flag_screen_negative = True
         return [NONE], True
     return [UNKNOWN], False
+
+
+# a "no" word that does not deny the list: only part of it ("not all of them"), feeling unwell
+# ("I don't feel right"), not following the question, not having looked
+_NOT_A_DENIAL = re.compile(
+    r"\ball (?:of )?(?:them|those|these|that)\b|\bnot (?:all|every|each)\b"
+    r"|\b(?:dont|don t|do not|didnt|not) (?:\w+ )?(?:feel|feeling|get it|understand|follow|know|sure)\b"
+    r"|\b(?:havent|haven t|have not|didnt|didn t|did not|not) (?:\w+ )?(?:checked|looked|measured|taken|tested)\b"
+)
+# A clause about a body part or an event the screen asks about, with no word that denies it or
+# calls it fine ("the right eye is sore and looks a bit pink", "my right hand is strange since this
+# morning", "hit back of head on the pavement"): the reader missed a sign, so the "no" elsewhere in
+# the answer ("not really", "it never happened before") does not deny the list; asked again.
+_SIGN_SITE = re.compile(
+    r"\b(?:arms?|hands?|fingers?|legs?|feet|foot|face|mouth|lips?|tongue|eyes?|vision|sight|seeing|speech|speak\w*"
+    r"|talk\w*|words|head|skull|neck|rash|spots|temperature|fever|fits?|seizure|faint\w*|fell|fall|falling|hit|bang\w*"
+    r"|knock\w*|bump\w*|numb\w*|weak\w*|tingl\w*|confus\w*|dizz\w*|swell\w*|swollen|pregnan\w*|birth|baby)\b"
+)
+_SITE_DENIED = re.compile(
+    r"\b(?:no|not|nae|nane|none|nothing|never|fine|normal|ok|okay|good|well|alright|clear|nope|nah|naw|dont|don t"
+    r"|didnt|didn t|havent|haven t|hasnt|isnt|wasnt|without|nor|neither)\b"
+)
+
+
+def _unread_sign_site(text: str) -> bool:
+    for clause in re.split(r"[,.;:!?\n]+|\bbut\b|\band\b", _clean_flat(text)):
+        if _SIGN_SITE.search(clause) and not _SITE_DENIED.search(clause):
+            return True
+    return False
+
+
+def _clean_flat(text: str) -> str:
+    return " ".join(w for w, _, _ in tokenize(text)) if text else ""
+
+
+_SAYS_NO = re.compile(
+    r"\b(?:no|nope|nah|naw|nae|nane|none|nothing|neither|nor|never|negative|not|dont|don t|do not|havent|haven t|have not"
+    r"|hasnt|hasn t|didnt|didn t|did not|aint|nein|non|nee|nej|nie)\b"
+)
 
 
 def _answer_medication(findings: Findings, parsed: FlatText, text: str) -> Tuple[Any, bool]:
@@ -329,10 +379,21 @@ def parse_answer(slot: str, text: str) -> SlotAnswer:
     """Parse the answer to one consultation question into the slot's value format."""
     findings, parsed = analyse(text or "", answer_slot=slot)
     value, understood = _slot_value(slot, findings, parsed, text or "")
-    if value == UNKNOWN or value == [UNKNOWN]:
-        if understood:
-            findings.unknown_answers.add(slot)
+    if (value == UNKNOWN or value == [UNKNOWN]) and understood:
+        findings.unknown_answers.add(slot)
+        # A question that screens for one warning sign ("how did it start?" for a sudden worst-ever
+        # headache) left unclear ("I don't know", "it's there when I wake"): that sign is asked as a
+        # plain yes/no (flag_check) before it counts, so the answer decides, not the assumption (4.3).
+        sign = _unclear_sign(slot)
+        if sign and sign not in findings.absent_symptoms:
+            findings.to_confirm.add(sign)
     return SlotAnswer(value, findings, understood)
+
+
+def _unclear_sign(slot: str) -> Optional[str]:
+    from ..kb import load_knowledge  # the knowledge base names it (questions.<slot>.unclear_sign)
+
+    return load_knowledge().unclear_sign(slot)
 
 
 
@@ -357,9 +418,11 @@ def _slot_value(slot: str, findings: Findings, parsed: FlatText, text: str) -> T
     if slot == "onset":
         return _answer_onset(findings, text)
     if slot == "associated_symptoms":
-        return _list_answer(findings.symptoms | findings.uncertain, text, allow_none=True)
+        return _list_answer(findings.symptoms | findings.uncertain, text, allow_none=True,
+                            denied=bool(findings.absent_symptoms))
     if slot == "triggers":
-        return _list_answer(findings.triggers | findings.aggravated_by, text, allow_none=True)
+        return _list_answer(findings.triggers | findings.aggravated_by, text, allow_none=True,
+                            denied=_denied(parsed, "trigger"))
     if slot == "origin":
         if not findings.origins and _HEAD_ITSELF.search(parsed.flat):
             findings.origins.add("head")  # "somewhere else, inside my head": the button "Just my head"

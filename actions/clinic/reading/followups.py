@@ -40,7 +40,9 @@ _WORSE = re.compile(
 _SAME = re.compile(
     r"\b(?:same|unchanged|no change|not changed|hasnt changed|havent changed|stable|steady|"
     r"about the same|like always|as always|as usual|nothing new|no different|not really|not worse|"
-    r"better|improving|less)\b"
+    # fewer or milder is not worse: "if anything there are fewer", "not as bad", "they've eased off"
+    r"better|improv\w*|less|fewer|milder|rarer|eas(?:ed|ing)|settl(?:ed|ing)|calm(?:ed|er)|"
+    r"not (?:as|so) (?:bad|often|strong|frequent|many|severe))\b"
 )
 _CLINICIAN = re.compile(
     r"\b(?:doctor|doc|gp|physician|neurologist|specialist|physio\w*|osteopath\w*|chiropract\w*|"
@@ -79,13 +81,17 @@ def _unclear(kind: Optional[str]) -> Tuple[Any, bool]:
 
 
 _NOT_NEW = re.compile(r"^\W*(?:no\W+)?(?:its |it s |it is |theyre |they re |they are )?not (?:a )?new\b")
+# "nothing new", "no, none of it is new", "it isn't anything new": "new" said to deny it
+_NEW_DENIED = re.compile(
+    r"\b(?:nothing|not|no|none|isnt|aint|arent|never)\b(?: (?:of it|of them|really|at all|anything|something|a|is|are|s|thats|that))* new\b"
+)
 
 
 def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
     stated = f.started_age is not None or (f.months_present is not None and f.months_present >= 0.2)
     if _UNSURE.search(flat) and not stated and not f.has("first_ever"):
         return UNKNOWN, True  # asked, and the answer stays unclear: counts (reference 4.3)
-    if _NOT_NEW.search(flat) and not (f.has("first_ever") or f.has("different_from_usual")):
+    if (_NOT_NEW.search(flat) or _NEW_DENIED.search(flat)) and not (f.has("first_ever") or f.has("different_from_usual")):
         f.new_headache = False  # "Not new. It started ... when I was 46": the answer is its first words
         return "long_standing", True
     if f.new_headache is not None or f.started_age is not None or f.has("first_ever"):
@@ -139,12 +145,22 @@ def _attack_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, b
     return (answer, True) if answer else _unclear(kind)
 
 
+# "not getting worse", "hasn't got any stronger", "no more often": a worsening word denied
+_WORSE_DENIED = re.compile(
+    r"\b(?:not|no|never|isnt|hasnt|havent|arent|wasnt|didnt|doesnt|dont|nothing|nothings)\b(?: (?!but\b)\w+){0,3}? "
+    r"(?:worse|worsening|stronger|more (?:often|frequent|days)|changed|changing|different|increas\w*)\b"
+)
+
+
 def _progression(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
     if kind == "unknown":
         return UNKNOWN, True
     if f.has("progressive") or f.has("different_from_usual"):
         return "worse", True
-    if _SAME.search(flat) or kind == "no":
+    # "the same sort, just more days over the last year": the character unchanged, a slow rise
+    # over more than 3 months is not this flag (4.2 rf_progressive, "Not this flag"); "not getting
+    # any worse" denies the worsening word it contains
+    if _SAME.search(flat) or _WORSE_DENIED.search(flat) or kind == "no":
         f.absent_history.add("progressive")
         return "same", True
     if _WORSE.search(flat) or kind == "yes":
@@ -228,8 +244,12 @@ def _other_conditions(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any,
 
 
 _ANY_CONDITION = re.compile(
-    r"\b(?:blood pressure|bp|diabet\w*|asthma|thyroid|statins?|tablets|pills|medication|medicines?|condition|"
-    r"nothing|none|healthy|fit and well|no other)\b"
+    r"\b(?:blood pressures?|bp|diabet\w*|asthma|thyroid|statins?|tablets|pills|medication|medicines?|condition|"
+    r"nothing|none|healthy|fit and well|no other"
+    # a medicine named by its class ending (ramipril, losartan, bisoprolol, atorvastatin, amlodipine,
+    # metformin, omeprazole, sertraline...), or "I'm on / I take" something
+    r"|\w+(?:pril|sartan|olol|statin|dipine|formin|prazole|oxetine|aline|pram|triptyline|thyroxine|zepam)"
+    r"|(?:im|i am|hes|shes|he is|she is) on \w+|i (?:take|use) \w+|taking \w+)\b"
 )
 
 

@@ -64,6 +64,7 @@ _REPLACEMENTS: Tuple[Tuple[re.Pattern, str], ...] = _pattern_table(
         (r"(?<![a-z])secs?\b", " seconds"),
         (r"(?<![a-z])wks?\b", " weeks"),
         (r"(?<![a-z])yrs?\b", " years"),
+        (r"(?<=\d)\s*-?\s*ish\b", ""),  # "3ish days", "5-ish": the number, roughly
         (r"[ \t]+", " "),
 )
 _A_BEFORE_UNIT = re.compile(r"\b(an?|one)\s+(?=(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b)")
@@ -94,7 +95,7 @@ def _a_to_one(text: str) -> str:
 
 _NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | {"hundred"}
 _REPLACEMENT_GATES = ("'", "quarter", "quarter", "half", "half", "half", "half", " and a half", "1/2",
-                      "couple", "few", "several", "dozen", "fortnight", "h", "m", "sec", "wk", "yr", " ")
+                      "couple", "few", "several", "dozen", "fortnight", "h", "m", "sec", "wk", "yr", "ish", " ")
 
 
 @lru_cache(maxsize=512)
@@ -218,7 +219,7 @@ _LOOSE_DURATIONS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\b(?:all|the whole|whole|the entire|an entire) day(?: long)?\b", 720.0),
         # into the next day: "until next morning", "all the evening and the night"
         (r"\b(?:until|till|til|into|to) (?:the )?next (?:morning|day)\b|\b(?:all|the whole) (?:the )?(?:evening|afternoon) and (?:the )?night\b", 960.0),
-        (r"\b(?:most|much|the best part|a good part|half) of the day\b|\bhalf (?:a |of |of the |the )?day\b", 480.0),
+        (r"\b(?:most|much|the best part|a good part|half|the rest) of the day\b|\bhalf (?:a |of |of the |the )?day\b", 480.0),
         (r"\b(?:all|the whole) (?:night|evening|morning|afternoon)\b", 360.0),
         # the day's clock as the measure: "an afternoon", "gone by teatime", "hangs around till evening"
         (r"\b(?:gone|goes|go|clears?|cleared|passes|passed|over|better|fine|eases?|eased|settles?) (?:off )?by (?:the )?(?:mid ?-?afternoon|afternoon|lunch(?:time)?|tea ?time|tea|dinner(?:time)?|supper|evening|bedtime|night|morning)\b"
@@ -249,6 +250,13 @@ def find_durations(text: str) -> List[Tuple[int, int, float]]:
     return found
 
 
+def attack_durations(low: str) -> List[Tuple[int, int, float]]:
+    """The amounts of time in normalised ``low`` that can be how long one headache lasts: not "the
+    last 3 weeks", "for 2 months now" or "3 weeks ago", which say how long the pattern has gone on."""
+    spans = [(m.start(), m.end()) for m in _PRESENT_NUM.finditer(low)]
+    return [d for d in find_durations(low) if not any(s <= d[0] and d[1] <= e for s, e in spans)]
+
+
 _UNTIL = re.compile(r"\s*(?:away\s+|off\s+)?(?:until|till|til|unless|without|if|for)\b")
 
 
@@ -262,7 +270,7 @@ def parse_duration(text: str) -> Union[float, str, None]:
     low = normalize(text)
     if says_continuous(low):
         return CONTINUOUS
-    found = find_durations(low)
+    found = attack_durations(low) or find_durations(low)
     if found:
         return round(found[0][2], 2)
     for pattern, minutes in _LOOSE_DURATIONS:
@@ -295,9 +303,13 @@ class Frequency:
 _PER_WORDS = r"(?:a|an|per|each|every|in(?: the (?:last|past)| a| an| the| one| 1| every| each)?|a single)"
 _PER = rf"(?:{_PER_WORDS}|/|1)"
 _PERIOD = r"(day|week|month|year)s?\b"
+# the thing counted: "days", "times", "attacks"; with up to two words before it that say which
+# ("migraine days", "really bad days", "proper headache days"), but not a unit or a rate word
+_COUNTED = r"(?:days?|mornings?|evenings?|nights?|afternoons?|headaches?|attacks?|migraines?|episodes?|bouts?)"
 _COUNT_NOUN = (
-    r"(?:\s*(?:days?|times?|x|headaches?|attacks?|migraines?|episodes?|bouts?|of them|occasions?|"
-    r"headache days?|bad days?|days? out of 7))?"
+    r"(?:\s*(?:days?|mornings?|evenings?|nights?|afternoons?|times?|x|headaches?|attacks?|migraines?|episodes?|bouts?|of them|occasions?|"
+    rf"(?:(?!(?:hours?|minutes?|seconds?|weeks?|months?|years?|a|an|per|in|every|each|of)\b)[a-z]+\s+){{1,2}}{_COUNTED}|"
+    r"days? out of 7))?"
 )
 _FREQ_COUNT = re.compile(rf"(?<![\d.]){RANGE}{_COUNT_NOUN}\s*{_PER}\s*{_PERIOD}")
 _ONCE_TWICE = {"once": 1.0, "twice": 2.0, "thrice": 3.0}
@@ -305,19 +317,33 @@ _FREQ_ONCE = re.compile(
     rf"\b(once|twice|thrice)(?:\s*(?:or|-|to)\s*(once|twice|thrice|\d+(?: times)?))?\s*{_PER}\s*{_PERIOD}"
 )
 _FREQ_EVERY_N = re.compile(rf"\bevery\s+({NUM})(?:\s*(?:-|to|or)\s*({NUM}))?\s*{_PERIOD}")
+# a count over several periods: "once in 2-3 months", "twice in 3 months", "3 attacks every 2 weeks"
+_FREQ_OVER_N = re.compile(
+    rf"(?<![\d.])(?:(once|twice|thrice)|({NUM})\s*(?:times?|x|{_COUNTED}))\s*"
+    rf"(?:a|an|per|in|every|each|in every)\s+{RANGE}\s*{_PERIOD}"
+)
 _FREQ_OUT_OF = re.compile(rf"(?<![\d.])({NUM})\s*(?:days?\s*)?out of\s*(7|30|31)\b")
 _FREQ_PHRASES: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\b(?:almost|nearly|practically|virtually|pretty much) (?:every ?day|daily|all the time|constantly)\b", 25.0),
         (r"\b(?:every ?day|daily|each day|every single day|every morning|every night|every evening|"
          r"every afternoon|all day every day|7 days a week|constant(?:ly)?|all the time|24/7|"
          r"non[\s-]?stop|continuous(?:ly)?|never goes away|most of the time)\b", 30.0),
-        (r"\b(?:most days|majority of days|most of the month|more days than not)\b", 20.0),
+        (r"\b(?:most|the majority of|majority of) (?:days|mornings|evenings|nights|afternoons)\b|\b(?:most of the month|more days than not)\b", 20.0),
         (r"\b(?:every other day|alternate days|half the month|half the time|half of the days)\b", 15.0),
         (r"\b(?:every weekend|weekends|at the weekend|on weekends)\b", 2 * WEEKS_PER_MONTH),
         (r"\b(?:weekly|every week|each week)\b", WEEKS_PER_MONTH),
         (r"\b(?:fortnightly|every other week)\b", WEEKS_PER_MONTH / 2),
         (r"\b(?:monthly|every month|each month|with my period|every period)\b", 1.0),
         (r"\b(?:yearly|annually|every year)\b", 1 / 12),
+        # workdays: "most weekdays" (3-4 a week), "every weekday" (5 a week)
+        (r"\b(?:most|nearly all|almost all) (?:weekdays|work ?days|working days|school days)\b", 15.0),
+        (r"\b(?:every|all) (?:weekdays?|work ?days?|working days?|school days?)\b|\bmonday to friday\b", 5 * WEEKS_PER_MONTH),
+        # rare: under a day a month; "occasionally" about one
+        (r"\b(?:rarely|seldom|hardly ever|almost never|barely ever|once in a (?:blue moon|while)|few and far between"
+         r"|not (?:very |that |so )?(?:often|much|many)|never (?:normally|usually)|(?:normally|usually) (?:i )?never"
+         r"|(?:don'?t|do not|don t) (?:normally|usually|really|often) (?:get|have)(?: (?:them|headaches?|one|any|it))?"
+         r"|never had (?:one|1|a headache|headaches|this|it|them) before|(?:this is|it'?s|it s|that'?s) (?:the|my) first(?: one| time)?)\b", 0.5),
+        (r"\b(?:occasionally|now and (?:then|again)|every (?:now and then|so often)|from time to time|once in a while)\b", 1.0),
 )
 
 
@@ -361,6 +387,11 @@ def find_frequencies(text: str) -> List[Frequency]:
         every = _mid(match.group(1), match.group(2)) * {"day": 1, "week": 7, "month": DAYS_PER_MONTH, "year": DAYS_PER_YEAR}[match.group(3)]
         if every > 0 and _spans_free(found, match.start(), match.end()):
             found.append(Frequency(match.start(), match.end(), min(DAYS_PER_MONTH, DAYS_PER_MONTH / every)))
+    for match in _FREQ_OVER_N.finditer(text):
+        count = _ONCE_TWICE[match.group(1)] if match.group(1) else float(match.group(2))
+        span_days = _mid(match.group(3), match.group(4)) * DAYS_PER_MONTH / _PERIODS_PER_MONTH[match.group(5)]
+        if span_days > 0 and _spans_free(found, match.start(), match.end()):
+            found.append(Frequency(match.start(), match.end(), min(DAYS_PER_MONTH, count * DAYS_PER_MONTH / span_days)))
     for match in _FREQ_OUT_OF.finditer(text):
         days = float(match.group(1)) * (WEEKS_PER_MONTH if match.group(2) == "7" else 1.0)
         if _spans_free(found, match.start(), match.end()):
@@ -405,6 +436,8 @@ _PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\bsince last month\b|\b(?:for|over|in) (?:about )?(?:the )?(?:last|past) month\b|\bfor (?:about )?a month\b|\b(?:the|this) (?:last|past) month\b", 1.0),
         (r"\bfor weeks\b|\bweeks now\b", 1.0),
         (r"\bsince last week\b|\bfor (?:about )?a week\b|\b(?:the|this) (?:last|past) week\b", 0.25),
+        # "every shift this week", "these last few days": the pattern is this week's
+        (r"\b(?:all|every \w+|each \w+|most days|just|only) this week\b|\b(?:these|the) (?:last|past) (?:few|couple of|2|3) days\b", 0.2),
         (r"\bfor days\b|\bdays now\b", 0.1),
         (r"\bsince yesterday\b|\bsince last night\b", 1 / CALENDAR_MONTH_DAYS),
         (r"\bsince (?:this morning|today|earlier)\b", 0.5 / CALENDAR_MONTH_DAYS),
@@ -439,7 +472,12 @@ def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optiona
 
 # The age a headache pattern began at: "since I was 20", "since my twenties", "since childhood".
 _STARTED_AT_AGE = re.compile(rf"\b(?:since|from|started (?:when|at)|began (?:when|at)|begun (?:when|at)|ever since) (?:(?:i|he|she|they) (?:was|were)|(?:the )?age(?: of)?|(?:i|he|she) turned|about|around| )*\s*({NUM})\b(?!\s*(?:weeks?|days?|months?|years?(?! old| of age)|hours?|minutes?|times?)\b|[\d.])")
-_STARTED_IN_DECADE = re.compile(r"\b(?:since|from|started in|began in|ever since) (?:my|his|her|their) (early |mid |late )?(\d)0'?s\b")
+# "since my twenties", and with words between: "since I drove lorries in my twenties", "started back
+# in my 30s" ("from" only right before it: "I suffer from headaches, I'm in my 50s" is not a start)
+_STARTED_IN_DECADE = re.compile(
+    r"\b(?:(?:ever )?since|started|began|begun)\b(?:[^.;!?,]{0,40}?\b(?:in|during))? (?:my|his|her|their) (early |mid |late )?(\d)0'?s\b"
+    r"|\bfrom (?:my|his|her|their) (early |mid |late )?(\d)0'?s\b"
+)
 _STARTED_AT_STAGE: Tuple[Tuple[re.Pattern, int], ...] = _pattern_table(
         (r"\b(?:since|from|ever since) (?:i was )?(?:a )?(?:little|small|young(?! (?:man|woman|lad|girl|adult|men|women))|baby|toddler|child|kid|childhood)\b|\ball my life\b|\bmy (?:whole|entire) life\b", 8),
         (r"\b(?:since|from|ever since) (?:i was )?(?:a |my )?(?:teen|teens|teenager|puberty|school|schooldays|school days)\b", 14),
@@ -460,7 +498,8 @@ def parse_started_age(text: str) -> Optional[int]:
         return int(float(when.group(1)))
     decade = _STARTED_IN_DECADE.search(low)
     if decade:
-        return int(decade.group(2)) * 10 + {"early ": 2, "mid ": 5, "late ": 8}.get(decade.group(1) or "", 5)
+        qualifier, tens = (decade.group(1), decade.group(2)) if decade.group(2) else (decade.group(3), decade.group(4))
+        return int(tens) * 10 + {"early ": 2, "mid ": 5, "late ": 8}.get(qualifier or "", 5)
     match = _STARTED_AT_AGE.search(low)
     if match and 1 <= float(match.group(1)) <= 110 and not re.match(r"(?:19|20)\d\d$", match.group(1)):
         return int(float(match.group(1)))

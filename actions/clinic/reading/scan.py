@@ -11,6 +11,7 @@ that no reader used (for the "did I understand you?" check).
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
@@ -285,8 +286,21 @@ def _assert(rule: Rule, clause: str, sentence: str, hedged: bool, findings: Find
         findings.history.add(rule.cid)
 
 
+def _when(clause: str, sentence: str) -> Optional[float]:
+    """Days since the event the clause tells of: said in the clause, else in its sentence (a past
+    calendar year counts: "the whiplash was 2016, got rear-ended")."""
+    for text in (clause, sentence):
+        ago = days_ago(text)
+        if ago is not None:
+            return ago
+    years = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", sentence)]
+    this_year = _dt.date.today().year
+    past = [y for y in years if 1900 < y < this_year]
+    return 365.0 * (this_year - max(past)) if past else None
+
+
 def _head_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
-    ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
+    ago = _when(clause, sentence)
     if ago is not None and ago > 92:
         return
     target = findings.uncertain if hedged else findings.history
@@ -301,7 +315,7 @@ _LONG_AGO = re.compile(r"\b(?:old|years (?:back|ago)|long ago|a long time ago|ag
 
 
 def _neck_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
-    ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
+    ago = _when(clause, sentence)
     if ago is None and _LONG_AGO.search(sentence):
         ago = 365.0
     findings.triggers.add("neck_injury")
@@ -397,7 +411,7 @@ def _pregnant(clause: str, sentence: str, hedged: bool, findings: Findings) -> N
 
 
 def _postpartum(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
-    if _OTHER_PERSON.search(clause) and not re.search(r"\bi\b", clause):
+    if _OTHER_PERSON.search(clause) and not re.search(r"\b(?:i|im|ive)\b", clause):
         return
     ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
     if ago is None or ago <= POSTPARTUM_DAYS:
@@ -439,7 +453,8 @@ _SHORT_ANSWER_WORDS = 4
 def _same_as_usual(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     """ "like always", "as usual" say the headache is the usual one only when the clause is about the
     headache or is a short answer ("same as always"): "I read the paper like always" is not."""
-    if not _HEADACHE_WORDS.search(clause) and len(clause.split()) > _SHORT_ANSWER_WORDS:
+    tied_to_an_earlier_time = re.search(r"\bsame\b.*\b(?:ago|before|last)\b", clause)
+    if not _HEADACHE_WORDS.search(clause) and len(clause.split()) > _SHORT_ANSWER_WORDS and not tied_to_an_earlier_time:
         return
     (findings.uncertain if hedged else findings.history).add("same_as_usual")
 
@@ -588,9 +603,25 @@ def _onset_match(text: FlatText, m: Match, findings: Findings, answering: bool) 
         window = set(text.words[max(0, m.start - 4): m.end + 4])
         if not window & _ONSET_CUE:
             return
-    if _latency_after_something(text, m):
+    if _latency_after_something(text, m) or _how_long_it_lasts(text, m):
         return
     set_onset(findings, m.cid)
+
+
+# "only lasts a few minutes", "it goes on for a couple of minutes": how long it lasts, not how fast
+# it peaked (the duration reader takes it); "takes a few minutes to peak" stays an onset
+_LASTING_WORDS = frozenset({"lasts", "lasting", "lasted", "last", "for", "only", "just", "stays", "gone", "goes"})
+_TIME_WORDS = frozenset({"minute", "minutes", "second", "seconds", "moment", "moments", "min", "mins"})
+
+
+def _how_long_it_lasts(text: FlatText, m: Match) -> bool:
+    words = text.words[m.start:m.end]
+    if not _TIME_WORDS & set(words) or {"within", "in", "over"} & set(words):
+        return False
+    lo = clause_start(text, m.start)
+    before = set(text.words[max(lo, m.start - 3): m.start])
+    around = set(text.words[max(lo, m.start - 6): m.end + 4])
+    return bool(before & _LASTING_WORDS) and not around & _PEAK_WORDS
 
 
 # "comes back within minutes of sitting up", "a few minutes after I stand": how soon the pain follows
@@ -623,7 +654,19 @@ def set_onset(findings: Findings, onset: str) -> None:
         findings.onset = onset
 
 
+# how long it climbs before it peaks: "it climbs for like ten, fifteen minutes before it reaches the
+# top", "builds over about 20 minutes until it's at its worst"
+_RISE_TIME = re.compile(
+    r"\b(?:climb\w*|build\w*|ris\w*|ramp\w*|grow\w*|goes up|going up|creep\w* up)(?: up)? (?:for|over) (?:like |about |around |maybe |roughly )?"
+    r"(.{1,30}?) (?:before|until|till|til) (?:it |the pain |the headache |its |it s )?(?:reach\w*|gets? to|hits?|peaks?|is at|at (?:its|the))\b"
+)
+
+
 def _onset_from_peak_time(text: FlatText, findings: Findings) -> None:
+    for match in _RISE_TIME.finditer(text.flat):
+        minutes = numbers.parse_duration(match.group(1))
+        if isinstance(minutes, float) and not _about_the_aura(match.group(0)):
+            set_onset(findings, "sudden_peak_lt_1m" if minutes < 1 else "peak_1_5m" if minutes <= 5 else "gradual")
     for match in _PEAK_TIME.finditer(text.flat):
         if _about_the_aura(match.group(0)):
             continue
@@ -714,7 +757,9 @@ def _numbers_into(findings: Findings, text: FlatText, headache_text: str, answer
         findings.continuous = True
     # An answer's time words belong to its question: "every day the last 10 days" answers how
     # often, not how long one attack lasts; a free message may say anything.
-    durations = numbers.find_durations(low) if answer_slot in (None, "duration") else []
+    durations = [] if answer_slot not in (None, "duration") else (
+        numbers.attack_durations(low) if answer_slot is None else numbers.attack_durations(low) or numbers.find_durations(low)
+    )
     for start, end, minutes in durations:
         if _DURATION_SKIP_AFTER.match(low[end:]) or _DURATION_SKIP_BEFORE.search(low[:start]):
             continue
@@ -832,7 +877,7 @@ def _frequency_rising(findings: Findings, text: FlatText) -> None:
 
 
 def _derived(findings: Findings, text: FlatText) -> None:
-    """Facts implied by combinations: worst-ever + sudden, fever contraindication, radicular pain."""
+    """Facts implied by combinations: worst-ever + sudden, a skin contraindication, radicular pain."""
     _frequency_rising(findings, text)
     _worsening_over_months(findings, text)
     known_pattern = findings.history & {"known_cluster", "known_migraine", "same_as_usual"}
@@ -849,8 +894,8 @@ def _derived(findings: Findings, text: FlatText) -> None:
         findings.qualities.add("pressing_tight")  # "like a tight band" describes the quality too
     if "neck_to_head" in findings.locations:
         findings.origins.add("neck")
-    if findings.has("fever"):
-        findings.contraindications.add("ci_fever_infection")
+    # (a fever's contraindication is derived when techniques are chosen, recommend.contraindications:
+    # stored here it would outlive a fever the person later denies)
     if "rash_non_blanching" in findings.symptoms:
         findings.contraindications.add("ci_skin")
     if findings.pregnancy_weeks and findings.pregnant is None:
@@ -970,6 +1015,8 @@ def analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, Fla
     hits = _rule_hits(parsed)
     _lexical_findings(parsed, findings, answer_slot)
     _apply_history(parsed, hits, findings)
+    _visual_aura(parsed, findings)
+    _temperature_reading(parsed, findings)
     _onset_from_peak_time(parsed, findings)
     findings.aggravated_by |= find_aggravators(parsed.flat, answering=answer_slot == "triggers")
     med_segments = _medication_days(parsed, findings)
@@ -982,6 +1029,65 @@ def analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, Fla
         _never_like_it_is_new(findings, parsed)
     findings.uncertain -= findings.absent_symptoms | findings.absent_history
     return findings, parsed
+
+
+# A measured temperature decides the fever question by its number: 38.0 C (100.4 F) or more is a
+# fever, a lower reading says there is none ("temperature is 37.0", "temp 99.1 this morning"),
+# whatever the word "temperature" alone would suggest.
+_TEMP_WORDS = re.compile(r"\b(?:temp\w*|thermometer|fever|feverish|febrile|degrees|celsius|fahrenheit)\b")
+_TEMP_VALUE = re.compile(r"(?<![\d.])(\d{2,3}(?:[.,]\d)?)\s*(?:degrees?|deg|c|f|celsius|fahrenheit)?\b")
+FEVER_C, FEVER_F = 38.0, 100.4
+
+
+def _temperature_reading(parsed: FlatText, findings: Findings) -> None:
+    for sentence in re.split(r"[;!?\n]|\.(?!\d)", parsed.flat):
+        words = _TEMP_WORDS.search(sentence)
+        if not words:
+            continue
+        readings = [float(m.group(1).replace(",", ".")) for m in _TEMP_VALUE.finditer(sentence, words.start())]
+        readings = [t for t in readings if 34.0 <= t <= 43.0 or 93.0 <= t <= 110.0]
+        if not readings:
+            continue
+        fever = any(t >= (FEVER_C if t <= 43.0 else FEVER_F) for t in readings)
+        for bucket in (findings.symptoms, findings.uncertain, findings.to_confirm, findings.absent_symptoms):
+            bucket.discard("fever")
+        (findings.symptoms if fever else findings.absent_symptoms).add("fever")
+
+
+# A visual disturbance that comes before the headache, told as the person's recurring pattern ("I get
+# migraines where half my vision goes, then the headache hits"; "my sight always blurs before a
+# migraine") is the typical aura of 3.2, not a new deficit (4.2: "new" means sudden or within the
+# last days). It is read as aura, whose own rules then decide (first-ever, over 60 minutes, first
+# after 50). Told as something new ("never", "first time", "today", "suddenly") it stays a deficit.
+_VISION_LOSS_SIGNS = ("vision_loss", "blurred_vision", "vision_greying")
+_HEADACHE_FOLLOWS = re.compile(
+    r"\b(?:then|followed by|leads? (?:in)?to|turns? into|after that|afterwards?|and next)\b.{0,40}?"
+    r"\b(?:head\w*|pain|ache|migraines?|hits?|kicks? in|comes? on|starts?|arrives?)\b"
+    r"|\b(?:before|ahead of|prior to|until) (?:the |my |a |an |every |each |it turns into a )?(?:head\w*|migraines?|pain|attacks?)\b"
+)
+_RECURRING = re.compile(
+    r"\b(?:i (?:always |usually |often |normally |sometimes )?get|always|every time|each time|whenever|usually|normally"
+    r"|my migraines?|my usual|as usual|like always|it always|they always"
+    # the habitual present: "my sight goes blurry ... then the migraine kicks in"
+    r"|goes|go|turns|gets|comes|starts)\b"
+)
+_NOVEL = re.compile(r"\b(?:never|first (?:time|ever|one)|new|today|tonight|this time|sudden\w*|this morning|just now|right now|yesterday)\b")
+
+
+def _visual_aura(parsed: FlatText, findings: Findings) -> None:
+    known = bool(findings.history & {"known_migraine", "same_as_usual"})
+    for m in parsed.matches:
+        if m.entity != "symptom" or m.cid not in _VISION_LOSS_SIGNS:
+            continue
+        sentence = parsed.sentence_of(m.start, m.end)
+        if not _HEADACHE_FOLLOWS.search(sentence) or _NOVEL.search(sentence):
+            continue
+        if not (known or _RECURRING.search(sentence)):
+            continue
+        for bucket in (findings.symptoms, findings.to_confirm, findings.uncertain):
+            if m.cid in bucket:
+                bucket.discard(m.cid)
+                bucket.add("aura_visual")
 
 
 # Questions about whether the headaches are new: "never had anything like it" answers them.
