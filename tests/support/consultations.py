@@ -25,6 +25,7 @@ import statistics
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence
 
@@ -197,6 +198,7 @@ SIGN_FLAGS = {
 }
 
 
+@lru_cache(maxsize=1)
 def _sign_questions() -> Dict[str, str]:
     """The bot's direct question for each warning sign (what the person reads, so what they answer)."""
     knowledge = yaml.safe_load((ROOT / "data" / "kb" / "knowledge.yml").read_text(encoding="utf-8"))

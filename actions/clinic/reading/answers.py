@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Tuple
 
 from ..findings import UNKNOWN, Findings
+from ..kb import load_knowledge
 from . import followups, numbers
 from .lexicon import NONE, RED_FLAG_HISTORY, RED_FLAG_SYMPTOMS, SCREEN_ITEMS, cue_words
-from .scan import analyse
+from .scan import analyse, onset_after
 from .text import FlatText
 from .tokens import phrase_words, tokenize
 
@@ -264,7 +265,7 @@ def _answer_onset(findings: Findings, text: str) -> Tuple[Any, bool]:
         return UNKNOWN, True  # "it's there when I wake": how it started is not known, and said so
     minutes = numbers.parse_duration(text)
     if isinstance(minutes, float):
-        onset = "sudden_peak_lt_1m" if minutes < 1 else "peak_1_5m" if minutes <= 5 else "gradual"
+        onset = onset_after(minutes)
         findings.onset = onset
         return onset, True
     return _unknown_scalar(text)
@@ -282,7 +283,7 @@ _REST_DENIED = re.compile(
 )
 
 
-def _answer_red_flags(findings: Findings, text: str) -> Tuple[Any, bool]:
+def _answer_red_flags(findings: Findings, text: str, flat: str) -> Tuple[Any, bool]:
     present = (findings.symptoms & RED_FLAG_SYMPTOMS) | (findings.history & RED_FLAG_HISTORY)
     uncertain = findings.uncertain & (RED_FLAG_SYMPTOMS | RED_FLAG_HISTORY)
     if findings.onset == "sudden_peak_lt_1m" and "worst_ever" not in findings.absent_symptoms:
@@ -300,7 +301,7 @@ def _answer_red_flags(findings: Findings, text: str) -> Tuple[Any, bool]:
         return [UNKNOWN], True
     # No sign named (or hedged), nothing unsure, and a word that says no ("Mai mee ka, no. I don't
     # have these."; "naw, nane o that"; "nothing of the other things"): a denial, in any wording
-    says_no = _SAYS_NO.search(clean) and not _NOT_A_DENIAL.search(clean) and not _unread_sign_site(text)
+    says_no = _SAYS_NO.search(clean) and not _NOT_A_DENIAL.search(clean) and not _unread_sign_site(flat)
     if findings.absent_symptoms or findings.absent_history or says_no:
         findings.red_flag_screen_negative = True
         return [NONE], True
@@ -329,15 +330,11 @@ _SITE_DENIED = re.compile(
 )
 
 
-def _unread_sign_site(text: str) -> bool:
-    for clause in re.split(r"[,.;:!?\n]+|\bbut\b|\band\b", _clean_flat(text)):
-        if _SIGN_SITE.search(clause) and not _SITE_DENIED.search(clause):
-            return True
-    return False
-
-
-def _clean_flat(text: str) -> str:
-    return " ".join(w for w, _, _ in tokenize(text)) if text else ""
+def _unread_sign_site(flat: str) -> bool:
+    return any(
+        _SIGN_SITE.search(clause) and not _SITE_DENIED.search(clause)
+        for clause in re.split(r"[,.;:!?\n]+|\bbut\b|\band\b", flat)
+    )
 
 
 _SAYS_NO = re.compile(
@@ -384,16 +381,10 @@ def parse_answer(slot: str, text: str) -> SlotAnswer:
         # A question that screens for one warning sign ("how did it start?" for a sudden worst-ever
         # headache) left unclear ("I don't know", "it's there when I wake"): that sign is asked as a
         # plain yes/no (flag_check) before it counts, so the answer decides, not the assumption (4.3).
-        sign = _unclear_sign(slot)
+        sign = load_knowledge().unclear_sign(slot)
         if sign and sign not in findings.absent_symptoms:
             findings.to_confirm.add(sign)
     return SlotAnswer(value, findings, understood)
-
-
-def _unclear_sign(slot: str) -> Optional[str]:
-    from ..kb import load_knowledge  # the knowledge base names it (questions.<slot>.unclear_sign)
-
-    return load_knowledge().unclear_sign(slot)
 
 
 
@@ -428,7 +419,7 @@ def _slot_value(slot: str, findings: Findings, parsed: FlatText, text: str) -> T
             findings.origins.add("head")  # "somewhere else, inside my head": the button "Just my head"
         return _list_answer(findings.origins, text, allow_none=True)
     if slot == "red_flags":
-        return _answer_red_flags(findings, text)
+        return _answer_red_flags(findings, text, parsed.flat)
     if slot == "medication_use":
         return _answer_medication(findings, parsed, text)
     if slot == "age":

@@ -80,8 +80,8 @@ def _unclear(kind: Optional[str]) -> Tuple[Any, bool]:
     return UNKNOWN, kind in ("unknown", "yes")
 
 
-_NOT_NEW = re.compile(r"^\W*(?:no\W+)?(?:its |it s |it is |theyre |they re |they are )?not (?:a )?new\b")
-# "nothing new", "no, none of it is new", "it isn't anything new": "new" said to deny it
+# "new" said to deny it: "Not new. It started ... when I was 46", "nothing new", "no, none of it is
+# new", "it isn't anything new"
 _NEW_DENIED = re.compile(
     r"\b(?:nothing|not|no|none|isnt|aint|arent|never)\b(?: (?:of it|of them|really|at all|anything|something|a|is|are|s|thats|that))* new\b"
 )
@@ -91,8 +91,8 @@ def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any,
     stated = f.started_age is not None or (f.months_present is not None and f.months_present >= 0.2)
     if _UNSURE.search(flat) and not stated and not f.has("first_ever"):
         return UNKNOWN, True  # asked, and the answer stays unclear: counts (reference 4.3)
-    if (_NOT_NEW.search(flat) or _NEW_DENIED.search(flat)) and not (f.has("first_ever") or f.has("different_from_usual")):
-        f.new_headache = False  # "Not new. It started ... when I was 46": the answer is its first words
+    if _NEW_DENIED.search(flat) and not (f.has("first_ever") or f.has("different_from_usual")):
+        f.new_headache = False  # the answer's own "not new" decides over dates said after it
         return "long_standing", True
     if f.new_headache is not None or f.started_age is not None or f.has("first_ever"):
         if f.new_headache is None:
@@ -103,7 +103,7 @@ def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any,
     if f.has("different_from_usual"):
         f.new_headache = True
         return "new", True
-    if _FIRST.search(flat) and not re.search(r"\bnot new\b|\bnot (?:a )?new\b", flat):
+    if _FIRST.search(flat):  # (a denied "new" was settled above)
         f.new_headache = True
         if re.search(r"\b(?:first|never)\b", flat):
             f.history.add("first_ever")

@@ -250,11 +250,14 @@ def find_durations(text: str) -> List[Tuple[int, int, float]]:
     return found
 
 
-def attack_durations(low: str) -> List[Tuple[int, int, float]]:
+def attack_durations(low: str, or_any: bool = False) -> List[Tuple[int, int, float]]:
     """The amounts of time in normalised ``low`` that can be how long one headache lasts: not "the
-    last 3 weeks", "for 2 months now" or "3 weeks ago", which say how long the pattern has gone on."""
+    last 3 weeks", "for 2 months now" or "3 weeks ago", which say how long the pattern has gone on.
+    ``or_any``: when only such spans are found, they are the answer (to "how long does one last?")."""
+    found = find_durations(low)
     spans = [(m.start(), m.end()) for m in _PRESENT_NUM.finditer(low)]
-    return [d for d in find_durations(low) if not any(s <= d[0] and d[1] <= e for s, e in spans)]
+    of_attack = [d for d in found if not any(s <= d[0] and d[1] <= e for s, e in spans)]
+    return of_attack or (found if or_any else [])
 
 
 _UNTIL = re.compile(r"\s*(?:away\s+|off\s+)?(?:until|till|til|unless|without|if|for)\b")
@@ -270,7 +273,7 @@ def parse_duration(text: str) -> Union[float, str, None]:
     low = normalize(text)
     if says_continuous(low):
         return CONTINUOUS
-    found = attack_durations(low) or find_durations(low)
+    found = attack_durations(low, or_any=True)
     if found:
         return round(found[0][2], 2)
     for pattern, minutes in _LOOSE_DURATIONS:

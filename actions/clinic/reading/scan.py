@@ -286,13 +286,18 @@ def _assert(rule: Rule, clause: str, sentence: str, hedged: bool, findings: Find
         findings.history.add(rule.cid)
 
 
+def _days_said(clause: str, sentence: str) -> Optional[float]:
+    """Days since the event the clause tells of: said in the clause, else in its sentence."""
+    ago = days_ago(clause)
+    return ago if ago is not None else days_ago(sentence)
+
+
 def _when(clause: str, sentence: str) -> Optional[float]:
-    """Days since the event the clause tells of: said in the clause, else in its sentence (a past
-    calendar year counts: "the whiplash was 2016, got rear-ended")."""
-    for text in (clause, sentence):
-        ago = days_ago(text)
-        if ago is not None:
-            return ago
+    """``_days_said``, or a past calendar year in the sentence ("the whiplash was 2016, got
+    rear-ended")."""
+    ago = _days_said(clause, sentence)
+    if ago is not None:
+        return ago
     years = [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", sentence)]
     this_year = _dt.date.today().year
     past = [y for y in years if 1900 < y < this_year]
@@ -333,7 +338,7 @@ def _neck_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -
 def _neck_manipulation(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     findings.contraindications.add("ci_neck_manipulation")
     if re.search(r"\b(?:cracked|clicked|manipulated|adjusted|popped|had|got|saw|seen|visited|went|been|back|session|appointment|treated|treatment)\b", clause):
-        ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
+        ago = _days_said(clause, sentence)
         if ago is None or ago <= 28:
             findings.history.add("neck_injury_recent")
         else:
@@ -413,7 +418,7 @@ def _pregnant(clause: str, sentence: str, hedged: bool, findings: Findings) -> N
 def _postpartum(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     if _OTHER_PERSON.search(clause) and not re.search(r"\b(?:i|im|ive)\b", clause):
         return
-    ago = days_ago(clause) if days_ago(clause) is not None else days_ago(sentence)
+    ago = _days_said(clause, sentence)
     if ago is None or ago <= POSTPARTUM_DAYS:
         findings.history.add("postpartum")
 
@@ -662,17 +667,22 @@ _RISE_TIME = re.compile(
 )
 
 
+def onset_after(minutes: float) -> str:
+    """The onset category for the minutes a headache took to reach its worst (reference 3.1)."""
+    return "sudden_peak_lt_1m" if minutes < 1 else "peak_1_5m" if minutes <= 5 else "gradual"
+
+
 def _onset_from_peak_time(text: FlatText, findings: Findings) -> None:
     for match in _RISE_TIME.finditer(text.flat):
         minutes = numbers.parse_duration(match.group(1))
         if isinstance(minutes, float) and not _about_the_aura(match.group(0)):
-            set_onset(findings, "sudden_peak_lt_1m" if minutes < 1 else "peak_1_5m" if minutes <= 5 else "gradual")
+            set_onset(findings, onset_after(minutes))
     for match in _PEAK_TIME.finditer(text.flat):
         if _about_the_aura(match.group(0)):
             continue
         minutes = numbers.parse_duration(match.group(1))
         if isinstance(minutes, float):
-            set_onset(findings, "sudden_peak_lt_1m" if minutes < 1 else "peak_1_5m" if minutes <= 5 else "gradual")
+            set_onset(findings, onset_after(minutes))
         elif re.search(r"\bseconds?\b|\binstant", match.group(1)):
             set_onset(findings, "sudden_peak_lt_1m")
 
@@ -757,8 +767,8 @@ def _numbers_into(findings: Findings, text: FlatText, headache_text: str, answer
         findings.continuous = True
     # An answer's time words belong to its question: "every day the last 10 days" answers how
     # often, not how long one attack lasts; a free message may say anything.
-    durations = [] if answer_slot not in (None, "duration") else (
-        numbers.attack_durations(low) if answer_slot is None else numbers.attack_durations(low) or numbers.find_durations(low)
+    durations = [] if answer_slot not in (None, "duration") else numbers.attack_durations(
+        low, or_any=answer_slot == "duration"
     )
     for start, end, minutes in durations:
         if _DURATION_SKIP_AFTER.match(low[end:]) or _DURATION_SKIP_BEFORE.search(low[:start]):
