@@ -76,6 +76,13 @@ MAX_UNPARSED = 2  # after this many answers we cannot understand, record "unknow
 MAX_ASKS = 2  # no question is asked more than twice, whatever came in between
 
 
+# the consultation slots an earlier message can fill without the question being asked
+DERIVED_SLOTS = (
+    "pain_location", "pain_quality", "severity", "duration", "frequency", "onset", "associated_symptoms",
+    "triggers", "origin", "age", "red_flags", "medication_use",
+)
+
+
 def derived_slot_values(findings: Findings) -> Dict[str, Any]:
     """Slot values that earlier messages already answer (so the form does not ask again)."""
     values: Dict[str, Any] = {
@@ -182,6 +189,13 @@ class ValidateConsultationForm(FormValidationAction):
         for slot, value in derived_slot_values(findings).items():
             if values[slot] is None:
                 values[slot] = value
+        for slot in DERIVED_SLOTS:
+            # a value taken from earlier words, never asked, that no longer answers the question as
+            # the planner now sees it ("one side" once a neck pattern needs to know whether it
+            # keeps to that side): cleared, so the question is asked
+            derived = slot != requested and times_asked(tracker, slot) == 0 and slot not in findings.unknown_answers
+            if values.get(slot) is not None and derived and not is_answered(slot, findings):
+                values[slot] = None
         if with_signs_to_ask(findings).sign_to_confirm():
             values["flag_check"] = None  # a sign that would make it an emergency: asked directly
         next_slot = self._next_slot(findings, values, requested)

@@ -152,14 +152,16 @@ def _tension(f: Findings) -> Match:
     return m
 
 
-def _neck_starts(f: Findings) -> bool:
+def starts_in_neck(f: Findings) -> bool:
+    """The pain starts in the neck or at the back of the head, or the user feels it comes from the
+    neck (the origin question): the cervicogenic pattern's first requirement (3.3 G)."""
     return bool(f.locations & NECK_START or f.origins & {"neck", "cervical_spine"})
 
 
 def _cervicogenic(f: Findings) -> Match:
     m = Match("cervicogenic")
     provoked = bool(f.aggravated_by & {"neck_movement", "sustained_posture"})
-    if not (_neck_starts(f) and provoked):
+    if not (starts_in_neck(f) and provoked):
         return m
     points = {
         "side_locked": f.side_locked is True and "one_side" in f.locations,

@@ -282,6 +282,9 @@ class Findings:
     continuous: Optional[bool] = None
     days_per_month: Optional[float] = None
     attacks_per_day: Optional[float] = None
+    # the frequency is an impression in words ("most evenings"), not a count: asked before it
+    # makes a headache chronic (reference 4.3, ask don't assume)
+    days_estimated: Optional[bool] = None
     months_present: Optional[float] = None  # how long the pattern has existed
     started_age: Optional[int] = None  # the age at which this headache pattern began ("since my twenties")
     lifetime_attacks: Optional[int] = None
@@ -350,6 +353,10 @@ class Findings:
         merged.absent_history -= other.history
         merged.history -= other.absent_history - other.history
         merged.to_confirm -= merged.symptoms | merged.absent_symptoms | merged.uncertain
+        # a neck injury dated in any message ("three years ago", "last week") settles the question
+        # an undated mention raised ("after the whiplash")
+        if merged.history & {"neck_injury_past", "neck_injury_recent"} or "neck_injury_recent" in merged.absent_history:
+            merged.to_confirm.discard("neck_injury_recent")
         return merged
 
     def asked_about(self) -> Set[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Set
 
-from .classify import classify
+from .classify import classify, starts_in_neck
 from .findings import FOLLOW_UP_SLOTS, TRIAGE_RANK, Findings
 from .kb import load_knowledge
 from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, SIGN_PREFIX, screen, unsettled
@@ -36,6 +36,7 @@ FIRST_BY_LEANING = {
 PATTERN_SYMPTOMS = frozenset(
     {"nausea", "vomiting", "light_sensitivity", "sound_sensitivity", "restless_agitated"}
 ) | AUTONOMIC_SIGNS | AURA_SYMPTOMS
+CHRONIC_DAYS = 15  # headache days a month from which a headache is chronic (ICHD-3, reference 4.2)
 MOH_MIN_DAYS = 10  # below this many headache days, medicine days cannot reach an overuse threshold
 
 def _medication_answered(f: Findings) -> bool:
@@ -45,16 +46,30 @@ def _medication_answered(f: Findings) -> bool:
 
 
 _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
-    "pain_location": lambda f: bool(f.locations),
+    # a one-sided headache from the neck is asked where exactly and whether it keeps to one side:
+    # side-locked pain is what tells a neck pattern from tension-type (3.3 G, 3.4)
+    "pain_location": lambda f: bool(f.locations) and not (
+        "one_side" in f.locations and f.side_locked is None and leaning(f) == "neck"
+        and bool(f.aggravated_by & {"neck_movement", "sustained_posture"})
+    ),
     "pain_quality": lambda f: bool(f.qualities),
     "severity": lambda f: f.intensity is not None,
     "duration": lambda f: f.duration_minutes is not None or f.continuous is not None,
-    "frequency": lambda f: f.days_per_month is not None or f.attacks_per_day is not None,
+    # "most evenings" said in passing is an impression: asked as a count before it makes the
+    # headache chronic (15+ days, rf_frequent_disabling); a count or a smaller impression answers it
+    "frequency": lambda f: (f.days_per_month is not None and not (f.days_estimated and f.days_per_month >= CHRONIC_DAYS))
+    or f.attacks_per_day is not None,
     "onset": lambda f: f.onset is not None,
     # an aura said in passing does not answer "anything else with it?": what comes with the aura
     # (a weak hand, jumbled words) is what that question can still learn (4.2 rf_neuro_deficit)
     "associated_symptoms": lambda f: bool((f.symptoms | f.absent_symptoms) & (PATTERN_SYMPTOMS - AURA_SYMPTOMS)),
-    "triggers": lambda f: bool(f.triggers),
+    # for a new headache the question screens for one brought on by exertion, straining or
+    # posture, and for a headache from the neck it asks about neck movement and posture (3.3 G,
+    # _worth_asking): a trigger named in passing ("I smoke", "after heavy shoulder days") does
+    # not answer it
+    "triggers": lambda f: bool(f.triggers) and not (
+        not f.aggravated_by and (f.new_headache or (leaning(f) == "neck" and _starts_in_neck(f)))
+    ),
     "origin": lambda f: bool(f.origins),
     # the emergency screen is answered by an answer to it, or by an emergency already stated; an
     # urgent finding does not answer it (reference 4.3: the screen completes)
@@ -104,7 +119,7 @@ def leaning(f: Findings) -> Optional[str]:
 
 
 def _starts_in_neck(f: Findings) -> bool:
-    return bool(f.locations & {"neck_to_head", "back_of_head"} or f.aggravated_by & {"neck_movement", "sustained_posture"})
+    return starts_in_neck(f) or bool(f.aggravated_by & {"neck_movement", "sustained_posture"})
 
 
 _NECK_OR_SHOULDER_SIGNS = frozenset({"neck_pain", "stiff_neck", "reduced_neck_movement", "aching_shoulders", "shoulder_arm_pain_same_side"})

@@ -197,9 +197,12 @@ def _thunderclap(v: _View) -> bool:
     # A severe headache's start is always asked: a "no" to the long screen question is a weak
     # denial of its first item. Before the screen is answered, an unknown strength counts too.
     # A headache unlike the usual ones ("never had one start like this") is asked about too.
+    # A headache brought on by a cough, a strain or exertion is asked both too: sudden and severe,
+    # it is a thunderclap (4.2 rf_valsalva_exertion: "sudden severe -> rf_thunderclap").
+    provoked = bool(f.aggravated_by & EXERTION_AGGRAVATORS) or v.has("exertion_onset")
     severe_or_unasked = severe_stated or (
         v.mode == HYPOTHETICAL
-        and (not f.red_flag_screen_negative or v.certain("different_from_usual"))
+        and (not f.red_flag_screen_negative or v.certain("different_from_usual") or provoked)
         and v.missing(f.intensity, "severity")
     )
     # ... unless the direct question about a sudden worst-ever start was answered "no", or is still
@@ -213,6 +216,7 @@ def _thunderclap(v: _View) -> bool:
     return explosive and not _cluster_bout_recurrence(v)
 
 
+EXERTION_AGGRAVATORS = frozenset({"cough_strain_sneeze", "exercise", "sex"})
 CLUSTER_SIGNS = AUTONOMIC_SIGNS | {"restless_agitated"}
 
 
@@ -381,9 +385,11 @@ def _hypertensive(v: _View) -> bool:
     # a very high reading, not a history of high blood pressure (4.2: "known very high reading")
     # with a very high reading, chest pain and breathlessness are asked directly (the emergency
     # hinges on them), not assumed either way
-    return v.has("very_high_bp_reading") and (
-        v.has("chest_pain", "breathlessness", "confusion", *VISUAL_CHANGE) or v.sign("chest_pain", "breathlessness")
-    )
+    if v.has("very_high_bp_reading"):
+        return v.has("chest_pain", "breathlessness", "confusion", *VISUAL_CHANGE) or v.sign("chest_pain", "breathlessness")
+    # chest pain, breathlessness or confusion told with a headache: the reading is the hinge, and the
+    # other-conditions question (high blood pressure, a recent reading) asks it
+    return v.has("chest_pain", "breathlessness", "confusion") and v.condition("very_high_bp_reading")
 
 
 def _age_over_50_new(v: _View) -> bool:
@@ -450,7 +456,8 @@ def _positional(v: _View) -> bool:
 
 
 def _valsalva_exertion(v: _View) -> bool:
-    return bool(v.f.aggravated_by & {"cough_strain_sneeze", "exercise", "sex"})
+    # stated ("it comes on when I cough"), or said yes to the direct question (exertion_onset)
+    return bool(v.f.aggravated_by & EXERTION_AGGRAVATORS) or v.has("exertion_onset")
 
 
 def _papilloedema(v: _View) -> bool:

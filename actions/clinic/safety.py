@@ -34,8 +34,11 @@ def findings_with_message(
             read = scanned.symptoms | scanned.uncertain | scanned.absent_symptoms
             # a sign only the NLU tagged is not a finding, nor is it dropped: one direct question
             tagged_only = (from_entities.symptoms | from_entities.uncertain) & (RED_FLAG_SYMPTOMS - read)
-            from_entities.symptoms -= tagged_only | (scanned.to_confirm - scanned.symptoms)
-            from_entities.uncertain -= tagged_only
+            # an ordinary symptom the reader weighed and set aside ("pins and needles ... they
+            # haven't spread" is no aura) is not put back by the tag of the same words
+            set_aside = (from_entities.symptoms | from_entities.uncertain) - RED_FLAG_SYMPTOMS - read - scanned.to_confirm
+            from_entities.symptoms -= tagged_only | set_aside | (scanned.to_confirm - scanned.symptoms)
+            from_entities.uncertain -= tagged_only | set_aside
             from_entities.to_confirm |= tagged_only
             from_entities.onset = scanned.onset  # how it started is a red-flag fact: the reader's
         quantities = quantity_findings(entities)

@@ -226,3 +226,19 @@ def test_the_ask_action_still_asks_when_nothing_asked_in_this_turn():
     ask = type("Ask", (AskSlotAction,), {"slot": "onset"})()
     events, messages = run_action(ask, tracker)
     assert messages and slot_sets(events)["question_counts"] == {"onset": 2}
+
+
+def test_a_value_taken_from_earlier_words_is_asked_once_it_no_longer_answers():
+    """ "One side" from the opening answered where it hurts; once neck movement brings it on,
+    whether it keeps to one side matters (3.3 G) and the question is asked after all."""
+    earlier = Findings(red_flag_screen_negative=True, age=40, locations={"one_side"}, origins={"neck"},
+                       intensity=5, new_headache=False)
+    tracker = form_tracker(
+        "turning my head to reverse the van sets it off",
+        intent="inform",
+        slots={"requested_slot": "triggers", "pain_location": ["one_side"], "findings": earlier.to_dict(),
+               "question_counts": {"red_flags": 1, "age": 1, "triggers": 1}, "red_flags": ["none"], "age": 40},
+    )
+    slots = slot_sets(run_action(FORM, tracker)[0])
+    assert slots["requested_slot"] == "pain_location"
+    assert slots["pain_location"] is None

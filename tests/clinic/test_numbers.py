@@ -65,7 +65,10 @@ def test_severity(text, bare, words, expected):
         ("it never goes away", n.CONTINUOUS),
         ("all the time, 24/7", n.CONTINUOUS),
         ("it's there all the time", n.CONTINUOUS),
-        ("doesn't go away until I sleep", None),
+        # not constant: it ends when they sleep, the day's end as the measure (about 8 hours)
+        ("doesn't go away until I sleep", 480.0),
+        ("stays all the day until I sleep", 720.0),
+        ("there till teatime most days", 480.0),
         ("no idea", None),
     ],
 )

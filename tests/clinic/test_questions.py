@@ -169,3 +169,51 @@ def test_migraine_with_aura_asks_about_the_pill_when_it_could_apply():
     assert "other_conditions" not in plan_questions(Findings(age=62, **aura), {"red_flags", "age"})
     said = Findings(age=29, **{**aura, "history": aura["history"] | {"hormonal_contraception"}})
     assert "other_conditions" not in plan_questions(said, {"red_flags", "age"})
+
+
+def test_a_one_sided_neck_pattern_is_asked_whether_it_keeps_to_one_side():
+    """Side-locked pain tells a neck pattern from tension-type (3.3 G, 3.4): a one-sided headache
+    from the neck, brought on by neck movement, is asked where exactly and whether it switches."""
+    neck = dict(red_flag_screen_negative=True, age=44, locations={"one_side"}, origins={"neck"},
+                aggravated_by={"neck_movement"}, intensity=5, new_headache=False)
+    assert "pain_location" in plan_questions(Findings(**neck), {"red_flags", "age"})
+    assert "pain_location" not in plan_questions(Findings(**neck, side_locked=True), {"red_flags", "age"})
+    # without a neck movement or posture that brings it on, the side cannot make it a neck pattern
+    loose = {**neck, "aggravated_by": set()}
+    assert "pain_location" not in plan_questions(Findings(**loose), {"red_flags", "age"})
+    # ... and the planner asks what brings it on first
+    assert "triggers" in plan_questions(Findings(**loose), {"red_flags", "age"})
+
+
+def test_a_trigger_said_in_passing_does_not_answer_what_brings_a_new_headache_on():
+    new = Findings(red_flag_screen_negative=True, age=30, new_headache=True, months_present=1,
+                   triggers={"smells"}, locations={"both_sides"}, intensity=4)
+    assert "triggers" in plan_questions(new, {"red_flags", "age"})
+
+
+def test_a_headache_brought_on_by_straining_is_asked_its_strength_and_start():
+    """Sudden and severe, a strain headache is a thunderclap (4.2): after a negative screen both
+    facts are asked before the urgent advice stands."""
+    from actions.clinic.redflags import unsettled
+
+    strain = Findings(red_flag_screen_negative=True, age=40, new_headache=True, aggravated_by={"cough_strain_sneeze"})
+    assert {"severity", "onset"} <= unsettled(strain).get("rf_thunderclap", set())
+    assert {"severity", "onset"} <= set(plan_questions(strain, {"red_flags", "age", "triggers"}))
+
+
+def test_an_impression_of_a_daily_headache_is_asked_as_a_count():
+    said = Findings(red_flag_screen_negative=True, age=30, locations={"both_sides"}, days_per_month=20.0,
+                    days_estimated=True, new_headache=False)
+    assert "frequency" in plan_questions(said, {"red_flags", "age"})
+    counted = Findings(**{**said.__dict__, "days_estimated": False})
+    assert "frequency" not in plan_questions(counted, {"red_flags", "age"})
+
+
+def test_chest_pain_with_a_headache_asks_about_blood_pressure():
+    """rf_hypertensive hinges on a very high reading (4.2): with chest pain or breathlessness the
+    other-conditions question (high blood pressure and a recent reading) is asked."""
+    from actions.clinic.redflags import unsettled
+
+    f = Findings(age=58, new_headache=True, symptoms={"breathlessness"}, red_flag_screen_negative=True)
+    assert "other_conditions" in unsettled(f).get("rf_hypertensive", set())
+    assert "other_conditions" in plan_questions(f, {"red_flags", "age"})

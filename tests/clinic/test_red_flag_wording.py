@@ -9,7 +9,7 @@ import yaml
 from actions.clinic.reading import wording
 from actions.clinic.reading.wording import WORDING_PATH, WordingError, compile_wording, load_wording
 
-from actions.clinic.reading import scan
+from actions.clinic.reading import load_lexicon, scan
 # the scan's own flattening: lowercase, apostrophes dropped, punctuation as tokens, typos fixed
 from actions.clinic.reading.text import FlatText as _Flat
 
@@ -95,7 +95,11 @@ def test_suppression_does_not_apply_to_its_no_match_examples(sup, text):
 def test_scan_reports_the_finding_of_each_match_example(rule, text):
     findings = scan(text)
     if rule.entity == "symptom":
-        assert rule.cid in findings.symptoms, f"{rule.id}: {text!r} -> {findings.to_dict()}"
+        # everyday wording of a sign (lexicon confirm_first, "I feel out of it") is reported as a
+        # sign to ask about directly (4.3); any other wording as present
+        everyday = any(" ".join(p) in _Flat.of(text).flat for p in load_lexicon().confirm_first.get(rule.cid, ()))
+        reported = findings.symptoms | (findings.to_confirm if everyday else set())
+        assert rule.cid in reported, f"{rule.id}: {text!r} -> {findings.to_dict()}"
     elif rule.entity == "onset":
         assert findings.onset == rule.cid, f"{rule.id}: {text!r} -> {findings.to_dict()}"
     else:

@@ -249,3 +249,13 @@ def test_no_other_module_decides_a_level():
     for path in sorted((ROOT / "headease_nlu").glob("*.py")):
         nlu = path.read_text(encoding="utf-8")
         assert "EMERGENCY_ALONE" not in nlu and "EMERGENCY_PAIRS" not in nlu, path.name
+
+
+def test_a_tag_does_not_put_back_what_the_reader_set_aside():
+    """The entity extractor tags "pins and needles" as a sensory aura; the reader read on ("they
+    haven't spread") and set it aside: the tag does not put it back (one reader decides)."""
+    from actions.clinic.safety import findings_with_message
+
+    text = "the pins and needles come and go, they haven't spread"
+    entities = [{"entity": "symptom", "value": "aura_sensory", "start": 4, "end": 20}]
+    assert "aura_sensory" not in findings_with_message(None, text, entities).symptoms

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from kiosk import asr, build_lm, ngram, session, speech_out
+from actions.clinic.questions import question
 from kiosk.textnorm import spoken, spoken_words
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None,
@@ -137,7 +138,7 @@ def kiosk(tmp_path, monkeypatch):
 
     def fake_send(url, sender, text, timeout=30.0):
         sent.append(text)
-        return [{"text": "Thanks. Where do you feel the headache?"}]
+        return [{"text": "Thanks. " + question("pain_location")["text"]}]
 
     monkeypatch.setattr(session, "send_to_rasa", fake_send)
     monkeypatch.setattr(speech_out, "synthesize", lambda text, path, **kw: Path(path))

@@ -195,6 +195,8 @@ SIGN_FLAGS = {
     "jaw_pain_chewing": {"rf_gca", "rf_gca_visual"}, "scalp_tenderness": {"rf_gca", "rf_gca_visual"},
     "others_in_building_affected": {"rf_carbon_monoxide"}, "better_away_from_home": {"rf_carbon_monoxide"},
     "neck_injury_recent": {"rf_neck_artery"},
+    "head_injury": {"rf_head_injury", "rf_head_injury_severe"},
+    "exertion_onset": {"rf_valsalva_exertion", "rf_thunderclap"},
 }
 
 

@@ -13,8 +13,9 @@ from typing import Any, Iterable, Optional, Tuple
 from ..findings import UNKNOWN, Findings
 from ..kb import load_knowledge
 from . import followups, numbers
+from .phrases import BRIGHT_THINGS, LOUD_THINGS
 from .lexicon import NONE, RED_FLAG_HISTORY, RED_FLAG_SYMPTOMS, SCREEN_ITEMS, cue_words
-from .scan import analyse, onset_after
+from .scan import EXERTION, MEDICATION_DAY_FIELDS, analyse, find_aggravators, onset_after
 from .text import FlatText
 from .tokens import phrase_words, tokenize
 
@@ -152,8 +153,13 @@ def _is_none_answer(text: str) -> bool:
     if kind in {"unknown", "yes"}:  # "no idea" is not a no (uncertainty never lowers a level)
         return False
     clean = _clean(text)
+    if _CORRECTED_TO_YES.match(clean):
+        return False  # "Ne, yes.", "no wait, yes": the word after it corrects the first
     first = clean.split()[0] if clean else ""
     return bool(_NONE_ANSWER.match(clean)) or kind == "no" or first in _NONE_FIRST_WORDS or _denies_all(clean)
+
+
+_CORRECTED_TO_YES = re.compile(r"^\S+\W*\s+(?:i mean |sorry |wait |oops |actually |well )?(?:yes|yeah|yep|yup)\b")
 
 
 # "Can't say I've had any of them, no": to the screen's list, a bare no set off at the end (after
@@ -239,7 +245,29 @@ def _answer_duration(text: str, findings: Findings) -> Tuple[Any, bool]:
 _DAYS_ANSWER = re.compile(rf"(?<![\d.])({numbers.NUM})(?:\s*(?:-|to)\s*({numbers.NUM}))?\s*(?:days?|times?)\b(?!\s*(?:a|per|each|every|in a) (?:week|wk))")
 
 
+# a self-correction: what follows it is the answer ("about ten a month. No, be honest, more like
+# twenty"; "twice a week - actually no, some weeks only once")
+_CORRECTION = re.compile(r"(?:[.,;!?\-]\s*)(?:no|nope|actually|i mean|sorry|wait|scratch that|or rather|make that)\b[,]?\s", re.I)
+
+
+def _corrected_days(text: str) -> Optional[float]:
+    """Days a month said after the last self-correction that is followed by a number."""
+    for mark in reversed([m for m in _CORRECTION.finditer(text) if m.start() > 0]):
+        tail = text[mark.end():]
+        days = numbers.parse_frequency(tail)
+        if days is None:
+            said = _DAYS_ANSWER.search(numbers.normalize(tail))
+            days = (float(said.group(1)) + float(said.group(2) or said.group(1))) / 2 if said else numbers.first_number(tail, lambda v: 0 < v <= 31)
+        if days is not None:
+            return float(days)
+    return None
+
+
 def _answer_frequency(text: str, findings: Findings) -> Tuple[Any, bool]:
+    corrected = _corrected_days(text)
+    if corrected is not None:
+        findings.days_per_month, findings.days_estimated = corrected, False
+        return corrected, True
     value = numbers.parse_frequency(text)
     if value is None:
         days = _DAYS_ANSWER.search(numbers.normalize(text))
@@ -252,6 +280,7 @@ def _answer_frequency(text: str, findings: Findings) -> Tuple[Any, bool]:
     if value is None:
         return _unknown_scalar(text)
     findings.days_per_month = float(value)
+    findings.days_estimated = False  # the answer to the question, whatever its words
     per_day = numbers.parse_attacks_per_day(text)
     if per_day:
         findings.attacks_per_day = per_day
@@ -351,6 +380,16 @@ def _answer_medication(findings: Findings, parsed: FlatText, text: str) -> Tuple
     if value is None:
         value = numbers.first_number(text, lambda v: 0 <= v <= 31)
     if value is not None:
+        # "eighteen days a month ... co-codamol and ibuprofen mainly. For over a year": the count
+        # answers the question for the medicines named anywhere in the answer (painkillers when
+        # none is named), and how long it has been so counts towards overuse (3.3 STEP 2)
+        named = {MEDICATION_DAY_FIELDS[m.cid] for i, m in enumerate(parsed.matches)
+                 if m.entity == "medication" and i not in parsed.negated}
+        for field in named or {"simple_analgesic_days"}:
+            setattr(findings, field, float(value))
+        months = numbers.parse_months_present(numbers.normalize(text))
+        if months is not None and findings.meds_months is None:
+            findings.meds_months = months
         return float(value), True
     if _is_none_answer(text) or re.search(r"\b(?:dont|do not|never|rarely) (?:take|use|bother)\b|\bno (?:painkillers|tablets|pills|medication|meds)\b", parsed.flat):
         return 0.0, True
@@ -389,7 +428,43 @@ def parse_answer(slot: str, text: str) -> SlotAnswer:
 
 
 
-_HEAD_ITSELF = re.compile(r"\b(?:somewhere else|(?:just|only|inside|in) (?:my |the )?head|inside|from (?:my |the )?head|in my brain)\b")
+_NOT = r"(?:not|never|isnt|arent|wasnt|no|nor|hardly ever)"
+_DOES_NOT = r"(?:doesnt|does not|dont|do not|didnt|never|isnt|hardly|rarely|wont)"
+# To "anything else with it, such as feeling sick, sensitivity to light or sound?": "sick" is
+# the nausea the question named, and a denial of the light or the noise is an answer.
+_SICK_DENIED = re.compile(rf"\b{_NOT} (?:\w+ )?sick\b")
+_SICK = re.compile(r"\b(?:sick|bilious|queasy)\b(?! (?:of|and tired|leave|note|day|days|pay))")
+_SENSE_DENIED = {
+    "light_sensitivity": re.compile(rf"\b(?:{BRIGHT_THINGS})\b(?: \w+){{0,2}}? {_DOES_NOT} (?:\w+ ){{0,3}}(?:bother|bug|trouble|affect|hurt|matter)"
+                                    r"|\bnothing (?:with|about) (?:the )?(?:light|lights)\b"),
+    "sound_sensitivity": re.compile(rf"\b(?:{LOUD_THINGS})\b(?: \w+){{0,2}}? {_DOES_NOT} (?:\w+ ){{0,3}}(?:bother|bug|trouble|affect|hurt|matter)"
+                                    r"|\b(?:noise|sound)s? (?:is|are) (?:fine|ok|okay|alright|no problem)\b"
+                                    r"|\bnothing (?:with|about) (?:the )?(?:light|lights) (?:or|and) (?:sound|sounds|noise)\b"),
+}
+
+
+def _read_as_the_symptom_question(flat: str, findings: Findings) -> None:
+    """Words that answer the associated-symptoms question as it was asked (see above)."""
+    if "nausea" not in findings.symptoms | findings.absent_symptoms:
+        if _SICK_DENIED.search(flat):
+            findings.absent_symptoms.add("nausea")
+        elif _SICK.search(flat):
+            findings.symptoms.add("nausea")
+    for symptom, denied in _SENSE_DENIED.items():
+        if symptom not in findings.symptoms and denied.search(flat):
+            findings.absent_symptoms.add(symptom)
+
+
+def _head_places_only(findings: Findings) -> bool:
+    """The answer names places on the head and nothing in the neck or shoulders."""
+    neck = findings.symptoms & {"neck_pain", "stiff_neck", "reduced_neck_movement", "aching_shoulders"}
+    return bool(findings.locations) and "neck_to_head" not in findings.locations and not neck
+
+
+_HEAD_ITSELF = re.compile(
+    r"\b(?:somewhere else|(?:just|only|inside|in) (?:my |the )?head|inside|from (?:my |the )?head|in my brain"
+    r"|(?:top|crown|front|middle|centre|center|inside) of (?:my |the )?head)\b"
+)
 
 
 def _slot_value(slot: str, findings: Findings, parsed: FlatText, text: str) -> Tuple[Any, bool]:
@@ -409,14 +484,21 @@ def _slot_value(slot: str, findings: Findings, parsed: FlatText, text: str) -> T
     if slot == "onset":
         return _answer_onset(findings, text)
     if slot == "associated_symptoms":
+        _read_as_the_symptom_question(parsed.flat, findings)
         return _list_answer(findings.symptoms | findings.uncertain, text, allow_none=True,
                             denied=bool(findings.absent_symptoms))
     if slot == "triggers":
-        return _list_answer(findings.triggers | findings.aggravated_by, text, allow_none=True,
+        # exertion named without when the headache starts stays in the answer (its start is asked)
+        named = findings.triggers | findings.aggravated_by
+        if "exertion_onset" in findings.to_confirm:
+            named = named | (find_aggravators(parsed.flat, answering=True) & EXERTION)
+        return _list_answer(named, text, allow_none=True,
                             denied=_denied(parsed, "trigger"))
     if slot == "origin":
-        if not findings.origins and _HEAD_ITSELF.search(parsed.flat):
-            findings.origins.add("head")  # "somewhere else, inside my head": the button "Just my head"
+        if not findings.origins and (_HEAD_ITSELF.search(parsed.flat) or _head_places_only(findings)):
+            # "somewhere else, inside my head" or "the back of my head, not my shoulders": a place
+            # on the head itself answers where it comes from (the button "Just my head")
+            findings.origins.add("head")
         return _list_answer(findings.origins, text, allow_none=True)
     if slot == "red_flags":
         return _answer_red_flags(findings, text, parsed.flat)

@@ -164,6 +164,9 @@ def _scope_forward(words, cue: _Cue, cues, starts: Dict[int, List[int]], spans, 
     budget, seen_span, j = MAX_WINDOW, False, cue.end
     while j < len(words) and budget > 0:
         word = words[j]
+        if word in ("(", ")"):
+            j += 1  # a gloss in brackets belongs to the word before: "no enjoo (nausea)"
+            continue
         if word in PUNCT:
             if word == "," and _comma_continues(words, j, cues):
                 budget, j = MAX_WINDOW, j + 1

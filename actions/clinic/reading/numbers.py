@@ -210,19 +210,23 @@ def _unit(word: str) -> str:
     return _UNIT_NAME.get(word, word)
 _CONTINUOUS = re.compile(
     r"\b(?:constant(?:ly)?|continuous(?:ly)?|all the time|never (?:ever )?(?:goes|go|went) away|"
-    r"(?:doesn'?t|does not|won'?t|will not|hasn'?t|has not|didn'?t|did not|never) (?:go|gone|went|stop|stopped|leave|left|ease|eased)\b(?: away| off)?|"
+    r"(?:^\s*(?:it )?(?:is|isn'?t) |(?:it|it'?s|its|pain|headache|ache) (?:is )?)not stopping|^\s*(?:it )?isn'?t stopping|"
+    r"(?:doesn'?t|does not|won'?t|will not|hasn'?t|has not|didn'?t|did not|never) (?:really |ever |fully |completely |properly |totally )?(?:go|goes|gone|went|stop|stops|stopped|leave|left(?= (?:me|us|him|her|off|away|since|at all)\b)|ease|eased)\b(?: away| off)?|"
     r"non[\s-]?stop|24/7|24 7|always there|there all the time|permanent(?:ly)?|never stops|"
     r"round the clock|around the clock|all day every day|every waking (?:moment|hour)|"
     r"never lets up|doesn'?t let up|never leaves|unrelenting|unremitting)\b"
 )
 _LOOSE_DURATIONS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
-        (r"\b(?:all|the whole|whole|the entire|an entire) day(?: long)?\b", 720.0),
+        (r"\b(?:from|since) (?:the )?morning (?:till|until|til|to) (?:the )?(?:night|evening|bed ?time)\b", 720.0),
+        (r"\b(?:all|all the|the whole|whole|the entire|an entire) day(?: long)?\b", 720.0),
         # into the next day: "until next morning", "all the evening and the night"
         (r"\b(?:until|till|til|into|to) (?:the )?next (?:morning|day)\b|\b(?:all|the whole) (?:the )?(?:evening|afternoon) and (?:the )?night\b", 960.0),
-        (r"\b(?:most|much|the best part|a good part|half|the rest) of the day\b|\bhalf (?:a |of |of the |the )?day\b", 480.0),
+        (r"\b(?:most|much|the best part|a good part|half|the rest|rest) of the day\b|\bhalf (?:a |of |of the |the )?day\b", 480.0),
+        # the day's end as the measure: "there till bedtime", "stays until I sleep", "until evening"
+        (r"\b(?:till|until|til|to) (?:i (?:go to )?(?:sleep|bed)|(?:the )?(?:night|evening|bed ?time|tea ?time|dinner ?time|supper))\b", 480.0),
         (r"\b(?:all|the whole) (?:night|evening|morning|afternoon)\b", 360.0),
         # the day's clock as the measure: "an afternoon", "gone by teatime", "hangs around till evening"
-        (r"\b(?:gone|goes|go|clears?|cleared|passes|passed|over|better|fine|eases?|eased|settles?) (?:off )?by (?:the )?(?:mid ?-?afternoon|afternoon|lunch(?:time)?|tea ?time|tea|dinner(?:time)?|supper|evening|bedtime|night|morning)\b"
+        (r"\b(?:gone|goes|go|clears?|cleared|passes|passed|over|better|fine|eases?|eased|settles?|again) (?:off )?by (?:the )?(?:late |early )?(?:mid ?-?afternoon|afternoon|lunch(?:time)?|tea ?time|tea|dinner(?:time)?|supper|evening|bedtime|night|morning)\b"
          r"|\b(?:hangs? around|hang about|lasts?|stays?|sticks? around) (?:till|until|for|into) (?:the )?(?:afternoon|evening|night|bedtime)\b", 420.0),
         (r"\b(?:an|the|one) (?:afternoon|evening|morning)\b(?! (?:and|or) (?:the )?(?:night|next))", 300.0),
         (r"\b(?:gone|goes|go|passes|better|clears?|fine) (?:after|with|once i(?: have|ve)?(?: had)?) (?:a |my |some )?(?:sleep|nap|night s sleep|nights sleep|lie down|lie-down)\b"
@@ -298,6 +302,8 @@ class Frequency:
     end: int
     days_per_month: float
     attacks_per_day: Optional[float] = None
+    # an impression in words ("most evenings", "every other day it feels like"), not a count
+    estimated: bool = False
 
 
 # "a/per/each week", and the rate's denominator said with "in": "6 days in one month", "3 times
@@ -348,6 +354,11 @@ _FREQ_PHRASES: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
          r"|never had (?:one|1|a headache|headaches|this|it|them) before|(?:this is|it'?s|it s|that'?s) (?:the|my) first(?: one| time)?)\b", 0.5),
         (r"\b(?:occasionally|now and (?:then|again)|every (?:now and then|so often)|from time to time|once in a while)\b", 1.0),
 )
+
+
+# the phrase rows that are impressions ("almost every day" 25, "most days" 20, "every other day",
+# "half the time", "most weekdays" 15): a frequency worth asking as a count before it decides
+_ESTIMATE_DAYS = frozenset({25.0, 20.0, 15.0})
 
 
 # how many of a period fit in a month, for headache days per month (a day: every day of the 30)
@@ -402,14 +413,43 @@ def find_frequencies(text: str) -> List[Frequency]:
     for pattern, days in _FREQ_PHRASES:
         for match in pattern.finditer(text):
             if _spans_free(found, match.start(), match.end()):
-                found.append(Frequency(match.start(), match.end(), days))
+                found.append(Frequency(match.start(), match.end(), days, estimated=days in _ESTIMATE_DAYS))
     return sorted(found, key=lambda f: f.start)
 
 
 def parse_frequency(text: str) -> Optional[float]:
     """Headache days per month: "twice a week" -> 8.7, "most days" -> 20, "daily" -> 30."""
-    found = find_frequencies(normalize(text))
-    return round(max(f.days_per_month for f in found), 2) if found else None
+    found = frequency_said(text)
+    return found[0] if found else None
+
+
+# a sentence about how it used to be ("it was most days before the physio", "normally I never get
+# them"): beside a frequency said of now, the older one is not the answer
+_PAST_PATTERN = re.compile(r"\b(?:before|used to|previously|in the past|back then|was|were|had been|normally|usually)\b")
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+
+
+def frequency_said(text: str) -> Optional[Tuple[float, bool]]:
+    """(headache days per month, whether only impressions in words said it: "most evenings").
+
+    Several frequencies in one message: one said of now beats one said of the past ("3 or 4
+    days a month now. It was most days before the physio." -> 3.5), and a count beats an
+    impression ("most nights on night week, but overall maybe 6 days a month" -> 6; "most
+    mornings my neck is stiff, and a few days a month I get an ache" -> 3)."""
+    low = normalize(text)
+    found = find_frequencies(low)
+    if not found:
+        return None
+    now = [f for f in found if not _PAST_PATTERN.search(_sentence_around(low, f.start, f.end))]
+    chosen = now if now and len(now) < len(found) else found
+    counted = [f for f in chosen if not f.estimated] or chosen
+    return round(max(f.days_per_month for f in counted), 2), all(f.estimated for f in chosen)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    return text[before[-1] if before else 0:after.start() if after else len(text)]
 
 
 def parse_attacks_per_day(text: str) -> Optional[float]:
@@ -428,7 +468,8 @@ _PRESENT_NUM = re.compile(
     rf"|(?<![\d.]){RANGE}\s*{_PERIOD}\s*(?:ago|now|and counting|so far)\b"
 )
 _PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
-        (r"\b(?:all my life|my whole life|my entire life|since (?:i was )?(?:a )?(?:child|kid|little|baby)|since childhood)\b", 240.0),
+        (r"\b(?:all my life|my whole life|my entire life|since (?:i was )?(?:a )?(?:child|kid|little|baby)|since childhood"
+         r"|(?:most|all|much) of my (?:adult )?life|my (?:whole|entire) adult life|all my adult life)\b", 240.0),
         (r"\b(?:for|since) (?:many|lots of|so many) years\b|\bfor decades\b|\bsince (?:i was )?(?:a )?(?:teen|teenager|school)\b", 120.0),
         (r"\b(?:for|over) (?:the )?years\b|\bfor ages\b|\bfor a long time\b|\byears now\b", 24.0),
         (r"\byear and a half\b", 18.0),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
-from ..findings import LOCATIONS
+from ..findings import LOCATIONS, TRIGGERS
 from .lexicon import PHRASE_OPTIONAL, load_lexicon
 
 # --- phrase matching ----------------------------------------------------------------------------
@@ -143,9 +143,20 @@ def _compatible(m: Match, k: Match) -> bool:
 
 
 
+# what may bother a person with light or sound sensitivity (also read as denied, answers.py)
+BRIGHT_THINGS = r"light|lights|brightness|bright lights?|screens?|sunlight|sunshine|daylight|sun|glare|lamps?"
+LOUD_THINGS = r"noise|noises|sound|sounds|loud music|music|voices|telly|tv"
+
+
 COMPOUND_SYMPTOMS: Tuple[Tuple[re.Pattern, str, Tuple[str, ...]], ...] = tuple(
-    (re.compile(rf"\b(?:{pattern})\b"), "pain_location" if ids[0] in LOCATIONS else "symptom", ids)
+    (re.compile(rf"\b(?:{pattern})\b"), "pain_location" if ids[0] in LOCATIONS else "trigger" if ids[0] in TRIGGERS else "symptom", ids)
     for pattern, ids in (
+        # too little or broken sleep, however it is said: "broken sleep at lambing", "a poor night's
+        # sleep", "about four hours' kip", "no sleeping right"
+        (r"(?:broken|poor|bad|little|rubbish|awful|terrible|short|disturbed|interrupted|no|not enough|lack of) (?:nights? s? ?|nights )?(?:sleep|sleeping|kip|rest)"
+         r"|(?:\d|one|two|three|four|five) (?:hours?|hrs?) s? ?(?:sleep|kip)|(?:not|no|never) sleep\w* (?:right|well|properly|much|enough)", ("poor_sleep",)),
+        # an evening's drinking by the glass: "eight pints and some tequila", "a pint sets one off"
+        (r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+|few|some|couple of|couple) (?:pints?|shots?|glasses of \w+|bottles of \w+|cans of \w+)|tequila|pints", ("alcohol",)),
         (r"both (?:of my )?temples|(?:either|each) temple", ("both_sides", "temples")),
         # One side, however it is said (3.1 `one_side`; migraine counts it, 3.3): "on one side of my
         # head" is not the temples, a side that switches is still one side at a time, and "left and
@@ -163,8 +174,24 @@ COMPOUND_SYMPTOMS: Tuple[Tuple[re.Pattern, str, Tuple[str, ...]], ...] = tuple(
         # "begins at the back of the neck and creeps up"
         (r"(?:starts?|starting|started|begins?|beginning|began|comes?|coming) (?:up )?(?:at|in|from) (?:the )?(?:top|back|base|bottom|side) of (?:my|the) neck",
          ("neck_to_head",)),
+        # from somewhere on the neck up to a place on the head: "from the back of the neck up to the
+        # right eyebrow", "climbs from the right side of my neck over the top of my head"
+        (r"(?:from|in|at) (?:the )?(?:(?:top|back|base|bottom|nape|(?:left |right )?side) of )?(?:my |the |his |her )?neck"
+         # (the place reached stays its own location: a lookahead)
+         r"(?: \w+){0,6}? (?:up|over|into|to|towards|round|across)(?= (?:\w+ ){0,4}?(?:head|skull|eyes?|eyebrows?|brows?|temples?|forehead|ears?|crown|scalp)\b)",
+         ("neck_to_head",)),
         # one eye named (singular): "a knife in the eye", "behind my left eye" - the pain is on one side
         (r"(?:in|into|behind|around|through) (?:the|my|his|her) (?:(?:left|right) )?eye(?! ?(?:s|lids?|brows?|balls?)\b)", ("one_side", "behind_eye")),
+        # something bright or loud said to bother: "the screens bug me", "loud music gets to me"
+        # (no denial between: "the light doesn't bother her" is read by the answer's reader)
+        (rf"(?:{BRIGHT_THINGS})"
+         r"(?: (?!(?:doesnt|dont|didnt|never|not|isnt|wont|cant|hardly|rarely)\b)\w+){0,2}? (?:bothers?|bugs?|annoys?|gets? to|gets? on|irritates?)"
+         r" (?:me|her|him|them|my eyes|her eyes|his eyes|my nerves|her nerves|his nerves)",
+         ("light_sensitivity",)),
+        (rf"(?:{LOUD_THINGS})"
+         r"(?: (?!(?:doesnt|dont|didnt|never|not|isnt|wont|cant|hardly|rarely)\b)\w+){0,2}? (?:bothers?|bugs?|annoys?|gets? to|gets? on|irritates?)"
+         r" (?:me|her|him|them|my nerves|her nerves|his nerves)",
+         ("sound_sensitivity",)),
         (r"(?:light|lights|bright light) (?:and|or|&) (?:sound|sounds|noise|noises) (?:sensitivity|sensitive|bother me|hurt)"
          r"|(?:sensitive|sensitivity) to (?:light|lights) (?:and|or|&) (?:sound|sounds|noise|noises)"
          r"|(?:sound|sounds|noise|noises) (?:and|or|&) (?:light|lights) (?:sensitivity|sensitive|bother me|hurt)"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from . import wording
 from ..findings import HISTORY, Findings
@@ -94,14 +94,18 @@ def days_ago(clause: str) -> Optional[float]:
 # --- aggravators, side, onset cues ---------------------------------------------------------------
 
 _AGG_ACTIVITY = {
-    "routine_activity": r"walk\w*|climb\w*|stairs|mov(?:e|es|ing|ement)(?! my (?:head|neck))|bend\w*|physical activity|activity|house ?work|doing anything|being active|carrying|hoovering|vacuuming",
-    "neck_movement": r"turn\w* (?:my |the )?(?:head|neck)|mov\w* (?:my |the )?(?:neck|head)|look\w* (?:up|down|over my shoulder|sideways|round|around)|tilt\w* (?:my |the )?head|(?:neck|head) (?:movements?|turning)|rotat\w* (?:my )?(?:neck|head)|reversing|check\w* my blind spot",
+    "routine_activity": r"walk\w*|climb\w*|stairs|mov(?:e|es|ing|ement)(?! my (?:head|neck))|bend\w*|physical activity|activity|house ?work|doing anything|being active|carrying|hoovering|vacuuming|(?:running|rushing|dashing) (?:about|around|round)|on my feet",
+    "neck_movement": r"turn\w* (?:my |the )?(?:head|neck)|mov\w* (?:my |the )?(?:neck|head)|look\w* (?:back |round |around )?(?:up|down|over (?:my|your|his|her|the) shoulders?|behind|sideways|round|around)|tilt\w* (?:my |the )?head|(?:neck|head) (?:movements?|turning)|rotat\w* (?:my )?(?:neck|head)|reversing|check\w* my blind spot",
     "sustained_posture": r"sit\w* (?:at|in front of|for|all day|still|down)|desk|computer|laptop|reading|driving|looking down|long drives|sitting|posture|slouch\w*|hunch\w*|same position|one position|typing",
-    "lying_down": r"lying (?:down|flat)|lie (?:down|flat)|laying (?:down|flat)|lay (?:down|flat)|when i go to bed|in bed|lying back",
+    # lying down itself, not an activity done in bed ("reading in bed" is a posture)
+    "lying_down": r"(?:lying|lie|laying|lay) (?:down|flat|in bed)|when i go to bed|(?<!ing )in bed|lying back",
     # a change to upright, not a working day spent standing ("standing all day" is a workload)
-    "standing_up": r"stand\w*(?: up)?(?!\s+(?:all|the whole|for (?:hours|long|the whole|whole)|long hours|at (?:work|the counter|my station)|behind)\b)|get\w* up|sitting up|upright|getting out of bed",
+    # a change to upright ("when I stand up", "on standing"), not a working posture ("standing
+    # hunched at the counter", "standing all day" is a workload)
+    "standing_up": r"(?:stand|stands|standing|stood) up|(?:when|whenever|if|once|as soon as|on|after|while) (?:i |im |i am |he |hes |she |shes |they |theyre |you |youre |were )?(?:stand|stands|standing|stood)\b(?!\s+(?:all|the whole|for (?:hours|long|the whole|whole)|long hours|at|behind|hunched|bent|around|about|over|in|on|by|next|with|still)\b)|get\w* up|sitting up|upright|getting out of bed",
     "cough_strain_sneeze": r"cough\w*|sneez\w*|strain\w*|on the toilet|bowel movements?|going to the toilet|bearing down|lift\w* (?:heavy|something)|laugh\w*|blow\w* my nose",
-    "exercise": r"exercis\w*|excercis\w*|work(?:ing)? ?out(?! (?:what|how|why|whether|if|which|when|where|who)\b)|workout|gym|running|jogging|sports?|training|lifting weights|swimming|cycling|football|tennis|exertion|exert\w*|cardio|sprint\w*"
+    # ("my exercises", "the neck exercises the physio gave me" are rehabilitation, not exertion)
+    "exercise": r"(?<!\bmy )(?<!\bthe )(?<!neck )(?<!physio )(?<!\bhome )(?<!stretching )exercis\w*|excercis\w*|work(?:ing)? ?out(?! (?:what|how|why|whether|if|which|when|where|who)\b)|workout|gym|running(?! (?:about|around|round|after|on|late|low|out|short)\b)|jogging|sports?|training|lifting weights|swimming|cycling|football|tennis|exertion|exert\w*|cardio|sprint\w*"
                 r"|squat\w*|deadlift\w*|bench(?:ing| press\w*)|weights|weightlifting|powerlifting|leg day|heavy (?:sessions?|lifts?|lifting|sets?)|go(?:ing)? heavy|lift\w* heavy"
                 r"|(?:a|my|the) (?:jog|swim|hike)|bike|biking|mountain bik\w*|hill reps|reps|crossfit|hiit|spin(?:ning)? class\w*|rowing|press-?ups|push-?ups|pull-?ups|burpees|intervals|races?|matches|games? of \w+",
     "sex": r"sex|intercourse|orgasm\w*|making love|climax\w*|masturbat\w*|sexual activity|being intimate",
@@ -115,6 +119,20 @@ _AGG_WORSE = re.compile(
     r"\b(?:worse|worsens?|worsened|worsening|aggravat\w*|triggers?|triggered|brings? (?:it|them|one|on)|brought on|sets? (?:it|them) off|set off"
     r"|makes? (?:it|them|the pain|the headache|my head) (?:worse|hurt|throb|pound)|hurts? (?:more|worse)|more painful|intensif\w*|kicks? in|comes? on|came on"
     r"|starts?|started|flares? up|pounds|throbs|spikes?|unbearable|explodes?|awful|terrible|horrendous|agony|agonising|agonizing|excruciating)\b"
+)
+
+
+_SINCE_START = re.compile(r"\bsince (?:\w+ ){0,3}?(?:started|starting|began|begun)\b(?: (?:at|with|going to|on|again))?")
+
+
+# a sore or stiff body part said to come from the activity, with no word for the headache
+_BODY_NOT_HEAD = re.compile(r"\b(?:neck|shoulders?|muscles?|back|legs?|arms?|traps|quads)\b")
+
+
+# words that say the activity starts the headache, not that it worsens one already there
+_AGG_ONSET = re.compile(
+    r"\b(?:triggers?|triggered|brings? (?:it|them|one|on)|brought on|sets? (?:it|them|one) off|set off|kicks? in|comes? on"
+    r"|came on|starts?|started|begins?|began|flares? up|during|while|whilst|mid|every time|each time|as soon as|whenever)\b"
 )
 
 
@@ -156,11 +174,17 @@ _WHEN = re.compile(r"\b(?:when|whenever|every time|each time|if)\b")
 _AGG_DELAY = re.compile(
     r"\b(?:(?:\d+|a few|few|several|couple of|a couple of|some) hours? (?:later|after)|later (?:on|that)|next (?:day|morning)"
     r"|the day after|that (?:evening|night)|in the evening after|hours after|the morning after"
-    r"|after (?:the |my )?(?:\w+ ){0,2}(?:yesterday|last night|last week))\b"
+    r"|after (?:the |my )?(?:\w+ ){0,2}(?:yesterday|last night|last week)"
+    # "not during training, it comes later"
+    r"|(?:comes?|came|starts?|started|hits?|begins?|began|kicks? in|arrives?|turns? up|shows? up) later|(?:not|never) (?:during|while|whilst))\b"
 )
 
 
-_SIDE_LOCKED = re.compile(r"\b(?:always|only ever|every time|each time|only) (?:on )?(?:the )?(?:same side|left|right|one side)|same side every time|never (?:switches|changes|moves) sides?|always the same side\b")
+_SIDE_LOCKED = re.compile(
+    r"\b(?:always|only ever|every time|each time|only) (?:on )?(?:the )?(?:same side|left|right|one side)|same side every time|never (?:switches|changes|moves) sides?|always the same side"
+    # the side word first: "right side always", "left side only", "the right only, never the left"
+    r"|(?:left|right|same|one) side (?:only|always|every time|each time|all the time)|(?:left|right) only|never (?:on )?the (?:left|right)(?: side)?\b"
+)
 
 
 _SIDE_SHIFTS = re.compile(r"\b(?:switch\w*|chang\w*|alternat\w*|swap\w*|moves?) (?:sides?|from side to side|between (?:the )?sides)|sometimes (?:on )?(?:the )?left,? (?:and )?sometimes (?:on )?(?:the )?right|sometimes (?:on )?(?:the )?right,? (?:and )?sometimes (?:on )?(?:the )?left|either side|side varies\b")
@@ -195,23 +219,47 @@ def find_aggravators(flat: str, answering: bool = False) -> Set[str]:
     ``answering``: the text answers "does anything bring it on?", so the question supplies the
     "brings it on" that a free message must say itself ("when I cough or lift boxes")."""
     found: Set[str] = set()
+    # "hours after training", "after the gym my neck is stiff and the next day the headache
+    # comes", "deadlift days. it comes later that night": not brought on by it (4.2), wherever in
+    # the message the delay is said
+    delayed = bool(_AGG_DELAY.search(flat))
     for sentence in SENTENCE_SPLIT.split(flat):
-        # "hours after training", "after the gym my neck is stiff and the next day the headache
-        # comes": not brought on by it (4.2), wherever in the sentence the delay is said
-        found |= _sentence_aggravators(sentence, answering, bool(_AGG_DELAY.search(sentence)))
+        found |= _sentence_aggravators(sentence, answering, delayed)
     if "neck_movement" in found and not re.search(_AGG_ACTIVITY["routine_activity"], flat.replace("move my", "")):
         found.discard("routine_activity")
     return found
 
 
+EXERTION = frozenset({"cough_strain_sneeze", "exercise", "sex"})
+
+
+def _exertion_unplaced(flat: str, findings: Findings, answering: bool) -> None:
+    """ "Heavy training, long sitting" to "what brings it on?": exertion named, but not when the
+    headache starts. rf_valsalva_exertion is a headache that starts during the cough, strain or
+    exercise or within minutes of it (4.2), so that is asked (flag_check), not assumed (4.3)."""
+    if not answering:
+        return
+    unplaced = (findings.aggravated_by & EXERTION) - find_aggravators(flat, answering=False)
+    if unplaced and not _DURING.search(flat):
+        findings.aggravated_by -= unplaced
+        findings.to_confirm.add("exertion_onset")
+
+
 def _sentence_aggravators(sentence: str, answering: bool, delayed: bool) -> Set[str]:
     found: Set[str] = set()
     listing = False  # "worse when I'm checking mirrors and reversing": a short clause continues a list
-    for clause in _clauses(sentence):
+    clauses = _clauses(sentence)
+    for k, clause in enumerate(clauses):
         if _AGG_NEGATED.search(clause) or (_AGG_RELIEF.search(clause) and not _AGG_WORSE.search(clause)):
             listing = False
             continue
-        strict = answering or bool(_AGG_WORSE.search(clause)) or (listing and len(clause.split()) <= 4)
+        # "since the gym started", "since I started at the gym": when, not what brings it on
+        timeless = _SINCE_START.sub(" ", clause)
+        worse_words = _AGG_WORSE.search(timeless)
+        # "when I sit long at the computer, my head starts to hurt": the act in a when-clause, the
+        # pain coming on in the clause that follows
+        leads_in = bool(_WHEN.match(clause.strip())) and k + 1 < len(clauses) and bool(_AGG_WORSE.search(clauses[k + 1]))
+        strict = answering or bool(worse_words) or leads_in or (listing and len(clause.split()) <= 4)
         listing = strict
         loose = bool(_AGG_LOOSE.search(clause)) and (answering or bool(_ABOUT_HEADACHE.search(sentence)))
         # "...when I turn my head"; "my head hurts when I stand up": pain said to come with the act
@@ -223,6 +271,12 @@ def _sentence_aggravators(sentence: str, answering: bool, delayed: bool) -> Set[
                     continue
                 if aggravator == "exercise" and _AFTER.search(clause) and not _DURING.search(clause):
                     continue  # "a headache after big pull days": not said to start during it (4.2)
+                if aggravator == "exercise" and _BODY_NOT_HEAD.search(clause) and not _ABOUT_HEADACHE.search(clause):
+                    continue  # "the stiff neck is only from the gym": the muscles, not the headache (4.2)
+                if aggravator == "exercise" and not answering and worse_words and not _AGG_ONSET.search(timeless):
+                    # "running about makes it worse": an attack made worse by activity (3.3 M), not
+                    # a headache brought on by exertion (4.2 rf_valsalva_exertion)
+                    aggravator = "routine_activity"
                 found.add(aggravator)
     return found
 
@@ -261,8 +315,20 @@ def _apply_history(text: FlatText, hits: List[Tuple[Rule, Tuple[int, int]]], fin
     for k, (rule, span) in enumerate(hits):
         if offset + k in text.negated:
             _deny(rule, findings)
+        elif rule.cid == "pregnant" and _HEADACHE_OF_OTHER.search(text.flat):
+            # "My sister has had a headache since this morning. She is pregnant.": written for the
+            # person with the headache, her pregnancy is the patient's
+            _pregnant(text.clause_of(*span), text.sentence_of(*span), offset + k in text.hedged, findings, for_her=True)
         else:
             _assert(rule, text.clause_of(*span), text.sentence_of(*span), offset + k in text.hedged, findings)
+
+
+# the message is about someone else's headache ("my sister is having headache", "she has a migraine")
+_HEADACHE_OF_OTHER = re.compile(
+    r"\b(?:she|shes|her|my (?:\w+ )?(?:wife|partner|girlfriend|sister|daughter|mum|mom|mother|friend|niece|fiancee|daughter in law|sister in law))"
+    r"(?: \w+){0,3}? (?:has|have|is having|is getting|s got|has got|got|gets|had|keeps getting|complains of|complaining of|suffers|is suffering)"
+    r"(?: \w+){0,3}? (?:headaches?|head aches?|migraines?|pain in (?:her|the) head)\b"
+)
 
 
 def _deny(rule: Rule, findings: Findings) -> None:
@@ -304,9 +370,26 @@ def _when(clause: str, sentence: str) -> Optional[float]:
     return 365.0 * (this_year - max(past)) if past else None
 
 
+# the injury told as happening now or just now: its time is plain without a date
+_INJURY_NOW = re.compile(
+    r"\b(?:just|now|today|tonight|this (?:morning|afternoon|evening|week)|earlier|since (?:then|that|it)|ever since|afterwards"
+    r"|after (?:it|that|the (?:fall|knock|bump|blow|accident))|still)\b"
+)
+# a head injury named as a thing once had ("the concussion I had at rugby"), not a blow told as
+# the story of today's headache ("fell and banged my head")
+_INJURY_NAMED = re.compile(r"\b(?:concussion|concussed|head (?:injury|injuries|trauma|wound)|skull fracture|brain injury)\b")
+# a short stretch of time, said without a number ("a few days ago", "last weekend")
+_INJURY_RECENT = re.compile(r"\b(?:last (?:week|weekend|night|month)|the other day|recently|a few (?:days|weeks) ago)\b")
+
+
 def _head_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     ago = _when(clause, sentence)
     if ago is not None and ago > 92:
+        return
+    if ago is None and not hedged and _INJURY_NAMED.search(clause) and not (_INJURY_NOW.search(sentence) or _INJURY_RECENT.search(sentence)):
+        # "the concussion I had at rugby": a head injury with no time said, and no word that it is
+        # happening now; whether it was within 3 months is asked, not assumed (4.2 rf_head_injury, 4.3)
+        findings.to_confirm.add("head_injury")
         return
     target = findings.uncertain if hedged else findings.history
     target.add("head_injury")
@@ -315,8 +398,13 @@ def _head_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -
     findings.contraindications.add("ci_acute_injury")
 
 
-# "an old whiplash", "years back", "as a teenager": an injury said to be long past
-_LONG_AGO = re.compile(r"\b(?:old|years (?:back|ago)|long ago|a long time ago|ages ago|as a (?:kid|child|teen|teenager|student)|when i was (?:young|little|a kid|a child|a teenager))\b")
+# "an old whiplash", "years back", "as a teenager", "in my forties": an injury said to be long past
+_LONG_AGO = re.compile(
+    r"\b(?:old|years (?:back|ago)|long ago|a long time ago|ages ago|as a (?:kid|child|teen|teenager|student)|when i was (?:young|little|a kid|a child|a teenager)"
+    r"|in my (?:early |mid |late )?(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|20s|30s|40s|50s|60s|70s))\b"
+)
+# headaches "since" an event (an accident, a fall, a birth): the event dates their start
+_SINCE_EVENT = re.compile(r"\b(?:headaches?|migraines?|them|they|these|it)\b(?: \w+){0,6}? since (?:a|an|the|my|that|his|her) \w+")
 
 
 def _neck_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
@@ -325,8 +413,9 @@ def _neck_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -
         ago = 365.0
     findings.triggers.add("neck_injury")
     if ago is None:
-        findings.history.add("neck_injury_past")
-        findings.uncertain.add("neck_injury_recent")
+        # "after the whiplash", no time said: whether it was in the last 4 weeks is asked, not
+        # counted (4.3); an injury dated in another message settles it (Findings.merge)
+        findings.to_confirm.add("neck_injury_recent")
     elif ago <= 28:
         (findings.uncertain if hedged else findings.history).add("neck_injury_recent")
     else:
@@ -343,6 +432,46 @@ def _neck_manipulation(clause: str, sentence: str, hedged: bool, findings: Findi
             findings.history.add("neck_injury_recent")
         else:
             findings.history.add("neck_injury_past")
+
+
+# the medicine helps the headache: it did not start after it
+_MEDICINE_HELPS = re.compile(
+    r"\b(?:down to|fewer|less (?:often|frequent|bad|severe)|better|improved|helps?|helped|reduced|halved|cut (?:down|them)|dropped|gone|stopped them|only (?:get|have))\b"
+)
+
+
+def _new_medicine(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    """rf_new_drug (4.2): a headache that began after starting a medicine that is new. A medicine
+    started long ago is not new; one said to have made the headaches better did not start them."""
+    ago = _when(clause, sentence)
+    if (ago is not None and ago > 92) or _MEDICINE_HELPS.search(sentence):
+        return
+    (findings.uncertain if hedged else findings.history).add("new_medicine")
+
+
+# something else said to worsen: "it's my sleep that's got worse", "work is getting worse"
+_OTHER_WORSENING = re.compile(
+    r"\b(?:sleep|sleeping|stress|work|job|boss|eyesight|eyes|vision|mood|back|knees?|hips?|arthritis|asthma|cough|cold|memory"
+    r"|hearing|periods?|flushes|sweats|anxiety|depression|traffic|weather|money|kids?|baby|dad|mum|mother|father|husband|wife|neck)"
+    r"\b(?: \w+){0,3}? (?:got|gets|getting|has got|have got|s got|is getting|are getting|has been getting|became|becoming) "
+    r"(?:\w+ )?(?:worse|more)\b"
+)
+
+
+def _progressive(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    if _OTHER_WORSENING.search(clause) and not re.search(r"\b(?:headaches?|migraines?|head|pain)\b[^.]*\b(?:worse|more)\b", clause):
+        return  # the worsening is said of something else
+    (findings.uncertain if hedged else findings.history).add("progressive")
+
+
+_STOPPED = re.compile(r"\b(?:off|stopped|stop|quit|no longer|used to|gave up|switched (?:me )?(?:from|away from)|not on|never on|came off)\b")
+
+
+def _hormonal_contraception(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    """The combined pill taken now; not one stopped ("my GP moved me off the combined pill")."""
+    if _STOPPED.search(clause):
+        return
+    (findings.uncertain if hedged else findings.history).add("hormonal_contraception")
 
 
 def _anticoagulant(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
@@ -375,13 +504,16 @@ _VERY_HIGH_READING = re.compile(
 
 
 _BP_WORDS = re.compile(r"\b(?:blood pressure|bp|pressure machine|pressure monitor|pressure cuff)\b")
+_BP_DEVICE = re.compile(r"\b(?:machine|monitor|cuff|reading|readings|systolic|diastolic)\b")
 
 
 def _blood_pressure_reading(findings: Findings, text: FlatText) -> None:
-    """A very high reading given anywhere in a sentence that names the blood pressure ("checked my
-    blood pressure on the machine, it said 214 over 122")."""
+    """A very high reading given anywhere in a message that names the blood pressure ("checked my
+    blood pressure on the machine, it said 214 over 122"; "High blood pressure, run out of tablets.
+    The machine said 218 over 124")."""
+    named = bool(_BP_WORDS.search(text.flat))
     for sentence in re.split(r"[;!?\n]|\.(?!\d)", text.flat):
-        if _BP_WORDS.search(sentence) and _VERY_HIGH_READING.search(sentence) and not _AGG_NEGATED.search(sentence[: _VERY_HIGH_READING.search(sentence).start()][-12:]):
+        if (named or _BP_DEVICE.search(sentence)) and _VERY_HIGH_READING.search(sentence) and not _AGG_NEGATED.search(sentence[: _VERY_HIGH_READING.search(sentence).start()][-12:]):
             findings.history.add("very_high_bp_reading")
             return
 
@@ -400,10 +532,10 @@ _OTHER_PREGNANT = re.compile(
 )
 
 
-def _pregnant(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+def _pregnant(clause: str, sentence: str, hedged: bool, findings: Findings, for_her: bool = False) -> None:
     if _PAST_PREGNANCY.search(clause):
         return
-    if _OTHER_PREGNANT.search(clause) and not re.search(r"\b(?:i m|im|i am|i was|ive been|i ve been|me) (?:\w+ )?(?:pregnant|expecting)\b", clause):
+    if not for_her and _OTHER_PREGNANT.search(clause) and not re.search(r"\b(?:i m|im|i am|i was|ive been|i ve been|me) (?:\w+ )?(?:pregnant|expecting)\b", clause):
         return  # someone else's pregnancy
     findings.pregnant = True
     findings.history.add("pregnant")
@@ -467,6 +599,9 @@ def _same_as_usual(clause: str, sentence: str, hedged: bool, findings: Findings)
 _HANDLERS = {
     "same_as_usual": _same_as_usual,
     "head_injury": _head_injury,
+    "new_medicine": _new_medicine,
+    "hormonal_contraception": _hormonal_contraception,
+    "progressive": _progressive,
     "neck_injury": _neck_injury,
     "neck_manipulation": _neck_manipulation,
     "anticoagulant": _anticoagulant,
@@ -536,6 +671,13 @@ _SIDE_WORDS = frozenset({"left", "right"})
 _BOTH_WORDS = frozenset({"both", "and", "either", "each", "or"})
 
 
+def _everyday_wording(span: Sequence[str], cid: str) -> bool:
+    """The sign's words end in one of its everyday phrases (lexicon ``confirm_first``): "she's a
+    bit out of it" may be tiredness; the sign is asked about before it counts (4.3). Words after
+    the phrase make it specific ("a rash that doesn't fade")."""
+    return any(tuple(span[len(span) - len(phrase):]) == phrase for phrase in load_lexicon().confirm_first.get(cid, ()))
+
+
 def _lexical_findings(text: FlatText, findings: Findings, answer_slot: Optional[str] = None) -> None:
     """Turn lexicon matches into findings, honouring negation and hedges."""
     for i, m in enumerate(text.matches):
@@ -547,7 +689,7 @@ def _lexical_match(text: FlatText, m: Match, negated: bool, hedged: bool, findin
     if m.entity == "symptom":
         if negated:
             findings.absent_symptoms.add(m.cid)
-        elif tuple(text.words[m.start:m.end]) in load_lexicon().confirm_first.get(m.cid, ()) or _numb_head(m.cid, clause):
+        elif _everyday_wording(text.words[m.start:m.end], m.cid) or _numb_head(m.cid, clause):
             findings.to_confirm.add(m.cid)  # everyday wording (hedged or not): asked before it counts (4.3)
         elif hedged:
             findings.uncertain.add(m.cid)
@@ -672,7 +814,21 @@ def onset_after(minutes: float) -> str:
     return "sudden_peak_lt_1m" if minutes < 1 else "peak_1_5m" if minutes <= 5 else "gradual"
 
 
+# the rise said with its time alone: "it builds over a quarter of an hour or so", "it climbs
+# over about ten minutes"
+_RISE_OVER = re.compile(
+    r"\b(?:builds?|building|built|climbs?|climbing|ris(?:es|ing)|rose|ramps? up|creeps? up|comes? on|came on|creeps? in)"
+    r"(?: up)? (?:over|across|within) (?:about |around |like |maybe |roughly |a good )?((?:\w+ ){0,4}?(?:seconds?|minutes?|mins?|hours?|hrs?))\b"
+    # ("within a few minutes of getting up" times it from an event, not the rise to its worst)
+    r"(?! (?:of|after|from|since)\b)"
+)
+
+
 def _onset_from_peak_time(text: FlatText, findings: Findings) -> None:
+    for match in _RISE_OVER.finditer(text.flat):
+        minutes = numbers.parse_duration(match.group(1))
+        if isinstance(minutes, float) and minutes < 24 * 60 and not _about_the_aura(match.group(0)):
+            set_onset(findings, onset_after(minutes))
     for match in _RISE_TIME.finditer(text.flat):
         minutes = numbers.parse_duration(match.group(1))
         if isinstance(minutes, float) and not _about_the_aura(match.group(0)):
@@ -779,15 +935,18 @@ def _numbers_into(findings: Findings, text: FlatText, headache_text: str, answer
             findings.duration_minutes = minutes
             break
     if answer_slot in (None, "frequency"):
-        days = numbers.parse_frequency(headache_text)
-        if days is not None:
-            findings.days_per_month = days
+        said = numbers.frequency_said(headache_text)
+        if said is not None:
+            findings.days_per_month, findings.days_estimated = said
         per_day = numbers.parse_attacks_per_day(headache_text)
         if per_day is not None:
             findings.attacks_per_day = per_day
     if answer_slot in NOT_ABOUT_THE_PATTERN:
         return  # "I've been like that for years" to the red-flag screen is about the sign, not the headache
     started_age = numbers.parse_started_age(headache_text)
+    if started_age is None and _SINCE_EVENT.search(text.flat):
+        # "headaches since a car accident in my forties": the event's time is when they began
+        started_age = numbers.parse_started_age(text.flat)
     if started_age is not None:
         findings.started_age = started_age
     months = numbers.parse_months_present(headache_text)
@@ -959,10 +1118,28 @@ _AURA_TINGLING = re.compile(
 )
 
 
+_TINGLE_WORDS = re.compile(r"\b(?:tingl\w*|pins and needles|prickl\w*|buzzing)\b")
+_HAND_WORDS = re.compile(r"\b(?:hands?|fingers?|thumbs?|wrists?|arms?|palms?)\b")
+_SPREAD_DENIED = re.compile(r"\b(?:havent|hasnt|doesnt|dont|didnt|not|never|no)(?: \w+)? (?:spread\w*|moved|move|moving|travel\w*)\b")
+
+
 def _hand_tingling(findings: Findings, text: FlatText) -> None:
     """Pins and needles in the hand or fingers that neither spread, nor reach the face, nor come
     before the pain are a nerve sign (arm_tingling), not a sensory aura; with one of those they
-    are an aura as well."""
+    are an aura as well. Pins and needles said to stay put ("they haven't spread"), with no place
+    and nothing before the pain, are not an aura either (3.2: an aura spreads)."""
+    if "arm_tingling" in findings.absent_symptoms and "arm_tingling" not in findings.symptoms:
+        findings.symptoms.discard("aura_sensory")  # "in the arm no tingling": the tingling is denied
+    if "arm_tingling" not in findings.symptoms and "aura_sensory" in findings.symptoms:
+        undenied = _SPREAD_DENIED.sub(" ", text.flat)
+        in_hand = any(_TINGLE_WORDS.search(sentence) and _HAND_WORDS.search(sentence) and not _NON_ARM_SITE.search(sentence)
+                      for sentence in re.split(r"[.;!?\n]", text.flat))
+        if in_hand and not _AURA_TINGLING.search(undenied):
+            # "the two small fingers of my left hand have pins and needles, on and off": in the hand
+            findings.symptoms.discard("aura_sensory")
+            findings.symptoms.add("arm_tingling")
+        elif _SPREAD_DENIED.search(text.flat) and not _AURA_TINGLING.search(undenied):
+            findings.symptoms.discard("aura_sensory")
     if "arm_tingling" not in findings.symptoms:
         return
     if _AURA_TINGLING.search(text.flat):
@@ -1029,6 +1206,7 @@ def analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, Fla
     _temperature_reading(parsed, findings)
     _onset_from_peak_time(parsed, findings)
     findings.aggravated_by |= find_aggravators(parsed.flat, answering=answer_slot == "triggers")
+    _exertion_unplaced(parsed.flat, findings, answering=answer_slot == "triggers")
     med_segments = _medication_days(parsed, findings)
     excluded = list(med_segments) + _event_clauses(parsed)
     _numbers_into(findings, parsed, _headache_text(parsed, excluded), answer_slot)

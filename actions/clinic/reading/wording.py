@@ -459,15 +459,33 @@ def find(flat: str, words: Sequence[str], starts: Sequence[int]) -> List[Hit]:
                     ]
                 if any(lo <= match.start() < hi for lo, hi in benign_clauses):
                     continue
-            if rule.cid == "others_in_building_affected" and _habitual_other(match, flat, words, starts):
+            if rule.cid == "others_in_building_affected" and (
+                _habitual_other(match, flat, words, starts) or _told_of_myself(match.group(0))
+            ):
                 continue
             hits.append(Hit(rule.entity, rule.cid, match.start(), match.end(), _denied(match, rule.gap_group)))
     return hits
 
 
 # "all" only as "all of us", "we all", "they all have": "driving all day" is not a shared cause
-_HOME_CUE = re.compile(r"\b(?:at home|in the house|in the flat|indoors|since|this week|lately|at the moment|right now|too|as well|also|all of (?:us|them|the family)|(?:we|they|you) all|all (?:have|had|got|get|feel|felt)|both|same|everyone|everybody|whole)\b")
+# "since" alone is not a shared cause ("my mum has had a headache since she came home from
+# hospital" is the person asked about); a fuel-burning appliance is
+_HOME_CUE = re.compile(r"\b(?:at home|in the house|in the flat|indoors|this week|lately|at the moment|right now|too|as well|also|all of (?:us|them|the family)|(?:we|they|you) all|all (?:have|had|got|get|feel|felt)|both|same|everyone|everybody|whole"
+                       r"|boiler|heater|gas|fire|stove|cooker|generator|fumes|appliance|furnace|chimney|wood ?burner)\b")
 _HABITUAL = re.compile(r"\b(?:gets?|getting|suffers?|always had|has always|keeps? (?:getting|having)|often|usually|regularly)\b")
+
+
+_OWN_SUBJECT = re.compile(r"\b(?:and|but|so|then) (?:i|ive|im|id)\b")
+
+
+def _told_of_myself(matched: str) -> bool:
+    """ "I had my baby eight days ago and I've had a headache since": the headache is the writer's,
+    a new subject after the person named; "my husband and I both have headaches" names them
+    together (the first-person word right after them)."""
+    for own in _OWN_SUBJECT.finditer(matched):
+        if len(matched[:own.start()].split()) > 3:
+            return True
+    return False
 
 
 def _habitual_other(match: re.Match, flat: str, words: Sequence[str], starts: Sequence[int]) -> bool:
