@@ -35,7 +35,6 @@ from actions.common import (
     known_findings,
     latest_intent,
     message_findings,
-    send,
     slot_events,
 )
 
@@ -76,15 +75,9 @@ MAX_UNPARSED = 2  # after this many answers we cannot understand, record "unknow
 MAX_ASKS = 2  # no question is asked more than twice, whatever came in between
 
 
-# the consultation slots an earlier message can fill without the question being asked
-DERIVED_SLOTS = (
-    "pain_location", "pain_quality", "severity", "duration", "frequency", "onset", "associated_symptoms",
-    "triggers", "origin", "age", "red_flags", "medication_use",
-)
-
-
-def derived_slot_values(findings: Findings) -> Dict[str, Any]:
-    """Slot values that earlier messages already answer (so the form does not ask again)."""
+def _values_from_findings(findings: Findings) -> Dict[str, Any]:
+    """Each slot an earlier message can fill without its question, with the value it would take
+    (None where nothing was said)."""
     values: Dict[str, Any] = {
         "pain_location": sorted(findings.locations) or None,
         "pain_quality": sorted(findings.qualities) or None,
@@ -99,11 +92,17 @@ def derived_slot_values(findings: Findings) -> Dict[str, Any]:
         "red_flags": ["none"] if findings.red_flag_screen_negative else None,
     }
     med_days = [d for d in (findings.simple_analgesic_days, findings.specialist_med_days) if d is not None]
-    if med_days:  # frequent use answers it only with "for how long?" too (is_answered)
-        values["medication_use"] = max(med_days)
-    # only what answers the question as the planner sees it ("an aura said in passing" leaves
-    # "anything else with it?" open): one definition of answered, in questions.py
-    return {slot: value for slot, value in values.items() if value is not None and is_answered(slot, findings)}
+    # frequent use answers it only with "for how long?" too (is_answered)
+    values["medication_use"] = max(med_days) if med_days else None
+    return values
+
+
+def derived_slot_values(findings: Findings) -> Dict[str, Any]:
+    """Slot values that earlier messages already answer (so the form does not ask again): only what
+    answers the question as the planner sees it ("an aura said in passing" leaves "anything else
+    with it?" open): one definition of answered, in questions.py."""
+    return {slot: value for slot, value in _values_from_findings(findings).items()
+            if value is not None and is_answered(slot, findings)}
 
 
 def _lay(ids) -> str:
@@ -189,7 +188,7 @@ class ValidateConsultationForm(FormValidationAction):
         for slot, value in derived_slot_values(findings).items():
             if values[slot] is None:
                 values[slot] = value
-        for slot in DERIVED_SLOTS:
+        for slot in _values_from_findings(findings):
             # a value taken from earlier words, never asked, that no longer answers the question as
             # the planner now sees it ("one side" once a neck pattern needs to know whether it
             # keeps to that side): cleared, so the question is asked

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional
 
 from .assessment import RedFlagHit
-from .findings import Findings
+from .findings import CHRONIC_DAYS, Findings
 from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS
 
 # Red flags after which a primary pattern may still be shown (3.3 STEP 1).
@@ -125,7 +125,7 @@ def _tension_subtype(f: Findings) -> Optional[str]:
     days = _days(f)
     if days is None:
         return None
-    if days >= 15 and (f.months_present or 0) > 3:
+    if days >= CHRONIC_DAYS and (f.months_present or 0) > 3:
         return "chronic"
     return "frequent episodic" if days >= 1 else "infrequent episodic"
 
@@ -181,7 +181,7 @@ def _moh(f: Findings) -> bool:
     overuse = simple >= 15 or specialist >= 10 or (simple > 0 and specialist > 0 and simple + specialist >= 10)
     months = f.meds_months if f.meds_months is not None else f.months_present
     days = _days(f)
-    return overuse and days is not None and days >= 15 and months is not None and months > 3
+    return overuse and days is not None and days >= CHRONIC_DAYS and months is not None and months > 3
 
 
 def _ndph(f: Findings) -> bool:
@@ -208,7 +208,7 @@ def _tension_or_neck(tension: Match, neck: Match, f: Findings) -> Optional[Match
 def _chronic_with_migraine_features(f: Findings, migraine: Match) -> bool:
     days = _days(f)
     features = migraine.probable or "throbbing" in f.qualities or "nausea" in migraine.features
-    return days is not None and days >= 15 and (migraine.met or features)
+    return days is not None and days >= CHRONIC_DAYS and (migraine.met or features)
 
 
 def _primary(f: Findings) -> Classification:
@@ -223,7 +223,7 @@ def _primary(f: Findings) -> Classification:
     if cluster.met:
         return _from_match(cluster, "likely", candidates)
     if migraine.met or _chronic_with_migraine_features(f, migraine):
-        chronic = (_days(f) or 0) >= 15
+        chronic = (_days(f) or 0) >= CHRONIC_DAYS
         subtype = f"chronic, {migraine.subtype}" if chronic else migraine.subtype
         confidence = "likely" if migraine.met else "probable"
         return Classification("migraine", confidence, migraine.features, subtype, candidate_types=candidates)

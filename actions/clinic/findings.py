@@ -64,6 +64,10 @@ AGGRAVATORS: FrozenSet[str] = frozenset(
         "none",
     }
 )
+# headache days a month from which a headache is chronic (ICHD-3; reference 3.2, 4.2 rf_frequent_disabling)
+CHRONIC_DAYS = 15
+# aggravators that make a headache "brought on by coughing, straining or exercise" (4.2 rf_valsalva_exertion)
+EXERTION_AGGRAVATORS: FrozenSet[str] = frozenset({"cough_strain_sneeze", "exercise", "sex"})
 # Associated symptoms and signs, including the ones that feed red flags.
 SYMPTOMS: FrozenSet[str] = frozenset(
     {

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Callable, Dict, List, Optional, Set
 
 from .classify import classify, starts_in_neck
-from .findings import FOLLOW_UP_SLOTS, TRIAGE_RANK, Findings
+from .findings import CHRONIC_DAYS, FOLLOW_UP_SLOTS, TRIAGE_RANK, Findings
 from .kb import load_knowledge
 from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, SIGN_PREFIX, screen, unsettled
 from .safety import alert_hits
@@ -36,7 +36,6 @@ FIRST_BY_LEANING = {
 PATTERN_SYMPTOMS = frozenset(
     {"nausea", "vomiting", "light_sensitivity", "sound_sensitivity", "restless_agitated"}
 ) | AUTONOMIC_SIGNS | AURA_SYMPTOMS
-CHRONIC_DAYS = 15  # headache days a month from which a headache is chronic (ICHD-3, reference 4.2)
 MOH_MIN_DAYS = 10  # below this many headache days, medicine days cannot reach an overuse threshold
 
 def _medication_answered(f: Findings) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable, Dict, Iterable, List, Optional, Set
 
 from .assessment import RedFlagHit
-from .findings import Findings
+from .findings import CHRONIC_DAYS, EXERTION_AGGRAVATORS, Findings
 from .kb import load_knowledge
 
 SUDDEN_ONSETS = frozenset({"sudden_peak_lt_1m", "peak_1_5m"})  # peak within 5 minutes (NICE)
@@ -216,7 +216,6 @@ def _thunderclap(v: _View) -> bool:
     return explosive and not _cluster_bout_recurrence(v)
 
 
-EXERTION_AGGRAVATORS = frozenset({"cough_strain_sneeze", "exercise", "sex"})
 CLUSTER_SIGNS = AUTONOMIC_SIGNS | {"restless_agitated"}
 
 
@@ -523,7 +522,7 @@ def _frequent_disabling(v: _View) -> bool:
     f = v.f
     days = v.headache_days()
     long_standing = (f.months_present or 0) > 3 or f.new_headache is False
-    chronic = days is not None and days >= 15 and (long_standing or v.missing(f.months_present, "headache_history"))
+    chronic = days is not None and days >= CHRONIC_DAYS and (long_standing or v.missing(f.months_present, "headache_history"))
     return v.has("disabling", "self_care_failed") or chronic or v.missing(days, "frequency")
 
 

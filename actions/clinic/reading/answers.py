@@ -15,7 +15,7 @@ from ..kb import load_knowledge
 from . import followups, numbers
 from .phrases import BRIGHT_THINGS, LOUD_THINGS
 from .lexicon import NONE, RED_FLAG_HISTORY, RED_FLAG_SYMPTOMS, SCREEN_ITEMS, cue_words
-from .scan import EXERTION, MEDICATION_DAY_FIELDS, analyse, find_aggravators, onset_after
+from .scan import MEDICATION_DAY_FIELDS, analyse, onset_after
 from .text import FlatText
 from .tokens import phrase_words, tokenize
 
@@ -489,10 +489,7 @@ def _slot_value(slot: str, findings: Findings, parsed: FlatText, text: str) -> T
                             denied=bool(findings.absent_symptoms))
     if slot == "triggers":
         # exertion named without when the headache starts stays in the answer (its start is asked)
-        named = findings.triggers | findings.aggravated_by
-        if "exertion_onset" in findings.to_confirm:
-            named = named | (find_aggravators(parsed.flat, answering=True) & EXERTION)
-        return _list_answer(named, text, allow_none=True,
+        return _list_answer(findings.triggers | findings.aggravated_by | parsed.exertion_unplaced, text, allow_none=True,
                             denied=_denied(parsed, "trigger"))
     if slot == "origin":
         if not findings.origins and (_HEAD_ITSELF.search(parsed.flat) or _head_places_only(findings)):

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
+from .clauses import SENTENCE_PUNCTUATION
+
 # One place for the calendar facts every reader of numbers uses (the NLU's quantities too).
 DAYS_PER_YEAR = 365.25
 CALENDAR_MONTH_DAYS = DAYS_PER_YEAR / 12  # 30.44: converting spans of time to months
@@ -426,7 +428,7 @@ def parse_frequency(text: str) -> Optional[float]:
 # a sentence about how it used to be ("it was most days before the physio", "normally I never get
 # them"): beside a frequency said of now, the older one is not the answer
 _PAST_PATTERN = re.compile(r"\b(?:before|used to|previously|in the past|back then|was|were|had been|normally|usually)\b")
-_SENTENCE_END = re.compile(r"[.!?;\n]")
+_SENTENCE_END = re.compile("[" + re.escape("".join(SENTENCE_PUNCTUATION)) + "]")
 
 
 def frequency_said(text: str) -> Optional[Tuple[float, bool]]:

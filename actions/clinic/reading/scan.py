@@ -16,7 +16,7 @@ import re
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from . import wording
-from ..findings import HISTORY, Findings
+from ..findings import EXERTION_AGGRAVATORS, HISTORY, Findings
 from . import numbers
 from .history import CONTRA_RULES, HISTORY_RULES, Rule, history_pattern
 from .lexicon import load_lexicon
@@ -230,19 +230,19 @@ def find_aggravators(flat: str, answering: bool = False) -> Set[str]:
     return found
 
 
-EXERTION = frozenset({"cough_strain_sneeze", "exercise", "sex"})
-
-
-def _exertion_unplaced(flat: str, findings: Findings, answering: bool) -> None:
+def _exertion_unplaced(flat: str, findings: Findings, answering: bool) -> Set[str]:
     """ "Heavy training, long sitting" to "what brings it on?": exertion named, but not when the
     headache starts. rf_valsalva_exertion is a headache that starts during the cough, strain or
-    exercise or within minutes of it (4.2), so that is asked (flag_check), not assumed (4.3)."""
+    exercise or within minutes of it (4.2), so that is asked (flag_check), not assumed (4.3).
+    Returns the exertion named (it still answers the question)."""
     if not answering:
-        return
-    unplaced = (findings.aggravated_by & EXERTION) - find_aggravators(flat, answering=False)
-    if unplaced and not _DURING.search(flat):
-        findings.aggravated_by -= unplaced
-        findings.to_confirm.add("exertion_onset")
+        return set()
+    unplaced = (findings.aggravated_by & EXERTION_AGGRAVATORS) - find_aggravators(flat, answering=False)
+    if not unplaced or _DURING.search(flat):
+        return set()
+    findings.aggravated_by -= unplaced
+    findings.to_confirm.add("exertion_onset")
+    return unplaced
 
 
 def _sentence_aggravators(sentence: str, answering: bool, delayed: bool) -> Set[str]:
@@ -1085,7 +1085,8 @@ _INTERMITTENT = re.compile(
 _ARM_CHANGING = re.compile(r"\b(?:constant\w*|all the time|non ?stop|spread\w*|getting worse|worse and worse|worsening|moving up)\b")
 
 
-_ARM_SENSATION = re.compile(r"\b(?:tingl\w*|pins and needles|numb\w*|prickl\w*|buzzing)\b")
+_TINGLE = r"tingl\w*|pins and needles|prickl\w*|buzzing"
+_ARM_SENSATION = re.compile(rf"\b(?:{_TINGLE}|numb\w*)\b")
 _NON_ARM_SITE = re.compile(
     r"\b(?:face|facial|cheeks?|lips?|mouth|tongue|chin|legs?|feet|foot|toes?|side of (?:my|the|his|her) (?:body|face)"
     r"|(?:left|right|one) side of (?:my|the|his|her) (?:body|face)|half (?:my|the|his|her) (?:body|face))\b"
@@ -1118,7 +1119,7 @@ _AURA_TINGLING = re.compile(
 )
 
 
-_TINGLE_WORDS = re.compile(r"\b(?:tingl\w*|pins and needles|prickl\w*|buzzing)\b")
+_TINGLE_WORDS = re.compile(rf"\b(?:{_TINGLE})\b")
 _HAND_WORDS = re.compile(r"\b(?:hands?|fingers?|thumbs?|wrists?|arms?|palms?)\b")
 _SPREAD_DENIED = re.compile(r"\b(?:havent|hasnt|doesnt|dont|didnt|not|never|no)(?: \w+)? (?:spread\w*|moved|move|moving|travel\w*)\b")
 
@@ -1206,7 +1207,7 @@ def analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, Fla
     _temperature_reading(parsed, findings)
     _onset_from_peak_time(parsed, findings)
     findings.aggravated_by |= find_aggravators(parsed.flat, answering=answer_slot == "triggers")
-    _exertion_unplaced(parsed.flat, findings, answering=answer_slot == "triggers")
+    parsed.exertion_unplaced = _exertion_unplaced(parsed.flat, findings, answering=answer_slot == "triggers")
     med_segments = _medication_days(parsed, findings)
     excluded = list(med_segments) + _event_clauses(parsed)
     _numbers_into(findings, parsed, _headache_text(parsed, excluded), answer_slot)

@@ -29,6 +29,8 @@ class FlatText:
     negated: Set[int] = field(default_factory=set)  # indices into ``matches`` (and rule hits after)
     hedged: Set[int] = field(default_factory=set)
     denied: Set[int] = field(default_factory=set)  # matches a rule found denied from inside
+    # exertion named to "what brings it on?" without when the headache starts (its start is asked)
+    exertion_unplaced: Set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, text: str) -> "FlatText":
