@@ -258,4 +258,20 @@ def classify(findings: Findings, red_flags: List[RedFlagHit]) -> Classification:
         background = _background(findings, primary)
         return Classification("medication_overuse", "likely", ["frequent_days", "painkiller_days"],
                               background_type=background, candidate_types=primary.candidate_types)
+    if _passing_cause(findings):
+        # 3.2: a headache the user puts down to a clear passing cause is secondary (benign, no red
+        # flag); a known migraine stays in view as the background
+        background = "migraine" if _has(findings, "known_migraine") else None
+        return Classification("secondary", "possible", ["passing_cause"], "passing cause",
+                              background_type=background, candidate_types=primary.candidate_types)
     return primary
+
+
+def _passing_cause(f: Findings) -> bool:
+    """Put down to a hangover, a cold or flu, or cutting out caffeine, and not a frequent pattern
+    of months (a cause that passes does not explain headaches on most weeks for months)."""
+    if "passing_cause" not in f.history:
+        return False
+    days = _days(f)
+    long_frequent = days is not None and days >= 4 and (f.months_present or 0) > 3
+    return not long_frequent

@@ -56,6 +56,7 @@ def _pattern_notes(f: Findings, cls: Classification, level: str, has_techniques:
     wanted = {
         "under_12": f.age is not None and f.age < 12,
         "cluster_doctor": cls.type == "cluster",
+        "passing_cause": "passing_cause" in cls.features,
         "ndph": cls.subtype == "possible new daily persistent headache",
         "neck_confirm": cls.type == "cervicogenic",
         "migraine_between_attacks": has_techniques and "migraine" in (cls.type, cls.background_type),

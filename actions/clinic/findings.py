@@ -192,6 +192,7 @@ HISTORY: FrozenSet[str] = frozenset(
         "different_from_usual",  # different from the usual headaches
         "progressive",  # getting steadily worse over days/weeks (recent)
         "first_ever",  # first headache of this kind ever
+        "passing_cause",  # put down to a passing cause: a hangover, a cold or flu, cutting out caffeine (3.2)
         "daily_since_start",  # daily and unremitting since a remembered day
         "disabling",  # missing work/school, needing bed rest
         "self_care_failed",  # self-care not working after weeks

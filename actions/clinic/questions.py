@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Callable, Dict, List, Optional, Set
 
 from .classify import classify, starts_in_neck
+from .engine import assess
 from .findings import CHRONIC_DAYS, FOLLOW_UP_SLOTS, TRIAGE_RANK, Findings
 from .kb import load_knowledge
-from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, SIGN_PREFIX, screen, unsettled
+from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, SIGN_PREFIX, new_cause_signs_in_passing_history, screen, unsettled
 from .safety import alert_hits
 from .reading import parse_answer, scan
 
@@ -19,11 +20,11 @@ BASE_ORDER = (
     "age",
     "pain_location",
     "severity",
-    "pain_quality",
     "onset",
     "duration",
     "associated_symptoms",
     "frequency",
+    "pain_quality",
     "origin",
     "triggers",
     "medication_use",
@@ -76,8 +77,9 @@ _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     or any(not h.uncertain and h.level == "emergency" for h in screen(f)),
     "medication_use": _medication_answered,
     "age": lambda f: f.age is not None,
-    "headache_history": lambda f: f.new_headache is not None or f.started_age is not None
-    or bool(f.history & {"same_as_usual", "first_ever", "different_from_usual"}),
+    "headache_history": lambda f: (f.new_headache is not None or f.started_age is not None
+    or bool(f.history & {"same_as_usual", "first_ever", "different_from_usual"}))
+    and not new_cause_signs_in_passing_history(f),
     "aura_history": lambda f: "aura_before" in f.history or f.lifetime_attacks is not None,
     "attack_history": lambda f: bool(f.history & {"known_cluster", "first_ever"}),
     "progression": lambda f: "progressive" in f.history | f.absent_history,
@@ -134,7 +136,33 @@ def _body_in_view(f: Findings) -> bool:
     )
 
 
-def _worth_asking(slot: str, f: Findings, lean: Optional[str]) -> bool:
+# The facts a pattern's criteria rest on besides how the pain feels (3.3 C, M, T).
+PATTERN_SLOTS = ("pain_location", "severity", "duration", "associated_symptoms", "frequency")
+# How the pain can feel, as the patterns count it (3.3): pressing, throbbing, stabbing.
+QUALITY_ANSWERS = ("pressing_tight", "throbbing", "stabbing_boring")
+
+
+def _outcome(f: Findings):
+    result = assess(f)
+    return result.triage_level, result.headache_type, tuple(result.technique_ids)
+
+
+def _quality_could_matter(f: Findings, done: Set[str]) -> bool:
+    """How the pain feels only counts toward a pattern's pain features (3.3): once the other pattern
+    facts are in (or could not be had), it is asked only when one of its answers would change the
+    type, the triage or the techniques."""
+    if any(slot not in done and not _ANSWERED_BY[slot](f) for slot in PATTERN_SLOTS):
+        return True
+    now = _outcome(f)
+    for quality in QUALITY_ANSWERS:
+        variant = Findings.from_dict(f.to_dict())
+        variant.qualities = {quality}
+        if _outcome(variant) != now:
+            return True
+    return False
+
+
+def _worth_asking(slot: str, f: Findings, lean: Optional[str], done: Set[str]) -> bool:
     if slot == "onset":  # the red-flag screen already asks about a sudden start
         settled = f.new_headache is False or f.has("same_as_usual")
         return not (f.red_flag_screen_negative or settled)
@@ -151,15 +179,7 @@ def _worth_asking(slot: str, f: Findings, lean: Optional[str]) -> bool:
     if slot == "medication_use":
         return f.days_per_month is None or f.days_per_month >= MOH_MIN_DAYS
     if slot == "pain_quality":
-        # how the pain feels only counts toward a pattern's pain features (3.3: two are needed):
-        # not worth a question when the place and the strength already give two
-        # (a neck or an eye pattern still needs it: its feel is one of their own criteria, 3.3 C/G)
-        i = f.intensity
-        if i is None or not f.locations or lean in ("neck", "cluster") or f.origins or f.locations & {"neck_to_head", "behind_eye"}:
-            return True
-        two_migraine = lean == "migraine" and "one_side" in f.locations and i >= 4
-        two_tension = lean is None and bool(f.locations & {"both_sides", "band_around_head", "whole_head"}) and i <= 6
-        return not (two_migraine or two_tension)
+        return _quality_could_matter(f, done)
     return True
 
 
@@ -261,7 +281,7 @@ def plan_questions(findings: Findings, answered: Set[str]) -> List[str]:
         if slot in seen or slot in done or _ANSWERED_BY[slot](findings):
             continue
         seen.add(slot)
-        if slot in hinges or _worth_asking(slot, findings, lean):
+        if slot in hinges or _worth_asking(slot, findings, lean, done):
             plan.append(slot)
     return plan
 

@@ -126,11 +126,13 @@ class _View:
         )
 
     def not_long_standing(self) -> bool:
-        """New, or not said to be long-standing (for signs that point to a new cause themselves)."""
+        """New, or not said to be long-standing (for signs that point to a new cause themselves).
+        A long history said in passing does not account for jaw pain on chewing or a tender scalp
+        (no long-standing headache brings them): whether this is that same headache is asked."""
         f = self.f
         return self.new_headache() or (
             f.new_headache is None and not self.certain("same_as_usual") and self.assumed(None, "headache_history")
-        )
+        ) or (new_cause_signs_in_passing_history(f) and self.missing(None, "headache_history"))
 
     def known_pattern(self) -> bool:
         """The user said this is their known headache ("my clusters are back", "my usual ones")."""
@@ -236,8 +238,10 @@ def _cluster_bout_recurrence(v: _View) -> bool:
     )
 
 
+# A flag's first sign stated, its companion signs neither said nor denied: the companions are asked
+# directly (``_View.sign``), not left to whether a later question happens to bring them up.
 def _fever_meningism(v: _View) -> bool:
-    return v.has("fever") and v.has("stiff_neck", "reduced_neck_movement", "progressive")
+    return v.has("fever") and (v.has("progressive") or v.sign("stiff_neck", "reduced_neck_movement"))
 
 
 def _fever_rash(v: _View) -> bool:
@@ -295,10 +299,20 @@ def _neck_artery(v: _View) -> bool:
 
 
 def _glaucoma(v: _View) -> bool:
-    return v.has("painful_red_eye") and v.has("blurred_vision", "haloes", "nausea", "vomiting", "vision_loss")
+    return v.has("painful_red_eye") and (v.has("nausea", "vomiting", "vision_loss") or v.sign("blurred_vision", "haloes"))
 
 
 GCA_SPECIFIC = ("jaw_pain_chewing", "scalp_tenderness")
+
+
+def new_cause_signs_in_passing_history(f: Findings) -> bool:
+    """Over 50, jaw pain on chewing or a tender scalp, and "long-standing" known only from words
+    said in passing ("a headache sufferer most of my life"): no start age, not called the usual one."""
+    return (
+        f.new_headache is False and f.started_age is None and f.age is not None and f.age > 50
+        and bool(f.symptoms & set(GCA_SPECIFIC))
+        and not f.history & {"same_as_usual", "first_ever", "different_from_usual", "known_migraine", "known_cluster"}
+    )
 
 
 def _gca_core(v: _View) -> bool:

@@ -132,3 +132,14 @@ def test_an_aura_that_has_come_before_makes_the_attacks_recurrent():
     assert classify(f, []).type == "migraine"
     f.history = set()  # one attack with aura and no recurrence known: not matched yet
     assert classify(f, []).type == "unclear"
+
+
+def test_a_passing_cause_without_red_flags_is_a_benign_secondary_headache():
+    # 3.2: a hangover, a cold or flu, cutting out caffeine; self-care, no massage until it passes
+    cls = typed(**dict(MIGRAINE, history=["passing_cause"], days_per_month=0.3, months_present=None))
+    assert (cls.type, cls.features) == ("secondary", ["passing_cause"])
+    assert typed(**dict(TENSION, history=["passing_cause", "known_migraine"])).background_type == "migraine"
+
+
+def test_a_passing_cause_does_not_explain_a_frequent_pattern_of_months():
+    assert typed(**dict(TENSION, history=["passing_cause"], days_per_month=10, months_present=12)).type == "tension_type"

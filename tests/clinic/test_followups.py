@@ -60,3 +60,15 @@ def test_pregnancy_weeks_in_answer_context():
 def test_a_birth_months_ago_is_not_the_six_weeks_after_birth(text, value):
     """4.2: the postpartum flag covers 6 weeks after birth, in the scan and in this answer alike."""
     assert parse_answer("pregnancy", text).value == value
+
+
+def test_different_from_the_old_headaches_is_new_and_their_dates_are_not_its_start():
+    answer = parse_answer("headache_history", "Well, it is a whole other beast. I used to get sick headaches from my thirties, they stopped.")
+    assert answer.value == "new"
+    assert answer.findings.new_headache is True and answer.findings.started_age is None
+
+
+def test_a_first_time_dated_long_ago_is_not_a_first_ever_headache():
+    from actions.clinic.reading import scan
+    assert "first_ever" not in scan("her first one came when she was 19, now a couple every spring").history
+    assert "first_ever" in scan("this is the first time ever, when I was at work it came on").history

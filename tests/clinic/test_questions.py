@@ -217,3 +217,40 @@ def test_chest_pain_with_a_headache_asks_about_blood_pressure():
     f = Findings(age=58, new_headache=True, symptoms={"breathlessness"}, red_flag_screen_negative=True)
     assert "other_conditions" in unsettled(f).get("rf_hypertensive", set())
     assert "other_conditions" in plan_questions(f, {"red_flags", "age"})
+
+
+# How the pain feels is asked only while it could still change what the person is told.
+PATTERN_DONE = dict(
+    age=34, intensity=3, duration_minutes=240, days_per_month=4, onset="gradual",
+    red_flag_screen_negative=True, absent_symptoms=["nausea", "light_sensitivity", "noise_sensitivity"],
+)
+
+
+def test_pain_quality_is_asked_while_a_pattern_fact_is_missing():
+    known = Findings.from_dict(dict(PATTERN_DONE, locations=["both_sides"], duration_minutes=None))
+    assert "pain_quality" in plan_questions(known, set())
+
+
+def test_pain_quality_is_skipped_when_no_answer_would_change_the_outcome():
+    # both sides, mild, hours long, no nausea, no light or noise trouble: every answer to
+    # "how does it feel" leaves the same pattern, the same triage and the same techniques
+    known = Findings.from_dict(dict(PATTERN_DONE, locations=["both_sides"]))
+    done = {"associated_symptoms", "frequency", "duration", "severity", "pain_location"}
+    assert "pain_quality" not in plan_questions(known, done)
+
+
+def test_pain_quality_is_asked_when_its_answer_decides_the_pattern():
+    # one side, moderate, with nausea: throbbing makes it migraine-like, pressing does not
+    known = Findings.from_dict(dict(
+        PATTERN_DONE, locations=["one_side"], intensity=6, symptoms=["nausea"], absent_symptoms=[],
+    ))
+    done = {"associated_symptoms", "frequency", "duration", "severity", "pain_location"}
+    assert "pain_quality" in plan_questions(known, done)
+
+
+def test_pain_quality_is_not_asked_before_the_facts_it_could_swing():
+    plan = plan_questions(Findings.from_dict({"locations": ["both_sides"]}), set())
+    if "pain_quality" in plan:
+        for slot in ("severity", "duration", "associated_symptoms", "frequency"):
+            if slot in plan:
+                assert plan.index(slot) < plan.index("pain_quality"), plan

@@ -1481,3 +1481,17 @@ def test_a_count_of_medicine_days_answers_for_the_medicines_named():
 def test_a_blow_given_to_ones_own_head_is_a_head_injury():
     assert "head_injury" in scan("I gave my head a right whack on the loft hatch yesterday").history
     assert "head_injury" not in scan("I gave my head a rest from screens").history
+
+
+
+@pytest.mark.parametrize("text, present", [
+    ("the printed words are not blurry", False),       # the lexicon's "blurry" inside a denied span
+    ("faces don't look hazy to me", False),
+    ("my eyesight is not blurred", False),
+    ("the letters on the screen look all fuzzy", True),
+    ("since lunch everything went blurry", True),
+])
+def test_a_word_inside_a_denied_rule_span_is_denied_with_it(text, present):
+    f = scan(text)
+    assert ("blurred_vision" in f.symptoms) is present
+    assert ("blurred_vision" in f.absent_symptoms) is (not present)

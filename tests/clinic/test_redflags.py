@@ -342,3 +342,29 @@ def test_a_very_high_reading_asks_about_chest_pain_and_breathlessness():
 ])
 def test_stable_arm_sensations_are_not_new(text, level):
     assert assess(scan(text)).triage_level == level
+
+
+# Round 12: a flag's first sign stated asks its companion signs directly (4.3 ask, don't assume)
+def test_a_painful_red_eye_asks_about_blurred_vision_directly():
+    f = findings(symptoms=["painful_red_eye"])
+    assert "rf_glaucoma" not in flags(f)
+    assert unsettled(f)["rf_glaucoma"] == {"sign:blurred_vision"}
+    assert flags(findings(symptoms=["painful_red_eye", "haloes"]))["rf_glaucoma"].level == "emergency"
+    denied = findings(symptoms=["painful_red_eye"], absent_symptoms=["blurred_vision", "haloes"])
+    assert "rf_glaucoma" not in unsettled(denied)
+
+
+def test_a_fever_asks_about_a_stiff_neck_directly():
+    assert unsettled(findings(symptoms=["fever"]))["rf_fever_meningism"] == {"sign:stiff_neck"}
+    settled = findings(symptoms=["fever"], absent_symptoms=["stiff_neck", "reduced_neck_movement"])
+    assert "rf_fever_meningism" not in unsettled(settled)
+
+
+def test_jaw_pain_over_50_with_a_history_said_in_passing_asks_whether_it_is_new():
+    passing = findings(age=68, new_headache=False, months_present=240, symptoms=["jaw_pain_chewing"])
+    assert "rf_gca" not in flags(passing)
+    assert unsettled(passing)["rf_gca"] == {"headache_history"}
+    usual = findings(age=68, new_headache=False, history=["same_as_usual"], symptoms=["scalp_tenderness"])
+    assert "rf_gca" not in unsettled(usual)
+    new = findings(age=68, new_headache=True, history=["different_from_usual"], symptoms=["jaw_pain_chewing"])
+    assert flags(new)["rf_gca"].level == "urgent"

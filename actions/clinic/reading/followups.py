@@ -94,15 +94,16 @@ def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any,
     if _NEW_DENIED.search(flat) and not (f.has("first_ever") or f.has("different_from_usual")):
         f.new_headache = False  # the answer's own "not new" decides over dates said after it
         return "long_standing", True
+    if f.has("different_from_usual"):
+        # "quite different ... I had migraines from my twenties": the dates are the old headaches'
+        f.new_headache, f.started_age = True, None
+        return "new", True
     if f.new_headache is not None or f.started_age is not None or f.has("first_ever"):
         if f.new_headache is None:
             f.new_headache = False
         return ("new" if f.new_headache else "long_standing"), True
     if kind == "unknown":
         return UNKNOWN, True
-    if f.has("different_from_usual"):
-        f.new_headache = True
-        return "new", True
     if _FIRST.search(flat):  # (a denied "new" was settled above)
         f.new_headache = True
         if re.search(r"\b(?:first|never)\b", flat):

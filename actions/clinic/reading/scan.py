@@ -1191,6 +1191,13 @@ def _apply_patterns(parsed: "FlatText") -> None:
                 continue  # an idiom or a benign cause: not a finding at all
             denied = denied or bool(over)
         kept[m] = kept.get(m, False) or denied
+    # a word inside a denied rule span ("blurry" in "things are not blurry") is denied with it: the
+    # negator sits inside the span, where the scope rules do not look
+    for m in kept:
+        if not kept[m] and any(
+            kept[d] and d.cid == m.cid and d.entity == m.entity and d.start <= m.start and m.end <= d.end for d in kept
+        ):
+            kept[m] = True
     parsed.matches = sorted(kept, key=lambda m: (m.start, m.entity))
     parsed.denied = {i for i, m in enumerate(parsed.matches) if kept[m]}
 
