@@ -37,9 +37,11 @@ def _reasons(kb: Knowledge, cls: Classification, hits: List[RedFlagHit], f: Find
     return reasons
 
 
-def _doctor_advice(kb: Knowledge, level: str, hits: List[RedFlagHit]) -> str:
+def _doctor_advice(kb: Knowledge, level: str, hits: List[RedFlagHit], has_techniques: bool) -> str:
     if level == "emergency" and "rf_carbon_monoxide" in [h.id for h in hits]:
         return kb.render(kb.messages["triage"]["emergency"]["carbon_monoxide"])
+    if level == "self_care" and not has_techniques:  # no "massage options below" when there are none
+        return kb.render(kb.messages["triage"]["self_care"]["without_techniques"])
     return kb.triage_message(level)
 
 
@@ -102,7 +104,7 @@ def assess(findings: Findings, previous_level: Optional[str] = None) -> Assessme
         recommended_techniques=techniques,
         ruled_out=ruled_out,
         reasons=_reasons(kb, cls, hits, findings),
-        doctor_advice=_doctor_advice(kb, level, hits),
+        doctor_advice=_doctor_advice(kb, level, hits, bool(techniques)),
         background_type=cls.background_type,
         subtype=cls.subtype,
         candidate_types=cls.candidate_types,

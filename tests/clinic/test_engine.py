@@ -222,3 +222,15 @@ def test_contraindications_derived_from_findings(extra, ci_id):
     action = kb.contraindication_info(ci_id)["action"]
     restricted = [t for t in result.recommended_techniques if ci_id in kb.technique(t.id)["contraindications"]["restricted_by"]]
     assert restricted and all(action in t.caveat for t in restricted)
+
+
+def test_a_passing_cause_gets_self_care_without_promising_massage_options():
+    result = assess(Findings.from_dict(dict(
+        age=27, locations=["both_sides"], qualities=["throbbing"], intensity=6, duration_minutes=540,
+        symptoms=["nausea"], history=["passing_cause"], new_headache=False, onset="gradual",
+        red_flag_screen_negative=True, days_per_month=0.3,
+    )))
+    assert (result.triage_level, result.headache_type) == ("self_care", "secondary")
+    assert result.recommended_techniques == []
+    assert "massage options below" not in result.doctor_advice
+    assert any("passing cause" in note for note in result.notes)
