@@ -41,6 +41,9 @@ def findings_with_message(
             from_entities.uncertain -= tagged_only | set_aside
             from_entities.to_confirm |= tagged_only
             from_entities.onset = scanned.onset  # how it started is a red-flag fact: the reader's
+            # how strong it is decides a thunderclap too: a severity tag on other words ("the awful
+            # seats") is not the headache's strength; the reader's, or the question asks it
+            from_entities.intensity = scanned.intensity
         quantities = quantity_findings(entities)
         if text:
             # how long and how often are read by the clinical reader in the context of the question

@@ -264,3 +264,13 @@ def test_the_last_time_is_not_a_span():
 ])
 def test_a_full_stop_after_a_score_ends_the_sentence(text, score):
     assert n.parse_severity(text, bare=True, words=True) == score
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("He's 7. I'm 41, in case you meant me.", 7),     # the person written for, beside the writer
+    ("my granddaughter is 13, I'm 70", 13),
+    ("I am 52.", 52),                                 # an age closing a sentence
+    ("she is 30 weeks along", None),
+])
+def test_the_age_of_the_person_written_for(text, expected):
+    assert n.parse_age(text, bare=True) == expected

@@ -1495,3 +1495,9 @@ def test_a_word_inside_a_denied_rule_span_is_denied_with_it(text, present):
     f = scan(text)
     assert ("blurred_vision" in f.symptoms) is present
     assert ("blurred_vision" in f.absent_symptoms) is (not present)
+
+
+def test_bang_as_a_verb_is_how_it_feels_and_as_an_interjection_how_it_started():
+    assert scan("he says it bangs at the front").onset is None
+    assert "throbbing" in scan("he says it bangs at the front").qualities
+    assert scan("I bent down and bang, the worst pain of my life").onset == "sudden_peak_lt_1m"

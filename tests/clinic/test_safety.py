@@ -31,3 +31,10 @@ def test_urgent_flags_read_completely_keep_their_urgent_level(text):
     # The classifier's `emergency` on these gives the urgent advice and the emergency screen
     # (actions.assessment.ActionRedFlagAlert), never an emergency the rules did not read.
     assert alert_level(findings_with_message(None, text)) == "urgent"
+
+
+def test_a_severity_tag_on_other_words_is_not_the_headaches_strength():
+    # the NLU tagged "awful" as a severity; the reader, who decides red-flag facts, found none
+    text = "the awful seats on the train give me a headache at the back"
+    tags = [{"entity": "severity", "value": "severe", "start": 4, "end": 9}]
+    assert findings_with_message(None, text, tags).intensity is None

@@ -558,7 +558,7 @@ def parse_started_age(text: str) -> Optional[int]:
 # --- age and pregnancy --------------------------------------------------------------------------
 
 _NOT_AGE_AFTER = (
-    r"(?![\d.]|\s*(?:weeks|days|months|hours|minutes|seconds|times|%|/|kg|lbs?|st\b|stone|cm|ft|"
+    r"(?!\d|\.\d|\s*(?:weeks|days|months|hours|minutes|seconds|times|%|/|kg|lbs?|st\b|stone|cm|ft|"
     r"out of|x\b|th\b|nd\b|rd\b|feet|foot|inch|degrees|c\b|f\b|am\b|pm\b|mg|ml|days?|"
     # "one side", "one half of my head", "one eye": a place, not an age
     r"sides?\b|sided\b|half\b|halves\b|eyes?\b|ears?\b|temples?\b|of (?:my|the|them|those|these)\b))"
@@ -566,6 +566,12 @@ _NOT_AGE_AFTER = (
 _AGE_PATTERNS: Tuple[re.Pattern, ...] = tuple(
     re.compile(p)
     for p in (
+        # the person written for, named with their age beside the writer's ("My son is 15, I'm 45",
+        # "She's 9. I'm 38 if you meant me"): the one with the headache, so tried first
+        rf"\b(?:my|our) (?:\w+ )?(?:son|daughter|husband|wife|partner|mum|mom|mother|dad|father|child|kid|boy|girl|"
+        rf"grandson|granddaughter|grandma|grandmother|gran|nan|grandpa|grandfather|brother|sister|flatmate|friend)"
+        rf"(?:'?s| is)\s*(?:only |just |nearly |almost |about )?(\d{{1,3}}){_NOT_AGE_AFTER}",
+        rf"\b(?:she|he)(?:'?s| is)\s*(?:only |just |nearly |almost |about )?(\d{{1,3}}){_NOT_AGE_AFTER}",
         rf"(?<![\d.])(\d{{1,3}})\s*[- ]?(?:years?|y)\s*[- ]?old\b",
         rf"(?<![\d.])(\d{{1,3}})\s*(?:yo|y/o|y\.o\.?|yrs? old)\b",
         rf"(?<![\d.])(\d{{1,3}})\s*years? of age\b",
