@@ -262,7 +262,7 @@ def classify(findings: Findings, red_flags: List[RedFlagHit]) -> Classification:
         # 3.2: a headache the user puts down to a clear passing cause is secondary (benign, no red
         # flag); a known migraine stays in view as the background
         background = "migraine" if _has(findings, "known_migraine") else None
-        return Classification("secondary", "possible", ["passing_cause"], "passing cause",
+        return Classification("secondary", "probable", ["passing_cause"], "passing cause",
                               background_type=background, candidate_types=primary.candidate_types)
     return primary
 

@@ -1501,3 +1501,15 @@ def test_bang_as_a_verb_is_how_it_feels_and_as_an_interjection_how_it_started():
     assert scan("he says it bangs at the front").onset is None
     assert "throbbing" in scan("he says it bangs at the front").qualities
     assert scan("I bent down and bang, the worst pain of my life").onset == "sudden_peak_lt_1m"
+
+
+@pytest.mark.parametrize("text, said, guessed", [
+    ("I've had a streaming cold since Sunday and now my head aches", True, False),
+    ("my flatmate has the flu, I just have this headache", False, False),
+    ("maybe it's a hangover", False, True),
+    ("no hangover, I don't drink", False, False),
+])
+def test_a_passing_cause_is_the_writers_own_and_a_guess_stays_a_guess(text, said, guessed):
+    f = scan(text)
+    assert ("passing_cause" in f.history) is said
+    assert ("passing_cause" in f.uncertain) is guessed

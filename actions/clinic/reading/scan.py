@@ -41,7 +41,8 @@ _WORRY_WORDS = re.compile(
 )
 
 
-_OTHER_PERSON = re.compile(r"\b(?:mum|mom|mother|dad|father|sister|brother|aunt|uncle|gran|grandma|grandmother|grandad|grandfather|family|friend|wife|husband|partner|cousin|nan|son|daughter)\b")
+_OTHER_PERSON = re.compile(r"\b(?:mum|mom|mother|dad|father|sister|brother|aunt|uncle|gran|grandma|grandmother|grandad|grandfather|family|friend|wife|husband|partner|cousin|nan|son|daughter"
+                           r"|flatmate|roommate|housemate|colleague|coworker|boss|neighbou?r|boyfriend|girlfriend|niece|nephew)\b")
 
 
 _PAST_PREGNANCY = re.compile(r"\b(?:when i was pregnant|last pregnancy|previous pregnanc\w*|my pregnancies|during pregnancy i|in pregnancy i|pregnancy test (?:was |is )?negative|not pregnant|(?:years|months) ago)\b")
@@ -547,12 +548,24 @@ def _pregnant(clause: str, sentence: str, hedged: bool, findings: Findings, for_
         findings.pregnancy_weeks = weeks
 
 
+def _someone_elses(clause: str) -> bool:
+    """The clause is about another person only ("my husband has the flu"), not the writer too."""
+    return bool(_OTHER_PERSON.search(clause)) and not re.search(r"\b(?:i|im|ive|me|we|both)\b", clause)
+
+
 def _postpartum(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
-    if _OTHER_PERSON.search(clause) and not re.search(r"\b(?:i|im|ive)\b", clause):
+    if _someone_elses(clause):
         return
     ago = _days_said(clause, sentence)
     if ago is None or ago <= POSTPARTUM_DAYS:
         findings.history.add("postpartum")
+
+
+def _passing_cause(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    # a hangover or a cold said of someone else, or only guessed at, does not make the headache secondary
+    if _someone_elses(clause):
+        return
+    (findings.uncertain if hedged else findings.history).add("passing_cause")
 
 
 _PAST_YEAR = re.compile(r"\b(?:in |since |back in )?(?:(?:spring|summer|autumn|fall|winter) )?(?:19|20)\d\d\b")
@@ -610,6 +623,7 @@ _HANDLERS = {
     "high_blood_pressure": _blood_pressure,
     "pregnant": _pregnant,
     "postpartum": _postpartum,
+    "passing_cause": _passing_cause,
     "first_ever": _first_ever,
     "spinal_procedure": _spinal,
     "neck_problem_assessed": _neck_assessed,
