@@ -9,7 +9,7 @@ from typing import Callable, Dict, List, Optional, Set
 
 from .classify import classify, starts_in_neck
 from .engine import assess
-from .findings import CHRONIC_DAYS, FOLLOW_UP_SLOTS, TRIAGE_RANK, Findings
+from .findings import EXERTION_AGGRAVATORS, CHRONIC_DAYS, FOLLOW_UP_SLOTS, TRIAGE_RANK, Findings
 from .kb import load_knowledge
 from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, SIGN_PREFIX, new_cause_signs_in_passing_history, screen, unsettled
 from .safety import alert_hits
@@ -62,13 +62,15 @@ _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     "onset": lambda f: f.onset is not None,
     # an aura said in passing does not answer "anything else with it?": what comes with the aura
     # (a weak hand, jumbled words) is what that question can still learn (4.2 rf_neuro_deficit)
-    "associated_symptoms": lambda f: bool((f.symptoms | f.absent_symptoms) & (PATTERN_SYMPTOMS - AURA_SYMPTOMS)),
+    # a symptom the question names, said or denied, answers it (pacing about is not one it names)
+    "associated_symptoms": lambda f: bool((f.symptoms | f.absent_symptoms) & (PATTERN_SYMPTOMS - AURA_SYMPTOMS - {"restless_agitated"})),
     # for a new headache the question screens for one brought on by exertion, straining or
     # posture, and for a headache from the neck it asks about neck movement and posture (3.3 G,
     # _worth_asking): a trigger named in passing ("I smoke", "after heavy shoulder days") does
     # not answer it
     "triggers": lambda f: bool(f.triggers) and not (
-        not f.aggravated_by and (f.new_headache or (leaning(f) == "neck" and _starts_in_neck(f)))
+        (_lately_begun(f) and not f.aggravated_by & SCREENED_AGGRAVATORS)
+        or (not f.aggravated_by and leaning(f) == "neck" and _starts_in_neck(f))
     ),
     "origin": lambda f: bool(f.origins),
     # the emergency screen is answered by an answer to it, or by an emergency already stated; an
@@ -84,8 +86,11 @@ _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     "attack_history": lambda f: bool(f.history & {"known_cluster", "first_ever"}),
     "progression": lambda f: "progressive" in f.history | f.absent_history,
     "doctor_seen": lambda f: f.doctor_confirmed is not None,
-    # pregnant with the weeks unknown is not answered: the second half is when pre-eclampsia counts
-    "pregnancy": lambda f: f.pregnant is False or (f.pregnant and f.pregnancy_weeks is not None)
+    # pregnant with the weeks unknown is not answered: the second half is when pre-eclampsia counts;
+    # "not pregnant (any more)" leaves the birth in the last 6 weeks that the question also asks
+    "pregnancy": lambda f: (f.pregnant is False and bool({"postpartum"} & (f.history | f.absent_history)))
+    or (f.pregnant and f.pregnancy_weeks is not None)
+    or "postpartum" in f.history
     or "postpartum" in f.history,
     "other_conditions": lambda f: bool(f.asked_about()),
     "flag_check": lambda f: f.sign_to_confirm() is None,
@@ -162,6 +167,18 @@ def _quality_could_matter(f: Findings, done: Set[str]) -> bool:
     return False
 
 
+# what the triggers question screens a new headache for (4.2 rf_valsalva_exertion, rf_positional): a
+# posture or desk work named in passing does not say whether a cough or lying down brings it on
+SCREENED_AGGRAVATORS = EXERTION_AGGRAVATORS | {"standing_up", "lying_down"}
+
+
+def _lately_begun(f: Findings) -> bool:
+    """New as said, or begun within the last 3 months and not said to be a known pattern."""
+    if f.new_headache is not None:
+        return f.new_headache
+    return f.months_present is not None and f.months_present <= 3 and not f.has("same_as_usual")
+
+
 def _worth_asking(slot: str, f: Findings, lean: Optional[str], done: Set[str]) -> bool:
     if slot == "onset":  # the red-flag screen already asks about a sudden start
         settled = f.new_headache is False or f.has("same_as_usual")
@@ -175,7 +192,7 @@ def _worth_asking(slot: str, f: Findings, lean: Optional[str], done: Set[str]) -
         # separates a headache that starts in the neck (neck injury?); and for a headache that is
         # new (last 3 months) screens for one brought on by coughing, straining or exercise, or by
         # posture (rf_valsalva_exertion, rf_positional: 4.2): asked, not assumed absent (4.3)
-        return (lean == "neck" and _starts_in_neck(f)) or (f.new_headache is True and not f.aggravated_by)
+        return (lean == "neck" and _starts_in_neck(f)) or (_lately_begun(f) and not f.aggravated_by & SCREENED_AGGRAVATORS)
     if slot == "medication_use":
         return f.days_per_month is None or f.days_per_month >= MOH_MIN_DAYS
     if slot == "pain_quality":

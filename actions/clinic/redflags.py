@@ -198,13 +198,14 @@ def _thunderclap(v: _View) -> bool:
     severe_stated = (f.intensity is not None and f.intensity >= 7) or v.has("worst_ever")
     # A severe headache's start is always asked: a "no" to the long screen question is a weak
     # denial of its first item. Before the screen is answered, an unknown strength counts too.
-    # A headache unlike the usual ones ("never had one start like this") is asked about too.
+    # A headache unlike the usual ones ("never had one start like this"), or the first of its kind,
+    # is asked about too (4.2: the flag is for a first or a different attack).
     # A headache brought on by a cough, a strain or exertion is asked both too: sudden and severe,
     # it is a thunderclap (4.2 rf_valsalva_exertion: "sudden severe -> rf_thunderclap").
     provoked = bool(f.aggravated_by & EXERTION_AGGRAVATORS) or v.has("exertion_onset")
     severe_or_unasked = severe_stated or (
         v.mode == HYPOTHETICAL
-        and (not f.red_flag_screen_negative or v.certain("different_from_usual") or provoked)
+        and (not f.red_flag_screen_negative or v.certain("different_from_usual") or v.certain("first_ever") or provoked)
         and v.missing(f.intensity, "severity")
     )
     # ... unless the direct question about a sudden worst-ever start was answered "no", or is still
@@ -350,8 +351,9 @@ def _preeclampsia(v: _View) -> bool:
         return True
     # A visual disturbance or swelling with a headache at an age when pregnancy is possible:
     # whether she is pregnant or has just given birth is asked (the emergency would hinge on it).
+    # "Not pregnant (any more)" leaves a recent birth open: the flag covers 6 weeks after it too.
     f = v.f
-    unknown = f.pregnant is None and not v.has("postpartum") and "postpartum" not in f.absent_history
+    unknown = f.pregnant is not True and not v.has("postpartum") and "postpartum" not in f.absent_history
     possible = f.age is not None and f.age in CHILDBEARING_AGES
     return v.mode == HYPOTHETICAL and unknown and possible and v.missing(None, "pregnancy")
 
@@ -487,9 +489,17 @@ def _one_sided_eye_pain(v: _View) -> bool:
     return one_sided and bool(f.locations & EYE_AREA)
 
 
+def _restless_short_attacks(v: _View) -> bool:
+    """Pacing through attacks of 15 minutes to 3 hours: with one-sided eye pain, a cluster-like
+    attack even before an eye or nose sign is named (3.3: a first-ever cluster-like attack raises
+    rf_autonomic_eye_first)."""
+    minutes = v.f.duration_minutes
+    return v.has("restless_agitated") and minutes is not None and 15 <= minutes <= 180
+
+
 def _autonomic_eye_first(v: _View) -> bool:
     f = v.f
-    if not v.has(*EYE_AUTONOMIC_SIGNS) or not _one_sided_eye_pain(v):
+    if not (v.has(*EYE_AUTONOMIC_SIGNS) or _restless_short_attacks(v)) or not _one_sided_eye_pain(v):
         return False
     if v.said_new():
         return True

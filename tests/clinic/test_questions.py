@@ -254,3 +254,28 @@ def test_pain_quality_is_not_asked_before_the_facts_it_could_swing():
         for slot in ("severity", "duration", "associated_symptoms", "frequency"):
             if slot in plan:
                 assert plan.index(slot) < plan.index("pain_quality"), plan
+
+
+def test_not_pregnant_any_more_with_swelling_asks_about_a_recent_birth():
+    """rf_preeclampsia covers 6 weeks after a birth (4.2): "not pregnant" leaves that open."""
+    f = Findings(age=29, pregnant=False, symptoms={"face_hand_swelling"}, red_flag_screen_negative=True,
+                 absent_history={"pregnant"})
+    assert "pregnancy" in plan_questions(f, {"red_flags", "age"})
+    f.absent_history.add("postpartum")
+    assert "pregnancy" not in plan_questions(f, {"red_flags", "age"})
+
+
+def test_pacing_about_does_not_answer_the_other_symptoms_question():
+    f = Findings(age=30, symptoms={"restless_agitated"}, red_flag_screen_negative=True)
+    assert "associated_symptoms" in plan_questions(f, {"red_flags", "age"})
+
+
+def test_a_lately_begun_headache_asks_what_brings_it_on_even_after_a_posture_in_passing():
+    """A desk posture named in passing does not say whether a cough or lying down brings it on
+    (4.2 rf_valsalva_exertion, rf_positional)."""
+    f = Findings(age=40, months_present=0.5, aggravated_by={"sustained_posture"}, triggers={"stress"},
+                 red_flag_screen_negative=True)
+    assert "triggers" in plan_questions(f, {"red_flags", "age"})
+    old = Findings(age=40, months_present=60, new_headache=False, aggravated_by={"sustained_posture"},
+                   triggers={"stress"}, red_flag_screen_negative=True)
+    assert "triggers" not in plan_questions(old, {"red_flags", "age"})

@@ -1513,3 +1513,83 @@ def test_a_passing_cause_is_the_writers_own_and_a_guess_stays_a_guess(text, said
     f = scan(text)
     assert ("passing_cause" in f.history) is said
     assert ("passing_cause" in f.uncertain) is guessed
+
+
+@pytest.mark.parametrize("text, weeks", [
+    ("I am pregnant of 7 months", 30),
+    ("pregnant for about 5 months now", 22),
+    ("she is six months into her pregnancy", None),  # someone else's pregnancy: not parsed here
+    ("6 months into my pregnancy", 26),
+])
+def test_months_of_pregnancy_in_either_word_order(text, weeks):
+    from actions.clinic.reading import numbers
+    if weeks is None:
+        return
+    assert numbers.parse_pregnancy_weeks(text) == weeks
+
+
+@pytest.mark.parametrize("text", [
+    "nothing like this ever, not even before the pregnancy",
+    "I never had these, not since my pregnancy started either",
+])
+def test_a_pregnancy_that_dates_a_denial_is_not_denied(text):
+    assert scan(text).pregnant is not False
+
+
+def test_a_plain_denial_of_pregnancy_still_counts():
+    assert scan("no, I'm not pregnant").pregnant is False
+
+
+@pytest.mark.parametrize("text, minutes", [
+    ("after a 12-hour shift on the ward my head throbs", None),
+    ("I do a three hour drive twice a week", None),
+    ("a 3 hour headache most afternoons", 180.0),
+    ("it lasts about 2 hour and then fades", 120.0),
+])
+def test_a_length_used_as_an_adjective_measures_that_thing(text, minutes):
+    assert scan(text).duration_minutes == minutes
+
+
+@pytest.mark.parametrize("text, days", [
+    ("paracetamol twice, I think", 2.0),
+    ("barely, maybe the odd tablet", 1.0),
+    ("a couple of times this month", 2.0),
+])
+def test_medicine_counts_in_words(text, days):
+    answer = parse_answer("medication_use", text)
+    assert answer.understood
+    assert answer.findings.simple_analgesic_days == days
+
+
+def test_a_tablet_taken_is_not_a_screen():
+    assert "bright_light_screens" not in scan("I took a tablet and it didn't touch it").triggers
+    assert "bright_light_screens" in scan("scrolling on my tablet late at night sets it off").triggers
+
+
+@pytest.mark.parametrize("text, earlier", [
+    ("before this I only got headaches with a hangover", True),
+    ("it's a hangover, I had far too much wine", False),
+])
+def test_a_passing_cause_of_earlier_headaches_is_not_this_ones(text, earlier):
+    assert ("passing_cause" in scan(text).history) is not earlier
+
+
+@pytest.mark.parametrize("text", [
+    "nobody has said he seems confused",
+    "no one's noticed that I'm slurring",
+])
+def test_nobody_reporting_a_sign_denies_it(text):
+    f = scan(text)
+    assert not f.symptoms & {"confusion", "speech_difficulty"}, f.to_dict()
+
+
+@pytest.mark.parametrize("text, shared", [
+    ("my housemate has a headache and a fever, should I worry", False),  # written for the housemate
+    ("my husband has a headache too, and so do I", True),
+])
+def test_one_person_written_for_is_the_patient_not_a_second_person_at_home(text, shared):
+    assert ("others_in_building_affected" in scan(text).symptoms) is shared
+
+
+def test_she_is_with_a_headache_makes_her_pregnancy_the_patients():
+    assert scan("she is with a strong headache since morning and she is pregnant").pregnant is True

@@ -368,3 +368,14 @@ def test_jaw_pain_over_50_with_a_history_said_in_passing_asks_whether_it_is_new(
     assert "rf_gca" not in unsettled(usual)
     new = findings(age=68, new_headache=True, history=["different_from_usual"], symptoms=["jaw_pain_chewing"])
     assert flags(new)["rf_gca"].level == "urgent"
+
+
+def test_a_first_cluster_like_attack_with_pacing_raises_the_eye_flag():
+    """3.3: a first-ever cluster-like attack raises rf_autonomic_eye_first, restlessness counting
+    as it does for the pattern; a known pattern, or attacks of hours, do not."""
+    base = dict(age=38, locations={"one_side", "behind_eye"}, intensity=9, duration_minutes=50.0,
+                symptoms={"restless_agitated"}, red_flag_screen_negative=True)
+    assert "rf_autonomic_eye_first" in ids(screen(Findings(new_headache=True, **base)))
+    assert "rf_autonomic_eye_first" not in ids(screen(Findings(new_headache=False, **base)))
+    long = dict(base, duration_minutes=600.0)
+    assert "rf_autonomic_eye_first" not in ids(screen(Findings(new_headache=True, **long)))

@@ -372,6 +372,20 @@ _SAYS_NO = re.compile(
 )
 
 
+# "ibuprofen twice", "a couple of times", "hardly any": a count in words, or a rare use (1 day)
+_TIMES_WORDS = ((re.compile(r"\bonce\b(?! (?:it|the|i|a|that|its|in a while)\b)"), 1.0), (re.compile(r"\btwice\b"), 2.0),
+                (re.compile(r"\bthrice\b"), 3.0), (re.compile(r"\ba couple(?: of)?(?: times| days| tablets)?\b"), 2.0),
+                (re.compile(r"\ba few (?:times|days|tablets)\b"), 3.0),
+                (re.compile(r"\b(?:hardly|barely|almost never|seldom|rarely|very rarely|the odd (?:one|tablet|pill|day))\b"), 1.0))
+
+
+def _times_said(flat: str) -> Optional[float]:
+    for pattern, days in _TIMES_WORDS:
+        if pattern.search(flat):
+            return days
+    return None
+
+
 def _answer_medication(findings: Findings, parsed: FlatText, text: str) -> Tuple[Any, bool]:
     days = [d for d in (findings.simple_analgesic_days, findings.specialist_med_days) if d is not None]
     if days:
@@ -379,6 +393,8 @@ def _answer_medication(findings: Findings, parsed: FlatText, text: str) -> Tuple
     value = numbers.parse_frequency(text)
     if value is None:
         value = numbers.first_number(text, lambda v: 0 <= v <= 31)
+    if value is None:
+        value = _times_said(parsed.flat)
     if value is not None:
         # "eighteen days a month ... co-codamol and ibuprofen mainly. For over a year": the count
         # answers the question for the medicines named anywhere in the answer (painkillers when

@@ -208,6 +208,7 @@ def _pregnancy(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
         return "pregnant", True
     if _NOT_PREGNANT.search(flat) or kind == "no":
         f.pregnant = False
+        f.absent_history.add("postpartum")  # the question asks both: pregnant, or a birth in 6 weeks
         return "no", True
     return _unclear(kind)
 

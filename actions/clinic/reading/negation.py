@@ -160,8 +160,31 @@ def _comma_continues(words: Sequence[str], j: int, cues: Dict[int, _Cue]) -> boo
     )
 
 
+# "nobody's said I'm confused", "no one has noticed she was slurring": nobody reports the sign, so
+# the denial reaches through the report to what would have been said
+_NOBODY = frozenset({"nobody", "nobodys", "noone", "noones"})
+_REPORT_WORDS = frozenset({"has", "have", "s", "ever", "said", "says", "thinks", "thought", "noticed", "mentioned",
+                           "told", "me", "that", "reckons", "seen", "saw"})
+_REPORTED_SUBJECTS = frozenset({"i", "im", "ive", "id", "he", "hes", "she", "shes", "they", "theyre", "m", "am", "was", "is"})
+
+
+def _past_the_report(words, cue: _Cue) -> int:
+    """Where the reported words start after a "nobody said" cue (else the cue's end)."""
+    said = " ".join(words[cue.start:cue.end])
+    if not (words[cue.end - 1] in _NOBODY or said in ("no one", "no ones")):
+        return cue.end
+    j = cue.end
+    while j < len(words) and j - cue.end < 4 and words[j] in _REPORT_WORDS:
+        j += 1
+    if j == cue.end:
+        return cue.end
+    while j < len(words) and j - cue.end < 7 and words[j] in _REPORTED_SUBJECTS:
+        j += 1
+    return j
+
+
 def _scope_forward(words, cue: _Cue, cues, starts: Dict[int, List[int]], spans, hits: Set[int]):
-    budget, seen_span, j = MAX_WINDOW, False, cue.end
+    budget, seen_span, j = MAX_WINDOW, False, _past_the_report(words, cue)
     while j < len(words) and budget > 0:
         word = words[j]
         if word in ("(", ")"):

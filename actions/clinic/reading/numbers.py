@@ -621,12 +621,15 @@ _PREG_WEEKS: Tuple[re.Pattern, ...] = tuple(
     re.compile(p)
     for p in (
         rf"(?<![\d.])({NUM})\s*(?:\+\s*\d\s*)?(?:weeks?|wks?)\s*(?:\+\s*\d\s*(?:days?)?\s*)?(?:pregnant|preg|along|gone|gestation|into (?:my|the|this) pregnancy|of pregnancy)",
-        rf"\bpregnant\W{{0,3}}(?:at|with|for|and)?\s*(?:about |around )?({NUM})\s*weeks?",
+        rf"\bpregnant\W{{0,3}}(?:at|with|for|and|of|since)?\s*(?:about |around )?({NUM})\s*weeks?",
         r"(?<![\d.])(\d{1,2})\s*\+\s*\d\b",
         rf"\b(?:at|i'?m|im|i am)\s*({NUM})\s*weeks?\b",
     )
 )
-_PREG_MONTHS = re.compile(rf"(?<![\d.])({NUM})\s*months?\s*(?:pregnant|preg|along|gone)")
+_PREG_MONTHS = re.compile(
+    rf"(?<![\d.])({NUM})\s*months?\s*(?:pregnant|preg|along|gone|into (?:my|the|this) pregnancy|of pregnancy)"
+    rf"|\bpregnant\W{{0,3}}(?:at|with|for|and|of|since)?\s*(?:about |around )?({NUM})\s*months?"
+)
 _TRIMESTER = re.compile(r"\b(first|1st|second|2nd|third|3rd|last|final) trimester\b")
 _TRIMESTER_WEEKS = {"first": 8, "1st": 8, "second": 20, "2nd": 20, "third": 28, "3rd": 28, "last": 28, "final": 28}
 
@@ -643,8 +646,9 @@ def parse_pregnancy_weeks(text: str) -> Optional[int]:
         if match and 1 <= float(match.group(1)) <= 44:
             return int(float(match.group(1)))
     match = _PREG_MONTHS.search(low)
-    if match and 1 <= float(match.group(1)) <= 10:
-        return int(round(float(match.group(1)) * WEEKS_PER_MONTH))
+    months = match and float(match.group(1) or match.group(2))
+    if months and 1 <= months <= 10:
+        return int(round(months * WEEKS_PER_MONTH))
     match = _TRIMESTER.search(low)
     return _TRIMESTER_WEEKS[match.group(1)] if match else None
 

@@ -95,8 +95,8 @@ def days_ago(clause: str) -> Optional[float]:
 # --- aggravators, side, onset cues ---------------------------------------------------------------
 
 _AGG_ACTIVITY = {
-    "routine_activity": r"walk\w*|climb\w*|stairs|mov(?:e|es|ing|ement)(?! my (?:head|neck))|bend\w*|physical activity|activity|house ?work|doing anything|being active|carrying|hoovering|vacuuming|(?:running|rushing|dashing) (?:about|around|round)|on my feet",
-    "neck_movement": r"turn\w* (?:my |the )?(?:head|neck)|mov\w* (?:my |the )?(?:neck|head)|look\w* (?:back |round |around )?(?:up|down|over (?:my|your|his|her|the) shoulders?|behind|sideways|round|around)|tilt\w* (?:my |the )?head|(?:neck|head) (?:movements?|turning)|rotat\w* (?:my )?(?:neck|head)|reversing|check\w* my blind spot",
+    "routine_activity": r"walk\w*|climb\w*|stairs|mov(?:e|es|ing|ement)(?! (?:my|his|her|their|your) (?:head|neck))|bend\w*|physical activity|activity|house ?work|doing anything|being active|carrying|hoovering|vacuuming|(?:running|rushing|dashing) (?:about|around|round)|on my feet",
+    "neck_movement": r"turn\w* (?:my |the |his |her |their |your )?(?:head|neck)|mov\w* (?:my |the |his |her |their |your )?(?:neck|head)|look\w* (?:back |round |around )?(?:up|down|over (?:my|your|his|her|the) shoulders?|behind|sideways|round|around)|tilt\w* (?:my |the |his |her |their |your )?head|(?:neck|head) (?:movements?|turning)|rotat\w* (?:my |his |her |their |your )?(?:neck|head)|reversing|check\w* my blind spot",
     "sustained_posture": r"sit\w* (?:at|in front of|for|all day|still|down)|desk|computer|laptop|reading|driving|looking down|long drives|sitting|posture|slouch\w*|hunch\w*|same position|one position|typing",
     # lying down itself, not an activity done in bed ("reading in bed" is a posture)
     "lying_down": r"(?:lying|lie|laying|lay) (?:down|flat|in bed)|when i go to bed|(?<!ing )in bed|lying back",
@@ -315,7 +315,8 @@ def _apply_history(text: FlatText, hits: List[Tuple[Rule, Tuple[int, int]]], fin
     offset = len(text.matches)
     for k, (rule, span) in enumerate(hits):
         if offset + k in text.negated:
-            _deny(rule, findings)
+            if not _time_reference(rule, text.words, span[0]):
+                _deny(rule, findings)
         elif rule.cid == "pregnant" and _HEADACHE_OF_OTHER.search(text.flat):
             # "My sister has had a headache since this morning. She is pregnant.": written for the
             # person with the headache, her pregnancy is the patient's
@@ -327,9 +328,26 @@ def _apply_history(text: FlatText, hits: List[Tuple[Rule, Tuple[int, int]]], fin
 # the message is about someone else's headache ("my sister is having headache", "she has a migraine")
 _HEADACHE_OF_OTHER = re.compile(
     r"\b(?:she|shes|her|my (?:\w+ )?(?:wife|partner|girlfriend|sister|daughter|mum|mom|mother|friend|niece|fiancee|daughter in law|sister in law))"
-    r"(?: \w+){0,3}? (?:has|have|is having|is getting|s got|has got|got|gets|had|keeps getting|complains of|complaining of|suffers|is suffering)"
+    r"(?: \w+){0,3}? (?:has|have|is having|is getting|s got|has got|got|gets|had|keeps getting|complains of|complaining of|suffers|is suffering"
+    # "she is with a strong headache" (the Romance-language "está con")
+    r"|is with|s with|is feeling|s feeling)"
     r"(?: \w+){0,3}? (?:headaches?|head aches?|migraines?|pain in (?:her|the) head)\b"
 )
+
+
+# "not before the pregnancy", "never since my pregnancy": the pregnancy dates something else that
+# is denied ("no headache like this, not before the pregnancy"); the pregnancy itself is not denied
+_TIME_PREPOSITIONS = frozenset({"before", "since", "after", "until", "till", "during", "in"})
+_DETERMINERS = frozenset({"the", "my", "this", "her", "our", "that"})
+
+
+def _time_reference(rule: Rule, words, start: int) -> bool:
+    if rule.cid != "pregnant":
+        return False
+    j = start - 1
+    if j >= 0 and words[j] in _DETERMINERS:
+        j -= 1
+    return j >= 0 and words[j] in _TIME_PREPOSITIONS
 
 
 def _deny(rule: Rule, findings: Findings) -> None:
@@ -563,9 +581,16 @@ def _postpartum(clause: str, sentence: str, hedged: bool, findings: Findings) ->
 
 def _passing_cause(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     # a hangover or a cold said of someone else, or only guessed at, does not make the headache secondary
-    if _someone_elses(clause):
+    if _someone_elses(clause) or _EARLIER_HEADACHES.search(clause):
         return
     (findings.uncertain if hedged else findings.history).add("passing_cause")
+
+
+# "before, only normal headaches when hangover", "I used to get them with a cold": the cause of
+# other, earlier headaches, not of this one ("hangovers normally clear by teatime" is still this one)
+_EARLIER_HEADACHES = re.compile(
+    r"\b(?:before|used to|in the past|previously|other headaches?|normal headaches?|only (?:get|got|had) (?:a )?headaches?)\b"
+)
 
 
 _PAST_YEAR = re.compile(r"\b(?:in |since |back in )?(?:(?:spring|summer|autumn|fall|winter) )?(?:19|20)\d\d\b")
@@ -919,6 +944,17 @@ def _headache_text(text: FlatText, excluded: Iterable[Tuple[int, int]]) -> str:
 _DURATION_SKIP_AFTER = re.compile(r"^\s*(?:ago|a day|per day|a night|of sleep|sleep|on (?:screens?|the computer)|at (?:my|a|the) (?:desk|computer)|each day|every day|later)\b")
 
 
+# "a two-hour commute", "after a 10 hour shift": a length used as an adjective (a number with a
+# singular unit, then a noun) measures that thing, not one headache ("a 3 hour headache" does)
+_LENGTH_OF_SOMETHING_ELSE = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d*[2-9]|\d+\d)\s*-?\s*(?:hour|hr|minute|min|day|week)"
+    r"(?=\s+(?!(?:and|or|then|maybe|max|maximum|tops|at|each|every|a|an|the|more|less|long|before|after|until|till|to|when"
+    r"|if|but|so|usually|mostly|about|plus|i|it|its|roughly|approx|approximately|sometimes|often|per|in|on|of|with|without"
+    r"|headaches?|head ?aches?|migraines?|pain|ache|attacks?|episodes?|bouts?|stretch|straight|non ?stop|long|later|ago)\b)[a-z])",
+    re.I,
+)
+
+
 _DURATION_SKIP_BEFORE = re.compile(r"\b(?:every|within|in|after|since|over|peaks?|peaked|reaches|reached|than)\s*(?:about |around |roughly |less than |under )?$")
 
 
@@ -937,15 +973,16 @@ def _numbers_into(findings: Findings, text: FlatText, headache_text: str, answer
         findings.continuous = True
     # An answer's time words belong to its question: "every day the last 10 days" answers how
     # often, not how long one attack lasts; a free message may say anything.
+    lengths = numbers.normalize(_LENGTH_OF_SOMETHING_ELSE.sub(" ", headache_text))
     durations = [] if answer_slot not in (None, "duration") else numbers.attack_durations(
-        low, or_any=answer_slot == "duration"
+        lengths, or_any=answer_slot == "duration"
     )
     for start, end, minutes in durations:
-        if _DURATION_SKIP_AFTER.match(low[end:]) or _DURATION_SKIP_BEFORE.search(low[:start]):
+        if _DURATION_SKIP_AFTER.match(lengths[end:]) or _DURATION_SKIP_BEFORE.search(lengths[:start]):
             continue
         if minutes == aura_minutes:
             continue
-        if minutes < 1440 or re.search(r"\b(?:lasts?|lasting|lasted|goes on|go on|went on|each|one attack|usually|typically)\b[^.,;]*$", low[:start]) or re.search(r"\b(?:this|a|the) headache\b", low[:start][-40:]):
+        if minutes < 1440 or re.search(r"\b(?:lasts?|lasting|lasted|goes on|go on|went on|each|one attack|usually|typically)\b[^.,;]*$", lengths[:start]) or re.search(r"\b(?:this|a|the) headache\b", lengths[:start][-40:]):
             findings.duration_minutes = minutes
             break
     if answer_slot in (None, "frequency"):

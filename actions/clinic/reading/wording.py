@@ -461,6 +461,7 @@ def find(flat: str, words: Sequence[str], starts: Sequence[int]) -> List[Hit]:
                     continue
             if rule.cid == "others_in_building_affected" and (
                 _habitual_other(match, flat, words, starts) or _told_of_myself(match.group(0))
+                or _written_for(match.group(0), flat)
             ):
                 continue
             hits.append(Hit(rule.entity, rule.cid, match.start(), match.end(), _denied(match, rule.gap_group)))
@@ -486,6 +487,27 @@ def _told_of_myself(matched: str) -> bool:
         if len(matched[:own.start()].split()) > 3:
             return True
     return False
+
+
+# One person of the household named with the headache, and no word of the writer's own: the message
+# is written for that person ("my flatmate has a stiff neck and a headache ... we're both freaking
+# out"), the patient, not a second person at home with headaches (4.2 rf_carbon_monoxide: others).
+_ONE_PERSON = re.compile(
+    r"^(?:my |our |the )?(?:flatmate|housemate|roommate|room mate|husband|wife|partner|boyfriend|girlfriend|sister"
+    r"|brother|mum|mom|dad|son|daughter|baby|lodger|grandma|grandad|nan|neighbou?r|neighbor)\b"
+)
+_OWN_HEADACHE = re.compile(
+    r"\b(?:i|ive|im|id|i ve|i m)\b(?: \w+){0,4}? (?:headaches?|head ?aches?|migraines?)\b"
+    r"|\bmy (?:head|headaches?|migraines?)\b|\b(?:me|myself) (?:too|as well|also)\b"
+)
+
+
+_MORE_PEOPLE = re.compile(r"\b(?:and (?:her|his|my|our|the|their|me|i)|both|all|too|as well|also|same)\b")
+
+
+def _written_for(matched: str, flat: str) -> bool:
+    one = bool(_ONE_PERSON.match(matched)) and not _MORE_PEOPLE.search(matched)
+    return one and not _OWN_HEADACHE.search(flat)
 
 
 def _habitual_other(match: re.Match, flat: str, words: Sequence[str], starts: Sequence[int]) -> bool:
