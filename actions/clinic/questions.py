@@ -222,8 +222,10 @@ def hinge_questions(findings: Findings, above: str = "self_care") -> List[str]:
         allowed = ("severity", *allowed)
     needed: Set[str] = set()
     for rf_id, questions in unsettled(findings).items():
-        if TRIAGE_RANK[kb.red_flag_info(rf_id)["level"]] > TRIAGE_RANK[above] and questions <= set(allowed):
-            needed |= questions
+        # a sign the flag also needs is asked directly once the facts are in (signs_to_ask)
+        facts = {q for q in questions if not q.startswith(SIGN_PREFIX)}
+        if TRIAGE_RANK[kb.red_flag_info(rf_id)["level"]] > TRIAGE_RANK[above] and facts <= set(allowed):
+            needed |= facts
     return [slot for slot in allowed if slot in needed]
 
 

@@ -392,7 +392,9 @@ def _carbon_monoxide(v: _View) -> bool:
         return True
     # A new headache with a CO cue: whether others in the same building have headaches too is
     # asked (the sign most people can answer), not assumed.
-    recent = v.said_new() or v.has("progressive")  # a new headache, or a pattern that changed lately
+    # a new headache, or a pattern that changed lately; with dizziness or a fuel-burning appliance
+    # (the cues nausea-prone migraine does not bring) whether it is new is asked, not assumed (4.3)
+    recent = v.said_new() or v.has("progressive") or (v.has("dizziness", "fuel_appliance") and v.new_headache())
     return v.mode == HYPOTHETICAL and recent and v.has(*CO_CUES) and v.sign("others_in_building_affected")
 
 

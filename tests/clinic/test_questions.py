@@ -279,3 +279,20 @@ def test_a_lately_begun_headache_asks_what_brings_it_on_even_after_a_posture_in_
     old = Findings(age=40, months_present=60, new_headache=False, aggravated_by={"sustained_posture"},
                    triggers={"stress"}, red_flag_screen_negative=True)
     assert "triggers" not in plan_questions(old, {"red_flags", "age"})
+
+
+def test_dizziness_with_a_headache_of_unknown_newness_asks_whether_it_is_new():
+    """rf_carbon_monoxide (4.2): a new headache with dizziness asks about others at home; whether it
+    is new is asked first, not assumed either way (4.3), even though the flag also needs a sign."""
+    f = Findings(age=39, locations={"whole_head"}, intensity=5, symptoms={"dizziness"}, red_flag_screen_negative=True)
+    assert plan_questions(f, {"red_flags", "age"})[0] == "headache_history"
+    known = Findings(**{**f.__dict__, "new_headache": False})
+    assert "headache_history" not in plan_questions(known, {"red_flags", "age"})
+
+
+def test_a_week_seen_is_asked_as_a_monthly_count():
+    from actions.clinic.reading import scan
+    f = scan("it's been there every night this week")
+    assert f.days_estimated
+    assert "frequency" in plan_questions(Findings(age=30, red_flag_screen_negative=True, days_per_month=f.days_per_month,
+                                                  days_estimated=f.days_estimated), {"red_flags", "age"})

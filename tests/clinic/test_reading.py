@@ -1593,3 +1593,41 @@ def test_one_person_written_for_is_the_patient_not_a_second_person_at_home(text,
 
 def test_she_is_with_a_headache_makes_her_pregnancy_the_patients():
     assert scan("she is with a strong headache since morning and she is pregnant").pregnant is True
+
+
+def test_a_cancer_named_after_a_search_is_a_worry_not_history():
+    assert "cancer" not in scan("I looked online and it says maybe it is that, a brain tumour").history
+    assert "cancer" in scan("I had bowel cancer two years ago, a tumour in the colon").history
+
+
+@pytest.mark.parametrize("text, worse", [
+    ("not recently, no. it's crept up slowly over a few years though", False),
+    ("they've got more frequent over the past year", False),
+    ("yes, getting worse over the last two weeks", True),
+])
+def test_worsening_over_more_than_three_months_is_not_progression(text, worse):
+    answer = parse_answer("progression", text)
+    assert answer.understood
+    assert ("progressive" in answer.findings.history) is worse
+
+
+@pytest.mark.parametrize("text", [
+    "my skull feels like it could split in two",
+    "it's like my head is splitting open",
+])
+def test_a_head_splitting_open_is_asked_before_it_counts(text):
+    f = scan(text)
+    assert "worst_ever" in f.to_confirm and "worst_ever" not in f.symptoms
+
+
+def test_nobody_reporting_several_things_denies_them_all():
+    f = scan("no one has told me I sound odd or that I seem confused")
+    assert "confusion" not in f.symptoms
+
+
+@pytest.mark.parametrize("text", [
+    "not new, the first one came when I was 19",
+    "first time I was about 12, they have come and gone since",
+])
+def test_a_first_time_dated_by_an_age_is_not_first_ever(text):
+    assert "first_ever" not in parse_answer("headache_history", text).findings.history

@@ -153,6 +153,24 @@ _WORSE_DENIED = re.compile(
 )
 
 
+# "not lately", "not in the last few months": the question's own time frame denied
+_NOT_LATELY = re.compile(r"^\W*(?:no\W+)?not (?:really |that i know of )?(?:lately|recently|of late|in the (?:last|past) (?:few |couple of |three |3 )?months)\b")
+# "crept up over a couple of years", "more days for the past year": a rise over more than 3 months
+# is not this flag (4.2 rf_progressive "Not this flag")
+_RISE_OVER = re.compile(
+    r"\b(?:crept|creeping|creep|got|getting|grown|grew|gone|going|increased|increasing|built|building|risen|rising|more)\b"
+    r"(?: \w+){0,4}? (?:over|for|across|during|in) (?:the )?(?:last |past )?((?:a |couple of |a couple of |few |a few |several |many |\d+ |two |three |four |five |six |nine |twelve )?(?:years?|months?))\b"
+)
+
+
+def _slow_rise(flat: str) -> bool:
+    for match in _RISE_OVER.finditer(flat):
+        months = numbers.parse_months_present("for " + match.group(1))
+        if months is not None and months > 3:
+            return True
+    return False
+
+
 def _progression(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
     if kind == "unknown":
         return UNKNOWN, True
@@ -161,7 +179,7 @@ def _progression(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool
     # "the same sort, just more days over the last year": the character unchanged, a slow rise
     # over more than 3 months is not this flag (4.2 rf_progressive, "Not this flag"); "not getting
     # any worse" denies the worsening word it contains
-    if _SAME.search(flat) or _WORSE_DENIED.search(flat) or kind == "no":
+    if _SAME.search(flat) or _WORSE_DENIED.search(flat) or _NOT_LATELY.search(flat) or _slow_rise(flat) or kind == "no":
         f.absent_history.add("progressive")
         return "same", True
     if _WORSE.search(flat) or kind == "yes":

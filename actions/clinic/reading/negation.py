@@ -185,6 +185,7 @@ def _past_the_report(words, cue: _Cue) -> int:
 
 def _scope_forward(words, cue: _Cue, cues, starts: Dict[int, List[int]], spans, hits: Set[int]):
     budget, seen_span, j = MAX_WINDOW, False, _past_the_report(words, cue)
+    reported = j != cue.end  # "nobody said I talk oddly or I am confused": one report, several subjects
     while j < len(words) and budget > 0:
         word = words[j]
         if word in ("(", ")"):
@@ -199,7 +200,7 @@ def _scope_forward(words, cue: _Cue, cues, starts: Dict[int, List[int]], spans, 
         if other and j not in starts:
             if "term" in other.kinds or "pre" in other.kinds or "pseudo" in other.kinds:
                 return
-            if "subj" in other.kinds and seen_span:
+            if "subj" in other.kinds and seen_span and not reported:
                 return
         if j in starts:
             end = max(spans[index][1] for index in starts[j])

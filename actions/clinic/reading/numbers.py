@@ -445,7 +445,15 @@ def frequency_said(text: str) -> Optional[Tuple[float, bool]]:
     now = [f for f in found if not _PAST_PATTERN.search(_sentence_around(low, f.start, f.end))]
     chosen = now if now and len(now) < len(found) else found
     counted = [f for f in chosen if not f.estimated] or chosen
-    return round(max(f.days_per_month for f in counted), 2), all(f.estimated for f in chosen)
+    # "every evening this week": a week or a few days seen, not a month's count (asked as a count)
+    glimpse = all(_SHORT_WINDOW.search(_sentence_around(low, f.start, f.end)) for f in chosen)
+    return round(max(f.days_per_month for f in counted), 2), glimpse or all(f.estimated for f in chosen)
+
+
+_SHORT_WINDOW = re.compile(
+    r"\b(?:this (?:past )?week|(?:the |these )?(?:last|past) (?:few |couple of |2 |3 |two |three )?days|since (?:monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday|the weekend|yesterday)|this weekend|these (?:few )?days)\b"
+)
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
@@ -533,15 +541,20 @@ _STARTED_AT_STAGE: Tuple[Tuple[re.Pattern, int], ...] = _pattern_table(
 
 
 # "it started about a month after the crash when I was 46"
-_STARTED_WHEN = re.compile(rf"\b(?:started|began|begun|start|came on|appeared)\b[^.;!?]{{0,50}}?\bwhen (?:i|he|she) (?:was|turned) ({NUM})\b(?!\s*(?:weeks?|days?|months?)\b)")
+_STARTED_WHEN = re.compile(
+    rf"\b(?:started|began|begun|start|came on|appeared)\b[^.;!?]{{0,50}}?\bwhen (?:i|he|she) (?:was|turned) ({NUM})\b(?!\s*(?:weeks?|days?|months?)\b)"
+    # "the first time I was about 12", "first one when she was 19": the pattern's first attack
+    rf"|\bfirst (?:time|one|ones|attack|headache|migraine)s?(?: \w+){{0,2}}? (?:when )?(?:i|he|she|they) (?:was|were|turned) (?:about |around |only |just )?({NUM})\b(?!\s*(?:weeks?|days?|months?)\b)"
+)
 
 
 def parse_started_age(text: str) -> Optional[int]:
     """The age at which the headaches began, when the text says it: "since my twenties" -> 25."""
     low = _DECADE_WORD_RE.sub(lambda m: _DECADE_WORDS[m.group(1)], normalize(text))
     when = _STARTED_WHEN.search(low)
-    if when and 1 <= float(when.group(1)) <= 110:
-        return int(float(when.group(1)))
+    said = when and (when.group(1) or when.group(2))
+    if said and 1 <= float(said) <= 110:
+        return int(float(said))
     decade = _STARTED_IN_DECADE.search(low)
     if decade:
         qualifier, tens = (decade.group(1), decade.group(2)) if decade.group(2) else (decade.group(3), decade.group(4))

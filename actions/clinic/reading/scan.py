@@ -498,8 +498,20 @@ def _anticoagulant(clause: str, sentence: str, hedged: bool, findings: Findings)
     findings.contraindications.add("ci_anticoagulant")
 
 
+def _with_lead_in(clause: str, sentence: str) -> str:
+    """A clause that is only a noun phrase ("google says maybe it is that, a tumour in the brain")
+    names what the clause before it was saying: read with that clause."""
+    if not re.match(r"^\s*(?:a|an|the|some|like)\b", clause):
+        return clause
+    at = sentence.find(clause)
+    if at <= 0:
+        return clause
+    lead = re.split(r"[,;:]", sentence[:at].rstrip(" ,;:"))[-1]
+    return f"{lead} {clause}"
+
+
 def _cancer(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
-    if _WORRY_WORDS.search(clause) or _OTHER_PERSON.search(clause):
+    if _WORRY_WORDS.search(_with_lead_in(clause, sentence)) or _OTHER_PERSON.search(clause):
         return
     findings.history.add("cancer")
     if re.search(r"\bbone (?:metastases|mets|cancer)\b", clause):
