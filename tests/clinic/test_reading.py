@@ -1631,3 +1631,46 @@ def test_nobody_reporting_several_things_denies_them_all():
 ])
 def test_a_first_time_dated_by_an_age_is_not_first_ever(text):
     assert "first_ever" not in parse_answer("headache_history", text).findings.history
+
+
+@pytest.mark.parametrize("text, days", [
+    ("not every day, thank god", None),
+    ("not daily, maybe twice a week", 8.7),
+])
+def test_a_denied_frequency_says_what_it_is_not(text, days):
+    from actions.clinic.reading import numbers
+    said = numbers.frequency_said(text)
+    assert (said[0] if said else None) == (pytest.approx(days, abs=0.1) if days else None)
+
+
+def test_building_up_in_answer_to_how_it_started_is_the_attack_not_the_course():
+    from actions.clinic.reading.scan import analyse
+    assert "progressive" not in analyse("it builds, creeps up through the morning", "onset")[0].history
+    assert "progressive" in analyse("slowly, but it's been creeping up over the past few weeks", "onset")[0].history
+
+
+@pytest.mark.parametrize("text, deficit", [
+    ("my right leg has dragged for years since the accident", False),
+    ("his speech has been slurred since the stroke, it's no worse than usual", False),
+    ("since the fall this morning my arm is weak", True),
+    ("the flashing zigzags took out half my sight for twenty minutes", False),
+    ("I suddenly lost the sight in my left eye", True),
+])
+def test_an_old_deficit_or_an_aura_is_not_a_new_deficit(text, deficit):
+    from actions.clinic.redflags import NEURO_SIGNS
+    f = scan(text)
+    assert bool(f.symptoms & (NEURO_SIGNS | {"numbness"})) is deficit, f.to_dict()
+
+
+def test_a_pressure_like_bursting_is_not_a_sudden_start():
+    assert scan("my head feels like it wants to burst since two days").onset is None
+    assert scan("something burst in my head and the pain was instant").onset == "sudden_peak_lt_1m"
+
+
+def test_an_act_then_bang_is_what_brings_it_on():
+    assert "cough_strain_sneeze" in scan("I cough and bang, a sharp pain at the back").aggravated_by
+
+
+def test_bending_over_books_is_a_posture():
+    f = scan("it's worse after bending over my books all evening")
+    assert "routine_activity" not in f.aggravated_by

@@ -439,7 +439,8 @@ def frequency_said(text: str) -> Optional[Tuple[float, bool]]:
     impression ("most nights on night week, but overall maybe 6 days a month" -> 6; "most
     mornings my neck is stiff, and a few days a month I get an ache" -> 3)."""
     low = normalize(text)
-    found = find_frequencies(low)
+    # "not every day", "not daily, maybe twice a week": a denied frequency says what it is not
+    found = [f for f in find_frequencies(low) if not _FREQ_DENIED.search(low[:f.start])]
     if not found:
         return None
     now = [f for f in found if not _PAST_PATTERN.search(_sentence_around(low, f.start, f.end))]
@@ -454,6 +455,9 @@ _SHORT_WINDOW = re.compile(
     r"\b(?:this (?:past )?week|(?:the |these )?(?:last|past) (?:few |couple of |2 |3 |two |three )?days|since (?:monday|tuesday|wednesday"
     r"|thursday|friday|saturday|sunday|the weekend|yesterday)|this weekend|these (?:few )?days)\b"
 )
+
+
+_FREQ_DENIED = re.compile(r"\b(?:not|isnt|isn t|aint|never|not quite|not really|not always|not exactly)\s*(?:on\s*)?$")
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:

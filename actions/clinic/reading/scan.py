@@ -95,9 +95,9 @@ def days_ago(clause: str) -> Optional[float]:
 # --- aggravators, side, onset cues ---------------------------------------------------------------
 
 _AGG_ACTIVITY = {
-    "routine_activity": r"walk\w*|climb\w*|stairs|mov(?:e|es|ing|ement)(?! (?:my|his|her|their|your) (?:head|neck))|bend\w*|physical activity|activity|house ?work|doing anything|being active|carrying|hoovering|vacuuming|(?:running|rushing|dashing) (?:about|around|round)|on my feet",
+    "routine_activity": r"walk\w*|climb\w*|stairs|mov(?:e|es|ing|ement)(?! (?:my|his|her|their|your) (?:head|neck))|bend\w*(?! (?:over|on|down over|down to) (?:the |my |his |her |their |a )?(?:books?|desk|phones?|mobiles?|laptops?|computers?|screens?|keyboards?|work|papers|studies))|physical activity|activity|house ?work|doing anything|being active|carrying|hoovering|vacuuming|(?:running|rushing|dashing) (?:about|around|round)|on my feet",
     "neck_movement": r"turn\w* (?:my |the |his |her |their |your )?(?:head|neck)|mov\w* (?:my |the |his |her |their |your )?(?:neck|head)|look\w* (?:back |round |around )?(?:up|down|over (?:my|your|his|her|the) shoulders?|behind|sideways|round|around)|tilt\w* (?:my |the |his |her |their |your )?head|(?:neck|head) (?:movements?|turning)|rotat\w* (?:my |his |her |their |your )?(?:neck|head)|reversing|check\w* my blind spot",
-    "sustained_posture": r"sit\w* (?:at|in front of|for|all day|still|down)|desk|computer|laptop|reading|driving|looking down|long drives|sitting|posture|slouch\w*|hunch\w*|same position|one position|typing",
+    "sustained_posture": r"sit\w* (?:at|in front of|for|all day|still|down)|bend\w* (?:over|on|down over) (?:the |my |his |her |their |a )?(?:books?|phones?|mobiles?|laptops?|screens?|papers|studies)|desk|computer|laptop|reading|driving|looking down|long drives|sitting|posture|slouch\w*|hunch\w*|same position|one position|typing",
     # lying down itself, not an activity done in bed ("reading in bed" is a posture)
     "lying_down": r"(?:lying|lie|laying|lay) (?:down|flat|in bed)|when i go to bed|(?<!ing )in bed|lying back",
     # a change to upright, not a working day spent standing ("standing all day" is a workload)
@@ -121,6 +121,7 @@ _AGG_WORSE = re.compile(
     r"|makes? (?:it|them|the pain|the headache|my head) (?:worse|hurt|throb|pound)|hurts? (?:more|worse)|more painful|intensif\w*|kicks? in|comes? on|came on"
     r"|starts?|started|flares? up|pounds|throbs|spikes?|unbearable|explodes?|awful|terrible|horrendous|agony|agonising|agonizing|excruciating)\b"
 )
+_BANG = re.compile(r"(?:then |and )?(?:bang|boom|wham|whack|bam|pow)")
 
 
 _SINCE_START = re.compile(r"\bsince (?:\w+ ){0,3}?(?:started|starting|began|begun)\b(?: (?:at|with|going to|on|again))?")
@@ -260,7 +261,9 @@ def _sentence_aggravators(sentence: str, answering: bool, delayed: bool) -> Set[
         # "when I sit long at the computer, my head starts to hurt": the act in a when-clause, the
         # pain coming on in the clause that follows
         leads_in = bool(_WHEN.match(clause.strip())) and k + 1 < len(clauses) and bool(_AGG_WORSE.search(clauses[k + 1]))
-        strict = answering or bool(worse_words) or leads_in or (listing and len(clause.split()) <= 4)
+        # "lift a drum or sneeze and bang, sharp pain": the act, then the pain's arrival as an interjection
+        bang_next = k + 1 < len(clauses) and bool(_BANG.fullmatch(clauses[k + 1].strip()))
+        strict = answering or bool(worse_words) or leads_in or bang_next or (listing and len(clause.split()) <= 4)
         listing = strict
         loose = bool(_AGG_LOOSE.search(clause)) and (answering or bool(_ABOUT_HEADACHE.search(sentence)))
         # "...when I turn my head"; "my head hurts when I stand up": pain said to come with the act
@@ -735,9 +738,32 @@ def _lexical_findings(text: FlatText, findings: Findings, answer_slot: Optional[
         _lexical_match(text, m, i in text.negated, i in text.hedged, findings, answer_slot)
 
 
+# A weakness, clumsiness or numbness dated years back, or since an old event and "no worse": a
+# long-standing deficit, not the new one that rf_neuro_deficit is about (4.2 "new")
+_DEFICITS = frozenset({"weakness", "numbness", "balance_loss", "speech_difficulty", "vision_loss", "double_vision"})
+_OLD_DEFICIT = re.compile(
+    r"\b(?:for (?:\d+|many|several|a few|few|two|three|four|five|ten|twenty) years|years ago|for years|since (?:19|20)\d\d"
+    r"|since (?:childhood|birth|i was (?:a child|born|little|young|a kid))|all (?:my|his|her) life|always been)\b"
+)
+_SINCE_AN_EVENT = re.compile(r"\b(?:ever )?since (?:my|the|his|her|that) (?:stroke|accident|operation|surgery|injury|bleed|crash)\b")
+_NO_WORSE = re.compile(r"\b(?:no worse|not (?:any )?worse|hasnt changed|has not changed|unchanged|never been right since|same as (?:always|ever|before))\b")
+# "zigzags wiped out half my vision": the sight lost to an aura is the aura (3.2), its own flags apply
+_AURA_SIGHTS = re.compile(r"\b(?:zig ?zags?|auras?|flashing lights|flickering lights|sparkl\w*|shimmer\w*|squiggl\w*|wavy lines|kaleidoscope)\b")
+
+
+def _old_or_aura(cid: str, clause: str, sentence: str) -> bool:
+    if cid not in _DEFICITS:
+        return False
+    if cid == "vision_loss" and _AURA_SIGHTS.search(clause):
+        return True
+    return bool(_OLD_DEFICIT.search(clause) or (_SINCE_AN_EVENT.search(clause) and _NO_WORSE.search(sentence)))
+
+
 def _lexical_match(text: FlatText, m: Match, negated: bool, hedged: bool, findings: Findings, answer_slot: Optional[str]) -> None:
     clause = text.clause_of(m.start, m.end)
     if m.entity == "symptom":
+        if not negated and _old_or_aura(m.cid, clause, text.sentence_of(m.start, m.end)):
+            return
         if negated:
             findings.absent_symptoms.add(m.cid)
         elif _everyday_wording(text.words[m.start:m.end], m.cid) or _numb_head(m.cid, clause):
@@ -1265,6 +1291,9 @@ def _apply_patterns(parsed: "FlatText") -> None:
     parsed.denied = {i for i, m in enumerate(parsed.matches) if kept[m]}
 
 
+_COURSE = re.compile(r"\b(?:days|weeks|months|more often|more days|more frequent\w*|worse and worse|getting worse|every day now)\b")
+
+
 def analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, FlatText]:
     parsed = FlatText.of(text)
     parsed.matches = _all_matches(parsed)
@@ -1283,6 +1312,10 @@ def analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, Fla
     _numbers_into(findings, parsed, _headache_text(parsed, excluded), answer_slot)
     _side_lock(parsed.flat, findings)
     _doctor(parsed.flat, findings)
+    if answer_slot == "onset" and not _COURSE.search(parsed.flat):
+        # "creeps up, there by lunchtime" to "how did it start?": how one attack builds, not a
+        # worsening course (unless the answer names the weeks or the growing number of days)
+        findings.history.discard("progressive")
     _derived(findings, parsed)
     if answer_slot in _NEWNESS_QUESTIONS:
         _never_like_it_is_new(findings, parsed)
