@@ -752,8 +752,7 @@ _AURA_SIGHTS = re.compile(r"\b(?:zig ?zags?|auras?|flashing lights|flickering li
 
 
 def _old_or_aura(cid: str, clause: str, sentence: str) -> bool:
-    if cid not in _DEFICITS:
-        return False
+    """A deficit's mention (``cid`` in _DEFICITS) that is long-standing or part of an aura."""
     if cid == "vision_loss" and _AURA_SIGHTS.search(clause):
         return True
     return bool(_OLD_DEFICIT.search(clause) or (_SINCE_AN_EVENT.search(clause) and _NO_WORSE.search(sentence)))
@@ -762,7 +761,7 @@ def _old_or_aura(cid: str, clause: str, sentence: str) -> bool:
 def _lexical_match(text: FlatText, m: Match, negated: bool, hedged: bool, findings: Findings, answer_slot: Optional[str]) -> None:
     clause = text.clause_of(m.start, m.end)
     if m.entity == "symptom":
-        if not negated and _old_or_aura(m.cid, clause, text.sentence_of(m.start, m.end)):
+        if not negated and m.cid in _DEFICITS and _old_or_aura(m.cid, clause, text.sentence_of(m.start, m.end)):
             return
         if negated:
             findings.absent_symptoms.add(m.cid)
@@ -1011,10 +1010,11 @@ def _numbers_into(findings: Findings, text: FlatText, headache_text: str, answer
         findings.continuous = True
     # An answer's time words belong to its question: "every day the last 10 days" answers how
     # often, not how long one attack lasts; a free message may say anything.
-    lengths = numbers.normalize(_LENGTH_OF_SOMETHING_ELSE.sub(" ", headache_text))
-    durations = [] if answer_slot not in (None, "duration") else numbers.attack_durations(
-        lengths, or_any=answer_slot == "duration"
-    )
+    durations, lengths = [], low
+    if answer_slot in (None, "duration"):
+        # ("a two-hour commute" blanked first: it measures the commute)
+        lengths = numbers.normalize(_LENGTH_OF_SOMETHING_ELSE.sub(" ", headache_text))
+        durations = numbers.attack_durations(lengths, or_any=answer_slot == "duration")
     for start, end, minutes in durations:
         if _DURATION_SKIP_AFTER.match(lengths[end:]) or _DURATION_SKIP_BEFORE.search(lengths[:start]):
             continue
