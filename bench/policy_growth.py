@@ -1,6 +1,7 @@
 """Micro-benchmark: one action prediction of the trained model as a conversation grows, Rasa's
 featurization (replays the whole session for every policy) versus HeadEase's incremental one
-(headease_rasa/state_cache.py, plus policy_logging.py: no debug payloads at INFO).
+(headease_rasa/state_cache.py, plus policy_logging.py: no debug payloads at INFO, and
+policy_history.py: look-ups that stop where nothing remembered can match, on the newest states).
 
     PYTHONPATH=. .venv/bin/python bench/policy_growth.py [--repeat N] [--model PATH]   (or -m bench.policy_growth)
 
@@ -33,7 +34,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bench.action_payload import FINDINGS, conversation
-from headease_rasa import policy_logging, state_cache
+from headease_rasa import policy_history, policy_logging, state_cache
 
 
 def one_turn(turn: int):
@@ -81,7 +82,15 @@ def consultations(count: int, domain) -> DialogueStateTracker:
     return DialogueStateTracker.from_events("bench", events, slots=domain.slots)
 
 
+def rebind(processor) -> None:
+    """Rasa's graph nodes look their component's method up once, when the model loads: after
+    patches are installed or removed, look them up again (the server installs them before)."""
+    for node in processor.graph_runner._instantiated_nodes.values():
+        node._fn = getattr(node._component_class, node._fn_name)
+
+
 def predict_ms(processor, tracker, repeat: int, turn_events=None):
+    rebind(processor)
     times, predictions = [], []
     processor._predict_next_with_tracker(tracker)  # warm (TF graph, HeadEase's cache)
     for turn in range(repeat):
@@ -118,6 +127,7 @@ def main() -> None:
     print(f"{'turns':>6} {'events':>7} {'Rasa ms':>8} {'states ms':>10} {'HeadEase ms':>12} {'ratio':>6} {'copy() ms':>10}")
     for turns in (10, 60, 200):
         state_cache.uninstall()
+        policy_history.uninstall()
         policy_logging.uninstall()
         rasa_tracker = conversation(turns, domain)
         events = len(rasa_tracker.events)
@@ -125,6 +135,7 @@ def main() -> None:
         state_cache.install()  # the incremental states alone
         states_ms, states_predictions = predict_ms(processor, conversation(turns, domain), args.repeat)
         policy_logging.install()  # all of HeadEase's patches
+        policy_history.install()
         ours_ms, our_predictions = predict_ms(processor, conversation(turns, domain), args.repeat)
         assert our_predictions == states_predictions == rasa_predictions, turns
         print(f"{turns:>6} {events:>7} {rasa_ms:>8.1f} {states_ms:>10.1f} {ours_ms:>12.1f} {ours_ms / rasa_ms:>6.2f} "
@@ -136,6 +147,7 @@ def main() -> None:
     print(f"\n{'consultations':>13} {'turns':>6} {'events':>7} {'states':>7} {'Rasa ms':>8} {'HeadEase ms':>12} {'ratio':>6}")
     for count in (1, 6, 20):
         state_cache.uninstall()
+        policy_history.uninstall()
         policy_logging.uninstall()
         rasa_tracker = consultations(count, domain)
         events, states = len(rasa_tracker.events), len(rasa_tracker.past_states(domain))
@@ -143,6 +155,7 @@ def main() -> None:
         rasa_ms, rasa_predictions = predict_ms(processor, rasa_tracker, args.repeat, growing)
         state_cache.install()
         policy_logging.install()
+        policy_history.install()
         ours_ms, our_predictions = predict_ms(processor, consultations(count, domain), args.repeat, growing)
         assert our_predictions == rasa_predictions, count
         print(f"{count:>13} {10 * count:>6} {events:>7} {states:>7} {rasa_ms:>8.1f} {ours_ms:>12.1f} {ours_ms / rasa_ms:>6.2f}")

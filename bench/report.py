@@ -46,6 +46,11 @@ def markdown(results: dict) -> str:
     n = hs.get("n")
     for p in ("p50", "p95", "p99"):
         row(f"1 user, {n} sequential messages: {p}", hs.get(f"{p}_ms"), rs.get(f"{p}_ms"), "ms")
+    ht, rt = head.get("sequential_turn_about") or {}, ref.get("sequential_turn_about") or {}
+    if ht and rt:
+        for p in ("p50", "p95", "p99"):
+            row(f"1 user, {ht.get('n')} messages each, turn about with the reference: {p}",
+                ht.get(f"{p}_ms"), rt.get(f"{p}_ms"), "ms")
     for users in (1, 8, 32):
         hl, rl = _level(head, users), _level(ref, users)
         row(f"{users} users: throughput", hl.get("throughput_msg_s"), rl.get("throughput_msg_s"), "msg/s")
@@ -59,6 +64,9 @@ def markdown(results: dict) -> str:
     row(f"long conversation: last {w} of {hg.get('turns')} turns (median)", hg.get("last_window_median_ms"),
         rg.get("last_window_median_ms"), "ms")
     row("long conversation: growth (last / first)", hg.get("growth_ratio"), rg.get("growth_ratio"), "×")
+    hm, rm = hg.get("matched") or {}, rg.get("matched") or {}
+    row(f"long conversation: the same messages, last {w} turns / earlier (median ratio)", hm.get("ratio"),
+        rm.get("ratio"), "×")
     hr, rr = head.get("rss_mb", {}), ref.get("rss_mb", {})
     row("peak RSS, Rasa server", hr.get("rasa"), rr.get("rasa"), "MB")
     row("peak RSS, action server", hr.get("actions"), None, "MB")

@@ -30,7 +30,7 @@ from bench.common import REPORTS, ROOT, VENV_BIN, bench_env, rasa_version
 from bench.load import Client, LoadResult, Script, Turn, new_sender, replay, scripted_patient
 from bench.reference import build_reference
 from bench.servers import BotServers
-from bench.stats import evaluate_targets, summarize_ms, window_median
+from bench.stats import evaluate_targets, matched_growth, summarize_ms, window_median
 
 HEADEASE_MODEL = ROOT / "models" / "headease.tar.gz"
 TRAINING_RECORD = ROOT / "build" / "bench-training.json"
@@ -137,6 +137,54 @@ class Bench:
             servers.stop()
         return result
 
+    def interleaved(self, head: BotServers, ref: BotServers) -> dict:
+        """Single-user latency of both bots turn about, both servers up: a HeadEase consultation,
+        then a reference conversation, and so on. The two `measure` runs are minutes apart, and
+        on a shared machine the load moves in between (the same code's p95 ratio read 0.75× to
+        0.92× in three runs of one evening); taken turn about, both meet the same load."""
+        for servers in (head, ref):
+            servers.fresh_db()
+            if servers.with_actions:
+                servers.start_actions()
+            servers.start_rasa()
+        try:
+            return asyncio.run(self._turn_about(head, ref))
+        finally:
+            head.stop()
+            ref.stop()
+
+    async def _turn_about(self, head: BotServers, ref: BotServers) -> dict:
+        wanted = self.settings.sequential_messages
+        head_client, ref_client = Client(head.url, head.token), Client(ref.url, ref.token)
+        patients = load_patients()
+        head_turns: List[Turn] = []
+        ref_turns: List[Turn] = []
+        try:
+            # warm-up, not counted: every script once on each bot (the servers were restarted, and
+            # a model's first messages of each shape are slower: TensorFlow traces its graphs anew)
+            for p in patients:
+                await scripted_patient(head_client, new_sender("warm"), p["opening"], p.get("answers") or {})
+            await replay(ref_client, REFERENCE_SCRIPTS, 1, len(REFERENCE_SCRIPTS))
+            with tqdm(total=2 * wanted, desc="both: turn about", unit="msg") as bar:
+                index = 0
+                while len(head_turns) < wanted or len(ref_turns) < wanted:
+                    if len(head_turns) < wanted:
+                        p = patients[index % len(patients)]
+                        head_turns += await scripted_patient(head_client, new_sender("alt"), p["opening"],
+                                                             p.get("answers") or {}, on_turn=lambda _t: bar.update())
+                    if len(ref_turns) < wanted:
+                        script = REFERENCE_SCRIPTS[index % len(REFERENCE_SCRIPTS)]
+                        ref_turns += (await replay(ref_client, [script], 1, 1, on_turn=lambda _t: bar.update())).turns
+                    index += 1
+        finally:
+            await head_client.close()
+            await ref_client.close()
+        out = {}
+        for name, turns in (("headease", head_turns[:wanted]), ("reference", ref_turns[:wanted])):
+            out[name] = {**summarize_ms([t.latency_s for t in turns if t.ok]),
+                         "errors": sum(1 for t in turns if not t.ok)}
+        return out
+
     async def _traffic(self, servers: BotServers) -> dict:
         s = self.settings
         client = Client(servers.url, servers.token)
@@ -194,20 +242,25 @@ class Bench:
             # 3. growth: one long conversation
             sender = new_sender("long")
             growth: List[Turn] = []
+            keys: List[tuple] = []  # (script, place in it, text): the same message, for matched growth
             with tqdm(total=s.growth_turns, desc=f"{servers.name}: long conversation", unit="turn") as bar:
                 index = 0
                 while len(growth) < s.growth_turns:
                     if headease:
                         p = patients[index % len(patients)]
-                        growth.extend(await scripted_patient(
+                        said = await scripted_patient(
                             client, sender, p["opening"], p.get("answers") or {},
-                            on_turn=lambda _t: bar.update()))
+                            on_turn=lambda _t: bar.update())
+                        keys.extend((index % len(patients), k, t.text) for k, t in enumerate(said))
+                        growth.extend(said)
                     else:
-                        for text in REFERENCE_SCRIPTS[index % len(REFERENCE_SCRIPTS)].messages:
+                        script = REFERENCE_SCRIPTS[index % len(REFERENCE_SCRIPTS)]
+                        for k, text in enumerate(script.messages):
                             growth.append(await client.say(sender, text))
+                            keys.append((index % len(REFERENCE_SCRIPTS), k, text))
                             bar.update()
                     index += 1
-            growth = growth[: s.growth_turns]
+            growth, keys = growth[: s.growth_turns], keys[: s.growth_turns]
             lat = [t.latency_s for t in growth]
             w = s.growth_window
             first, last = window_median(lat, 0, w), window_median(lat, len(lat) - w, w)
@@ -217,6 +270,7 @@ class Bench:
                 "turn_1_ms": round(lat[0] * 1000, 1), f"turn_{len(lat)}_ms": round(lat[-1] * 1000, 1),
                 "first_window_median_ms": first, "last_window_median_ms": last,
                 "growth_ratio": round(last / first, 2) if first else None,
+                "matched": matched_growth(lat, keys, w),
                 "tracker_events_at_end": len(tracker.get("events") or []),
                 "latencies_ms": [round(v * 1000, 1) for v in lat],
             }
@@ -283,12 +337,15 @@ def main(argv: Optional[List[str]] = None) -> int:
                         "source": "cached" if reference.cached else "timed in this run"}
 
         bench = Bench(settings)
-        ref = bench.measure(BotServers("reference", reference.model, reference.project,
-                                       tmp_path / "reference", with_actions=False))
+        ref_servers = BotServers("reference", reference.model, reference.project, tmp_path / "reference",
+                                 with_actions=False)
+        head_servers = BotServers("headease", head_model, ROOT, tmp_path / "headease", with_actions=True)
+        ref = bench.measure(ref_servers)
         ref["training"] = ref_training
-        head = bench.measure(BotServers("headease", head_model, ROOT, tmp_path / "headease",
-                                        with_actions=True))
+        head = bench.measure(head_servers)
         head["training"] = training
+        turn_about = bench.interleaved(head_servers, ref_servers)
+        head["sequential_turn_about"], ref["sequential_turn_about"] = turn_about["headease"], turn_about["reference"]
 
     results = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),

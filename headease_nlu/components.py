@@ -160,12 +160,16 @@ def within_one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+_CORRECTIONS_KEPT = 4096
+
+
 class _LexiconIndex:
     """What the component needs from the spaCy model: phrase index, vocabularies."""
 
     def __init__(self, nlp: Any) -> None:
         meta = nlp.meta.get("headease") or {}
         self.nlp = nlp
+        self._corrections: Dict[str, Optional[str]] = {}  # word -> its correction (see `correction`)
         self.phrases: Dict[str, List[Tuple[str, str]]] = {
             k: [tuple(c) for c in v] for k, v in (meta.get("phrase_index") or {}).items()
         }
@@ -191,10 +195,20 @@ class _LexiconIndex:
     def correction(self, word: str) -> Optional[str]:
         """The lexicon word within one edit of an unknown word, when that reading is unambiguous.
 
-        Several hits are fine when they mean the same ("nausous": "nauseous", "nausious").
+        Several hits are fine when they mean the same ("nausous": "nauseous", "nausious"). The
+        search compares the word with every lexicon word, so the answers for the last words
+        looked up are kept (words recur from message to message; at most `_CORRECTIONS_KEPT`).
         """
         if len(word) < _MIN_FUZZY_LEN or not word.isalpha() or self.is_known_word(word) or word in _NOT_TYPOS:
             return None
+        kept = self._corrections
+        if word not in kept:
+            if len(kept) >= _CORRECTIONS_KEPT:
+                kept.clear()
+            kept[word] = self._search_correction(word)
+        return kept[word]
+
+    def _search_correction(self, word: str) -> Optional[str]:
         hits = sorted(
             w for w in self.lexicon_words if abs(len(w) - len(word)) <= 1 and within_one_edit(word, w)
         )

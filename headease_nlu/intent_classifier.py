@@ -16,7 +16,7 @@ The arithmetic is in `headease_nlu/linear_model.py`; this is the Rasa adapter.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,25 +38,35 @@ MODEL_FILE = "linear_intent_model.npz"
 SENTENCE, SEQUENCE = "sentence", "sequence"
 
 
+def _text_features(message: Message) -> Dict[str, Dict[str, Any]]:
+    """origin -> {"sentence" | "sequence": matrix} of the message's sparse text features."""
+    per_origin: Dict[str, Dict[str, Any]] = {}
+    for feature in message.features:
+        if feature.attribute != TEXT or not feature.is_sparse():
+            continue
+        origins = feature.origin if isinstance(feature.origin, list) else [feature.origin]
+        if len(origins) != 1:
+            continue  # already combined features (not produced by Rasa 3.6's featurizers)
+        per_origin.setdefault(origins[0], {})[feature.type] = feature.features
+    return per_origin
+
+
+def _sentence_row(kinds: Dict[str, Any]) -> sp.csr_matrix:
+    """The featurizer's sentence features, or the sum of its token features where it gives none
+    per sentence."""
+    matrix = kinds.get(SENTENCE)
+    if matrix is None:
+        matrix = kinds[SEQUENCE].sum(axis=0)
+    return sp.csr_matrix(matrix)
+
+
 def sparse_blocks(messages: List[Message]) -> Dict[str, sp.csr_matrix]:
-    """One row per message for every featurizer (origin) that gave sparse text features: its
-    sentence features, or the sum of its token features where it gives none per sentence."""
+    """One row per message for every featurizer (origin) that gave sparse text features."""
     rows: Dict[str, Dict[int, sp.csr_matrix]] = {}
     widths: Dict[str, int] = {}
     for index, message in enumerate(messages):
-        per_origin: Dict[str, Dict[str, Any]] = {}
-        for feature in message.features:
-            if feature.attribute != TEXT or not feature.is_sparse():
-                continue
-            origins = feature.origin if isinstance(feature.origin, list) else [feature.origin]
-            if len(origins) != 1:
-                continue  # already combined features (not produced by Rasa 3.6's featurizers)
-            per_origin.setdefault(origins[0], {})[feature.type] = feature.features
-        for origin, kinds in per_origin.items():
-            matrix = kinds.get(SENTENCE)
-            if matrix is None:
-                matrix = sp.csr_matrix(kinds[SEQUENCE].sum(axis=0))
-            matrix = sp.csr_matrix(matrix)
+        for origin, kinds in _text_features(message).items():
+            matrix = _sentence_row(kinds)
             rows.setdefault(origin, {})[index] = matrix
             widths[origin] = matrix.shape[1]
     blocks = {}
@@ -64,6 +74,32 @@ def sparse_blocks(messages: List[Message]) -> Dict[str, sp.csr_matrix]:
         empty = sp.csr_matrix((1, widths[origin]))
         blocks[origin] = sp.vstack([by_row.get(i, empty) for i in range(len(messages))], format="csr")
     return blocks
+
+
+def _column_sums(matrix: Any) -> Tuple[np.ndarray, np.ndarray]:
+    """The nonzero columns of a feature matrix and their sums over its rows (a sentence row, or
+    a message's token rows), read off the coordinates without building another sparse matrix."""
+    coo = matrix if sp.isspmatrix_coo(matrix) else sp.coo_matrix(matrix)
+    columns, values = coo.col.astype(np.intp, copy=False), coo.data.astype(np.float64, copy=False)
+    unique, inverse = np.unique(columns, return_inverse=True)
+    if unique.size != columns.size:
+        values = np.bincount(inverse, weights=values, minlength=unique.size)
+    else:
+        values = values[np.argsort(columns, kind="stable")]
+    return unique, values
+
+
+def message_row(message: Message) -> Dict[str, linear_model.SparseRow]:
+    """The message's features per featurizer as nonzero columns and values (what a one-message
+    prediction needs, without stacking sparse matrices)."""
+    row = {}
+    for origin, kinds in _text_features(message).items():
+        matrix = kinds.get(SENTENCE)
+        if matrix is None:
+            matrix = kinds[SEQUENCE]
+        columns, values = _column_sums(matrix)
+        row[origin] = linear_model.SparseRow(width=matrix.shape[1], indices=columns, values=values)
+    return row
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -147,9 +183,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None or not messages:
             return messages
-        rankings = self._model.rankings(
-            sparse_blocks(messages), len(messages), int(self._config["ranking_length"])
-        )
+        length = int(self._config["ranking_length"])
+        if len(messages) > 1:  # training data: one matrix product for all of them
+            rankings = self._model.rankings(sparse_blocks(messages), len(messages), length)
+        else:  # serving: one message
+            rankings = [
+                self._model.ranking(self._model.row_probabilities(message_row(messages[0])), length)
+            ]
         for message, ranking in zip(messages, rankings):
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set("intent_ranking", ranking, add_to_output=True)

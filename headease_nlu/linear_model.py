@@ -12,17 +12,30 @@ and a multinomial logistic regression with balanced class weights is fitted on t
 by side. What the model keeps is plain arrays (`LinearIntentModel.arrays`): the idf of every
 block, the weights, the intercepts and the class names, stored as an `.npz` file without pickle,
 and prediction is a sparse matrix product and a softmax — no scikit-learn object is loaded when
-serving.
+serving. One message (serving) is scored on its nonzero features only (`row_probabilities`), the
+same arithmetic without building sparse matrices.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse as sp
 
 Blocks = Mapping[str, sp.csr_matrix]  # origin -> one row per message
+
+
+@dataclass(frozen=True)
+class SparseRow:
+    """One message's features from one featurizer: the nonzero columns and their counts."""
+
+    width: int
+    indices: np.ndarray
+    values: np.ndarray
+
+
+RowBlocks = Mapping[str, SparseRow]  # origin -> one message's row
 
 
 def sublinear(matrix: sp.spmatrix) -> sp.csr_matrix:
@@ -44,6 +57,12 @@ def l2_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
 
 
+def softmax(scores: np.ndarray) -> np.ndarray:
+    scores = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(scores)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
 @dataclass
 class LinearIntentModel:
     origins: Tuple[str, ...]
@@ -52,6 +71,12 @@ class LinearIntentModel:
     weights: np.ndarray  # classes × features
     intercepts: np.ndarray  # classes
     classes: Tuple[str, ...]
+    # the weights feature-major (features × classes): one feature's weights for every class are
+    # contiguous, which is what a one-message prediction reads
+    columns: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.columns = np.ascontiguousarray(self.weights.T)
 
     # --- features ---------------------------------------------------------------------------------
     def design_matrix(self, blocks: Blocks, rows: int) -> sp.csr_matrix:
@@ -68,19 +93,33 @@ class LinearIntentModel:
     # --- prediction -----------------------------------------------------------------------------
     def probabilities(self, blocks: Blocks, rows: int) -> np.ndarray:
         scores = self.design_matrix(blocks, rows) @ self.weights.T + self.intercepts
-        scores = np.asarray(scores)
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return softmax(np.asarray(scores))
+
+    def row_probabilities(self, row: RowBlocks) -> np.ndarray:
+        """`probabilities` for one message, on its nonzero features only: the same arithmetic
+        (sublinear count × idf, divided by the block's norm, times the weights) without building
+        sparse matrices, which cost a hundred times more than the sums for one row."""
+        columns = self.columns
+        scores = self.intercepts.copy()
+        offset = 0
+        for origin, width, idf in zip(self.origins, self.widths, self.idf):
+            features = row.get(origin)
+            if features is not None and features.width == width and features.indices.size:
+                values = np.log1p(np.abs(features.values)) * idf[features.indices]
+                norm = float(np.sqrt(values @ values))
+                if norm > 0.0:
+                    scores += (values / norm) @ columns[offset + features.indices]
+            offset += width
+        return softmax(scores[np.newaxis, :])[0]
+
+    def ranking(self, probabilities: np.ndarray, length: int) -> List[Dict[str, float]]:
+        order = np.argsort(-probabilities, kind="stable")
+        if length > 0:
+            order = order[:length]
+        return [{"name": self.classes[i], "confidence": float(probabilities[i])} for i in order]
 
     def rankings(self, blocks: Blocks, rows: int, length: int) -> List[List[Dict[str, float]]]:
-        out = []
-        for row in self.probabilities(blocks, rows):
-            order = np.argsort(-row, kind="stable")
-            if length > 0:
-                order = order[:length]
-            out.append([{"name": self.classes[i], "confidence": float(row[i])} for i in order])
-        return out
+        return [self.ranking(row, length) for row in self.probabilities(blocks, rows)]
 
     # --- storage --------------------------------------------------------------------------------
     def arrays(self) -> Dict[str, np.ndarray]:
@@ -123,15 +162,9 @@ def fit(
         raise ValueError("no sparse features to train on: add a featurizer before the classifier")
     rows = len(labels)
     idf = tuple(smooth_idf(sublinear(blocks[o])) for o in origins)
-    model = LinearIntentModel(
-        origins=origins,
-        widths=tuple(blocks[o].shape[1] for o in origins),
-        idf=idf,
-        weights=np.zeros((0, 0)),
-        intercepts=np.zeros(0),
-        classes=(),
-    )
-    design = model.design_matrix(blocks, rows)
+    widths = tuple(blocks[o].shape[1] for o in origins)
+    features_only = LinearIntentModel(origins, widths, idf, np.zeros((0, 0)), np.zeros(0), ())
+    design = features_only.design_matrix(blocks, rows)
     classifier = LogisticRegression(
         C=c, max_iter=max_iter, class_weight="balanced", random_state=random_state, solver="lbfgs"
     )
@@ -142,5 +175,4 @@ def fit(
     if len(classes) == 2:  # scikit-learn keeps one row for two classes: make the softmax explicit
         weights = np.vstack([-weights[0] / 2.0, weights[0] / 2.0])
         intercepts = np.array([-intercepts[0] / 2.0, intercepts[0] / 2.0])
-    model.weights, model.intercepts, model.classes = weights, intercepts, classes
-    return model
+    return LinearIntentModel(origins, widths, idf, weights, intercepts, classes)

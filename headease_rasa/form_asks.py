@@ -15,11 +15,11 @@ from __future__ import annotations
 import contextvars
 from typing import Any, Dict, List, Optional
 
+from headease_rasa.method_patch import MethodPatch
+
 COUNTER_SLOT = "question_counts"  # actions/common.py ask_question: {slot: times asked}
 REQUESTED_SLOT = "requested_slot"
 
-_installed = False
-_originals: Dict[str, Any] = {}
 _asked_by_validation: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar(
     "headease_asked_by_validation", default=None
 )
@@ -41,7 +41,7 @@ async def _request_next_slot(self, tracker, domain, output_channel, nlg, events_
     asked = asked_in(events_so_far, tracker.get_slot(COUNTER_SLOT))
     token = _asked_by_validation.set(asked)
     try:
-        return await _originals["request_next_slot"](self, tracker, domain, output_channel, nlg, events_so_far)
+        return await PATCH.original("FormAction.request_next_slot")(self, tracker, domain, output_channel, nlg, events_so_far)
     finally:
         _asked_by_validation.reset(token)
 
@@ -49,35 +49,9 @@ async def _request_next_slot(self, tracker, domain, output_channel, nlg, events_
 async def _ask_for_slot(self, domain, nlg, output_channel, slot_name, tracker):
     if slot_name is not None and _asked_by_validation.get() == slot_name:
         return []  # asked by the validation in this turn, with its buttons
-    return await _originals["ask_for_slot"](self, domain, nlg, output_channel, slot_name, tracker)
+    return await PATCH.original("FormAction._ask_for_slot")(self, domain, nlg, output_channel, slot_name, tracker)
 
 
-def install() -> None:
-    """Patch Rasa 3.6.21 once per process (idempotent)."""
-    global _installed
-    import rasa
-
-    if _installed or rasa.__version__ != "3.6.21":
-        return
-    from rasa.core.actions.forms import FormAction
-
-    _originals.update(request_next_slot=FormAction.request_next_slot, ask_for_slot=FormAction._ask_for_slot)
-    FormAction.request_next_slot = _request_next_slot
-    FormAction._ask_for_slot = _ask_for_slot
-    _installed = True
-
-
-def installed() -> bool:
-    return _installed
-
-
-def uninstall() -> None:
-    """Restore Rasa's methods (tests)."""
-    global _installed
-    if not _installed:
-        return
-    from rasa.core.actions.forms import FormAction
-
-    FormAction.request_next_slot = _originals["request_next_slot"]
-    FormAction._ask_for_slot = _originals["ask_for_slot"]
-    _installed = False
+PATCH = MethodPatch("rasa.core.actions.forms", {"FormAction.request_next_slot": _request_next_slot,
+                                                 "FormAction._ask_for_slot": _ask_for_slot})
+install, installed, uninstall = PATCH.install, PATCH.installed, PATCH.uninstall

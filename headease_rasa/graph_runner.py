@@ -20,10 +20,10 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, Hashable, List, Optional, Sequence, Text, Tuple
 
+from headease_rasa.method_patch import MethodPatch
+
 logger = logging.getLogger(__name__)
 
-_installed = False
-_originals: Dict[str, Any] = {}
 # On each runner: {(targets, input names): (minimal graph schema, task sequence)}.
 _PLANS = "_headease_plans"
 
@@ -79,30 +79,5 @@ def _run(self: Any, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[
         raise GraphRunError("Error running runner.") from e
 
 
-def install() -> None:
-    """Patch Rasa 3.6.21 once per process (idempotent)."""
-    global _installed
-    import rasa
-
-    if _installed or rasa.__version__ != "3.6.21":
-        return
-    from rasa.engine.runner.dask import DaskGraphRunner
-
-    _originals["run"] = DaskGraphRunner.run
-    DaskGraphRunner.run = _run
-    _installed = True
-
-
-def installed() -> bool:
-    return _installed
-
-
-def uninstall() -> None:
-    """Restore Rasa's method (tests)."""
-    global _installed
-    if not _installed:
-        return
-    from rasa.engine.runner.dask import DaskGraphRunner
-
-    DaskGraphRunner.run = _originals["run"]
-    _installed = False
+PATCH = MethodPatch("rasa.engine.runner.dask", {"DaskGraphRunner.run": _run})
+install, installed, uninstall = PATCH.install, PATCH.installed, PATCH.uninstall

@@ -10,25 +10,34 @@ predictions per message, 10-20 ms per call at 200 form turns, linear in the conv
 events: `applied_events()` as the left fold it is (Rasa recomputes it when an earlier event
 changed or a new loop name appeared), the states from a replay snapshot taken before one of the
 last `CHECKPOINTS` actions whose applied-event prefix is unchanged (reverts, loop undos, restarts
-rewrite the tail) and whose user messages still featurize as they did. Rasa's replay itself edits
-user messages (`DefinePrevUserUtteredFeaturization`, `EntitiesAdded`); a resumed replay re-applies
-those edits as Rasa's would. Anything else is left to Rasa: tracker subclasses, event types whose
-`apply_to` reads the event list or has side effects, a `rule_only_data` that cannot be frozen.
-Results are copies because callers edit states in place. tests/rasa_patches/test_state_cache.py checks
+rewrite the tail) and whose user messages still featurize as they did. That check is cheap: the
+same text, intent and entity-list objects, the same intent name, flag and number of entities;
+only a message that differs is fingerprinted (an entity dict edited in place, which Rasa never
+does, would go unseen). Rasa's replay itself edits user messages
+(`DefinePrevUserUtteredFeaturization`, `EntitiesAdded`); a resumed replay re-applies those edits
+as Rasa's would. Anything else is left to Rasa: tracker subclasses, event types whose `apply_to`
+reads the event list or has side effects, a `rule_only_data` that cannot be frozen. Results are
+copies because callers edit states in place. tests/rasa_patches/test_state_cache.py checks
 equality with Rasa's own results and edits.
+
+Inside `newest(n)` a call returns only the newest `n` states: policies whose look-ups cannot
+reach further back (headease_rasa/policy_history.py) ask for that tail, so that copying the
+states they are handed does not grow with the conversation.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import itertools
 import operator
 import os
 import weakref
 from collections import deque
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from rasa.shared.core import events as ev
-from rasa.shared.core.constants import ACTION_LISTEN_NAME, PREVIOUS_ACTION
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_UNLIKELY_INTENT_NAME, PREVIOUS_ACTION
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -52,15 +61,34 @@ _original_states_for_tracker_history = Domain.states_for_tracker_history
 _installed = False
 # How calls were answered: continued from a checkpoint, replayed from the start, or by Rasa.
 stats = {"resumed": 0, "fresh": 0, "rasa": 0}
+# Set by `newest(n)`: return at most the newest n states.
+_newest: contextvars.ContextVar[Optional[int]] = contextvars.ContextVar("headease_newest_states", default=None)
+
+
+@contextlib.contextmanager
+def newest(count: int) -> Iterator[None]:
+    """Within the block, `past_states` returns only the newest `count` states when there are more.
+
+    For callers that look at no more than `count` states from the end: Rasa's featurizers slice
+    from the end, except when they drop `action_unlikely_intent` states first, so a conversation
+    with one of those (UnexpecTED's action) always gets every state."""
+    token = _newest.set(count)
+    try:
+        yield
+    finally:
+        _newest.reset(token)
 
 
 class _Applied:
     """`applied_events()` of a tracker as of `len(events)` events."""
 
-    __slots__ = ("events", "loop_names", "applied", "replayable")
+    __slots__ = ("events", "loop_names", "applied", "replayable", "unlikely_intent")
 
-    def __init__(self, events: List[Any], loop_names: set, applied: List[Any], replayable: bool) -> None:
+    def __init__(self, events: List[Any], loop_names: set, applied: List[Any], replayable: bool,
+                 unlikely_intent: bool) -> None:
         self.events, self.loop_names, self.applied, self.replayable = events, loop_names, applied, replayable
+        # whether any event is an `action_unlikely_intent` run (see `newest`)
+        self.unlikely_intent = unlikely_intent
 
 
 class _States:
@@ -72,8 +100,8 @@ class _States:
         self.domain = domain
         self.applied: List[Any] = []
         self.states: List[Dict] = []
-        # (position in `applied`, user message, its fingerprint when replayed)
-        self.users: List[Tuple[int, Any, Tuple]] = []
+        # (position in `applied`, user message, its fingerprint when replayed, `_handles` then)
+        self.users: List[Tuple[int, Any, Tuple, Tuple]] = []
         self.checkpoints: List[_Checkpoint] = []
 
 
@@ -158,6 +186,10 @@ def _replayable(events: Any) -> bool:
     return all(type(e) in _REPLAYABLE or type(e) in _CONTROL for e in events)
 
 
+def _unlikely_intent(events: Any) -> bool:
+    return any(type(e) is ev.ActionExecuted and e.action_name == ACTION_UNLIKELY_INTENT_NAME for e in events)
+
+
 def _same_prefix(seen: List[Any], events: Any) -> bool:
     return len(seen) <= len(events) and all(map(operator.is_, seen, events))
 
@@ -175,10 +207,12 @@ def _current_applied(tracker: DialogueStateTracker) -> _Applied:
             for event in new:
                 applied = _fold(tracker, applied, event, cached.loop_names)
             entry.applied = _Applied(cached.events + new, cached.loop_names, applied,
-                                     cached.replayable and _replayable(new))
+                                     cached.replayable and _replayable(new),
+                                     cached.unlikely_intent or _unlikely_intent(new))
             return entry.applied
     seen = list(events)
-    entry.applied = _Applied(seen, _loop_names(seen), _original_applied_events(tracker), _replayable(seen))
+    entry.applied = _Applied(seen, _loop_names(seen), _original_applied_events(tracker), _replayable(seen),
+                             _unlikely_intent(seen))
     return entry.applied
 
 
@@ -200,6 +234,23 @@ def _user_fingerprint(message: Any) -> Tuple:
         tuple((e.get("entity"), e.get("role"), e.get("group"), "entity" in e, "role" in e, "group" in e)
               for e in message.entities),
     )
+
+
+def _handles(message: Any) -> Tuple:
+    """What a user message's fingerprint is read from, as objects, and what Rasa edits in place
+    (`DefinePrevUserUtteredFeaturization` sets a flag, `EntitiesAdded` appends entities)."""
+    intent = message.intent
+    return (message.text, intent, intent.get("name") if isinstance(intent, dict) else None,
+            message.entities, len(message.entities), message.use_text_for_featurization)
+
+
+def _same_handles(message: Any, handles: Tuple) -> bool:
+    """Cheaper than a fingerprint: the same objects, the same intent name and flag, as many
+    entities. A message that fails it is fingerprinted."""
+    text, intent, name, entities, count, use_text = handles
+    return (message.text is text and message.intent is intent and message.entities is entities
+            and len(entities) == count and message.use_text_for_featurization == use_text
+            and (intent.get("name") if isinstance(intent, dict) else None) == name)
 
 
 def _snapshot(tracker: DialogueStateTracker, blank: Any) -> Tuple[DialogueStateTracker, Any]:
@@ -289,12 +340,15 @@ def _copy_states(states: List[Dict]) -> List[Dict]:
 
 def _resume_point(cache: _States, applied: List[Any]) -> int:
     """Index into `cache.checkpoints` to continue from, or -1 to start afresh."""
-    matches = list(map(operator.is_, cache.applied, applied))
-    same = matches.index(False) if False in matches else len(matches)
-    for position, message, fingerprint in cache.users:
+    if applied is cache.applied:
+        same = len(applied)
+    else:
+        matches = list(map(operator.is_, cache.applied, applied))
+        same = matches.index(False) if False in matches else len(matches)
+    for position, message, fingerprint, handles in cache.users:
         if position >= same:
             break
-        if _user_fingerprint(message) != fingerprint:
+        if not _same_handles(message, handles) and _user_fingerprint(message) != fingerprint:
             same = position
             break
     for index in range(len(cache.checkpoints) - 1, -1, -1):
@@ -366,7 +420,7 @@ def states_for_tracker_history(
                                              turn_was_hidden, omit_unset_slots, ignore_rule_only_turns,
                                              rule_only_data)
         if isinstance(event, ev.UserUttered):
-            users.append((i, event, _user_fingerprint(event)))
+            users.append((i, event, _user_fingerprint(event), _handles(event)))
             edits = []
         elif _edits_latest_message(event, replay):
             edits.append(event)
@@ -377,6 +431,9 @@ def states_for_tracker_history(
     result = list(states)
     _step(self, replay, False, result, last_ml, turn_was_hidden, omit_unset_slots,
           ignore_rule_only_turns, rule_only_data)
+    count = _newest.get()
+    if count is not None and len(result) > count and not current.unlikely_intent:
+        result = result[-count:]
     return _copy_states(result)
 
 

@@ -9,7 +9,7 @@ to red-flag questions as positive (clinical reference 4.3): those go into ``unce
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Dict, FrozenSet, Optional, Set
 
 HEADACHE_TYPES = (
@@ -318,7 +318,8 @@ class Findings:
     # --- serialisation (slots hold plain JSON) ---------------------------------------------
     def to_dict(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {}
-        for key, value in asdict(self).items():
+        for key in _FIELD_NAMES:  # every field is a scalar or a set of strings: nothing to deep-copy
+            value = getattr(self, key)
             if isinstance(value, set):
                 if value:
                     out[key] = sorted(value)
@@ -377,3 +378,6 @@ class Findings:
     def has(self, item: str) -> bool:
         """True when a symptom or history item is present (or uncertain: counts as present)."""
         return item in self.symptoms or item in self.history or item in self.uncertain
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Findings))

@@ -5,7 +5,7 @@ import pytest
 
 from bench import report
 from bench.servers import process_tree, tree_peak_rss_mb, tree_rss_mb
-from bench.stats import evaluate_targets, percentile, ratio, summarize_ms, window_median
+from bench.stats import evaluate_targets, matched_growth, percentile, ratio, summarize_ms, window_median
 
 
 def test_percentile_interpolates_like_numpy():
@@ -30,12 +30,23 @@ def test_window_median_clips_to_data():
     assert ratio(3.0, 0) is None
 
 
+def test_matched_growth_compares_the_same_messages():
+    # script a (cheap) then b (dear), repeated; later copies 10 % slower than the first ones
+    keys = [("a", 0), ("b", 0)] * 10
+    latencies = [0.010, 0.030] + [0.011, 0.033] * 9
+    matched = matched_growth(latencies, keys, 4)
+    assert matched["ratio"] == 1.1 and matched["pairs"] == 4 and matched["earlier_turn_median"] == 1.5
+    assert window_median(latencies, 16, 4) / window_median(latencies, 0, 4) > 1.0  # the plain windows
+    assert matched_growth(latencies, [(i,) for i in range(20)], 4) is None  # nothing seen earlier
+    assert matched_growth([0.01, 0.02], [("a",), ("a",)], 5) is None  # the window is everything
+
+
 def _bot(p95, tput, p95_32, errors, growth, rasa_rss, actions_rss, cold, training):
     return {
         "sequential": {"p95_ms": p95},
         "concurrency": [{"users": 32, "throughput_msg_s": tput, "p95_ms": p95_32, "errors": errors,
                          "messages": 100}],
-        "growth": {"growth_ratio": growth, "window": 10, "turns": 200},
+        "growth": {"growth_ratio": growth, "window": 10, "turns": 200, "matched": {"ratio": growth}},
         "rss_mb": {"rasa": rasa_rss, "actions": actions_rss},
         "cold_start_s": {"median": cold},
         "training": {"seconds": training, "source": "timed in this run"},
@@ -54,6 +65,19 @@ def test_targets_met_and_missed():
     slower = _bot(34.0, 49.0, 350.0, 1, 1.35, 600.0, 50.0, 16.0, 121.0)
     targets = {t["id"]: t for t in evaluate_targets(slower, ref)}
     assert not any(t["met"] for t in targets.values())
+
+
+def test_the_single_user_target_uses_the_turn_about_run_when_there_is_one():
+    head = _bot(30.0, 70.0, 350.0, 0, 1.2, 500.0, 50.0, 10.0, 100.0)
+    ref = _bot(40.0, 35.0, 1000.0, 0, 2.5, 1000.0, None, 29.0, 75.0)
+    head["sequential_turn_about"], ref["sequential_turn_about"] = {"p95_ms": 36.0, "n": 9}, {"p95_ms": 40.0, "n": 9}
+    target = {t["id"]: t for t in evaluate_targets(head, ref)}["single_user_p95"]
+    assert (target["ratio"], target["met"]) == (0.9, False) and "turn about" in target["target"]
+    table = report.markdown({"date": "2026-01-01T10:00:00", "mode": "quick", "headease": head, "reference": ref,
+                             "machine": {"cores": 2, "cpu": "", "rasa": "3.6.21", "python": "3.10.13",
+                                         "load_avg_at_start": [1.0], "load_avg_at_end": [1.0]},
+                             "targets": evaluate_targets(head, ref)})
+    assert "| 1 user, 9 messages each, turn about with the reference: p95 | 36.0 ms | 40.0 ms | 0.90× |" in table
 
 
 def test_targets_without_numbers_are_not_applicable():

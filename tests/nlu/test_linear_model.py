@@ -70,3 +70,31 @@ def test_idf_is_scikit_learns_smoothed_idf():
     counts = sp.csr_matrix(np.array(TRAIN_WORDS, dtype=float))
     expected = TfidfTransformer(smooth_idf=True).fit(counts).idf_
     assert np.allclose(linear_model.smooth_idf(counts), expected)
+
+
+def _row(blocks, index):
+    """One message's row of every block, as the one-message prediction takes it."""
+    out = {}
+    for origin, block in blocks.items():
+        row = sp.csr_matrix(block[index])
+        out[origin] = linear_model.SparseRow(row.shape[1], row.indices.astype(np.intp), row.data.astype(float))
+    return out
+
+
+def test_one_message_on_its_nonzeros_gives_the_matrix_probabilities():
+    rng = np.random.default_rng(3)
+    model = linear_model.fit(_blocks(TRAIN_WORDS, TRAIN_CHARS), LABELS, c=10.0)
+    words = rng.integers(0, 3, size=(20, 3)) * (rng.random((20, 3)) < 0.5)
+    chars = rng.integers(0, 4, size=(20, 52)) * (rng.random((20, 52)) < 0.2)
+    words[0] = 0  # a message without any word feature
+    blocks = _blocks(words, chars)
+    expected = model.probabilities(blocks, 20)
+    for index in range(20):
+        assert np.allclose(model.row_probabilities(_row(blocks, index)), expected[index], atol=1e-12)
+    # a block missing, or of another width (a changed vocabulary), counts as empty, as in the matrix
+    only_chars = {"chars": blocks["chars"]}
+    wrong = {"words": sp.csr_matrix(np.ones((20, 4))), "chars": blocks["chars"]}
+    for other in (only_chars, wrong):
+        assert np.allclose(model.row_probabilities(_row(other, 5)), model.probabilities(other, 20)[5], atol=1e-12)
+    ranking = model.ranking(model.row_probabilities(_row(blocks, 1)), 2)
+    assert [r["name"] for r in ranking] == [r["name"] for r in model.rankings(blocks, 20, 2)[1]]

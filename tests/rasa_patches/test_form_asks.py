@@ -68,6 +68,6 @@ def test_without_the_patch_rasa_asks_as_before():
 
 def test_uninstall_restores_rasas_methods(patched):
     form_asks.uninstall()
-    assert FormAction.request_next_slot is form_asks._originals["request_next_slot"]
+    assert FormAction.request_next_slot is form_asks.PATCH.original("FormAction.request_next_slot")
     form_asks.install()
     assert FormAction.request_next_slot is form_asks._request_next_slot

@@ -14,7 +14,7 @@ from rasa.engine.runner.dask import DaskGraphRunner
 
 from headease_rasa import graph_runner
 
-RASA_RUN = DaskGraphRunner.run if not graph_runner.installed() else graph_runner._originals["run"]
+RASA_RUN = DaskGraphRunner.run if not graph_runner.installed() else graph_runner.PATCH.original("DaskGraphRunner.run")
 
 
 class Recorder:

@@ -279,6 +279,8 @@ def test_user_message_changed_after_a_call_is_featurized_afresh():
     check(tracker, TOY)
     message.intent = {"name": "stop", "confidence": 1.0}
     check(tracker, TOY)
+    message.intent["name"] = "inform"  # edited in place
+    check(tracker, TOY)
 
 
 def test_different_tracker_objects_domains_and_rewritten_events():

@@ -6,6 +6,9 @@ questions in ``followups``); ``is_yes`` reads a bare yes.
 """
 from __future__ import annotations
 
+import copy
+import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Tuple
@@ -15,7 +18,7 @@ from ..kb import load_knowledge
 from . import followups, numbers
 from .phrases import BRIGHT_THINGS, LOUD_THINGS
 from .lexicon import NONE, RED_FLAG_HISTORY, RED_FLAG_SYMPTOMS, SCREEN_ITEMS, cue_words
-from .scan import MEDICATION_DAY_FIELDS, analyse, onset_after
+from .scan import MEDICATION_DAY_FIELDS, READINGS_KEPT, analyse, onset_after
 from .text import FlatText
 from .tokens import phrase_words, tokenize
 
@@ -428,9 +431,19 @@ def _answer_age(text: str, findings: Findings) -> Tuple[Any, bool]:
 
 
 def parse_answer(slot: str, text: str) -> SlotAnswer:
-    """Parse the answer to one consultation question into the slot's value format."""
-    findings, parsed = analyse(text or "", answer_slot=slot)
-    value, understood = _slot_value(slot, findings, parsed, text or "")
+    """Parse the answer to one consultation question into the slot's value format.
+
+    An answer is read several times per turn (the safety verdict, the dialogue's checks, the
+    form): the readings of the last few answers are kept (see `scan.READINGS_KEPT`; a reading
+    depends on the question, the text and today's date) and each caller gets its own copy."""
+    value, findings, understood = _answer(slot, text or "", _dt.date.today())
+    return SlotAnswer(copy.deepcopy(value), Findings.from_dict(findings), understood)
+
+
+@functools.lru_cache(maxsize=READINGS_KEPT)
+def _answer(slot: str, text: str, today: _dt.date) -> Tuple[Any, dict, bool]:
+    findings, parsed = analyse(text, answer_slot=slot)
+    value, understood = _slot_value(slot, findings, parsed, text)
     if (value == UNKNOWN or value == [UNKNOWN]) and understood:
         findings.unknown_answers.add(slot)
         # A question that screens for one warning sign ("how did it start?" for a sudden worst-ever
@@ -439,7 +452,7 @@ def parse_answer(slot: str, text: str) -> SlotAnswer:
         sign = load_knowledge().unclear_sign(slot)
         if sign and sign not in findings.absent_symptoms:
             findings.to_confirm.add(sign)
-    return SlotAnswer(value, findings, understood)
+    return value, findings.to_dict(), understood
 
 
 

@@ -12,6 +12,7 @@ that no reader used (for the "did I understand you?" check).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
@@ -1399,10 +1400,24 @@ def _never_like_it_is_new(findings: Findings, parsed: FlatText) -> None:
 def scan(text: str, answer_slot: Optional[str] = None) -> Findings:
     """Everything ``text`` states, negation- and hedge-aware. Never raises on odd input.
 
-    ``answer_slot``: the question the text answers, so its time words are read in that context."""
+    ``answer_slot``: the question the text answers, so its time words are read in that context.
+    A message is read several times per turn (the NLU, the safety verdict, the dialogue): the
+    readings of the last few messages are kept (a reading depends on the text, the question and
+    today's date) and each caller gets its own copy."""
     if not text or not text.strip():
         return Findings()
-    return analyse(text, answer_slot)[0]
+    return Findings.from_dict(_reading(text, answer_slot, _dt.date.today()))
+
+
+# How many recent readings are kept: enough for one turn's repeated reads of its message (and
+# for replies many users send alike, such as a button's), too few to remember whole
+# conversations (a benchmark that replays the same consultations must not read them from memory).
+READINGS_KEPT = 16
+
+
+@functools.lru_cache(maxsize=READINGS_KEPT)
+def _reading(text: str, answer_slot: Optional[str], today: _dt.date) -> Dict[str, object]:
+    return analyse(text, answer_slot)[0].to_dict()
 
 
 # Words that say nothing on their own: function words, "feel"/"get", how often, the headache itself.
