@@ -1674,3 +1674,39 @@ def test_an_act_then_bang_is_what_brings_it_on():
 def test_bending_over_books_is_a_posture():
     f = scan("it's worse after bending over my books all evening")
     assert "routine_activity" not in f.aggravated_by
+
+
+@pytest.mark.parametrize("text", [
+    "not even close to the worst pain i have had",
+    "far from my worst headache, just annoying",
+    "honestly nothing like the worst headache I've known",
+    "not anywhere near the worst headache of my life",
+])
+def test_a_comparison_that_denies_the_worst_ever_denies_it(text):
+    said = scan(text)
+    assert "worst_ever" in said.absent_symptoms
+    assert "worst_ever" not in said.symptoms | said.uncertain | said.to_confirm
+
+
+@pytest.mark.parametrize("text", [
+    "I was far from home when the worst headache of my life hit",
+    "the worst headache of my life, nothing like my usual ones",
+])
+def test_a_comparison_elsewhere_in_the_message_leaves_the_worst_ever(text):
+    assert "worst_ever" in scan(text).symptoms
+
+
+@pytest.mark.parametrize("text", [
+    "it won't stop me from working, I just slow down",
+    "doesn't stop him playing football",
+    "the headache never stops her going out",
+])
+def test_not_stopping_someone_doing_something_is_not_a_continuous_headache(text):
+    assert not scan(text).continuous
+
+
+def test_a_span_back_is_a_span_ago_but_back_to_back_is_not():
+    assert scan("a couple of months back it began").months_present == 2.0
+    assert scan("they kicked off about five years back").months_present == 60.0
+    assert scan("three days back to back last week").months_present is None
+    assert scan("it never stops").continuous

@@ -213,8 +213,9 @@ def _unit(word: str) -> str:
 _CONTINUOUS = re.compile(
     r"\b(?:constant(?:ly)?|continuous(?:ly)?|all the time|never (?:ever )?(?:goes|go|went) away|"
     r"(?:^\s*(?:it )?(?:is|isn'?t) |(?:it|it'?s|its|pain|headache|ache) (?:is )?)not stopping|^\s*(?:it )?isn'?t stopping|"
-    r"(?:doesn'?t|does not|won'?t|will not|hasn'?t|has not|didn'?t|did not|never) (?:really |ever |fully |completely |properly |totally )?(?:go|goes|gone|went|stop|stops|stopped|leave|left(?= (?:me|us|him|her|off|away|since|at all)\b)|ease|eased)\b(?: away| off)?|"
-    r"non[\s-]?stop|24/7|24 7|always there|there all the time|permanent(?:ly)?|never stops|"
+    # ("doesn't stop me going to school" is about what the headache prevents, not its length)
+    r"(?:doesn'?t|does not|won'?t|will not|hasn'?t|has not|didn'?t|did not|never) (?:really |ever |fully |completely |properly |totally )?(?:go|goes|gone|went|(?:stop|stops|stopped)(?! (?:me|him|her|us|them|you)\b)|leave|left(?= (?:me|us|him|her|off|away|since|at all)\b)|ease|eased)\b(?: away| off)?|"
+    r"non[\s-]?stop|24/7|24 7|always there|there all the time|permanent(?:ly)?|never stops(?! (?:me|him|her|us|them|you)\b)|"
     r"round the clock|around the clock|all day every day|every waking (?:moment|hour)|"
     r"never lets up|doesn'?t let up|never leaves|unrelenting|unremitting)\b"
 )
@@ -479,7 +480,8 @@ _PRESENT_NUM = re.compile(
     rf"\b(?:(?:for|since|over|in|during|going on|gone on|lasted|lasting)\s+(?:for )?(?:about |around |roughly |almost |nearly |over |more than |at least |the best part of |the better part of |a good |close to |well over )?"
     # "the last 3 weeks", "these past two months": the span needs no preposition before it
     rf"(?:the\s+)?(?:past|last|previous)?|(?:the|these|this)\s+(?:past|last|previous))\s*{RANGE}\s*{_PERIOD}"
-    rf"|(?<![\d.]){RANGE}\s*{_PERIOD}\s*(?:ago|now|and counting|so far)\b"
+    # "8 years back" is "8 years ago" (not "3 days back to back": on consecutive days)
+    rf"|(?<![\d.]){RANGE}\s*{_PERIOD}\s*(?:ago|now|and counting|so far|back(?![\s-]+to[\s-]+back))\b"
 )
 _PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\b(?:all my life|my whole life|my entire life|since (?:i was )?(?:a )?(?:child|kid|little|baby)|since childhood"
@@ -776,7 +778,7 @@ _MENTION_DURATION_WORDS = [
     (re.compile(rf"\b(?:{_LONG_WHILE})", re.I), None),
     (re.compile(r"\b(?:all day(?: long)?|all night|all week)\b", re.I), None),
     (re.compile(r"\b(?:non[- ]?stop|constant(?:ly)?|continuous(?:ly)?|never goes away|"
-                r"never stops|24/7)\b", re.I), "continuous"),
+                r"never stops(?! (?:me|him|her|us|them|you)\b)|24/7)\b", re.I), "continuous"),
 ]
 _MENTION_FREQUENCY = re.compile(
     rf"\b(?:{_APPROX}\s+)?(?P<n>{_MENTION_RANGE}|once|twice|thrice)(?!\d)\s*"

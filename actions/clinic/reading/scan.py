@@ -1320,6 +1320,7 @@ def analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, Fla
     _derived(findings, parsed)
     if answer_slot in _NEWNESS_QUESTIONS:
         _never_like_it_is_new(findings, parsed)
+    _worst_denied_by_degree(findings, parsed)
     findings.uncertain -= findings.absent_symptoms | findings.absent_history
     return findings, parsed
 
@@ -1395,6 +1396,26 @@ def _never_like_it_is_new(findings: Findings, parsed: FlatText) -> None:
         findings.symptoms.discard("worst_ever")
         findings.uncertain.discard("worst_ever")
         findings.history.add("first_ever")
+
+
+# A comparison that denies the superlative: "nowhere near the worst headache ever", "not even
+# close to the worst", "far from the worst I've had" (said right before it).
+_DEGREE_DENIAL = re.compile(
+    r"\b(?:nowhere near|not (?:even |anywhere )?(?:near|close to)|far from|nothing like)"
+    r"(?: as bad as)?(?: the| my| a| an)?(?: very)?$"
+)
+
+
+def _worst_denied_by_degree(findings: Findings, parsed: FlatText) -> None:
+    """A worst-ever headache denied by a comparison is denied (not a hedge, not a yes)."""
+    worst = [m for m in parsed.matches if m.cid == "worst_ever"]
+    if not worst:
+        return
+    denied = [m for m in worst if _DEGREE_DENIAL.search(" ".join(parsed.words[max(0, m.start - 6):m.start]))]
+    if denied and len(denied) == len(worst):
+        for bucket in (findings.symptoms, findings.uncertain, findings.to_confirm):
+            bucket.discard("worst_ever")
+        findings.absent_symptoms.add("worst_ever")
 
 
 def scan(text: str, answer_slot: Optional[str] = None) -> Findings:
