@@ -84,7 +84,35 @@ def markdown(results: dict) -> str:
         shown = "–" if t["ratio"] is None else f"{t['ratio']:.2f}×"
         lines.append(f"| {t['target']} | {met} | {_fmt(t['headease'], t['unit'])} | "
                      f"{_fmt(t['reference'], t['unit'])} | {shown} |")
+    lines += _accuracy_lines(head.get("accuracy"))
     return "\n".join(lines) + "\n"
+
+
+_SET_NAMES = {"holdout": "NLU held-out set", "holdout_fresh": "NLU fresh held-out set"}
+_NLU_LABELS = {"intent_macro_f1": "intent macro-F1", "entity_micro_f1": "entity micro-F1",
+               "emergency_recall": "emergency-intent recall", "red_flag_mention_recall": "red-flag mention recall"}
+_SEALED_LABELS = {"cases": "cases", "triage_agreement": "triage agreement", "emergency_recall": "emergency recall",
+                  "emergency_advice_to_non_emergency": "emergency advice to non-emergencies",
+                  "under_triage": "under-triage", "median_questions_self_care": "median questions (self-care)"}
+
+
+def _accuracy_lines(accuracy) -> list:
+    """What the benchmarked configuration gets right (bench/accuracy.py), when measured."""
+    if not accuracy:
+        return []
+    lines = ["", "| Accuracy of this configuration (same run) | HeadEase |", "|---|---:|"]
+    for name, figures in (accuracy.get("nlu") or {}).items():
+        for key, label in _NLU_LABELS.items():
+            if figures.get(key) is not None:
+                lines.append(f"| {_SET_NAMES.get(name, name)}: {label} | {figures[key]:.3f} |")
+    sealed = accuracy.get("sealed_consultations") or {}
+    for key, label in _SEALED_LABELS.items():
+        value = sealed.get(key)
+        if value is None:
+            continue
+        shown = f"{value:.0%}" if isinstance(value, float) and key not in ("median_questions_self_care",) else f"{value:g}"
+        lines.append(f"| sealed blind consultations: {label} | {shown} |")
+    return lines
 
 
 def chart(results: dict, path: Path) -> None:

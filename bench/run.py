@@ -25,7 +25,7 @@ from typing import Dict, List, Optional
 import yaml
 from tqdm import tqdm
 
-from bench import report
+from bench import accuracy, report
 from bench.common import REPORTS, ROOT, VENV_BIN, bench_env, rasa_version
 from bench.load import Client, LoadResult, Script, Turn, new_sender, replay, scripted_patient
 from bench.reference import build_reference
@@ -346,6 +346,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         head["training"] = training
         turn_about = bench.interleaved(head_servers, ref_servers)
         head["sequential_turn_about"], ref["sequential_turn_about"] = turn_about["headease"], turn_about["reference"]
+        if not args.quick:  # what this configuration gets right, next to its speed
+            log("Accuracy of the benchmarked configuration (NLU held-out sets, sealed consultations) ...")
+            head["accuracy"] = accuracy.measure(head_model)
 
     results = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),

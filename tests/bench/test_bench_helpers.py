@@ -80,6 +80,23 @@ def test_the_single_user_target_uses_the_turn_about_run_when_there_is_one():
     assert "| 1 user, 9 messages each, turn about with the reference: p95 | 36.0 ms | 40.0 ms | 0.90× |" in table
 
 
+def test_the_accuracy_of_the_configuration_is_shown_next_to_its_speed():
+    head = _bot(30.0, 70.0, 350.0, 0, 1.2, 500.0, 50.0, 10.0, 100.0)
+    ref = _bot(40.0, 35.0, 1000.0, 0, 2.5, 1000.0, None, 29.0, 75.0)
+    head["accuracy"] = {"nlu": {"holdout": {"intent_macro_f1": 0.9719, "entity_micro_f1": 0.934,
+                                            "emergency_recall": 1.0, "red_flag_mention_recall": None}},
+                        "sealed_consultations": {"cases": 80, "triage_agreement": 0.862, "under_triage": 0.06,
+                                                 "median_questions_self_care": 9}}
+    table = report.markdown({"date": "2026-01-01T10:00:00", "mode": "full", "headease": head, "reference": ref,
+                             "machine": {"cores": 2, "cpu": "", "rasa": "3.6.21", "python": "3.10.13",
+                                         "load_avg_at_start": [1.0], "load_avg_at_end": [1.0]},
+                             "targets": evaluate_targets(head, ref)})
+    assert "| NLU held-out set: intent macro-F1 | 0.972 |" in table
+    assert "| sealed blind consultations: triage agreement | 86% |" in table
+    assert "| sealed blind consultations: cases | 80 |" in table and "median questions (self-care) | 9 |" in table
+    assert "red-flag mention recall" not in table  # not measured: no row
+
+
 def test_targets_without_numbers_are_not_applicable():
     targets = evaluate_targets({}, {})
     assert {t["met"] for t in targets} == {None}
