@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -20,7 +21,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
 from tqdm import tqdm
@@ -104,8 +105,27 @@ def recorded_training() -> Optional[dict]:
 
 
 # --- measuring one bot --------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
 def load_patients() -> List[dict]:
+    """The scripted patients, read once (callers only read them)."""
     return yaml.safe_load(PATIENTS.read_text())["patients"]
+
+
+async def conversation(client: Client, headease: bool, index: int, sender: str,
+                       on_turn: Callable[[Turn], None]) -> Tuple[str, List[Turn]]:
+    """The `index`-th scripted conversation of a bot, cycling its scripts, all from `sender`:
+    HeadEase's scripted patients (tests/dialogue/patients.yml), the reference's recorded flows.
+    Returns the script's name and the timed turns."""
+    if headease:
+        patients = load_patients()
+        p = patients[index % len(patients)]
+        return p["id"], await scripted_patient(client, sender, p["opening"], p.get("answers") or {}, on_turn=on_turn)
+    script = REFERENCE_SCRIPTS[index % len(REFERENCE_SCRIPTS)]
+    turns: List[Turn] = []
+    for text in script.messages:
+        turns.append(await client.say(sender, text))
+        on_turn(turns[-1])
+    return script.name, turns
 
 
 class Bench:
@@ -168,13 +188,10 @@ class Bench:
             with tqdm(total=2 * wanted, desc="both: turn about", unit="msg") as bar:
                 index = 0
                 while len(head_turns) < wanted or len(ref_turns) < wanted:
-                    if len(head_turns) < wanted:
-                        p = patients[index % len(patients)]
-                        head_turns += await scripted_patient(head_client, new_sender("alt"), p["opening"],
-                                                             p.get("answers") or {}, on_turn=lambda _t: bar.update())
-                    if len(ref_turns) < wanted:
-                        script = REFERENCE_SCRIPTS[index % len(REFERENCE_SCRIPTS)]
-                        ref_turns += (await replay(ref_client, [script], 1, 1, on_turn=lambda _t: bar.update())).turns
+                    for client, headease, turns in ((head_client, True, head_turns), (ref_client, False, ref_turns)):
+                        if len(turns) < wanted:
+                            turns += (await conversation(client, headease, index, new_sender("alt"),
+                                                         lambda _t: bar.update()))[1]
                     index += 1
         finally:
             await head_client.close()
@@ -205,15 +222,9 @@ class Bench:
             with tqdm(total=s.sequential_messages, desc=f"{servers.name}: sequential", unit="msg") as bar:
                 index = 0
                 while len(turns) < s.sequential_messages:
-                    if headease:
-                        p = patients[index % len(patients)]
-                        conv = await scripted_patient(client, new_sender("seq"), p["opening"],
-                                                      p.get("answers") or {}, on_turn=lambda _t: bar.update())
-                        scripts.append(Script(p["id"], [t.text for t in conv]))
-                    else:
-                        script = REFERENCE_SCRIPTS[index % len(REFERENCE_SCRIPTS)]
-                        conv = (await replay(client, [script], 1, 1, on_turn=lambda _t: bar.update())).turns
-                        scripts.append(script)
+                    name, conv = await conversation(client, headease, index, new_sender("seq"),
+                                                    lambda _t: bar.update())
+                    scripts.append(Script(name, [t.text for t in conv]))
                     turns.extend(conv)
                     index += 1
             turns = turns[: s.sequential_messages]
@@ -246,19 +257,9 @@ class Bench:
             with tqdm(total=s.growth_turns, desc=f"{servers.name}: long conversation", unit="turn") as bar:
                 index = 0
                 while len(growth) < s.growth_turns:
-                    if headease:
-                        p = patients[index % len(patients)]
-                        said = await scripted_patient(
-                            client, sender, p["opening"], p.get("answers") or {},
-                            on_turn=lambda _t: bar.update())
-                        keys.extend((index % len(patients), k, t.text) for k, t in enumerate(said))
-                        growth.extend(said)
-                    else:
-                        script = REFERENCE_SCRIPTS[index % len(REFERENCE_SCRIPTS)]
-                        for k, text in enumerate(script.messages):
-                            growth.append(await client.say(sender, text))
-                            keys.append((index % len(REFERENCE_SCRIPTS), k, text))
-                            bar.update()
+                    name, said = await conversation(client, headease, index, sender, lambda _t: bar.update())
+                    keys.extend((name, k, t.text) for k, t in enumerate(said))
+                    growth.extend(said)
                     index += 1
             growth, keys = growth[: s.growth_turns], keys[: s.growth_turns]
             lat = [t.latency_s for t in growth]

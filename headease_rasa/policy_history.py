@@ -56,8 +56,8 @@ def most_states(policy: Any) -> int:
     cached = policy.__dict__.get(_BOUND)
     if cached is not None and cached[0] is lookup and cached[1] == len(lookup):
         return cached[2]
-    bound = max((_states_in(key_text(policy, key)) or key_text(policy, key).count("{") for key in lookup),
-                default=0)
+    # (its keys are JSON with the quotes stripped, so they cannot be parsed: braces bound the states)
+    bound = max((key_text(policy, key).count("{") for key in lookup), default=0)
     policy.__dict__[_BOUND] = (lookup, len(lookup), bound)
     return bound
 
