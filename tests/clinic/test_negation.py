@@ -1,7 +1,9 @@
-"""Negation and hedge scope (actions/clinic/negation.py)."""
+"""Negation and hedge scope (actions/clinic/reading/negation.py)."""
 import pytest
 
 from actions.clinic.reading.negation import (
+    denied_inside,
+    denies_between,
     hedged_char_spans,
     hedged_indices,
     negated_char_spans,
@@ -122,3 +124,33 @@ def test_tokenize_keeps_offsets_and_normalises():
     tokens = tokenize("Can't see, 7/10!")
     assert [t[0] for t in tokens] == ["cant", "see", ",", "7/10", "!"]
     assert tokens[0][1:] == (0, 5)
+
+
+@pytest.mark.parametrize(
+    "text, mention, denied",
+    [
+        ("my scalp isn't tender", "scalp isn't tender", True),
+        ("neck's not stiff at all today", "neck's not stiff", True),
+        ("right eye not watering", "eye not watering", True),  # no copula needed
+        ("face doesnt feel numb", "face doesnt feel numb", True),
+        ("it is not weak", "not weak", True),
+        ("my speech isn't making sense", "speech isn't making sense", False),  # not a state word last
+        ("no zigzags. my neck's stiff", "zigzags. my neck's stiff", False),  # the denial is in another clause
+        ("my neck is stiff", "neck is stiff", False),
+    ],
+)
+def test_denied_inside_a_mention(text, mention, denied):
+    start = text.index(mention)
+    assert denied_inside(text, [(start, start + len(mention))], [False]) == [denied]
+
+
+def test_denied_inside_keeps_an_earlier_denial():
+    assert denied_inside("no stiff neck", [(3, 13)], [True]) == [True]
+
+
+def test_the_wording_rules_and_the_mentions_share_one_list_of_inside_negators():
+    from actions.clinic.reading import wording
+
+    assert denies_between(["is", "not"]) and denies_between(["isnt"]) and denies_between(["feels", "fine"])
+    assert not denies_between(["is", "really"])
+    assert wording.denies_between is denies_between

@@ -362,9 +362,23 @@ def extend_negation(text: str, spans: Sequence[Tuple[int, int]], flags: List[boo
     return flags
 
 
-# "my scalp isn't tender", "neck's not stiff": the denial sits inside the mention, after the noun,
-# and is followed only by the symptom word. Read this way only when that word names the symptom
-# itself (SYMPTOM_STATES); "isn't making sense", "isn't clear", "isn't right", "isn't responding"
+# A denial inside a mention, between the thing and its state: "my arm is not weak", "face isnt
+# drooping", "scalp isn't tender", "neck's not stiff". One list of the words that deny this way,
+# read by the red-flag wording rules (the gap between a body part and a sign, ``wording``) and by
+# the NLU's mention spans (``denied_inside``).
+INSIDE_NEGATORS: FrozenSet[str] = frozenset(
+    {"no", "not", "isnt", "arent", "wasnt", "werent", "doesnt", "dont", "didnt", "never", "nothing",
+     "without", "nor", "neither", "hasnt", "havent", "fine", "normal", "ok", "okay", "nobody", "noone"}
+)
+
+
+def denies_between(words: Iterable[str]) -> bool:
+    """Do the words between a thing and its state deny it ("is not", "isnt", "feels fine")?"""
+    return not INSIDE_NEGATORS.isdisjoint(words)
+
+
+# A mention read as denied from inside only when its last word names the symptom state itself
+# (SYMPTOM_STATES); "isn't making sense", "isn't clear", "isn't right", "isn't responding"
 # describe a red flag with a negative, and "can't bend my neck" states an inability.
 SYMPTOM_STATES = frozenset(
     {"tender", "stiff", "swollen", "sore", "numb", "weak", "blurry", "blurred", "dizzy", "painful",
@@ -374,18 +388,16 @@ SYMPTOM_STATES = frozenset(
 )
 
 
-_DENIED_INSIDE = re.compile(
-    r"(?i)\b(?:(?:is|are|was|were|feels?|felt|seems?|looks?)(?:n'?t| not)|isnt|arent|wasnt|werent|'s not|'re not)"
-    r"(?: (?:very|that|too|really|particularly|at all|even))? ([a-z]+)$"
-)
-
-
 def denied_inside(text: str, spans: Sequence[Tuple[int, int]], flags: List[bool]) -> List[bool]:
-    """A mention whose own last words deny it ("scalp isn't tender") is negated."""
+    """A mention that ends in a symptom state denied from inside ("scalp isn't tender") is negated."""
     out = []
     for flag, (a, b) in zip(flags, spans):
-        m = _DENIED_INSIDE.search(text[a:b])
-        out.append(flag or bool(m and m.group(1).lower() in SYMPTOM_STATES))
+        if flag:
+            out.append(True)
+            continue
+        words = [word for word, _, _ in tokenize(text[a:b])]
+        clause = words[max((i for i, w in enumerate(words) if w in CLAUSE_PUNCTUATION), default=-1) + 1 :]
+        out.append(len(clause) > 1 and clause[-1] in SYMPTOM_STATES and denies_between(clause[:-1]))
     return out
 
 

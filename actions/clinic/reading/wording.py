@@ -45,14 +45,9 @@ import yaml
 
 from ..findings import LOCATIONS, ONSETS, SYMPTOMS
 from .clauses import CLAUSE_BREAKS, SENTENCE_BREAKS, WORD_IN_CLAUSE
+from .negation import denies_between
 
 WORDING_PATH = Path(__file__).resolve().parents[3] / "data" / "kb" / "recognition" / "red_flag_wording.yml"
-
-# Words that deny a proximity span from inside ("my arm is not weak", "face isnt drooping").
-NEGATORS: FrozenSet[str] = frozenset(
-    {"no", "not", "isnt", "arent", "wasnt", "werent", "doesnt", "dont", "didnt", "never", "nothing",
-     "without", "nor", "neither", "hasnt", "havent", "fine", "normal", "ok", "okay", "nobody", "noone"}
-)
 
 # What a rule may find, and the ids each kind allows (``findings``).
 FINDING_VOCABULARIES: Dict[str, FrozenSet[str]] = {"symptom": SYMPTOMS, "onset": ONSETS, "pain_location": LOCATIONS}
@@ -439,7 +434,7 @@ def _denied(match: re.Match, gap_group: Optional[str]) -> bool:
     if not gap_group:
         return False
     gap = match.group(gap_group) or ""
-    return bool(NEGATORS.intersection(gap.split()))
+    return denies_between(gap.split())
 
 
 def find(flat: str, words: Sequence[str], starts: Sequence[int]) -> List[Hit]:
