@@ -68,6 +68,8 @@ AGGRAVATORS: FrozenSet[str] = frozenset(
 CHRONIC_DAYS = 15
 # aggravators that make a headache "brought on by coughing, straining or exercise" (4.2 rf_valsalva_exertion)
 EXERTION_AGGRAVATORS: FrozenSet[str] = frozenset({"cough_strain_sneeze", "exercise", "sex"})
+# The aura phenomena (3.2): seen, felt or in speech.
+AURA_SYMPTOMS: FrozenSet[str] = frozenset({"aura_visual", "aura_sensory", "aura_speech"})
 # Associated symptoms and signs, including the ones that feed red flags.
 SYMPTOMS: FrozenSet[str] = frozenset(
     {
@@ -189,6 +191,7 @@ HISTORY: FrozenSet[str] = frozenset(
         "known_migraine",  # user says they have a known migraine history
         "known_cluster",  # a bout like earlier ones, pain-free months between
         "same_as_usual",  # same as the user's usual attacks
+        "recent_headaches",  # said to be recent ("lately", "recently") with no start date: how new is asked
         "different_from_usual",  # different from the usual headaches
         "progressive",  # getting steadily worse over days/weeks (recent)
         "first_ever",  # first headache of this kind ever

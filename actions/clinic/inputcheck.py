@@ -176,7 +176,8 @@ def detect_language(text: str, path: Union[str, Path] = DEFAULT_PATH) -> Optiona
     if len(non_latin) >= 2 and len(non_latin) * 2 >= len(letters):
         return "other"
     lists = _lists(str(path))
-    tokens = _WORD.findall(normalize(text, strip_accents=True))
+    # each word counted once: a pronoun said four times ("mi" in Jamaican English) is one clue
+    tokens = set(_WORD.findall(normalize(text, strip_accents=True)))
     if not tokens:
         return None
     english = sum(token in lists.language["en"] for token in tokens)

@@ -173,10 +173,15 @@ SCREENED_AGGRAVATORS = EXERTION_AGGRAVATORS | {"standing_up", "lying_down"}
 
 
 def _lately_begun(f: Findings) -> bool:
-    """New as said, or begun within the last 3 months and not said to be a known pattern."""
+    """New as said, or begun within the last 3 months and not said to be a known pattern; or said
+    to be recent ("headaches lately") with no start date, which is asked rather than assumed."""
     if f.new_headache is not None:
         return f.new_headache
-    return f.months_present is not None and f.months_present <= 3 and not f.has("same_as_usual")
+    if f.has("same_as_usual"):
+        return False
+    if f.months_present is None:
+        return "recent_headaches" in f.history
+    return f.months_present <= 3
 
 
 def _worth_asking(slot: str, f: Findings, lean: Optional[str], done: Set[str]) -> bool:

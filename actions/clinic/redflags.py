@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import Callable, Dict, Iterable, List, Optional, Set
 
 from .assessment import RedFlagHit
-from .findings import CHRONIC_DAYS, EXERTION_AGGRAVATORS, Findings
+from .findings import AURA_SYMPTOMS, CHRONIC_DAYS, EXERTION_AGGRAVATORS, Findings
 from .kb import load_knowledge
 
 SUDDEN_ONSETS = frozenset({"sudden_peak_lt_1m", "peak_1_5m"})  # peak within 5 minutes (NICE)
 AUTONOMIC_SIGNS = frozenset(
     {"tearing_same_side", "red_eye_same_side", "runny_blocked_nose_same_side", "droopy_eyelid_same_side"}
 )
-AURA_SYMPTOMS = frozenset({"aura_visual", "aura_sensory", "aura_speech"})
 NEURO_SIGNS = frozenset({"weakness", "speech_difficulty", "vision_loss", "double_vision", "balance_loss"})
 VISUAL_CHANGE = frozenset({"blurred_vision", "double_vision", "vision_loss", "vision_greying"})
 NECK_SIGNS = frozenset({"neck_pain", "stiff_neck", "reduced_neck_movement"})

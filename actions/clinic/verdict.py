@@ -43,7 +43,7 @@ ORDINARY_SYMPTOMS = frozenset(
      "tearing_same_side", "runny_blocked_nose_same_side"}
 )
 # Background that says nothing alarming ("I get migraines", "same as my usual ones").
-ORDINARY_HISTORY = frozenset({"known_migraine", "same_as_usual"})
+ORDINARY_HISTORY = frozenset({"known_migraine", "same_as_usual", "recent_headaches"})
 SUDDEN_ONSETS = ("sudden_peak_lt_1m", "peak_1_5m")
 _CLAUSE = re.compile(r"[.!?;,\n]+|\s+(?:and|but|then|also|plus)\s+", re.I)
 

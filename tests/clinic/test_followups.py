@@ -14,6 +14,9 @@ from actions.clinic.reading import parse_answer
     ("headache_history", "honestly I can't say when they began, could be months, could be longer", "unknown"),
     ("aura_history", "yes, the same flickering for a decade", "before"),
     ("aura_history", "no, never before today", "first"),
+    # the phenomena themselves denied: no aura at all, not a first-ever one
+    ("aura_history", "no flashing lights or tingling, I only meant I feel foggy before one", "none"),
+    ("aura_history", "I dont get zigzags or numbness, never have", "none"),
     ("attack_history", "I get a bout like this most autumns", "before"),
     ("attack_history", "these are the first ever", "first"),
     ("progression", "no, same as it's always been", "same"),
@@ -72,3 +75,10 @@ def test_a_first_time_dated_long_ago_is_not_a_first_ever_headache():
     from actions.clinic.reading import scan
     assert "first_ever" not in scan("her first one came when she was 19, now a couple every spring").history
     assert "first_ever" in scan("this is the first time ever, when I was at work it came on").history
+
+
+def test_aura_denied_in_the_aura_question_withdraws_an_aura_said_earlier():
+    said = Findings(symptoms={"aura_visual"})
+    answer = parse_answer("aura_history", "no visual disturbance and no pins and needles, I've never had those")
+    assert answer.value == "none"
+    assert not said.merge(answer.findings).symptoms & {"aura_visual", "aura_sensory", "aura_speech"}

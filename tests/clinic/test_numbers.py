@@ -163,6 +163,19 @@ def test_attacks_per_day(text, expected):
         ("since I was a teenager", 120.0),
         ("for two years", 24.0),
         ("for a couple of days", 0.066),
+        # "for" left out after having the headache
+        ("i have headache about one month", 1.0),
+        ("had this pain 3 weeks, getting worse", 0.69),
+        ("I've had migraines 2 years", 24.0),
+        ("had it three months", 3.0),
+        # ... but not a gap in time, a rate, a run of days or an attack's hours
+        ("got a headache 2 days after the party", None),
+        ("I have headaches 3 days a week", None),
+        ("I have had the headache 2 days in a row", None),
+        ("have headache 4 hours", None),
+        # with the headaches put first
+        ("these I have 30 years, always the same", 360.0),
+        ("this one i had 2 weeks", 0.46),
     ],
 )
 def test_months_present(text, expected):
@@ -179,6 +192,8 @@ def test_months_present_since_weekday():
     "text,bare,expected",
     [
         ("I'm 67", False, 67),
+        ("I have 47 years", False, 47),
+        ("the zigzags yes, these I have 30 years", False, None),
         ("im 67 and never had this", False, 67),
         ("67 years old", False, 67),
         ("a 45-year-old man", False, 45),
@@ -274,3 +289,18 @@ def test_a_full_stop_after_a_score_ends_the_sentence(text, score):
 ])
 def test_the_age_of_the_person_written_for(text, expected):
     assert n.parse_age(text, bare=True) == expected
+
+
+@pytest.mark.parametrize(
+    "text, days",
+    [
+        # a number said beats a phrase that says when ("at weekends") or loosely how often
+        ("about twice a month, mostly on Sundays or at weekends", 2.0),
+        ("four days a month, pretty much daily in exam season", 4.0),
+        # a phrase alone still counts
+        ("at weekends", 8.7),
+        ("daily", 30.0),
+    ],
+)
+def test_a_count_beats_a_phrase(text, days):
+    assert n.frequency_said(text)[0] == pytest.approx(days, abs=0.05)

@@ -1710,3 +1710,46 @@ def test_a_span_back_is_a_span_ago_but_back_to_back_is_not():
     assert scan("they kicked off about five years back").months_present == 60.0
     assert scan("three days back to back last week").months_present is None
     assert scan("it never stops").continuous
+
+
+# --- what did not happen, and how the person moved ------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "some days I could scream, I feel like banging my head against a door",
+    "I almost knocked my head on the low beam but ducked in time",
+    "the pain is as if someone hit me on the head with a plank",
+])
+def test_a_blow_wished_nearly_had_or_used_as_a_likeness_is_no_head_injury(text):
+    assert "head_injury" not in scan(text).history
+
+
+def test_a_blow_that_happened_is_still_a_head_injury():
+    assert "head_injury" in scan("I'm scared because I bumped my head on the car door on Sunday").history
+
+
+@pytest.mark.parametrize("text", [
+    "it hurts when I bend down too quickly",
+    "if I twist my neck fast to look behind me it comes",
+    "getting up quickly off the sofa sets it off",
+])
+def test_a_fast_movement_is_not_a_fast_onset(text):
+    assert scan(text).onset is None
+
+
+@pytest.mark.parametrize("text", ["the headache came on quickly", "it hit fast, in a minute or so"])
+def test_a_fast_headache_is_still_a_fast_onset(text):
+    assert scan(text).onset == "peak_1_5m"
+
+
+@pytest.mark.parametrize("text", [
+    # a sign site the reader did read (an aura, an old knock), and a "no" for the rest: a denial
+    "the sparkly lines across my sight like always, and no to everything else",
+    "nope. I bumped my head on a shelf years back but that's ancient history",
+])
+def test_red_flag_screen_no_after_a_site_the_reader_read(text):
+    assert reading.parse_answer("red_flags", text).value == ["none"]
+
+
+def test_red_flag_screen_no_after_a_site_the_reader_could_not_name_is_asked_again():
+    # "my hand is odd since lunch" names a sign site the reader cannot read: not a denial
+    assert not reading.parse_answer("red_flags", "not really, but my left hand is odd since lunch").understood

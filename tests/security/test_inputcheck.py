@@ -104,3 +104,10 @@ def test_every_labelled_deletion_request_says_so_in_words():
     assert len(requests) > 40
     assert [t for t in requests if not is_deletion_request(t)] == []
     assert not is_deletion_request("my neck is sore and I keep forgetting to drink water")
+
+
+def test_a_word_repeated_is_one_clue_to_the_language():
+    # an English dialect's pronoun said again and again ("mi" is also Spanish) does not outweigh
+    # the English words around it
+    assert detect_language("mi back hurt mi, mi head hurt mi, mi tired, no fever") is None
+    assert detect_language("mi cabeza me duele mucho") == "es"

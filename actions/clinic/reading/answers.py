@@ -18,7 +18,7 @@ from ..kb import load_knowledge
 from . import followups, numbers
 from .phrases import BRIGHT_THINGS, LOUD_THINGS
 from .lexicon import NONE, RED_FLAG_HISTORY, RED_FLAG_SYMPTOMS, SCREEN_ITEMS, cue_words
-from .scan import MEDICATION_DAY_FIELDS, READINGS_KEPT, analyse, onset_after
+from .scan import MEDICATION_DAY_FIELDS, READINGS_KEPT, analyse, onset_after, scan
 from .text import FlatText
 from .tokens import phrase_words, tokenize
 
@@ -307,7 +307,7 @@ def _answer_onset(findings: Findings, text: str) -> Tuple[Any, bool]:
 _REST_DENIED = re.compile(
     r"\b(?:nothing else|none of the (?:others?|rest|other ones)|no to the rest|otherwise (?:no|none|nothing)"
     r"|nothing (?:else )?(?:on|from|in) (?:that|the|your|this) list|none of (?:that|this|those|these|them|the above)"
-    r"|nothing like that|not the others?|none of the other (?:things|stuff|ones)"
+    r"|nothing like that|not the others?|(?:none|nothing) (?:of|from) the other (?:things|stuff|ones)"
     # "only a tingling in the thumb ... the rest no", "others no"
     r"|(?:the )?(?:rest|others?|other ones|other things)(?: of (?:them|those|it|the list))?(?: (?:is|are))? (?:no|none|not|nope|negative|fine|ok|okay|clear)"
     # "I asked him, he says no to all of those. He did ...": the list denied inside a longer answer
@@ -363,10 +363,17 @@ _SITE_DENIED = re.compile(
 
 
 def _unread_sign_site(flat: str) -> bool:
+    """A clause naming a sign site with no denial, where the reader found nothing it could name
+    (a clause the reader did read, "the zigzags in my eyes yes", "I banged my head years ago", is
+    no missed sign)."""
     return any(
-        _SIGN_SITE.search(clause) and not _SITE_DENIED.search(clause)
+        _SIGN_SITE.search(clause) and not _SITE_DENIED.search(clause) and not _read_something(scan(clause))
         for clause in re.split(r"[,.;:!?\n]+|\bbut\b|\band\b", flat)
     )
+
+
+def _read_something(findings: Findings) -> bool:
+    return bool(findings.symptoms or findings.history or findings.onset)
 
 
 _SAYS_NO = re.compile(

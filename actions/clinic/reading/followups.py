@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from ..findings import BACKGROUND_CONDITIONS, UNKNOWN, Findings
+from ..findings import AURA_SYMPTOMS, BACKGROUND_CONDITIONS, UNKNOWN, Findings
 from . import numbers
 from .scan import POSTPARTUM_DAYS, days_ago
 
@@ -126,9 +126,19 @@ def _first_or_before(flat: str, kind: Optional[str], first_said: bool, before_sa
     return None
 
 
+# what an aura looks or feels like, denied: "no visual disturbance", "no zigzags or tingling"
+_AURA_LIKE = AURA_SYMPTOMS | {"blurred_vision"}
+NO_AURA = "none"
+
+
 def _aura_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
     if kind == "unknown":
         return UNKNOWN, True
+    if f.absent_symptoms & _AURA_LIKE and not f.symptoms & _AURA_LIKE:
+        # "No visual disturbance, no pins and needles, never had those": no aura at all (the word
+        # was used loosely), not a first-ever one; the aura said earlier is withdrawn
+        f.absent_symptoms |= AURA_SYMPTOMS
+        return NO_AURA, True
     answer = _first_or_before(flat, kind, f.has("first_ever"), f.aura_minutes is not None or bool(f.months_present))
     if answer == "first":
         f.lifetime_attacks = 1

@@ -307,6 +307,8 @@ class Frequency:
     attacks_per_day: Optional[float] = None
     # an impression in words ("most evenings", "every other day it feels like"), not a count
     estimated: bool = False
+    # said with a number ("twice a month", "every 3 days"), not a phrase ("at weekends", "daily")
+    counted: bool = True
 
 
 # "a/per/each week", and the rate's denominator said with "in": "6 days in one month", "3 times
@@ -416,7 +418,7 @@ def find_frequencies(text: str) -> List[Frequency]:
     for pattern, days in _FREQ_PHRASES:
         for match in pattern.finditer(text):
             if _spans_free(found, match.start(), match.end()):
-                found.append(Frequency(match.start(), match.end(), days, estimated=days in _ESTIMATE_DAYS))
+                found.append(Frequency(match.start(), match.end(), days, estimated=days in _ESTIMATE_DAYS, counted=False))
     return sorted(found, key=lambda f: f.start)
 
 
@@ -437,7 +439,7 @@ def frequency_said(text: str) -> Optional[Tuple[float, bool]]:
 
     Several frequencies in one message: one said of now beats one said of the past ("3 or 4
     days a month now. It was most days before the physio." -> 3.5), and a count beats an
-    impression ("most nights on night week, but overall maybe 6 days a month" -> 6; "most
+    impression or a phrase ("most nights on night week, but overall maybe 6 days a month" -> 6; "most
     mornings my neck is stiff, and a few days a month I get an ache" -> 3)."""
     low = normalize(text)
     # "not every day", "not daily, maybe twice a week": a denied frequency says what it is not
@@ -446,7 +448,9 @@ def frequency_said(text: str) -> Optional[Tuple[float, bool]]:
         return None
     now = [f for f in found if not _PAST_PATTERN.search(_sentence_around(low, f.start, f.end))]
     chosen = now if now and len(now) < len(found) else found
-    counted = [f for f in chosen if not f.estimated] or chosen
+    # a number said beats a phrase ("once or twice a month, usually at weekends" -> 1.5: the
+    # weekends say when, the count says how often; reference 3.1)
+    counted = [f for f in chosen if f.counted] or [f for f in chosen if not f.estimated] or chosen
     # "every evening this week": a week or a few days seen, not a month's count (asked as a count)
     glimpse = all(_SHORT_WINDOW.search(_sentence_around(low, f.start, f.end)) for f in chosen)
     return round(max(f.days_per_month for f in counted), 2), glimpse or all(f.estimated for f in chosen)
@@ -482,6 +486,15 @@ _PRESENT_NUM = re.compile(
     rf"(?:the\s+)?(?:past|last|previous)?|(?:the|these|this)\s+(?:past|last|previous))\s*{RANGE}\s*{_PERIOD}"
     # "8 years back" is "8 years ago" (not "3 days back to back": on consecutive days)
     rf"|(?<![\d.]){RANGE}\s*{_PERIOD}\s*(?:ago|now|and counting|so far|back(?![\s-]+to[\s-]+back))\b"
+    # "for" left out after having the headache: "i have headache about 1 month", "had this pain 3
+    # weeks" (not a gap in time: "a headache 2 days after the party"; "3 days a week" is a rate)
+    rf"|\b(?:have|had|having|got)\s+(?:a |an |the |this |these |that |my )?(?:\w+ )?"
+    rf"(?:head ?aches?|migraines?|pains?|it|them|this|these)\s+(?:about |around |roughly |almost |nearly |over |more than |already |like )?"
+    rf"(?<![\d.]){RANGE}\s*{_PERIOD}(?!\s*(?:after|before|later|into|of|long|old|in a row)\b)"
+    # ... or with the headaches put first: "these i have 30 years", "this one i had 2 weeks" ("one"
+    # is "1" in normalised text)
+    rf"|\b(?:these|those|them|this(?: 1)?|that(?: 1)?|it)\s+(?:i|we|he|she)\s+(?:have|has|had|got)\s+(?:already |about |around |almost |nearly |over )?"
+    rf"(?<![\d.]){RANGE}\s*{_PERIOD}(?!\s*(?:after|before|later|into|of|long|old|in a row)\b)"
 )
 _PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\b(?:all my life|my whole life|my entire life|since (?:i was )?(?:a )?(?:child|kid|little|baby)|since childhood"
@@ -518,8 +531,8 @@ def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optiona
     rates = find_frequencies(low)  # "6 days in one month" is how often, not for how long
     match = next((m for m in _PRESENT_NUM.finditer(low) if _spans_free(rates, m.start(), m.end())), None)
     if match:
-        groups = [g for g in match.groups()]
-        low_n, high_n, unit = (groups[0:3] if groups[0] else groups[3:6])
+        groups = match.groups()  # (low, high, unit) of whichever alternative matched
+        low_n, high_n, unit = next(groups[i:i + 3] for i in range(0, len(groups), 3) if groups[i])
         return round(_mid(low_n, high_n) * _MONTHS_PER[unit], 3)
     weekday = _SINCE_WEEKDAY.search(low)
     if weekday:
@@ -595,6 +608,8 @@ _AGE_PATTERNS: Tuple[re.Pattern, ...] = tuple(
         rf"(?<![\d.])(\d{{1,3}})\s*(?:yo|y/o|y\.o\.?|yrs? old)\b",
         rf"(?<![\d.])(\d{{1,3}})\s*years? of age\b",
         # "she has 15 years", "I have 47 years" (the age said as in many languages)
+        # (not with the headaches put first: "these i have 30 years" is how long they have gone on)
+        rf"(?<!\bthese )(?<!\bthose )(?<!\bthem )(?<!\bthis )(?<!\bthat )(?<!\bit )"
         rf"\b(?:i|he|she|they|we|you|who) (?:has|have|had)\s+(\d{{1,3}})\s*(?:years?|yrs?)\b(?! ago)",
         rf"\b(?:i'?m|i am|im|aged?|age is|my age is|i turned|turned|just turned|i'?ll be|"
         rf"(?:she|he)'?s|(?:she|he) is)\s*:?\s*(?:only |just |nearly |almost |about )?(\d{{1,3}}){_NOT_AGE_AFTER}",

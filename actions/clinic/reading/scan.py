@@ -109,6 +109,11 @@ _AGG_ACTIVITY = {
     # ("my exercises", "the neck exercises the physio gave me" are rehabilitation, not exertion)
     "exercise": r"(?<!\bmy )(?<!\bthe )(?<!neck )(?<!physio )(?<!\bhome )(?<!stretching )exercis\w*|excercis\w*|work(?:ing)? ?out(?! (?:what|how|why|whether|if|which|when|where|who)\b)|workout|gym|running(?! (?:about|around|round|after|on|late|low|out|short)\b)|jogging|sports?|training|lifting weights|swimming|cycling|football|tennis|exertion|exert\w*|cardio|sprint\w*"
                 r"|squat\w*|deadlift\w*|bench(?:ing| press\w*)|weights|weightlifting|powerlifting|leg day|heavy (?:sessions?|lifts?|lifting|sets?)|go(?:ing)? heavy|lift\w* heavy"
+                # the act as a verb after its doer ("when I run", "while she swam"; not "I ran out of
+                # pills", "we run a shop"), and runs as things done ("my long runs", "on running days")
+                r"|\b(?:i|we|he|she|they|you) (?:go |went |goes |do |did |start |started )?(?:for a )?(?:run|runs|ran|jog|jogs|jogged|swim|swims|swam|row|rows|rowed|spar|spars|sparred)\b"
+                r"(?! (?:out|into|low|late|over|away|off|down|a (?:business|shop|company|team|meeting|store|pub|bar|cafe)|the (?:business|shop|company|team|show|place|house|risk)|my (?:fingers|hand|hands)|through|across|after|errands|around|about))"
+                r"|(?:my|long|short|morning|evening|weekend|training|easy|hard|big|first|last) runs\b|running days|run days|training days"
                 r"|(?:a|my|the) (?:jog|swim|hike)|bike|biking|mountain bik\w*|hill reps|reps|crossfit|hiit|spin(?:ning)? class\w*|rowing|press-?ups|push-?ups|pull-?ups|burpees|intervals|races?|matches|games? of \w+",
     "sex": r"sex|intercourse|orgasm\w*|making love|climax\w*|masturbat\w*|sexual activity|being intimate",
 }
@@ -300,6 +305,20 @@ def _in_category_question(text: FlatText, start: int, end: int) -> bool:
     return any(m.start() <= lo and hi < m.end() for m in _CATEGORY_QUESTION.finditer(text.flat))
 
 
+# "I want to hit my head on the wall", "I nearly banged my head", "feels like someone hit me on the
+# head": an event wished, about to happen, nearly happened or used as a likeness did not happen
+_NOT_HAPPENED = re.compile(
+    r"\b(?:want|wants|wanted|wanna|feel like|felt like|feels like|like to|ready to|going to|gonna|about to|almost"
+    r"|nearly|could have|trying not to|try not to|wish|as if|as though)\b(?: \w+){0,3}$"
+)
+
+
+def _not_happened(rule: Rule, text: FlatText, start: int) -> bool:
+    if rule.cid not in _EVENT_HISTORY:
+        return False
+    return bool(_NOT_HAPPENED.search(" ".join(text.words[clause_start(text, start):start])))
+
+
 def _rule_hits(text: FlatText) -> List[Tuple[Rule, Tuple[int, int]]]:
     """History/contraindication rules found in the text, then negation and hedge scope computed
     once for them and the lexicon matches together (stored on ``text``)."""
@@ -308,7 +327,7 @@ def _rule_hits(text: FlatText) -> List[Tuple[Rule, Tuple[int, int]]]:
         for rule in HISTORY_RULES + CONTRA_RULES
         for match in rule.pattern.finditer(text.flat)
     ]
-    hits = [(rule, span) for rule, span in hits if not _in_category_question(text, *span)]
+    hits = [(rule, span) for rule, span in hits if not _in_category_question(text, *span) and not _not_happened(rule, text, span[0])]
     spans = [(m.start, m.end) for m in text.matches] + [span for _, span in hits]
     text.negated = scope_indices(text.words, spans, negation_table()) | text.denied
     text.hedged = scope_indices(text.words, spans, hedge_table()) - text.denied
@@ -407,7 +426,7 @@ _INJURY_RECENT = re.compile(r"\b(?:last (?:week|weekend|night|month)|the other d
 
 def _head_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     ago = _when(clause, sentence)
-    if ago is not None and ago > 92:
+    if (ago is not None and ago > 92) or (ago is None and _LONG_PAST.search(clause)):
         return
     if ago is None and not hedged and _INJURY_NAMED.search(clause) and not (_INJURY_NOW.search(sentence) or _INJURY_RECENT.search(sentence)):
         # "the concussion I had at rugby": a head injury with no time said, and no word that it is
@@ -421,11 +440,14 @@ def _head_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -
     findings.contraindications.add("ci_acute_injury")
 
 
-# "an old whiplash", "years back", "as a teenager", "in my forties": an injury said to be long past
-_LONG_AGO = re.compile(
-    r"\b(?:old|years (?:back|ago)|long ago|a long time ago|ages ago|as a (?:kid|child|teen|teenager|student)|when i was (?:young|little|a kid|a child|a teenager)"
-    r"|in my (?:early |mid |late )?(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|20s|30s|40s|50s|60s|70s))\b"
+# "years back", "as a teenager", "in my forties": a time long past; with "an old whiplash", an
+# injury said to be long past ("old" alone is not a time: "my 5 year old hit her head")
+_LONG_AGO_TIME = (
+    r"years (?:back|ago)|long ago|a long time ago|ages ago|as a (?:kid|child|teen|teenager|student)|when i was (?:young|little|a kid|a child|a teenager)"
+    r"|in my (?:early |mid |late )?(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|20s|30s|40s|50s|60s|70s)"
 )
+_LONG_PAST = re.compile(rf"\b(?:{_LONG_AGO_TIME})\b")
+_LONG_AGO = re.compile(rf"\b(?:old|{_LONG_AGO_TIME})\b")
 # headaches "since" an event (an accident, a fall, a birth): the event dates their start
 _SINCE_EVENT = re.compile(r"\b(?:headaches?|migraines?|them|they|these|it)\b(?: \w+){0,6}? since (?:a|an|the|my|that|his|her) \w+")
 
@@ -449,7 +471,7 @@ def _neck_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -
 
 def _neck_manipulation(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     findings.contraindications.add("ci_neck_manipulation")
-    if re.search(r"\b(?:cracked|clicked|manipulated|adjusted|popped|had|got|saw|seen|visited|went|been|back|session|appointment|treated|treatment)\b", clause):
+    if re.search(r"\b(?:cracked|clicked|manipulated|adjusted|popped|had|got|did|done|doing|gave|given|giving|saw|seen|visited|went|been|back|session|appointment|treated|treatment)\b", clause):
         ago = _days_said(clause, sentence)
         if ago is None or ago <= 28:
             findings.history.add("neck_injury_recent")
@@ -829,7 +851,36 @@ def _onset_match(text: FlatText, m: Match, findings: Findings, answering: bool) 
             return
     if _latency_after_something(text, m) or _how_long_it_lasts(text, m):
         return
+    if loose and _describes_a_movement(text, m):
+        return
     set_onset(findings, m.cid)
+
+
+# "when I turn my head fast", "if I stand up too quickly": the word says how the person moved (a
+# posture or a movement that brings the pain on, read elsewhere), not how fast the headache peaked
+_MOVEMENT_VERBS = frozenset(
+    {"turn", "turns", "turned", "turning", "move", "moves", "moved", "moving", "stand", "stands", "stood", "standing",
+     "get", "gets", "got", "getting", "sit", "sits", "sat", "sitting", "bend", "bends", "bent", "bending", "look",
+     "looks", "looked", "looking", "twist", "twists", "twisted", "twisting", "tilt", "tilts", "tilted", "tilting",
+     "lean", "leans", "leaned", "leant", "leaning", "walk", "walks", "walked", "walking", "run", "runs", "ran",
+     "running", "climb", "climbs", "climbed", "climbing", "jump", "jumps", "jumped", "jumping", "lift", "lifts",
+     "lifted", "lifting", "rise", "rises", "rose", "rising", "roll", "rolls", "rolled", "rolling", "nod", "nods",
+     "nodded", "shake", "shakes", "shook", "shaking", "eat", "eats", "ate", "eating", "drink", "drinks", "drank",
+     "drinking", "swim", "swims", "swam", "swimming", "lie", "lies", "lay", "lying"}
+)
+_MOVEMENT_OBJECT = frozenset(
+    {"my", "the", "his", "her", "their", "your", "head", "neck", "up", "down", "round", "around", "over", "back",
+     "forward", "forwards", "backwards", "sideways", "to", "left", "right", "side", "too", "very", "so", "really",
+     "a", "bit", "little", "it", "something", "cold"}
+)
+
+
+def _describes_a_movement(text: FlatText, m: Match) -> bool:
+    lo = clause_start(text, m.start)
+    i = m.start - 1
+    while i >= max(lo, m.start - 5) and text.words[i] in _MOVEMENT_OBJECT:
+        i -= 1
+    return i >= lo and text.words[i] in _MOVEMENT_VERBS
 
 
 # "only lasts a few minutes", "it goes on for a couple of minutes": how long it lasts, not how fast
