@@ -82,3 +82,18 @@ def test_aura_denied_in_the_aura_question_withdraws_an_aura_said_earlier():
     answer = parse_answer("aura_history", "no visual disturbance and no pins and needles, I've never had those")
     assert answer.value == "none"
     assert not said.merge(answer.findings).symptoms & {"aura_visual", "aura_sensory", "aura_speech"}
+
+
+def test_the_progression_questions_own_window_is_not_how_long_the_headaches_have_gone_on():
+    answer = parse_answer("progression", "nothing's changed over the past three months, same as the last few years")
+    assert answer.value == "same"
+    assert answer.findings.months_present is None or answer.findings.months_present > 3
+
+
+@pytest.mark.parametrize("text, value", [
+    ("not pregnant now, our little one was born 12 days ago", "postpartum"),
+    ("the twins arrived 4 weeks ago", "postpartum"),
+    ("no, my youngest was born in 2015", "no"),
+])
+def test_a_child_born_answers_the_pregnancy_question(text, value):
+    assert parse_answer("pregnancy", text).value == value

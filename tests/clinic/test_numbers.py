@@ -304,3 +304,13 @@ def test_the_age_of_the_person_written_for(text, expected):
 )
 def test_a_count_beats_a_phrase(text, days):
     assert n.frequency_said(text)[0] == pytest.approx(days, abs=0.05)
+
+
+@pytest.mark.parametrize("text", ["I start work from 6 in the morning", "on shift from 7 o'clock", "from 10:30 until late"])
+def test_a_clock_time_is_not_the_age_headaches_began(text):
+    assert n.parse_started_age(text) is None
+
+
+def test_an_amount_of_time_denied_is_not_the_one_said():
+    assert n.parse_duration("not half an hour, more like 3 hours") == 180.0
+    assert n.parse_duration("never 5 minutes, it takes a good 20 minutes") == 20.0

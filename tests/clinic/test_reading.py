@@ -1753,3 +1753,42 @@ def test_red_flag_screen_no_after_a_site_the_reader_read(text):
 def test_red_flag_screen_no_after_a_site_the_reader_could_not_name_is_asked_again():
     # "my hand is odd since lunch" names a sign site the reader cannot read: not a denial
     assert not reading.parse_answer("red_flags", "not really, but my left hand is odd since lunch").understood
+
+
+@pytest.mark.parametrize("text, location", [
+    ("all the head, worst at the front", "whole_head"),
+    ("whole the head", "whole_head"),
+    ("mostly in front", "forehead"),
+])
+def test_where_answered_without_of(text, location):
+    assert location in reading.parse_answer("pain_location", text).value
+
+
+def test_in_front_of_something_else_is_not_the_forehead():
+    assert "forehead" not in reading.parse_answer("pain_location", "in front of my ears").value
+
+
+@pytest.mark.parametrize("text", [
+    "never had headaches, not even when I was pregnant with my first",
+    "no migraines, not while she was pregnant either",
+])
+def test_a_pregnancy_named_as_a_time_is_neither_denied_nor_current(text):
+    findings = scan(text)
+    assert findings.pregnant is None and "pregnant" not in findings.absent_history
+
+
+def test_a_past_pregnancy_is_not_a_current_one():
+    assert not scan("I was pregnant with twins in 2020, that's when the migraines stopped").pregnant
+
+
+@pytest.mark.parametrize("text", [
+    "I'm 29, surely that's too young for a brain tumour",
+    "the leaflet says the chance of a tumour is tiny",
+    "brain tumours can strike anyone, that's what scares me",
+])
+def test_cancer_talked_about_in_general_is_no_history_of_cancer(text):
+    assert "cancer" not in scan(text).history
+
+
+def test_a_cancer_had_is_still_a_history_of_cancer():
+    assert "cancer" in scan("I had bowel cancer and the chance of it coming back is low").history

@@ -203,10 +203,20 @@ def _list_answer(ids: Iterable[str], text: str, allow_none: bool, denied: bool =
     return [UNKNOWN], False
 
 
+# Read as the answer to "where do you feel it?": the whole head said without "of" ("all the head",
+# "whole the head"), and the front of the head said on its own ("more in front"; "at the back" is
+# in the lexicon)
+_REGION_ANSWERS = (
+    (re.compile(r"\b(?:all|whole|entire)(?: of)?(?: the| my| his| her)? (?:head|skull)\b"), "whole_head"),
+    (re.compile(r"\b(?:in|at|to|on) (?:the )?front\b(?! of)|^\W*(?:the )?front\W*$"), "forehead"),
+)
+
+
 def _answer_locations(findings: Findings, parsed: FlatText, text: str) -> Tuple[Any, bool]:
     ids = set(findings.locations)
     body = {m.cid for m in parsed.matches if m.entity in {"body_part", "origin"}}
     words = set(parsed.words)
+    ids |= {location for pattern, location in _REGION_ANSWERS if pattern.search(parsed.flat)}
     if not ids:
         if "neck" in body:
             ids.add("neck_to_head")
@@ -358,7 +368,7 @@ _SIGN_SITE = re.compile(
 )
 _SITE_DENIED = re.compile(
     r"\b(?:no|not|nae|nane|none|nothing|never|fine|normal|ok|okay|good|well|alright|clear|nope|nah|naw|dont|don t"
-    r"|didnt|didn t|havent|haven t|hasnt|isnt|wasnt|without|nor|neither)\b"
+    r"|didnt|didn t|havent|haven t|hasnt|isnt|wasnt|without|nor|neither|\w+nae|canna)\b"
 )
 
 

@@ -57,8 +57,11 @@ _NECK_CAUSE = re.compile(
     r"\b(?:neck|spine|spinal|cervical|vertebra\w*|disc|disk|arthritis|spondyl\w*|whiplash|posture|"
     r"physio\w*|osteopath\w*|chiropract\w*)\b"
 )
+# (in answer to "have you given birth in the last 6 weeks?", a child born or arrived is her birth)
 _POSTPARTUM = re.compile(
-    r"\b(?:gave birth|given birth|had (?:a|my|the) (?:baby|son|daughter|twins)|baby (?:is|was) born|"
+    r"\b(?:gave birth|given birth|had (?:a|my|the) (?:baby|son|daughter|twins)|"
+    r"(?:baby|son|daughter|boy|girl|twins|little one)(?: \w+)? (?:is|was|were) (?:born|delivered)|"
+    r"(?:baby|son|daughter|twins|little one) (?:arrived|came)|"
     r"delivered|postpartum|post partum|c.?section|weeks? (?:post|after) (?:birth|delivery)|newborn)\b"
 )
 _NOT_PREGNANT = re.compile(
@@ -181,7 +184,13 @@ def _slow_rise(flat: str) -> bool:
     return False
 
 
+# "no change in the last 3 months": the question's own window, not how long the headaches have gone on
+_QUESTION_WINDOW = re.compile(r"\b(?:in|over|during|for|within) the (?:last|past) (?:few |couple of |3 |three )?months?\b")
+
+
 def _progression(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
+    if f.months_present is not None and _QUESTION_WINDOW.search(flat):
+        f.months_present = numbers.parse_months_present(_QUESTION_WINDOW.sub(" ", flat))
     if kind == "unknown":
         return UNKNOWN, True
     if f.has("progressive") or f.has("different_from_usual"):

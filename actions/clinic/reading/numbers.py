@@ -244,10 +244,16 @@ _LOOSE_DURATIONS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
 )
 
 
+# a denial right before an amount: "not every day", "not a few minutes, more like fifteen"
+_AMOUNT_DENIED = re.compile(r"\b(?:not|isnt|isn t|aint|never|not quite|not really|not always|not exactly)\s*(?:on\s*)?$")
+
+
 def find_durations(text: str) -> List[Tuple[int, int, float]]:
     """(start, end, minutes) for each amount of time in normalised ``text``; sums "2 hours 30 minutes"."""
     found: List[Tuple[int, int, float]] = []
     for match in _DURATION.finditer(text):
+        if _AMOUNT_DENIED.search(text[: match.start()]):
+            continue  # "not a few minutes, more like fifteen": the amount denied is not the one said
         minutes = _mid(match.group(1), match.group(2)) * _MINUTES[_unit(match.group(3))]
         if found and text[found[-1][1]: match.start()].strip() in {"", "and"} and minutes < found[-1][2]:
             start = found[-1][0]
@@ -443,7 +449,7 @@ def frequency_said(text: str) -> Optional[Tuple[float, bool]]:
     mornings my neck is stiff, and a few days a month I get an ache" -> 3)."""
     low = normalize(text)
     # "not every day", "not daily, maybe twice a week": a denied frequency says what it is not
-    found = [f for f in find_frequencies(low) if not _FREQ_DENIED.search(low[:f.start])]
+    found = [f for f in find_frequencies(low) if not _AMOUNT_DENIED.search(low[:f.start])]
     if not found:
         return None
     now = [f for f in found if not _PAST_PATTERN.search(_sentence_around(low, f.start, f.end))]
@@ -462,7 +468,6 @@ _SHORT_WINDOW = re.compile(
 )
 
 
-_FREQ_DENIED = re.compile(r"\b(?:not|isnt|isn t|aint|never|not quite|not really|not always|not exactly)\s*(?:on\s*)?$")
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
@@ -543,8 +548,9 @@ def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optiona
     return None
 
 
-# The age a headache pattern began at: "since I was 20", "since my twenties", "since childhood".
-_STARTED_AT_AGE = re.compile(rf"\b(?:since|from|started (?:when|at)|began (?:when|at)|begun (?:when|at)|ever since) (?:(?:i|he|she|they) (?:was|were)|(?:the )?age(?: of)?|(?:i|he|she) turned|about|around| )*\s*({NUM})\b(?!\s*(?:weeks?|days?|months?|years?(?! old| of age)|hours?|minutes?|times?)\b|[\d.])")
+# The age a headache pattern began at: "since I was 20", "since my twenties", "since childhood"
+# (not a clock time: "I clean offices from 5 in the morning", "from 6am").
+_STARTED_AT_AGE = re.compile(rf"\b(?:since|from|started (?:when|at)|began (?:when|at)|begun (?:when|at)|ever since) (?:(?:i|he|she|they) (?:was|were)|(?:the )?age(?: of)?|(?:i|he|she) turned|about|around| )*\s*({NUM})\b(?!\s*(?:weeks?|days?|months?|years?(?! old| of age)|hours?|minutes?|times?|am|pm|o'? ?clock|in (?:the )?(?:morning|afternoon|evening|night))\b|[\d.:])")
 # "since my twenties", and with words between: "since I drove lorries in my twenties", "started back
 # in my 30s" ("from" only right before it: "I suffer from headaches, I'm in my 50s" is not a start)
 _STARTED_IN_DECADE = re.compile(

@@ -46,7 +46,7 @@ _OTHER_PERSON = re.compile(r"\b(?:mum|mom|mother|dad|father|sister|brother|aunt|
                            r"|flatmate|roommate|housemate|colleague|coworker|boss|neighbou?r|boyfriend|girlfriend|niece|nephew)\b")
 
 
-_PAST_PREGNANCY = re.compile(r"\b(?:when i was pregnant|last pregnancy|previous pregnanc\w*|my pregnancies|during pregnancy i|in pregnancy i|pregnancy test (?:was |is )?negative|not pregnant|(?:years|months) ago)\b")
+_PAST_PREGNANCY = re.compile(r"\b(?:(?:when|while|whilst) (?:i|she) was pregnant|(?:i|she) was pregnant (?:with|last|in|before|\d|years|months|back|then|once|twice)|last pregnancy|previous pregnanc\w*|my pregnancies|during pregnancy i|in pregnancy i|pregnancy test (?:was |is )?negative|not pregnant|(?:years|months) ago)\b")
 
 
 # --- timing of an event ("bumped my head yesterday") --------------------------------------------
@@ -364,12 +364,20 @@ _TIME_PREPOSITIONS = frozenset({"before", "since", "after", "until", "till", "du
 _DETERMINERS = frozenset({"the", "my", "this", "her", "our", "that"})
 
 
+_PAST_STATE = frozenset({"was", "were"})
+_WHEN_CONJUNCTIONS = frozenset({"when", "while", "whilst"})
+
+
 def _time_reference(rule: Rule, words, start: int) -> bool:
+    """ "before my pregnancy", "not even when I was pregnant": a pregnancy named as a time, which a
+    negation before it does not deny (whether she is pregnant or has just given birth is asked)."""
     if rule.cid != "pregnant":
         return False
     j = start - 1
     if j >= 0 and words[j] in _DETERMINERS:
         j -= 1
+    if j >= 2 and words[j] in _PAST_STATE and words[j - 2] in _WHEN_CONJUNCTIONS:
+        return True  # "when i was pregnant", "while she was pregnant"
     return j >= 0 and words[j] in _TIME_PREPOSITIONS
 
 
@@ -536,8 +544,18 @@ def _with_lead_in(clause: str, sentence: str) -> str:
     return f"{lead} {clause}"
 
 
+# cancer talked about in general, not had: "young for a tumour", "a sign of cancer", "the risk of a
+# brain tumour", "tumours can happen at any age"
+_CANCER_IN_GENERAL = re.compile(
+    r"\b(?:young|old|early|late|likely|unlikely|rare|common|typical|usual|risk|risks|chance|chances|odds|sign|signs"
+    r"|symptom|symptoms|cause|causes|rule out|ruled out|screen\w*|test\w* for) (?:for|of|out|with)? ?(?:a |an |the )?(?:brain )?"
+    r"(?:cancer|cancers|tumou?rs?)\b"
+    r"|\b(?:cancers?|tumou?rs?) (?:can|could|may|might|do|does) (?:happen|occur|start|strike|affect|run)\b"
+)
+
+
 def _cancer(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
-    if _WORRY_WORDS.search(_with_lead_in(clause, sentence)) or _OTHER_PERSON.search(clause):
+    if _WORRY_WORDS.search(_with_lead_in(clause, sentence)) or _OTHER_PERSON.search(clause) or _CANCER_IN_GENERAL.search(clause):
         return
     findings.history.add("cancer")
     if re.search(r"\bbone (?:metastases|mets|cancer)\b", clause):
@@ -701,7 +719,9 @@ _DOCTOR_NO = re.compile(
 
 
 _DOCTOR_YES = re.compile(
-    r"\b(?:(?:doctor|doc|gp|neurologist|consultant|physician|specialist|neuro|headache clinic|hospital|dr \w+) (?:said|says|told me|diagnosed|confirmed|thinks|thought|called it|agreed)"
+    r"\b(?:(?:doctor|doc|gp|neurologist|consultant|physician|specialist|neuro|headache clinic|hospital|dr \w+)"
+    # (with a second clinician: "my GP and a physiotherapist diagnosed it")
+    r"(?: and (?:a |an |the |my )?(?:physio|physiotherapist|doctor|gp|specialist|consultant|neurologist|osteopath|optician|nurse))?(?: both)? (?:said|says|told me|diagnosed|confirmed|thinks|thought|called it|agreed)"
     r"|diagnosed (?:with|as|me)|been diagnosed|got a diagnosis|was diagnosed|officially diagnosed)\b"
 )
 
