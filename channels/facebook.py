@@ -342,22 +342,27 @@ class HeadEaseFacebookInput(FacebookInput):
             self._seen.popitem(last=False)
         return True
 
+    @staticmethod
+    async def _notice(out: HeadEaseMessengerBot, sender_id: str, text: str) -> None:
+        """A notice that does not start a turn; its failure is counted and never stops the turn."""
+        try:
+            await out.send_text_message(sender_id, text)
+        except outbox.SendFailed as failed:
+            outbox.STATS.add("facebook", "failed")
+            logger.warning("facebook: a notice could not be delivered (%s)", failed.reason)
+
     async def _handle(self, event: Event, on_new_message: Callable[[UserMessage], Awaitable[Any]], metadata: Any) -> None:
         out = HeadEaseMessengerBot(self.client())
         sender_id = event.sender_id or ""
         await out.send_action(sender_id, "mark_seen")
         if event.kind == "unsupported":
-            try:
-                await out.send_text_message(sender_id, chat_render.notice("unsupported"))
-            except outbox.SendFailed as failed:
-                outbox.STATS.add("facebook", "failed")
-                logger.warning("facebook: a notice could not be delivered (%s)", failed.reason)
+            await self._notice(out, sender_id, chat_render.notice("unsupported"))
             return
         await out.send_action(sender_id, "typing_on")
         try:
             clean = clean_user_text(event.text)
             if clean.truncated:
-                await out.send_text_message(sender_id, TRUNCATION_NOTICE)
+                await self._notice(out, sender_id, TRUNCATION_NOTICE)
             message = UserMessage(clean.text, out, sender_id, input_channel=self.name(), metadata=metadata)
             await guarded(on_new_message, deliver=outbox.send_turn)(message)
         finally:

@@ -12,8 +12,12 @@ reply to a mention in a channel, doctor summary included, is posted in the chann
 - a mention in a channel (`app_mention`), or a message in the optional watched channel
   (`SLACK_CHANNEL`), gets one line in that message's thread, "I'll continue in a direct message",
   with nothing about health in it; the bot opens a DM with the person (`conversations.open`) and
-  the message is answered there;
-- button clicks count only in a DM (the bot never posts buttons anywhere else).
+  the message is answered there (when the DM cannot be opened, e.g. without the `im:write` scope,
+  the one line says to write to the bot's Messages tab instead, and nothing else is sent);
+- button clicks count only in a DM (the bot never posts buttons anywhere else);
+- an output made without a channel (Rasa's HTTP API, e.g. `trigger_intent?output_channel=slack`)
+  posts to the DM, and thread, that the conversation id names, and refuses any other id: a
+  conversation id is never used as a channel.
 
 Webhook. Every request is checked against the signing secret (HMAC-SHA256 of
 `v0:<timestamp>:<body>`, constant time, at most five minutes old); unsigned or badly signed
@@ -22,7 +26,8 @@ requests, and signed bodies that are not what Slack sends (a JSON array, form da
 recent event ids (and channel+ts, which also catches the same message arriving as `message` and
 `app_mention`) are remembered, and a repeat is answered with 200 and `X-Slack-No-Retry: 1`
 (memory per process: with several Rasa instances, route Slack to one of them). Edits, deletions,
-joins and the bot's own messages are acknowledged and ignored. Events are handled after the 200,
+joins and the bot's own messages are acknowledged and ignored; a file shared in a DM without any
+text gets a short "typed text only" notice and starts no turn. Events are handled after the 200,
 so Slack's three-second limit is never at risk.
 
 Output: one Slack message per bot message (mrkdwn), buttons as a `section` + `actions` block, the
@@ -42,11 +47,12 @@ import hmac
 import json
 import logging
 import os
+import re
 import time
 import urllib.parse
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -73,6 +79,9 @@ SEEN_EVENTS_TTL_S = 3600
 SIGNATURE_MAX_AGE_S = 300
 # Message subtypes that carry a person's new words; edits, deletions, joins, bot posts do not.
 USER_SUBTYPES = (None, "file_share", "thread_broadcast")
+# A HeadEase Slack conversation id: `<user>_<DM channel>[_<thread ts>]` (see `Route`), or a user
+# id alone (Rasa's own ids, from before).
+CONVERSATION_ID = re.compile(r"(?P<user>[UW][A-Z0-9]+)(?:_(?P<channel>D[A-Z0-9]+)(?:_(?P<thread>\d+\.\d+))?)?")
 TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 
 
@@ -118,7 +127,7 @@ class Route:
     """What a Slack request asks of the bot.
 
     kind: "dm" (a turn in a DM conversation), "move" (a channel mention: answer in a DM instead),
-    "challenge", or "ignore"."""
+    "unsupported" (a file without text in a DM: a notice, no turn), "challenge", or "ignore"."""
 
     kind: str
     user: Optional[str] = None
@@ -165,13 +174,15 @@ def route_event(body: Dict[str, Any], watched_channel: Optional[str] = None) -> 
         or not user
         or user in bots
         or not isinstance(channel, str)
-        or not isinstance(text, str)
+        or not isinstance(text, (str, type(None)))
     ):
         return Route("ignore", keys=keys)
-    text = SlackInput._sanitize_user_message(text, bots)
+    text = SlackInput._sanitize_user_message(text or "", bots)
     thread = event.get("thread_ts") if event.get("thread_ts") != event.get("ts") else None
-    if event["type"] == "message" and is_dm_channel(channel, event.get("channel_type")):
-        return Route("dm", user, channel, thread, text, keys)
+    if is_dm_channel(channel, event.get("channel_type")):
+        # a DM (an @-mention there is a message like any other); a file without words gets the
+        # "typed text only" notice, as on the other platforms, and starts no turn
+        return Route("dm" if text.strip() else "unsupported", user, channel, thread, text, keys)
     if event["type"] == "app_mention" or (watched_channel and channel == watched_channel):
         # answered in a DM; the one line in the channel goes in the message's thread
         return Route("move", user, channel, event.get("thread_ts") or event.get("ts"), text, keys)
@@ -198,7 +209,9 @@ def route_interaction(payload: Dict[str, Any]) -> Route:
 
 # --- output -----------------------------------------------------------------------------------
 class HeadEaseSlackBot(SlackBot):
-    """Posts to one channel (a DM) and, when set, one thread in it; never to the recipient id."""
+    """Posts to the channel it was made for (a DM, and when set one thread in it; or a mention's
+    thread, for the one line that moves to a DM), else to the DM and thread its conversation id
+    names (`_target`); never to a channel taken from a recipient id or a response payload."""
 
     @classmethod
     def name(cls) -> Text:
@@ -221,14 +234,28 @@ class HeadEaseSlackBot(SlackBot):
         self.sender = sender or outbox.Sender("slack", classify_error)
         self.recent = chat_render.RecentTexts()
 
-    def _recipient(self, recipient_id: Text) -> Text:
-        return self.slack_channel or recipient_id
+    def _target(self, recipient_id: Text) -> Tuple[Text, Optional[Text]]:
+        """Where a message goes, (channel, thread): the channel this output was made for (a DM,
+        or for the one "I'll continue in a DM" line, a mention's thread); without one (Rasa's
+        HTTP API, e.g. `trigger_intent?output_channel=slack`, builds the output with no channel),
+        the DM and thread named by the conversation id. Never the recipient id as a channel: a
+        conversation id that names no DM is refused (`SendFailed`), nothing is posted."""
+        if self.slack_channel:
+            return self.slack_channel, self.thread_id
+        match = CONVERSATION_ID.fullmatch(str(recipient_id or ""))
+        if match and match.group("channel"):
+            return match.group("channel"), match.group("thread") or self.thread_id
+        if match:  # a user id alone (a conversation from before HeadEase's own ids): the app's DM
+            return match.group("user"), self.thread_id
+        raise outbox.SendFailed("slack", "no direct message for this conversation id", True, 0)
 
-    async def _post_message(self, channel: Text, **kwargs: Any) -> None:
+    async def _post_message(self, recipient_id: Text, **kwargs: Any) -> None:
+        channel, thread = self._target(recipient_id)
         # `as_user` is a legacy (classic app) argument; HeadEase posts with a bot token.
         kwargs.pop("as_user", None)
-        if self.thread_id:
-            kwargs["thread_ts"] = self.thread_id
+        kwargs.pop("channel", None)
+        if thread:
+            kwargs["thread_ts"] = thread
         await self.sender.call(lambda: self.client.chat_postMessage(channel=channel, **kwargs), "chat.postMessage")
 
     async def open_dm(self, user: Text) -> Text:
@@ -236,20 +263,23 @@ class HeadEaseSlackBot(SlackBot):
         result = await self.sender.call(lambda: self.client.conversations_open(users=user), "conversations.open")
         return result["channel"]["id"]
 
+    def _remember(self, recipient_id: Text, text: Text) -> None:
+        self.recent.add(self.slack_channel or recipient_id, text)
+
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        recipient = self._recipient(recipient_id)
-        self.recent.add(recipient, text)
+        self._target(recipient_id)  # refused before anything is remembered as sent
+        self._remember(recipient_id, text)
         for part in chat_render.split_text(chat_render.to_slack_mrkdwn(text), TEXT_LIMIT):
-            await self._post_message(channel=recipient, text=part, mrkdwn=True)
+            await self._post_message(recipient_id, text=part, mrkdwn=True)
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
-        recipient = self._recipient(recipient_id)
-        self.recent.add(recipient, text)
+        self._target(recipient_id)
+        self._remember(recipient_id, text)
         parts = chat_render.split_text(chat_render.to_slack_mrkdwn(text), TEXT_LIMIT) or [" "]
         for part in parts[:-1]:
-            await self._post_message(channel=recipient, text=part, mrkdwn=True)
+            await self._post_message(recipient_id, text=part, mrkdwn=True)
         blocks: List[Dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": parts[-1]}}]
         elements = [
             {
@@ -267,29 +297,28 @@ class HeadEaseSlackBot(SlackBot):
         for start in range(0, len(elements), BUTTONS_PER_BLOCK):
             blocks.append({"type": "actions", "elements": elements[start : start + BUTTONS_PER_BLOCK]})
         # `text` is the notification / accessibility fallback for the blocks.
-        await self._post_message(channel=recipient, text=chat_render.to_plain(text)[:TEXT_LIMIT], blocks=blocks)
+        await self._post_message(recipient_id, text=chat_render.to_plain(text)[:TEXT_LIMIT], blocks=blocks)
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
         block = {"type": "image", "image_url": image, "alt_text": "image"}
-        await self._post_message(channel=self._recipient(recipient_id), text=image, blocks=[block])
+        await self._post_message(recipient_id, text=image, blocks=[block])
 
     async def send_attachment(self, recipient_id: Text, attachment: Dict[Text, Any], **kwargs: Any) -> None:  # type: ignore[override]
-        await self._post_message(channel=self._recipient(recipient_id), attachments=[attachment])
+        await self._post_message(recipient_id, attachments=[attachment])
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         kind = chat_render.known_payload(json_message)
-        recipient = self._recipient(recipient_id)
         if kind == "assessment":
-            await self.send_text_message(recipient, chat_render.assessment_summary(json_message["assessment"]))
+            await self.send_text_message(recipient_id, chat_render.assessment_summary(json_message["assessment"]))
         elif kind == "doctor_summary":
             summary = chat_render.doctor_summary(json_message["doctor_summary"])
-            if summary and not self.recent.already_sent(recipient, summary["text"]):
-                await self.send_text_message(recipient, "Summary for your doctor:\n\n" + summary["text"])
+            if summary and not self.recent.already_sent(self.slack_channel or recipient_id, summary["text"]):
+                await self.send_text_message(recipient_id, "Summary for your doctor:\n\n" + summary["text"])
         elif isinstance(json_message, dict):
             # A Slack-specific payload from the domain: posted in this conversation only (its own
             # `channel` key is ignored, so a response can never post into a shared channel).
             message = {k: v for k, v in json_message.items() if k not in ("channel", "as_user", "thread_ts")}
-            await self._post_message(channel=recipient, **message)
+            await self._post_message(recipient_id, **message)
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -346,19 +375,26 @@ class HeadEaseSlackInput(SlackInput):
         if route.kind == "dm":
             await self._turn(route, self.get_output_channel(route.channel, route.thread_ts), on_new_message)
             return
+        if route.kind == "unsupported":
+            await self._notice(self.get_output_channel(route.channel, route.thread_ts), chat_render.notice("unsupported"))
+            return
         if route.kind != "move":
             return
-        # A mention in a shared channel: one line in its thread, the answer in a DM.
-        await self._notice(self.get_output_channel(route.channel, route.thread_ts), chat_render.notice("moved_to_dm"))
-        opener = self.get_output_channel()
+        # A mention in a shared channel: one line in its thread, the answer in a DM. The DM is
+        # opened first, so that the line in the channel says what really happens.
+        in_thread = self.get_output_channel(route.channel, route.thread_ts)
+        dm: Optional[str] = None
         try:
-            dm = await opener.open_dm(route.user or "")
+            dm = await self.get_output_channel().open_dm(route.user or "")
         except (outbox.SendFailed, KeyError, TypeError) as failed:
             logger.warning("slack: could not open a DM (%s)", getattr(failed, "reason", type(failed).__name__))
+        if dm is not None and not is_dm_channel(dm):
+            logger.warning("slack: conversations.open did not return a DM; nothing sent there")
+            dm = None
+        if dm is None:  # e.g. no `im:write` scope: say where to write instead; nothing else
+            await self._notice(in_thread, chat_render.notice("dm_unavailable"))
             return
-        if not is_dm_channel(dm):
-            logger.warning("slack: conversations.open did not return a DM; nothing sent")
-            return
+        await self._notice(in_thread, chat_render.notice("moved_to_dm"))
         out = self.get_output_channel(dm)
         await self._notice(out, chat_render.notice("dm_intro"))
         moved = Route("dm", route.user, dm, None, route.text or "hi", route.keys)
@@ -412,7 +448,7 @@ class HeadEaseSlackInput(SlackInput):
                     request.headers.get(self.retry_num_header) or "-",
                 )
                 return response.text("", status=200, headers={"X-Slack-No-Retry": "1"})
-            if route.kind in ("dm", "move"):
+            if route.kind in ("dm", "move", "unsupported"):
                 self._spawn(self.handle(route, on_new_message))
             return response.text("")
 

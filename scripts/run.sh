@@ -25,13 +25,21 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-.venv/bin/python -m actions.server --port "$ACTION_PORT" &
+if [ "${1:-}" = "--shell" ]; then
+  # In a session of its own: the terminal's Ctrl-C goes to the shell, which finishes the turn in
+  # progress before it leaves (scripts/shell.py); cleanup stops the action server afterwards.
+  setsid .venv/bin/python -m actions.server --port "$ACTION_PORT" &
+else
+  .venv/bin/python -m actions.server --port "$ACTION_PORT" &
+fi
 pids+=($!)
 
 if [ "${1:-}" = "--shell" ]; then
   # The generated credentials (only channels whose variables are set): Rasa reads the whole file,
-  # and the top-level credentials.yml's `${VAR}` references would stop it.
-  .venv/bin/python -m headease_rasa shell -m "$HEADEASE_MODEL" --endpoints endpoints.yml \
+  # and the top-level credentials.yml's `${VAR}` references would stop it. scripts/shell.py is
+  # `python -m headease_rasa shell` with Rasa's console fixed: Ctrl-C at a button question (or
+  # Ctrl-D) leaves the shell cleanly instead of crashing its console and leaving the server up.
+  .venv/bin/python scripts/shell.py -m "$HEADEASE_MODEL" --endpoints endpoints.yml \
     --credentials var/credentials.yml -i 127.0.0.1 -p "$RASA_PORT" --quiet
   exit 0
 fi

@@ -153,6 +153,24 @@ def test_slack_posts_in_its_thread_and_never_where_a_payload_says(stub):
     assert stub.find(in_channel("C-GENERAL")) == []
 
 
+def test_slack_output_without_a_channel_posts_to_the_dm_its_conversation_names(stub):
+    """Rasa's HTTP API (`trigger_intent?output_channel=slack`) builds the output with no channel
+    and sends to the conversation id: that names a DM (and thread); nothing else is a channel."""
+    bot = slack_bot(FakeClock(), None)
+    asyncio.run(outbox.send_turn(bot, "U1_D9205", [QUESTION, {"text": ALERT}]))
+    asyncio.run(outbox.send_turn(bot, "U1_D9205_1700000000.000007", [{"text": "in the thread"}]))
+    posts = stub.find(in_channel("D9205"))
+    assert [p.body.get("thread_ts") for p in posts] == [None, None, "1700000000.000007"]
+    assert posts[0].body["text"].startswith("🚨 *") and posts[1].body["blocks"][1]["type"] == "actions"
+    asyncio.run(bot.send_text_message("U9205", "a user id alone: the app's DM with them"))
+    assert stub.find(in_channel("U9205"))
+    before = len(stub.attempts)
+    for conversation in ("U1_C9205GENERAL", "C9205GENERAL", "U1_G9205PRIVATE_1700000000.000001", "", "default"):
+        undelivered = asyncio.run(outbox.send_turn(bot, conversation, [{"text": "I have a headache"}, QUESTION]))
+        assert len(undelivered) == 2, conversation
+    assert len(stub.attempts) == before  # refused before any call: nothing posted anywhere
+
+
 def test_the_slack_stand_in_refuses_what_slack_refuses(stub):
     with pytest.raises(outbox.SendFailed) as failed:
         asyncio.run(slack_bot(FakeClock(), "D9204", token="xoxb-wrong").send_text_message("U", "hi"))
@@ -160,7 +178,7 @@ def test_the_slack_stand_in_refuses_what_slack_refuses(stub):
     bot = slack_bot(FakeClock(), "D9204")
     too_long = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}]
     with pytest.raises(outbox.SendFailed, match="invalid_blocks"):
-        asyncio.run(bot._post_message(channel="D9204", text="x", blocks=too_long))
+        asyncio.run(bot._post_message("U1_D9204", text="x", blocks=too_long))
     assert stub.find(in_channel("D9204")) == []
 
 
@@ -206,3 +224,61 @@ def test_the_graph_stand_in_refuses_what_the_graph_api_refuses(stub):
     with pytest.raises(facebook.GraphError):
         asyncio.run(client.post({"recipient": {"id": "P9303"}, "messaging_type": "RESPONSE", "message": {"text": "x" * 2001}}))
     assert stub.find(to_psid("P9303")) == []
+
+
+# --- every platform: a notice the platform refuses never drops the turn ----------------------
+LONG_MESSAGE = "my head hurts " * 200  # over the 2000 characters a message is cut to
+
+
+async def answer_with_the_alert(message):
+    """The bot's turn: an emergency line (what a refused notice must not take down with it)."""
+    assert len(message.text) == 2000  # cut, so a truncation notice went first
+    await message.output_channel.send_text_message(message.sender_id, ALERT)
+
+
+def telegram_turn():
+    async def run():
+        channel = telegram.HeadEaseTelegramInput(TELEGRAM_TOKEN, "HeadEaseTestBot", None, debug_mode=False)
+        try:
+            await channel.handle(telegram.Incoming("text", 9401, LONG_MESSAGE), answer_with_the_alert)
+        finally:
+            await channel.get_output_channel().close_session()
+
+    return run()
+
+
+def slack_turn():
+    channel = slack.HeadEaseSlackInput(SLACK_TOKEN, slack_signing_secret="secret")
+    return channel.handle(slack.Route("dm", "U9402", "D9402", None, LONG_MESSAGE), answer_with_the_alert)
+
+
+def messenger_turn():
+    channel = facebook.HeadEaseFacebookInput("verify", FACEBOOK_SECRET, FACEBOOK_PAGE_TOKEN)
+    return channel._handle(facebook.Event("text", "P9403", LONG_MESSAGE), answer_with_the_alert, None)
+
+
+def sent_text(call) -> str:
+    if call.platform == "facebook":
+        return (call.body.get("message") or {}).get("text") or ""
+    return call.body.get("text") or ""
+
+
+@pytest.mark.parametrize(
+    "platform, turn, to_user, refusal",
+    [
+        ("telegram", telegram_turn, to_chat(9401), PlatformStub.telegram_error(400, "Bad Request: chat not found")),
+        ("slack", slack_turn, in_channel("D9402"), PlatformStub.slack_error("channel_not_found")),
+        ("facebook", messenger_turn, to_psid("P9403"),
+         PlatformStub.graph_error(551, message="This person isn't available right now.")),
+    ],
+)
+def test_a_refused_notice_never_drops_the_turn(stub, platform, turn, to_user, refusal):
+    stub.fail(lambda c: to_user(c) and "very long" in sent_text(c), refusal)
+    failed_before = outbox.STATS.get(platform, "failed")
+    asyncio.run(turn())
+    accepted = {id(c) for c in stub.find(to_user)}
+    (refused,) = [c for c in stub.tried(to_user) if id(c) not in accepted]
+    assert "very long" in sent_text(refused)
+    delivered = [sent_text(c) for c in stub.find(to_user)]
+    assert len(delivered) == 1 and "112" in delivered[0]  # the turn's emergency line went out
+    assert outbox.STATS.get(platform, "failed") == failed_before + 1

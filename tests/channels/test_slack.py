@@ -214,3 +214,31 @@ def test_ratelimited_posts_are_retried_and_nothing_is_lost(channel_stack, platfo
     tried = platform_stub.tried(to_channel("D8SLACK"))
     assert tried[0].status == 429 and tried[1].at - tried[0].at >= 0.9
     assert len(tried) == len(delivered) + 1 and delivered[-1].body.get("blocks")
+
+
+def test_a_file_without_words_in_a_dm_gets_a_notice_not_a_turn(channel_stack, platform_stub):
+    shared = event("U9SLACK", "D9SLACK", "", "Ev9SLACK", "1700000090.000100", subtype="file_share", upload=False,
+                   files=[{"id": "F9", "name": "scan.png", "mimetype": "image/png", "filetype": "png"}])
+    assert send_event(channel_stack, shared)[0] == 200
+    (notice,) = platform_stub.wait_for(to_channel("D9SLACK"))
+    assert "typed text" in notice.body["text"] and "112" in notice.body["text"]
+    time.sleep(1)
+    assert user_texts(channel_stack.tracker("U9SLACK_D9SLACK")) == []
+
+
+def test_a_channel_mention_when_no_dm_can_be_opened_points_to_the_messages_tab(channel_stack, platform_stub):
+    """Without the `im:write` scope Slack refuses `conversations.open`: the line in the channel
+    must not promise a DM, and nothing of the message is answered anywhere."""
+    opening = lambda c: c.method == "conversations.open" and c.body.get("users") == "U10SLACK"
+    platform_stub.fail(opening, PlatformStub.slack_error("missing_scope"))
+    text = "the worst headache of my life, since this morning"
+    assert send_event(channel_stack, mention("U10SLACK", "C10GENERAL", text, "Ev10SLACK", "1700000100.000100"))[0] == 200
+    (line,) = platform_stub.wait_for(to_channel("C10GENERAL"))
+    assert line.body["thread_ts"] == "1700000100.000100"
+    assert line.body["text"].startswith("I only help in a direct message") and "Messages tab" in line.body["text"]
+    time.sleep(2)
+    assert len(platform_stub.tried(opening)) == 1 and not platform_stub.find(opening)
+    assert len(platform_stub.find(to_channel("C10GENERAL"))) == 1
+    assert not platform_stub.find(lambda c: c.method == "chat.postMessage" and str(c.body.get("channel", "")).startswith("D10"))
+    assert user_texts(channel_stack.tracker("U10SLACK")) == []
+    assert user_texts(channel_stack.tracker("U10SLACK_C10GENERAL")) == []

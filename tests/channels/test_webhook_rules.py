@@ -147,6 +147,26 @@ def test_slack_channel_mention_moves_to_a_dm():
     assert (in_thread.kind, in_thread.thread_ts) == ("move", "1700000000.000009")
 
 
+def test_slack_a_mention_inside_the_dm_is_a_dm_message():
+    mention = {"type": "app_mention", "channel": "D1", "user": "U1", "text": "<@UBOT> my head is pounding",
+               "ts": "1700000011.000200", "event_ts": "1700000011.000200"}
+    route = slack.route_event(callback(mention))
+    assert (route.kind, route.conversation_id, route.text) == ("dm", "U1_D1", "my head is pounding")
+
+
+def test_slack_a_file_without_words_in_a_dm_gets_a_notice_not_a_turn():
+    shared = dm(text="", subtype="file_share", upload=False,
+                files=[{"id": "F1", "name": "mri.png", "mimetype": "image/png", "filetype": "png"}])
+    route = slack.route_event(callback(shared))
+    assert (route.kind, route.conversation_id) == ("unsupported", "U1_D1")
+    no_text = {key: value for key, value in shared.items() if key != "text"}
+    assert slack.route_event(callback(no_text)).kind == "unsupported"
+    with_words = slack.route_event(callback({**shared, "text": "this is my headache diary"}))
+    assert (with_words.kind, with_words.text) == ("dm", "this is my headache diary")
+    in_channel = {**shared, "channel": "C1", "channel_type": "channel"}
+    assert slack.route_event(callback(in_channel)).kind == "ignore"
+
+
 def test_slack_channel_messages_only_from_the_watched_channel_and_never_answered_there():
     message = {"type": "message", "channel": "C2", "channel_type": "channel", "user": "U1", "text": "migraine again",
                "ts": "1700000020.000100"}
