@@ -2,6 +2,9 @@
 
 Wraps rasa_sdk's server so it binds to loopback by default (only the Rasa server on the same host
 should call it; set SANIC_HOST=0.0.0.0 to expose it on a private network) and logs no user text.
+Besides rasa_sdk's `GET /health` it answers `GET /health/live` and `GET /health/ready` (every
+action registered, the knowledge base and the reader's rules loaded and valid: actions/health.py),
+added through rasa_sdk's plugin hook.
 """
 import argparse
 import logging
@@ -23,6 +26,9 @@ def main() -> None:
     )
     from rasa_sdk.endpoint import run
 
+    from actions.health import register_plugin
+
+    register_plugin()  # rasa_sdk's run() calls its hook: /health/live and /health/ready
     run("actions", port=args.port, cors_origins=None)
 
 

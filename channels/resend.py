@@ -15,13 +15,34 @@ it under the conversation's lock (the Redis lock store in the cluster):
 Rasa's own `Agent.handle_message` is the lock plus `processor.handle_message`; this does the same
 with the look-up in between, using the agent's public stores. Without a client `message_id` the
 message goes to Rasa unchanged (Rasa gives it a random id).
+
+Both the REST/voice channel (channels/rest.py) and the web widget's socket.io channel
+(channels/socketio.py) read the client's id with `parse_message_id` and hand the message to
+`AtMostOnce`.
 """
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Tuple
 
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, Event, UserUttered
+
+MAX_MESSAGE_ID_CHARS = 128
+
+
+def parse_message_id(value: Any) -> Tuple[bool, Optional[str]]:
+    """(valid, the id) for a client's `message_id`: absent (None) is valid and gives None; else a
+    string (or an integer, read as its digits) that is not blank, printable and at most
+    `MAX_MESSAGE_ID_CHARS` characters long."""
+    if value is None:
+        return True, None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return False, None
+    value = str(value)
+    if not value.strip() or len(value) > MAX_MESSAGE_ID_CHARS or not value.isprintable():
+        return False, None
+    return True, value
+
 
 # What a replayed answer carries from the stored BotUttered data, as Rasa's output channels take it.
 _REPLY_KEYS = ("buttons", "quick_replies", "custom", "image", "attachment", "elements")

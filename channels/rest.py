@@ -15,7 +15,7 @@ A sender over its rate (channels/rate_guard.py) gets HTTP 429 with `Retry-After`
 """
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -24,25 +24,11 @@ from sanic.response import HTTPResponse
 
 from channels.input_safety import TRUNCATION_NOTICE, clean_user_text
 from channels.reply_guard import guarded, rate_limited_replies
-from channels.resend import AtMostOnce
+from channels.resend import MAX_MESSAGE_ID_CHARS, AtMostOnce, parse_message_id
 
 MAX_SENDER_CHARS = 128
-MAX_MESSAGE_ID_CHARS = 128
 # A failed turn's answer (the safety fallback) asks an automatic client to wait this long first.
 RESEND_AFTER_S = 2
-
-
-def _message_id(body: Dict[str, Any]) -> Tuple[bool, Optional[str]]:
-    """(valid, the client's message id or None)."""
-    value = body.get("message_id")
-    if value is None:
-        return True, None
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        return False, None
-    value = str(value)
-    if not value.strip() or len(value) > MAX_MESSAGE_ID_CHARS or not value.isprintable():
-        return False, None
-    return True, value
 
 
 def _body(request: Request) -> Optional[Dict[str, Any]]:
@@ -75,9 +61,10 @@ class HeadEaseRestInput(InputChannel):
             sender = body.get("sender")
             if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
                 return response.json({"error": "'sender' must be a non-empty string (max 128 characters)."}, status=400)
-            valid, message_id = _message_id(body)
+            valid, message_id = parse_message_id(body.get("message_id"))
             if not valid:
-                return response.json({"error": "'message_id' must be a string (max 128 characters)."}, status=400)
+                return response.json(
+                    {"error": f"'message_id' must be a string (max {MAX_MESSAGE_ID_CHARS} characters)."}, status=400)
             metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
             clean = clean_user_text(body.get("message"))
             collector = CollectingOutputChannel()

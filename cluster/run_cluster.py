@@ -10,7 +10,8 @@
 The same services as docker-compose.yml, from Debian's packages (cluster/services.py). `Cluster`
 is also what the cluster tests (cluster/loadtest.py, cluster/scenarios.py, tests/cluster) start;
 they kill and restart its parts (`kill_rasa`, `start_rasa`, `postgres.stop_server`, `redis.restart`).
-A Rasa server counts as up when its `/health/ready` says so (model loaded, stores reachable).
+A Rasa server counts as up when its `/health/ready` says so (model loaded, stores reachable), the
+action server when its own `/health/ready` does (every action registered, knowledge base valid).
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from typing import Dict, List, Optional
 
 from cluster.services import (
     LoggedProcesses, Nginx, server_env, Postgres, Redis, ServiceError, free_port, stop_processes, wait_for_port,
+    wait_for_ready,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,7 +91,8 @@ class Cluster(LoggedProcesses):
         actions = self._spawn("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(self.action_port)])
         self._credentials_file = self._credentials()
         servers = [self._spawn_rasa(index) for index in range(len(self.rasa_ports))]
-        wait_for_port(self.action_port, 120, "action server", actions)
+        # Ready: every action registered, the knowledge base and the reader's rules loaded.
+        wait_for_ready(f"http://127.0.0.1:{self.action_port}/health/ready", 120, "action server", actions)
         deadline = time.monotonic() + timeout
         for index, (port, process) in enumerate(zip(self.rasa_ports, servers)):
             self._wait_rasa(port, process, deadline, f"rasa-{index}")

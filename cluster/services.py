@@ -14,6 +14,8 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence
@@ -42,6 +44,26 @@ def wait_for_port(port: int, timeout: float, what: str, process: Optional[subpro
         except OSError:
             time.sleep(0.2)
     raise ServiceError(f"{what} did not listen on port {port} within {timeout:.0f}s")
+
+
+def wait_for_ready(url: str, timeout: float, what: str, process: Optional[subprocess.Popen] = None) -> None:
+    """Wait until `url` (a `/health/ready` endpoint) answers 200; the error names the last answer
+    (a 503 lists the checks that failed)."""
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise ServiceError(f"{what} exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except urllib.error.HTTPError as error:
+            last = f"HTTP {error.code} {error.read()[:300].decode(errors='replace')}"
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise ServiceError(f"{what} was not ready within {timeout:.0f}s (last answer: {last})")
 
 
 def stop_processes(processes: Iterable[subprocess.Popen], timeout: float = 20) -> None:

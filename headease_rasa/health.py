@@ -12,8 +12,9 @@ Neither needs the API token; neither says anything about any conversation.
 Rasa gives no way to add routes to its server other than input channels, so this is one: listed
 in credentials.yml as `headease_rasa.health.HealthEndpoints` (scripts/make_credentials.py keeps
 it, like every channel without variables). Its URL prefix is the absolute `/health`, so the
-routes are `/health/...` rather than under `/webhooks/`. The action server's own `GET /health`
-(rasa_sdk) is its liveness and readiness both: it listens only once every action is registered.
+routes are `/health/...` rather than under `/webhooks/`. The action server has the same two
+(actions/health.py: ready when every action is registered and the knowledge base loads and
+validates); its readiness is the state shown here.
 
 Used by cluster/run_cluster.py (waits for readiness), nginx (cluster/nginx_conf.py: its own
 `/health/ready` is ready when one Rasa server is) and docker-compose.yml's health checks.
@@ -63,15 +64,18 @@ async def action_server_state(agent: Any) -> str:
     import aiohttp
 
     base = endpoint.url.rsplit("/", 1)[0] if endpoint.url.rstrip("/").endswith("webhook") else endpoint.url
-    url = f"{base.rstrip('/')}/health"
+    url = f"{base.rstrip('/')}/health/ready"
+    status: Dict[str, int] = {}
 
     async def get() -> None:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=CHECK_TIMEOUT_S)) as session:
             async with session.get(url) as answer:
-                if answer.status != 200:
-                    raise RuntimeError(f"HTTP {answer.status}")
+                status["code"] = answer.status
 
-    return await _timed(get())
+    state = await _timed(get())
+    if state != "ok" or status["code"] == 200:
+        return state
+    return "not ready" if status["code"] == 503 else f"HTTP {status['code']}"
 
 
 async def readiness(agent: Optional[Any]) -> Tuple[bool, Dict[str, str]]:

@@ -8,7 +8,8 @@ test-fast` runs everything else; `make test` runs the fast tier first, then the 
 import pytest
 
 # Fixtures that start a real process: any test using one is in the `services` tier.
-SERVICE_FIXTURES = frozenset({"bot_stack", "postgres", "redis_server", "stack", "channel_stack", "platform_stub"})
+SERVICE_FIXTURES = frozenset({"bot_stack", "postgres", "redis_server", "stack", "channel_stack", "platform_stub",
+                              "action_server"})
 
 
 def pytest_collection_modifyitems(config, items):

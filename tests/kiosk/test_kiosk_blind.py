@@ -39,8 +39,9 @@ def test_no_sealed_or_fresh_sentence_reaches_the_models_or_the_adaptation(built)
     # are said by anyone, and the number templates and phrasebook write such phrases by themselves
     blind_lines = {" ".join(u.words) for u in protected if len(u.words) >= 7} - training - nlu
     lines = {" ".join(line) for line in corpus}
+    sources, lexicon = build_lm.Sources(), build_lm.pronunciation_lexicon()  # (read once: each reads every case)
     answers = {" ".join(line) for slot in build_lm.CONTEXT_ENTITIES
-               for line in build_lm.corpus_lines(build_lm.pronunciation_lexicon(), build_lm.Sources().answers(slot), {})}
+               for line in build_lm.corpus_lines(lexicon, sources.answers(slot), {})}
     leaked = len(blind_lines & (lines | answers))
     assert leaked == 0, f"{leaked} sealed or fresh sentences are in the kiosk's training text"
     # n-grams only the sealed / fresh text has (8 words: no chance of the phrasebook writing one)

@@ -1,5 +1,5 @@
 """The Rasa server's health endpoints (headease_rasa/health.py): ready only with a model and both
-stores answering; the action server's state shown but not deciding; routes at /health/..."""
+stores answering; the action server's readiness shown but not deciding; routes at /health/..."""
 import asyncio
 import time
 import uuid
@@ -91,3 +91,23 @@ def test_routes_are_at_slash_health_when_rasa_registers_the_channel():
     register([health.HealthEndpoints()], app, route="/webhooks/")
     paths = {route.path for route in app.router.routes}
     assert {"health/live", "health/ready"} <= {p.strip("/") for p in paths}
+
+
+@pytest.mark.parametrize("status, state", [(200, "ok"), (503, "not ready"), (500, "HTTP 500")])
+def test_the_action_servers_readiness_is_what_is_shown(status, state):
+    from aiohttp import web
+
+    async def run():
+        app = web.Application()
+        app.router.add_get("/health/ready", lambda _: web.json_response({}, status=status))
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        try:
+            return await health.action_server_state(Agent(actions_url=f"http://127.0.0.1:{port}/webhook"))
+        finally:
+            await runner.cleanup()
+
+    assert asyncio.run(run()) == state

@@ -14,9 +14,7 @@ import uuid
 import pytest
 import sqlalchemy.exc
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.lock_store import InMemoryLockStore, LockError
-from rasa.core.tracker_store import InMemoryTrackerStore
-from rasa.shared.core.domain import Domain
+from rasa.core.lock_store import LockError
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sanic import Sanic
@@ -27,53 +25,11 @@ from channels.reply_guard import guarded
 from channels.resend import AtMostOnce, stored_replies
 from channels.rest import HeadEaseRestInput
 from headease_store.errors import ConcurrentTurnError, is_store_outage
+from tests.support.stand_in_agent import BUTTONS, Agent, Ctx, stored_message_ids
 
 KB = load_knowledge()
 NOT_RECEIVED_START = KB.messages["not_received"].split(",")[0]
 EMERGENCY_TITLE = KB.messages["triage"]["emergency"]["title"]
-BUTTONS = [{"title": "Mild", "payload": "mild"}]
-
-
-class Dialogue:
-    """Stands in for Rasa's MessageProcessor: stores the user message and one answer per turn."""
-
-    def __init__(self, store):
-        self.store = store
-        self.turns = 0
-        self.fail_with = None
-
-    async def handle_message(self, message):
-        if self.fail_with is not None:
-            raise self.fail_with
-        self.turns += 1
-        tracker = await self.store.get_or_create_tracker(message.sender_id)
-        tracker.update(UserUttered(message.text, message_id=message.message_id))
-        text = f"answer {self.turns}"
-        await message.output_channel.send_text_with_buttons(message.sender_id, text, BUTTONS)
-        await message.output_channel.send_custom_json(message.sender_id, {"assessment": {"turn": self.turns}})
-        tracker.update(BotUttered(text, data={"buttons": BUTTONS}))
-        tracker.update(BotUttered(None, data={"custom": {"assessment": {"turn": self.turns}}}))
-        tracker.update(ActionExecuted("action_listen"))
-        await self.store.save(tracker)
-
-
-class Agent:
-    def __init__(self):
-        self.lock_store = InMemoryLockStore()
-        self.tracker_store = InMemoryTrackerStore(Domain.empty())
-        self.processor = Dialogue(self.tracker_store)
-
-    def is_ready(self):
-        return True
-
-    async def handle_message(self, message):  # Rasa's Agent.handle_message
-        async with self.lock_store.lock(message.sender_id):
-            return await self.processor.handle_message(message)
-
-
-class Ctx:
-    def __init__(self, agent):
-        self.agent = agent
 
 
 def user(text, message_id):
@@ -107,8 +63,7 @@ def _turn(agent, text, message_id, sender="patient"):
 
 
 def user_ids(agent, sender="patient"):
-    tracker = asyncio.run(agent.tracker_store.retrieve(sender))
-    return [e.message_id for e in tracker.events if isinstance(e, UserUttered)]
+    return asyncio.run(stored_message_ids(agent, sender))
 
 
 def test_a_message_sent_again_with_its_id_is_answered_from_the_store_not_processed_again():

@@ -130,8 +130,10 @@ class Stack(LoggedProcesses):
             "actions",
             [str(VENV_BIN / "python"), "-m", "actions.server", "--port", str(self.action_port)],
         )
+        # Ready: every action registered, the knowledge base and the reader's rules loaded
+        # (actions/health.py).
         wait_until(
-            lambda: http_json(f"http://127.0.0.1:{self.action_port}/health")[0] == 200,
+            lambda: http_json(f"http://127.0.0.1:{self.action_port}/health/ready", timeout=15)[0] == 200,
             90,
             "action server",
             process,

@@ -339,8 +339,141 @@
     };
   }
 
+  // ---- resending safely -------------------------------------------------------
+  // Every user message gets a `message_id`. The server (channels/socketio.py) handles an id at
+  // most once per conversation: a copy of a message it already answered gets the stored answer
+  // again (`replay`), never a second turn. Each answer part carries `reply_to` (the id) and
+  // `answer_id` (one per delivered answer). The outbox keeps a message pending until a reply to
+  // it arrives; a message whose connection was lost (reconnect) or that got no reply in time is
+  // sent once more with the same id; if that fails too, the user is asked to send it again.
+
+  var MAX_SENDS = 2; // the first send and one resend
+  var MAX_PENDING = 20;
+  var MAX_ANSWERED = 50;
+
+  function newMessageId(cryptoObj) {
+    var c = cryptoObj !== undefined ? cryptoObj : (typeof crypto !== 'undefined' ? crypto : null);
+    if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+    var bytes = [];
+    if (c && typeof c.getRandomValues === 'function') {
+      bytes = Array.prototype.slice.call(c.getRandomValues(new Uint8Array(16)));
+    } else {
+      for (var i = 0; i < 16; i++) bytes.push(Math.floor(Math.random() * 256));
+    }
+    return bytes.map(function (b) { return (b + 256).toString(16).slice(1); }).join('');
+  }
+
+  function validEntry(p) {
+    return p && typeof p === 'object' && typeof p.id === 'string' && p.id && typeof p.text === 'string';
+  }
+
+  // `data`: the outbox's plain JSON, kept with the conversation in storage so that a message
+  // still pending when the page is reloaded is sent again too:
+  //   {pending: [{id, text, title, sends, sentAt}], answered: [[message id, answer id], ...]}
+  function Outbox(data, opts) {
+    opts = opts || {};
+    data = asMap(data);
+    this.data = {
+      pending: (Array.isArray(data.pending) ? data.pending : []).filter(validEntry).slice(-MAX_PENDING),
+      answered: (Array.isArray(data.answered) ? data.answered : []).filter(function (a) {
+        return Array.isArray(a) && typeof a[0] === 'string';
+      }).slice(-MAX_ANSWERED)
+    };
+    this.data.pending.forEach(function (p) {
+      p.sends = Math.max(0, Math.min(MAX_SENDS, Number(p.sends) || 0));
+      p.sentAt = Number(p.sentAt) || 0;
+    });
+    this.timeoutMs = opts.timeoutMs || 20000;
+    this.newId = opts.newId || newMessageId;
+  }
+
+  // A new user message; returns its entry (not sent yet).
+  Outbox.prototype.add = function (text, title) {
+    var entry = { id: this.newId(), text: str(text), title: str(title || text), sends: 0, sentAt: 0 };
+    this.data.pending.push(entry);
+    if (this.data.pending.length > MAX_PENDING) this.data.pending.shift();
+    return entry;
+  };
+
+  // What to send on a (re)connection: the messages never sent, and, once more, those sent on a
+  // connection that has gone since (the server may never have had them).
+  Outbox.prototype.toSendOnConnect = function () {
+    return this.data.pending.filter(function (p) { return p.sends < MAX_SENDS; });
+  };
+
+  Outbox.prototype.markSent = function (entry, now) {
+    entry.sends += 1;
+    entry.sentAt = now;
+  };
+
+  Outbox.prototype.waiting = function () {
+    return this.data.pending.length > 0;
+  };
+
+  // Whether to show a `bot_uttered` body: true, except for a second copy of an answer already
+  // shown (another `answer_id` for the same `reply_to`). A reply to a message ends its wait. A
+  // reply without `reply_to` (a server that does not tag replies) ends every sent message's wait.
+  Outbox.prototype.accept = function (reply) {
+    var r = asMap(reply);
+    var id = typeof r.reply_to === 'string' || typeof r.reply_to === 'number' ? str(r.reply_to) : '';
+    if (!id) {
+      this.data.pending = this.data.pending.filter(function (p) { return p.sends === 0; });
+      return true;
+    }
+    var answer = str(r.answer_id);
+    for (var i = 0; i < this.data.answered.length; i++) {
+      if (this.data.answered[i][0] === id) return !answer || this.data.answered[i][1] === answer;
+    }
+    this.data.answered.push([id, answer]);
+    if (this.data.answered.length > MAX_ANSWERED) this.data.answered.shift();
+    this.data.pending = this.data.pending.filter(function (p) { return p.id !== id; });
+    return true;
+  };
+
+  // The sent messages whose reply is overdue at `now`: `resend` (sent once: send again now, when
+  // connected) and `failed` (already sent again: no longer pending; ask the user to send it).
+  Outbox.prototype.overdue = function (now, connected) {
+    var timeoutMs = this.timeoutMs;
+    var resend = [];
+    var failed = [];
+    this.data.pending = this.data.pending.filter(function (p) {
+      if (!p.sends || now < p.sentAt + timeoutMs) return true;
+      if (p.sends >= MAX_SENDS) { failed.push(p); return false; }
+      if (connected) resend.push(p);
+      return true;
+    });
+    return { resend: resend, failed: failed };
+  };
+
+  // When the next overdue check is due (ms since the epoch), or null when none is: while
+  // disconnected, a message sent once waits for the reconnection instead (it is sent again then).
+  Outbox.prototype.nextDeadline = function (connected) {
+    var timeoutMs = this.timeoutMs;
+    var next = null;
+    this.data.pending.forEach(function (p) {
+      if (!p.sends || (!connected && p.sends < MAX_SENDS)) return;
+      var at = p.sentAt + timeoutMs;
+      if (next === null || at < next) next = at;
+    });
+    return next;
+  };
+
+  Outbox.prototype.clearPending = function () {
+    this.data.pending = [];
+  };
+
+  function failedNotice(entry) {
+    var said = str(entry.title || entry.text).replace(/\s+/g, ' ').trim();
+    if (said.length > 60) said = said.slice(0, 57) + '\u2026';
+    return 'No answer came to \u201C' + said + '\u201D. Please send that again.';
+  }
+
   var core = {
     VERSION: VERSION,
+    MAX_SENDS: MAX_SENDS,
+    newMessageId: newMessageId,
+    Outbox: Outbox,
+    failedNotice: failedNotice,
     TECHNIQUES: TECHNIQUES,
     HEADACHE_TYPES: HEADACHE_TYPES,
     TRIAGE: TRIAGE,
@@ -398,14 +531,15 @@
       position: pick('position', 'position', 'right') === 'left' ? 'left' : 'right',
       storage: str(pick('storage', 'storage', 'local')),
       css: str(pick('css', 'css', cssDefault)),
-      open: String(pick('open', 'open', 'false')) === 'true'
+      open: String(pick('open', 'open', 'false')) === 'true',
+      // Seconds to wait for an answer before the message is sent again (once), 3 to 120.
+      replyTimeoutMs: Math.round(Math.max(3, Math.min(120, Number(pick('replyTimeout', 'replyTimeout', 20)) || 20)) * 1000)
     };
   }
 
   var config = readConfig();
   var STORAGE_KEY = 'headease-widget:v1:' + config.server;
   var MAX_ENTRIES = 300;
-  var REPLY_TIMEOUT_MS = 20000;
 
   function getStore() {
     try {
@@ -423,18 +557,25 @@
   var store = getStore();
 
   function loadState() {
-    var empty = { sessionId: null, open: false, entries: [] };
+    var empty = { sessionId: null, open: false, entries: [], outbox: null };
     if (!store) return empty;
     try {
       var parsed = JSON.parse(store.getItem(STORAGE_KEY) || 'null');
       if (!parsed || typeof parsed !== 'object' || !Array.isArray(parsed.entries)) return empty;
-      return { sessionId: parsed.sessionId ? str(parsed.sessionId) : null, open: !!parsed.open, entries: parsed.entries };
+      return {
+        sessionId: parsed.sessionId ? str(parsed.sessionId) : null,
+        open: !!parsed.open,
+        entries: parsed.entries,
+        outbox: parsed.outbox
+      };
     } catch (e) {
       return empty;
     }
   }
 
   var state = loadState();
+  var outbox = new Outbox(state.outbox, { timeoutMs: config.replyTimeoutMs });
+  state.outbox = outbox.data; // saved with the conversation
 
   function saveState() {
     if (!store) return;
@@ -745,7 +886,6 @@
   // ---- connection ----
   var socket = null;
   var confirmed = false;
-  var queue = [];
   var replyTimer = null;
 
   function setStatus(text) {
@@ -753,24 +893,43 @@
     statusEl.hidden = !text;
   }
 
-  function setTyping(on) {
-    typingEl.hidden = !on;
-    if (replyTimer) { clearTimeout(replyTimer); replyTimer = null; }
-    if (on) {
-      replyTimer = setTimeout(function () {
-        typingEl.hidden = true;
-        setStatus('No reply yet. Please check your connection and try again.');
-      }, REPLY_TIMEOUT_MS);
-      scrollToEnd();
-    }
+  function isConnected() {
+    return !!(socket && socket.connected && confirmed);
   }
 
-  function emitMessage(text) {
+  // The typing dots show while a message waits for its answer.
+  function showWaiting() {
+    typingEl.hidden = !outbox.waiting();
+    if (!typingEl.hidden) scrollToEnd();
+  }
+
+  function armTimer() {
+    if (replyTimer) { clearTimeout(replyTimer); replyTimer = null; }
+    var at = outbox.nextDeadline(isConnected());
+    if (at !== null) replyTimer = setTimeout(checkOverdue, Math.max(0, at - Date.now()) + 50);
+  }
+
+  // No answer in time: send once more with the same id, then ask the user to send it again.
+  function checkOverdue() {
+    replyTimer = null;
+    var due = outbox.overdue(Date.now(), isConnected());
+    due.resend.forEach(emitEntry);
+    due.failed.forEach(function (entry) { addEntry({ from: 'system', text: failedNotice(entry) }); });
+    if (due.resend.length) setStatus('No reply yet. Sending your message again\u2026');
+    else if (due.failed.length && isConnected()) setStatus('');
+    saveState();
+    showWaiting();
+    armTimer();
+  }
+
+  function emitEntry(entry) {
     socket.emit('user_uttered', {
-      message: text,
+      message: entry.text,
+      message_id: entry.id,
       session_id: state.sessionId,
       metadata: { client: 'headease-widget', version: VERSION }
     });
+    outbox.markSent(entry, Date.now());
   }
 
   function connect() {
@@ -792,35 +951,42 @@
     });
     socket.on('session_confirm', function (data) {
       var id = data && typeof data === 'object' ? data.session_id : data;
-      if (id) {
-        state.sessionId = str(id);
-        saveState();
-      }
+      if (id) state.sessionId = str(id);
       confirmed = true;
       setStatus('');
-      var pending = queue;
-      queue = [];
-      pending.forEach(emitMessage);
+      // Messages not sent yet, and those sent on a connection that was lost, once more.
+      outbox.toSendOnConnect().forEach(emitEntry);
+      saveState();
+      showWaiting();
+      armTimer();
     });
     socket.on('bot_uttered', function (data) {
-      setTyping(false);
+      if (!outbox.accept(data)) { // a second copy of an answer already shown
+        saveState();
+        return;
+      }
       setStatus('');
       addEntry({ from: 'bot', raw: data });
+      showWaiting();
+      armTimer();
     });
     socket.on('disconnect', function () {
       confirmed = false;
       setStatus('Connection lost. Reconnecting\u2026');
+      armTimer();
     });
     socket.on('connect_error', function () {
       setStatus('Cannot reach ' + config.title + ' right now. Retrying\u2026');
     });
   }
 
-  function sendRaw(text) {
+  function sendRaw(text, title) {
     connect();
-    setTyping(true);
-    if (socket && socket.connected && confirmed) emitMessage(text);
-    else queue.push(text);
+    var entry = outbox.add(text, title);
+    if (isConnected()) emitEntry(entry);
+    saveState();
+    showWaiting();
+    armTimer();
   }
 
   function sendUser(payload, title) {
@@ -829,7 +995,7 @@
     retireChoices();
     setStatus('');
     addEntry({ from: 'user', text: str(title || payload).trim() });
-    sendRaw(text);
+    sendRaw(text, str(title || payload).trim());
     if (!panel.hidden) input.focus();
   }
 
@@ -863,6 +1029,7 @@
   function restart() {
     retireChoices();
     state.entries = [];
+    outbox.clearPending(); // answers to the old conversation's messages are not waited for
     saveState();
     messagesEl.textContent = '';
     addEntry({ from: 'system', text: 'Conversation restarted.' });
@@ -895,6 +1062,9 @@
     renderHistory();
     setStatus('');
     if (state.open || config.open) openPanel(false);
+    else if (outbox.waiting()) connect(); // a message left unanswered before this page load
+    showWaiting();
+    armTimer();
   }
 
   window.HeadEase = {

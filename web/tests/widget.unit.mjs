@@ -217,3 +217,98 @@ test('the shipped file exports the core without a window and touches no DOM', as
   assert.ok(!/\.innerHTML\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function/.test(src),
     'widget must not use HTML-string sinks');
 });
+
+// ---- resending safely: the outbox (message ids, one resend, copies of an answer dropped) ----
+
+function outboxWithIds(data, timeoutMs = 1000) {
+  let n = 0;
+  return new core.Outbox(data, { timeoutMs, newId: () => `id-${++n}` });
+}
+
+test('newMessageId: a random UUID, or 32 hex digits where randomUUID is missing', () => {
+  const a = core.newMessageId();
+  assert.match(a, /^[0-9a-f-]{32,36}$/);
+  assert.notEqual(a, core.newMessageId());
+  const fixed = { getRandomValues: (bytes) => bytes.fill(171) };
+  assert.equal(core.newMessageId(fixed), 'ab'.repeat(16));
+  assert.match(core.newMessageId(null), /^[0-9a-f]{32}$/);
+  assert.ok(core.newMessageId().length <= 128, 'the server refuses ids over 128 characters');
+});
+
+test('outbox: a message waits for the reply to its id, and only that reply ends the wait', () => {
+  const box = outboxWithIds();
+  const first = box.add('it hurts', 'It hurts');
+  assert.deepEqual(box.toSendOnConnect(), [first]);
+  box.markSent(first, 0);
+  const second = box.add('yes');
+  box.markSent(second, 10);
+  assert.ok(box.accept({ text: 'How bad?', reply_to: 'id-1', answer_id: 'a' }));
+  assert.deepEqual(box.data.pending.map((p) => p.id), ['id-2']);
+  assert.ok(box.accept({ text: 'second part', reply_to: 'id-1', answer_id: 'a' }), 'every part of the answer shows');
+  assert.ok(box.waiting());
+  assert.ok(box.accept({ text: 'Thanks', reply_to: 'id-2', answer_id: 'b' }));
+  assert.ok(!box.waiting());
+});
+
+test('outbox: a second copy of an answer (another answer_id, e.g. the replay after a resend) is dropped', () => {
+  const box = outboxWithIds();
+  box.markSent(box.add('hi'), 0);
+  assert.equal(box.accept({ text: 'Hello', reply_to: 'id-1', answer_id: 'live' }), true);
+  assert.equal(box.accept({ text: 'Hello', reply_to: 'id-1', answer_id: 'replayed', replay: true }), false);
+  assert.equal(box.accept({ text: 'Hello again', reply_to: 'id-1', answer_id: 'live' }), true);
+  // the replay first, then the original: the first to arrive wins
+  box.markSent(box.add('yes'), 0);
+  assert.equal(box.accept({ text: 'Q', reply_to: 'id-2', answer_id: 'r', replay: true }), true);
+  assert.equal(box.accept({ text: 'Q', reply_to: 'id-2', answer_id: 'o' }), false);
+  assert.equal(box.accept({ text: 'Q', reply_to: 123, answer_id: 'x' }), true, 'a reply to an unknown id shows');
+});
+
+test('outbox: no reply in time -> sent once more with the same id; still none -> failed, asked to send again', () => {
+  const box = outboxWithIds(null, 1000);
+  const entry = box.add('my face is numb', 'My face is numb');
+  box.markSent(entry, 0);
+  assert.equal(box.nextDeadline(true), 1000);
+  assert.deepEqual(box.overdue(999, true), { resend: [], failed: [] });
+  const due = box.overdue(1000, true);
+  assert.deepEqual(due.resend.map((p) => p.id), ['id-1']);
+  box.markSent(entry, 1000);
+  assert.equal(entry.sends, core.MAX_SENDS);
+  assert.deepEqual(box.toSendOnConnect(), [], 'never a third send, not even after a reconnect');
+  const later = box.overdue(2000, true);
+  assert.deepEqual(later.resend, []);
+  assert.deepEqual(later.failed.map((p) => p.id), ['id-1']);
+  assert.ok(!box.waiting());
+  assert.equal(core.failedNotice(later.failed[0]), 'No answer came to \u201CMy face is numb\u201D. Please send that again.');
+  assert.match(core.failedNotice({ text: 'x'.repeat(200) }), /^No answer came to \u201Cx{57}\u2026\u201D\. Please send that again\.$/);
+});
+
+test('outbox: a message sent on a lost connection is sent again on the next one; while disconnected it waits', () => {
+  const box = outboxWithIds(null, 1000);
+  const sent = box.add('I am 34');
+  box.markSent(sent, 0);
+  const queued = box.add('and it started today');
+  assert.equal(box.nextDeadline(false), null, 'disconnected: the reconnection sends it again, not a timer');
+  assert.deepEqual(box.overdue(5000, false), { resend: [], failed: [] });
+  assert.deepEqual(box.toSendOnConnect().map((p) => p.id), [sent.id, queued.id]);
+});
+
+test('outbox: kept with the conversation, so a reload sends a pending message again with its id', () => {
+  const box = outboxWithIds();
+  box.markSent(box.add('worst headache of my life'), 0);
+  box.accept({ text: 'old', reply_to: 'old-id', answer_id: 'z' });
+  const stored = JSON.parse(JSON.stringify(box.data));
+  const reloaded = new core.Outbox(stored, { timeoutMs: 1000 });
+  assert.deepEqual(reloaded.toSendOnConnect().map((p) => [p.id, p.text, p.sends]), [['id-1', 'worst headache of my life', 1]]);
+  assert.equal(reloaded.accept({ reply_to: 'old-id', answer_id: 'other' }), false);
+  const junk = new core.Outbox({ pending: [null, { id: 5 }, 'x', { id: 'ok', text: 't', sends: 99 }], answered: 'no' });
+  assert.deepEqual(junk.data.pending.map((p) => [p.id, p.sends]), [['ok', core.MAX_SENDS]]);
+  assert.deepEqual(junk.data.answered, []);
+});
+
+test('outbox: a server that does not tag replies ends the wait of every sent message (no resend, no double turn)', () => {
+  const box = outboxWithIds();
+  box.markSent(box.add('hi'), 0);
+  box.add('queued, not sent');
+  assert.ok(box.accept({ text: 'Hello' }));
+  assert.deepEqual(box.data.pending.map((p) => p.id), ['id-2']);
+});
