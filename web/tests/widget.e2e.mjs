@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assert, log, slug, stepRunner } from './steps.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
@@ -35,10 +36,6 @@ const pageProblems = [];
 let page;
 let context;
 
-function log(line) {
-  process.stdout.write(line + '\n');
-}
-
 async function shot(file, locator) {
   try {
     await mkdir(REPORTS, { recursive: true });
@@ -52,24 +49,8 @@ async function shot(file, locator) {
   }
 }
 
-async function step(name, fn) {
-  const started = Date.now();
-  try {
-    const info = await fn();
-    results.push({ name, ok: true });
-    log(`ok   ${name} (${Date.now() - started} ms)${info ? ' - ' + info : ''}`);
-  } catch (err) {
-    results.push({ name, ok: false, error: err.message });
-    const file = `widget-failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`;
-    const saved = page ? await shot(file) : null;
-    log(`FAIL ${name} (${Date.now() - started} ms): ${err.message}${saved ? `\n     screenshot: ${saved}` : ''}`);
-    throw err;
-  }
-}
+const step = stepRunner(results, (name) => (page ? shot(`widget-failure-${slug(name)}.png`) : null));
 
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
 
 // ---- page helpers (Playwright CSS locators pierce the widget's open shadow root) ----
 const q = (sel) => page.locator(sel);

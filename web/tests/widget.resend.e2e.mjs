@@ -20,6 +20,7 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assert, log, slug, stepRunner } from './steps.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
@@ -35,34 +36,12 @@ let page;
 let context;
 const results = [];
 
-function log(line) {
-  process.stdout.write(line + '\n');
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function step(name, fn) {
-  const started = Date.now();
-  try {
-    const info = await fn();
-    results.push({ name, ok: true });
-    log(`ok   ${name} (${Date.now() - started} ms)${info ? ' - ' + info : ''}`);
-  } catch (err) {
-    results.push({ name, ok: false, error: err.message });
-    let saved = '';
-    try {
-      await mkdir(REPORTS, { recursive: true });
-      saved = path.join(REPORTS, `widget-resend-failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
-      await page.screenshot({ path: saved });
-    } catch {
-      saved = '';
-    }
-    log(`FAIL ${name} (${Date.now() - started} ms): ${err.message}${saved ? `\n     screenshot: ${saved}` : ''}`);
-    throw err;
-  }
-}
+const step = stepRunner(results, async (name) => {
+  await mkdir(REPORTS, { recursive: true });
+  const saved = path.join(REPORTS, `widget-resend-failure-${slug(name)}.png`);
+  await page.screenshot({ path: saved });
+  return saved;
+});
 
 // ---- the wire: socket.io v4 frames through the routed WebSocket ----
 // An event is a text frame `42["name", data]` (default namespace, no ack id here).
