@@ -97,3 +97,11 @@ def test_the_progression_questions_own_window_is_not_how_long_the_headaches_have
 ])
 def test_a_child_born_answers_the_pregnancy_question(text, value):
     assert parse_answer("pregnancy", text).value == value
+
+
+@pytest.mark.parametrize("slot, text, value", [
+    ("doctor_seen", "For something this small? No.", "no"),
+    ("doctor_seen", "Me? Yes, the GP said migraine", "yes"),
+])
+def test_a_short_question_back_then_the_answer(slot, text, value):
+    assert parse_answer(slot, text).value == value

@@ -176,6 +176,7 @@ def test_attacks_per_day(text, expected):
         # with the headaches put first
         ("these I have 30 years, always the same", 360.0),
         ("this one i had 2 weeks", 0.46),
+        ("already three years I get them", 36.0),
     ],
 )
 def test_months_present(text, expected):

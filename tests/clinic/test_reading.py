@@ -1792,3 +1792,50 @@ def test_cancer_talked_about_in_general_is_no_history_of_cancer(text):
 
 def test_a_cancer_had_is_still_a_history_of_cancer():
     assert "cancer" in scan("I had bowel cancer and the chance of it coming back is low").history
+
+
+@pytest.mark.parametrize("text, first", [
+    ("I get these flashing lights then a migraine. The first time it happened I panicked", False),
+    ("the first time it happened, on Saturday, I was driving", True),
+    ("this is the first time it has happened to me", True),
+])
+def test_a_first_time_told_as_a_past_event_is_not_this_one(text, first):
+    assert ("first_ever" in scan(text).history) is first
+
+
+@pytest.mark.parametrize("text", [
+    "the first time it happened I honestly thought I was having a stroke",
+    "my mum was convinced I was having a seizure",
+])
+def test_a_feared_event_is_no_finding(text):
+    assert not scan(text).symptoms & {"weakness", "seizure", "speech_difficulty"}
+
+
+@pytest.mark.parametrize("text, onset", [
+    ("my head is cracking, like plaster when it dries too fast", None),
+    ("it felt like it exploded, all of a sudden", "sudden_peak_lt_1m"),
+])
+def test_a_fast_word_inside_a_likeness_of_something_else(text, onset):
+    assert scan(text).onset == onset
+
+
+def test_a_likeness_of_a_pain_that_keeps_coming_back_is_asked_before_it_counts():
+    findings = scan("most evenings my head is like somebody hit it with a hammer")
+    assert "worst_ever" in findings.to_confirm and "worst_ever" not in findings.symptoms
+    assert "worst_ever" in scan("it was like being hit on the head with a hammer, out of nowhere").symptoms
+
+
+@pytest.mark.parametrize("text", [
+    "should I keep an eye out for a stiff neck?",
+    "what if I get a fever, do I come back?",
+])
+def test_a_sign_asked_about_ahead_is_no_finding(text):
+    assert not scan(text).symptoms & {"stiff_neck", "fever"}
+
+
+def test_a_headache_that_never_comes_except_after_something_is_not_a_first():
+    assert "first_ever" not in scan("I never get headaches, except after a wedding or a big night").history
+
+
+def test_creeping_up_one_side_is_where_it_spreads_not_a_worsening():
+    assert "progressive" not in scan("the ache creeps up the left side of my head by noon").history

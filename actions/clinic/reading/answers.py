@@ -176,8 +176,17 @@ def is_yes(text: str) -> bool:
     return _whole_answer_kind(text) == "yes"
 
 
+# "For a hangover? No.", "Me? Never.": a short question back, then the answer to the one asked
+_QUESTION_BACK_FIRST = re.compile(r"^\s*[^?.!\n]{1,40}\?\s+(?=\S)")
+
+
 def _whole_answer_kind(text: str) -> Optional[str]:
     """ "unknown", "no" or "yes" when the whole answer is one of those, else None."""
+    asked_back = _QUESTION_BACK_FIRST.match(text)
+    if asked_back and len(asked_back.group(0).split()) <= 6:
+        after = _whole_answer_kind(text[asked_back.end():])
+        if after:
+            return after
     kind = _hedge_kind(text)
     if kind == "unknown":
         return kind

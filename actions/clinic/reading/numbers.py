@@ -496,6 +496,8 @@ _PRESENT_NUM = re.compile(
     rf"|\b(?:have|had|having|got)\s+(?:a |an |the |this |these |that |my )?(?:\w+ )?"
     rf"(?:head ?aches?|migraines?|pains?|it|them|this|these)\s+(?:about |around |roughly |almost |nearly |over |more than |already |like )?"
     rf"(?<![\d.]){RANGE}\s*{_PERIOD}(?!\s*(?:after|before|later|into|of|long|old|in a row)\b)"
+    # "already two years i have headache": how long so far
+    rf"|\balready\s+(?:for\s+)?(?:about |around |almost |nearly |over |more than )?(?<![\d.]){RANGE}\s*{_PERIOD}"
     # ... or with the headaches put first: "these i have 30 years", "this one i had 2 weeks" ("one"
     # is "1" in normalised text)
     rf"|\b(?:these|those|them|this(?: 1)?|that(?: 1)?|it)\s+(?:i|we|he|she)\s+(?:have|has|had|got)\s+(?:already |about |around |almost |nearly |over )?"

@@ -291,11 +291,15 @@ def _sentence_aggravators(sentence: str, answering: bool, delayed: bool) -> Set[
     return found
 
 
-# "Does an old whiplash count as a head injury?", "is this a sign of a stroke?": the words after
-# "count as" / "a sign of" in a question name a category the person asks about, not a finding.
+# "Does an old whiplash count as a head injury?", "is this a sign of a stroke?", "should I watch
+# for a fever?": the words after "count as" / "a sign of" / "watch for" in a question name a
+# category the person asks about, not a finding.
 _CATEGORY_QUESTION = re.compile(
     r"\b(?:counts? as|counted as|class(?:ed)? as|considered(?: as)?|(?:a )?signs? of|(?:a )?symptoms? of|the same as"
-    r"|mean (?:i have|its|it s|it is|ive got|i ve got|that i have))\b[^?.!;]*\?"
+    r"|mean (?:i have|its|it s|it is|ive got|i ve got|that i have)"
+    # "should I watch for a fever?", "what if I get a stiff neck?": a sign asked about ahead
+    r"|(?:watch|look) (?:out )?for|keep an eye (?:out )?for|worry about|what if (?:i|he|she) (?:get|gets|got|have|has|had|start)"
+    r"|in case of|what (?:should|do) i do if)\b[^?.!;]*\?"
 )
 
 
@@ -653,11 +657,22 @@ _PAST_YEAR = re.compile(r"\b(?:in |since |back in )?(?:(?:spring|summer|autumn|f
 _FIRST_LONG_AGO_DAYS = 90  # a first attack over 3 months ago began the pattern; this one is not the first
 
 
+# "the first time it happened I thought...": the first of a pattern told as a past event with no
+# date close by ("the first time it happened, last Tuesday" and "yesterday was the first time it
+# happened" are this one)
+_FIRST_TOLD_AS_PAST = re.compile(
+    r"(?<!\bis the )(?<!\bs the )(?<!\bwas the )(?<!\bbe the )(?<!\bthis )\bfirst (?:time|one|attack) (?:it|this|that|they|these|i had it|i got it|i had one|i got one)"
+    r" (?:happened|came|started|hit|struck|occurred|began)\b"
+)
+
+
 def _first_ever(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     """ "first time ever" makes this the first attack, but "the first time was in 2019" or "first
     one years ago" dates the start of a pattern the person has had since."""
     ago = days_ago(clause)
     if _LONG_AGO.search(clause) or _PAST_YEAR.search(clause) or (ago is not None and ago > _FIRST_LONG_AGO_DAYS):
+        return
+    if _FIRST_TOLD_AS_PAST.search(clause) and _days_said(clause, sentence) is None:
         return
     findings.history.add("first_ever")
     findings.new_headache = True
@@ -775,6 +790,21 @@ def _everyday_wording(span: Sequence[str], cid: str) -> bool:
     return any(tuple(span[len(span) - len(phrase):]) == phrase for phrase in load_lexicon().confirm_first.get(cid, ()))
 
 
+# a headache said to come again and again: "every evening", "for two years", "whenever I..."
+_COMES_AGAIN = re.compile(
+    r"\b(?:(?:every|most|each) (?:evenings?|mornings?|nights?|days?|afternoons?|weeks?|time)|in the (?:evening|evenings|mornings)"
+    r"|(?:for|already) (?:\d+|many|some|a few|few|several|two|three|four|five|ten) (?:years|months)|for years|for ages"
+    r"|whenever|usually|normally|always|(?:\d+|two|three|four|five) times (?:a|in|per) (?:week|month))\b"
+)
+
+
+def _likeness_of_a_recurring_pain(text: FlatText, m: Match) -> bool:
+    """ "in the evening my head is like somebody hit it with a hammer": a likeness describing a
+    headache that keeps coming back is how it feels; whether one came on as a worst-ever bang is
+    asked before it counts (4.3 everyday meaning; 4.2 the thunderclap is a first or different one)."""
+    return m.cid == "worst_ever" and bool(text.words[m.start:m.start + 1] == ["like"]) and bool(_COMES_AGAIN.search(text.flat))
+
+
 def _lexical_findings(text: FlatText, findings: Findings, answer_slot: Optional[str] = None) -> None:
     """Turn lexicon matches into findings, honouring negation and hedges."""
     for i, m in enumerate(text.matches):
@@ -808,7 +838,7 @@ def _lexical_match(text: FlatText, m: Match, negated: bool, hedged: bool, findin
             return
         if negated:
             findings.absent_symptoms.add(m.cid)
-        elif _everyday_wording(text.words[m.start:m.end], m.cid) or _numb_head(m.cid, clause):
+        elif _everyday_wording(text.words[m.start:m.end], m.cid) or _numb_head(m.cid, clause) or _likeness_of_a_recurring_pain(text, m):
             findings.to_confirm.add(m.cid)  # everyday wording (hedged or not): asked before it counts (4.3)
         elif hedged:
             findings.uncertain.add(m.cid)
@@ -871,9 +901,24 @@ def _onset_match(text: FlatText, m: Match, findings: Findings, answering: bool) 
             return
     if _latency_after_something(text, m) or _how_long_it_lasts(text, m):
         return
-    if loose and _describes_a_movement(text, m):
+    if loose and (_describes_a_movement(text, m) or _inside_a_likeness(text, m)):
         return
     set_onset(findings, m.cid)
+
+
+def _inside_a_likeness(text: FlatText, m: Match) -> bool:
+    """ "cracking, like plaster when it dries too fast": the word is the likeness's, not the pain's
+    (a pain word between the "like" and the word keeps it: "like the pain came on fast")."""
+    lo = clause_start(text, m.start)
+    before = text.words[lo:m.start]
+    if "like" not in before:
+        return False
+    after_like = before[len(before) - before[::-1].index("like"):]
+    # "like it exploded", "like the pain came on fast": the likeness is the headache's own event
+    return bool(after_like) and after_like[0] not in _SELF_WORDS and not _PAIN_WORDS.search(" ".join(after_like))
+
+
+_SELF_WORDS = frozenset({"it", "its", "i", "im", "my", "me", "the", "this", "that", "something", "someone", "somebody", "a", "an"})
 
 
 # "when I turn my head fast", "if I stand up too quickly": the word says how the person moved (a
