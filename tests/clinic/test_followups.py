@@ -105,3 +105,4 @@ def test_a_child_born_answers_the_pregnancy_question(text, value):
 ])
 def test_a_short_question_back_then_the_answer(slot, text, value):
     assert parse_answer(slot, text).value == value
+
