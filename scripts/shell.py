@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import signal
 import sys
 from pathlib import Path
@@ -189,6 +190,7 @@ def install() -> None:
 
 def main(argv: Optional[List[str]] = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"  # a health product sends nothing out
     _importable()
     from headease_rasa import __main__ as headease_rasa
     from headease_rasa import patches
