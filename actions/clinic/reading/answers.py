@@ -18,7 +18,7 @@ from ..kb import load_knowledge
 from . import followups, numbers
 from .phrases import BRIGHT_THINGS, LOUD_THINGS
 from .lexicon import NONE, RED_FLAG_HISTORY, RED_FLAG_SYMPTOMS, SCREEN_ITEMS, cue_words
-from .scan import MEDICATION_DAY_FIELDS, READINGS_KEPT, analyse, onset_after, scan
+from .scan import MEDICATION_DAY_FIELDS, READINGS_KEPT, analyse, onset_after
 from .text import FlatText
 from .tokens import phrase_words, tokenize
 
@@ -386,7 +386,7 @@ def _unread_sign_site(flat: str) -> bool:
     (a clause the reader did read, "the zigzags in my eyes yes", "I banged my head years ago", is
     no missed sign)."""
     return any(
-        _SIGN_SITE.search(clause) and not _SITE_DENIED.search(clause) and not _read_something(scan(clause))
+        _SIGN_SITE.search(clause) and not _SITE_DENIED.search(clause) and not _read_something(analyse(clause)[0])
         for clause in re.split(r"[,.;:!?\n]+|\bbut\b|\band\b", flat)
     )
 

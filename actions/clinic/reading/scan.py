@@ -802,7 +802,7 @@ def _likeness_of_a_recurring_pain(text: FlatText, m: Match) -> bool:
     """ "in the evening my head is like somebody hit it with a hammer": a likeness describing a
     headache that keeps coming back is how it feels; whether one came on as a worst-ever bang is
     asked before it counts (4.3 everyday meaning; 4.2 the thunderclap is a first or different one)."""
-    return m.cid == "worst_ever" and bool(text.words[m.start:m.start + 1] == ["like"]) and bool(_COMES_AGAIN.search(text.flat))
+    return m.cid == "worst_ever" and text.words[m.start] == "like" and bool(_COMES_AGAIN.search(text.flat))
 
 
 def _lexical_findings(text: FlatText, findings: Findings, answer_slot: Optional[str] = None) -> None:
@@ -910,10 +910,10 @@ def _inside_a_likeness(text: FlatText, m: Match) -> bool:
     """ "cracking, like plaster when it dries too fast": the word is the likeness's, not the pain's
     (a pain word between the "like" and the word keeps it: "like the pain came on fast")."""
     lo = clause_start(text, m.start)
-    before = text.words[lo:m.start]
-    if "like" not in before:
+    likes = [i for i in range(lo, m.start) if text.words[i] == "like"]
+    if not likes:
         return False
-    after_like = before[len(before) - before[::-1].index("like"):]
+    after_like = text.words[likes[-1] + 1:m.start]
     # "like it exploded", "like the pain came on fast": the likeness is the headache's own event
     return bool(after_like) and after_like[0] not in _SELF_WORDS and not _PAIN_WORDS.search(" ".join(after_like))
 
