@@ -177,6 +177,10 @@ def test_attacks_per_day(text, expected):
         ("these I have 30 years, always the same", 360.0),
         ("this one i had 2 weeks", 0.46),
         ("already three years I get them", 36.0),
+        # any hedge between the preposition and the number, "like" and two in a row included
+        ("been getting them for like 2 months", 2.0),
+        ("for maybe about six weeks", 1.38),
+        ("had them like a year", 12.0),
     ],
 )
 def test_months_present(text, expected):

@@ -265,6 +265,12 @@ def test_not_aggravators(text, absent):
 @pytest.mark.parametrize(
     "text,expected",
     [
+        # a past habit denied is a new headache, a hedged span says since when; a headache that
+        # "creeps up on" someone starts slowly, it is not getting worse
+        ("our lad has had headaches most evenings for like a month and he never used to get any",
+         {"new_headache": True, "history": {"first_ever"}, "months_present": 1.0}),
+        ("it sort of creeps up on me over the afternoon", {"!history": {"progressive"}}),
+        ("the ache is not the same each time", {"history": {"varies_between_attacks"}}),
         ("I get them when I'm stressed or haven't slept", {"triggers": {"stress", "poor_sleep"}}),
         ("red wine sets it off", {"triggers": {"alcohol"}}),
         ("usually around my period", {"triggers": {"menstruation"}}),

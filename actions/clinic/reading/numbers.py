@@ -485,8 +485,14 @@ def parse_attacks_per_day(text: str) -> Optional[float]:
 # --- how long the pattern has existed -----------------------------------------------------------
 
 _MONTHS_PER = {"day": 1 / CALENDAR_MONTH_DAYS, "week": 1 / WEEKS_PER_MONTH, "month": 1.0, "year": 12.0}
+# Words that hedge a span of time ("for about 3 weeks", "for like 3 weeks", "already almost two
+# years"): any of them, one or two in a row, between the preposition and the number.
+_SPAN_HEDGE = (
+    r"(?:(?:about|around|roughly|approximately|almost|nearly|over|more than|at least|like|maybe|probably|just"
+    r"|the best part of|the better part of|a good|close to|well over|just over|just under) ){0,2}"
+)
 _PRESENT_NUM = re.compile(
-    rf"\b(?:(?:for|since|over|in|during|going on|gone on|lasted|lasting)\s+(?:for )?(?:about |around |roughly |almost |nearly |over |more than |at least |the best part of |the better part of |a good |close to |well over )?"
+    rf"\b(?:(?:for|since|over|in|during|going on|gone on|lasted|lasting)\s+(?:for )?{_SPAN_HEDGE}"
     # "the last 3 weeks", "these past two months": the span needs no preposition before it
     rf"(?:the\s+)?(?:past|last|previous)?|(?:the|these|this)\s+(?:past|last|previous))\s*{RANGE}\s*{_PERIOD}"
     # "8 years back" is "8 years ago" (not "3 days back to back": on consecutive days)
@@ -494,13 +500,13 @@ _PRESENT_NUM = re.compile(
     # "for" left out after having the headache: "i have headache about 1 month", "had this pain 3
     # weeks" (not a gap in time: "a headache 2 days after the party"; "3 days a week" is a rate)
     rf"|\b(?:have|had|having|got)\s+(?:a |an |the |this |these |that |my )?(?:\w+ )?"
-    rf"(?:head ?aches?|migraines?|pains?|it|them|this|these)\s+(?:about |around |roughly |almost |nearly |over |more than |already |like )?"
+    rf"(?:head ?aches?|migraines?|pains?|it|them|this|these)\s+(?:already )?{_SPAN_HEDGE}"
     rf"(?<![\d.]){RANGE}\s*{_PERIOD}(?!\s*(?:after|before|later|into|of|long|old|in a row)\b)"
     # "already two years i have headache": how long so far
-    rf"|\balready\s+(?:for\s+)?(?:about |around |almost |nearly |over |more than )?(?<![\d.]){RANGE}\s*{_PERIOD}"
+    rf"|\balready\s+(?:for\s+)?{_SPAN_HEDGE}(?<![\d.]){RANGE}\s*{_PERIOD}"
     # ... or with the headaches put first: "these i have 30 years", "this one i had 2 weeks" ("one"
     # is "1" in normalised text)
-    rf"|\b(?:these|those|them|this(?: 1)?|that(?: 1)?|it)\s+(?:i|we|he|she)\s+(?:have|has|had|got)\s+(?:already |about |around |almost |nearly |over )?"
+    rf"|\b(?:these|those|them|this(?: 1)?|that(?: 1)?|it)\s+(?:i|we|he|she)\s+(?:have|has|had|got)\s+(?:already )?{_SPAN_HEDGE}"
     rf"(?<![\d.]){RANGE}\s*{_PERIOD}(?!\s*(?:after|before|later|into|of|long|old|in a row)\b)"
 )
 _PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
