@@ -140,7 +140,7 @@ def test_after_an_urgent_new_headache_the_symptoms_are_still_asked():
     from actions.clinic.questions import with_signs_to_ask
     from actions.clinic.reading import parse_answer, scan
 
-    f = scan("a dull ache for the past ten days, never used to get headaches")
+    f = scan("a dull ache for the past ten days, on and off")
     f = f.merge(parse_answer("red_flags", "none of those").findings).merge(parse_answer("age", "68").findings)
     answered = {"red_flags", "age"}
     assert plan_questions(f, answered) == ["associated_symptoms"]

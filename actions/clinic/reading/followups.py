@@ -236,9 +236,13 @@ def _pregnancy(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
         return "no", True
     weeks = re.search(r"\b(\d{1,2}) ?(?:weeks?|wks?)\b", flat)
     months = re.search(r"\b(\d) ?months?\b", flat)
-    if f.pregnancy_weeks is None and (weeks or months) and not _NOT_PREGNANT.search(flat):
-        # in answer to this question, "34 weeks" or "6 months" is how far along the pregnancy is
-        f.pregnancy_weeks = int(weeks.group(1)) if weeks else round(int(months.group(1)) * numbers.WEEKS_PER_MONTH)
+    if f.pregnancy_weeks is None and not _NOT_PREGNANT.search(flat):
+        # in answer to this question, "34 weeks", "the 34th week" or "6 months" is how far along
+        # the pregnancy is
+        if weeks or months:
+            f.pregnancy_weeks = int(weeks.group(1)) if weeks else round(int(months.group(1)) * numbers.WEEKS_PER_MONTH)
+        else:
+            f.pregnancy_weeks = numbers.parse_pregnancy_weeks(flat, about_pregnancy=True)
     if f.pregnancy_weeks is not None or (_PREGNANT.search(flat) and not _NOT_PREGNANT.search(flat)) or kind == "yes":
         f.pregnant = True
         f.contraindications.add("ci_pregnancy")

@@ -682,8 +682,19 @@ _TRIMESTER = re.compile(r"\b(first|1st|second|2nd|third|3rd|last|final) trimeste
 _TRIMESTER_WEEKS = {"first": 8, "1st": 8, "second": 20, "2nd": 20, "third": 28, "3rd": 28, "last": 28, "final": 28}
 
 
-def parse_pregnancy_weeks(text: str) -> Optional[int]:
-    """Weeks of pregnancy: "34 weeks pregnant", "6 months pregnant" (26), "third trimester" (28).
+# The week named as a place in the pregnancy ("the 34th week", "34. week", "week 34"): counted only
+# where the text is about a pregnancy (the pregnancy question's answer, or a pregnancy word near)
+_NOT_OF_PREGNANCY = r"(?!\s*of (?!(?:the |my |her |this )?pregnancy\b))"  # "the 2nd week of my headache"
+_PREG_WEEK_ORDINAL = re.compile(
+    rf"(?<![\d.])({NUM})\s?(?:st|nd|rd|th|\.)\s*week\b{_NOT_OF_PREGNANCY}"
+    rf"|\bweek\s*(?:no\.?\s*|number\s*)?({NUM})\b(?!\s*(?:days?|hours?|times?)\b){_NOT_OF_PREGNANCY}"
+)
+_PREG_CONTEXT = re.compile(r"\b(?:pregnan\w*|preg|expecting|gestation|due (?:date|in)|trimester|baby|bump)\b")
+
+
+def parse_pregnancy_weeks(text: str, about_pregnancy: bool = False) -> Optional[int]:
+    """Weeks of pregnancy: "34 weeks pregnant", "6 months pregnant" (26), "third trimester" (28),
+    "in the 34th week" where the text is ``about_pregnancy`` or names it.
 
     A second-trimester answer gives 20, the start of the second half, because that half is where
     pre-eclampsia is possible (uncertainty never lowers a level).
@@ -693,6 +704,11 @@ def parse_pregnancy_weeks(text: str) -> Optional[int]:
         match = pattern.search(low)
         if match and 1 <= float(match.group(1)) <= 44:
             return int(float(match.group(1)))
+    if about_pregnancy or _PREG_CONTEXT.search(low):
+        match = _PREG_WEEK_ORDINAL.search(low)
+        said = match and float(match.group(1) or match.group(2))
+        if said and 1 <= said <= 44:
+            return int(said)
     match = _PREG_MONTHS.search(low)
     months = match and float(match.group(1) or match.group(2))
     if months and 1 <= months <= 10:

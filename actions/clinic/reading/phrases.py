@@ -40,7 +40,7 @@ class Match:
     end: int
 
 
-def _match_phrase(words: Sequence[str], i: int, phrase: Tuple[str, ...]) -> int:
+def match_phrase(words: Sequence[str], i: int, phrase: Tuple[str, ...]) -> int:
     """End index if ``phrase`` matches at ``i`` (skipping fillers), else -1."""
     j, k, skips = i, 0, 0
     while k < len(phrase):
@@ -78,7 +78,7 @@ def find_matches(words: Sequence[str], entities: Optional[Iterable[str]] = None)
                     continue  # cheap early reject: the second word is not close by
                 if not required[phrase] <= present:
                     continue  # a word the phrase needs is nowhere in the message
-            end = _match_phrase(words, i, phrase)
+            end = match_phrase(words, i, phrase)
             if end > i and (entity not in best or end > best[entity].end):
                 best[entity] = Match(entity, cid, i, end)
         raw.extend(best.values())

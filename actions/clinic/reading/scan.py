@@ -22,7 +22,7 @@ from . import numbers
 from .history import CONTRA_RULES, HISTORY_RULES, Rule, history_pattern
 from .lexicon import load_lexicon
 from .negation import hedge_table, negation_table, scope_indices
-from .phrases import COMPOUND_SYMPTOMS, Match, find_matches, person_neutral
+from .phrases import COMPOUND_SYMPTOMS, Match, find_matches, match_phrase, person_neutral
 from .text import SENTENCE_SPLIT, FlatText, char_span, clause_end, clause_start
 
 # Answers whose time words are about something else than how long the headaches have existed.
@@ -666,6 +666,15 @@ _FIRST_TOLD_AS_PAST = re.compile(
 )
 
 
+# "(I) thought I was going blind the first time": "the first time" as when something happened back
+# then, in a sentence that says it has come again, is an earlier episode, not this one
+_FIRST_TIME_BACK_THEN = re.compile(
+    r"\b(?:thought|was|were|did|had|felt|freaked|panicked|scared|went|got|happened)\b[^.;!?]{0,60}?\bthe first time\b"
+    r"(?! (?:ever|i ever|in my life|i have|ive|i ve|this|its|it s|it has|that|thats|that s)\b)"
+)
+_COME_AGAIN = re.compile(r"\b(?:again|once more|as usual|like always|as always|every time|each time)\b")
+
+
 def _first_ever(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     """ "first time ever" makes this the first attack, but "the first time was in 2019" or "first
     one years ago" dates the start of a pattern the person has had since."""
@@ -673,6 +682,8 @@ def _first_ever(clause: str, sentence: str, hedged: bool, findings: Findings) ->
     if _LONG_AGO.search(clause) or _PAST_YEAR.search(clause) or (ago is not None and ago > _FIRST_LONG_AGO_DAYS):
         return
     if _FIRST_TOLD_AS_PAST.search(clause) and _days_said(clause, sentence) is None:
+        return
+    if _FIRST_TIME_BACK_THEN.search(sentence) and _COME_AGAIN.search(sentence):
         return
     findings.history.add("first_ever")
     findings.new_headache = True
@@ -786,8 +797,14 @@ _BOTH_WORDS = frozenset({"both", "and", "either", "each", "or"})
 def _everyday_wording(span: Sequence[str], cid: str) -> bool:
     """The sign's words end in one of its everyday phrases (lexicon ``confirm_first``): "she's a
     bit out of it" may be tiredness; the sign is asked about before it counts (4.3). Words after
-    the phrase make it specific ("a rash that doesn't fade")."""
-    return any(tuple(span[len(span) - len(phrase):]) == phrase for phrase in load_lexicon().confirm_first.get(cid, ()))
+    the phrase make it specific ("a rash that doesn't fade"). The phrase is matched as the sign's
+    own phrases are (optional words and fillers skipped: "never had headache like this" is "never
+    had a headache like this"), so leaving out a word never turns an everyday phrase into a sign."""
+    return any(
+        match_phrase(span, start, phrase) == len(span)
+        for phrase in load_lexicon().confirm_first.get(cid, ())
+        for start in range(len(span))
+    )
 
 
 # a headache said to come again and again: "every evening", "for two years", "whenever I..."
