@@ -235,10 +235,20 @@ def test_age_from_birth_year():
         ("in my third trimester", 28),
         ("second trimester", 20),
         ("pregnant", None),
+        # the week as a place in the pregnancy, when the text is about one
+        ("pregnant and in the 29th week", 29),
+        ("expecting, week 31 now", 31),
+        ("the 3rd week of the month", None),
+        ("pregnant, in the 2nd week of this headache", None),
     ],
 )
 def test_pregnancy_weeks(text, expected):
     assert n.parse_pregnancy_weeks(text) == expected
+
+
+def test_pregnancy_week_in_answer_to_the_pregnancy_question():
+    assert n.parse_pregnancy_weeks("yes, the 33rd week", about_pregnancy=True) == 33
+    assert n.parse_pregnancy_weeks("yes, the 33rd week") is None  # no pregnancy word, not asked
 
 
 def test_normalize_words_to_digits():

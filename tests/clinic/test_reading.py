@@ -271,6 +271,9 @@ def test_not_aggravators(text, absent):
          {"new_headache": True, "history": {"first_ever"}, "months_present": 1.0}),
         ("it sort of creeps up on me over the afternoon", {"!history": {"progressive"}}),
         ("the ache is not the same each time", {"history": {"varies_between_attacks"}}),
+        # an everyday phrase is asked before it counts however it is worded: without its article
+        ("my mum never had headache like this", {"to_confirm": {"worst_ever"}, "!symptoms": {"worst_ever"}}),
+        ("honestly I thought I was going blind", {"to_confirm": {"vision_loss"}, "!symptoms": {"vision_loss"}}),
         ("I get them when I'm stressed or haven't slept", {"triggers": {"stress", "poor_sleep"}}),
         ("red wine sets it off", {"triggers": {"alcohol"}}),
         ("usually around my period", {"triggers": {"menstruation"}}),
