@@ -21,6 +21,9 @@ from actions.clinic.reading import parse_answer
     ("attack_history", "these are the first ever", "first"),
     ("progression", "no, same as it's always been", "same"),
     ("progression", "yes, they come more often than they used to", "worse"),
+    # a worsening word dated over more than 3 months, the recent months unchanged, is not this flag
+    ("progression", "they've edged up gradually across two years or so, no change this spring", "same"),
+    ("progression", "crept up over the last year, and a lot worse the past couple of weeks", "worse"),
     ("doctor_seen", "my GP confirmed migraine years ago", "yes"),
     ("doctor_seen", "never been checked", "no"),
     ("pregnancy", "no, not pregnant", "no"),

@@ -176,6 +176,14 @@ _RISE_OVER = re.compile(
 )
 
 
+# a worsening placed in the last weeks ("worse again these last two weeks") is recent whatever
+# slower rise came before it
+_RECENT_WORSE = re.compile(
+    r"\b(?:worse|worsening|more|stronger|changed|different)\b(?: (?!but\b)\w+){0,4}? (?:lately|recently|this (?:week|month)"
+    r"|(?:these|the) (?:last|past) (?:few |couple of |\d+ |two |three )?(?:days|weeks))\b"
+)
+
+
 def _slow_rise(flat: str) -> bool:
     for match in _RISE_OVER.finditer(flat):
         months = numbers.parse_months_present("for " + match.group(1))
@@ -193,12 +201,17 @@ def _progression(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool
         f.months_present = numbers.parse_months_present(_QUESTION_WINDOW.sub(" ", flat))
     if kind == "unknown":
         return UNKNOWN, True
+    if "progressive" in f.history and not f.has("different_from_usual") and _slow_rise(flat) and not _RECENT_WORSE.search(flat):
+        # "creeping up slow over the past year, nothing different these last few months": the
+        # worsening word read in this answer is dated over more than 3 months, with no recent change
+        f.history.discard("progressive")
     if f.has("progressive") or f.has("different_from_usual"):
         return "worse", True
     # "the same sort, just more days over the last year": the character unchanged, a slow rise
     # over more than 3 months is not this flag (4.2 rf_progressive, "Not this flag"); "not getting
     # any worse" denies the worsening word it contains
-    if _SAME.search(flat) or _WORSE_DENIED.search(flat) or _NOT_LATELY.search(flat) or _slow_rise(flat) or kind == "no":
+    slow_rise_only = _slow_rise(flat) and not _RECENT_WORSE.search(flat)
+    if _SAME.search(flat) or _WORSE_DENIED.search(flat) or _NOT_LATELY.search(flat) or slow_rise_only or kind == "no":
         f.absent_history.add("progressive")
         return "same", True
     if _WORSE.search(flat) or kind == "yes":

@@ -920,7 +920,37 @@ def _onset_match(text: FlatText, m: Match, findings: Findings, answering: bool) 
         return
     if loose and (_describes_a_movement(text, m) or _inside_a_likeness(text, m)):
         return
+    if _likeness_of_a_noise(text, m) or _feared_event(text, m):
+        return
     set_onset(findings, m.cid)
+
+
+# "my neck cracks like a gunshot when I turn": a likeness after a noise word describes the noise
+# (of a joint, a neck, a back), not how fast the headache came; the head's own noise keeps it
+_NOISE_WORDS = frozenset(
+    {"crack", "cracks", "cracked", "cracking", "click", "clicks", "clicked", "clicking", "pop", "pops", "popped",
+     "popping", "crunch", "crunches", "crunched", "crunching", "creak", "creaks", "creaked", "creaking", "grind",
+     "grinds", "grinding", "clunk", "clunks", "clunked", "noise", "noises", "sound", "sounds", "sounded"}
+)
+_HEAD_ITSELF_WORDS = frozenset({"head", "skull", "brain", "headache", "it"})
+
+
+def _likeness_of_a_noise(text: FlatText, m: Match) -> bool:
+    if text.words[m.start] not in ("like", "as"):
+        return False
+    before = text.words[max(clause_start(text, m.start), m.start - 3):m.start]
+    noise = [i for i, word in enumerate(before) if word in _NOISE_WORDS]
+    return bool(noise) and not _HEAD_ITSELF_WORDS & set(before[:noise[-1]])
+
+
+# "worried I've snapped something", "scared it might burst": an event feared, not how it started
+_FEAR_WORDS = frozenset({"worried", "worry", "worrying", "scared", "afraid", "frightened", "terrified", "panicked",
+                         "fear", "feared", "fearing", "wondering", "wonder"})
+
+
+def _feared_event(text: FlatText, m: Match) -> bool:
+    lo = clause_start(text, m.start)
+    return bool(_FEAR_WORDS & set(text.words[max(lo, m.start - 4):m.start]))
 
 
 def _inside_a_likeness(text: FlatText, m: Match) -> bool:
