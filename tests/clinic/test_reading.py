@@ -274,6 +274,10 @@ def test_not_aggravators(text, absent):
         # an everyday phrase is asked before it counts however it is worded: without its article
         ("my mum never had headache like this", {"to_confirm": {"worst_ever"}, "!symptoms": {"worst_ever"}}),
         ("honestly I thought I was going blind", {"to_confirm": {"vision_loss"}, "!symptoms": {"vision_loss"}}),
+        # a likeness of a joint's noise, a feared event and a fear asked as a question are no findings
+        ("my back clicks like a gunshot when I bend", {"onset": None}),
+        ("scared I've burst something in there", {"onset": None}),
+        ("for a moment I wondered, could I be having a seizure?", {"!symptoms": {"seizure"}}),
         ("I get them when I'm stressed or haven't slept", {"triggers": {"stress", "poor_sleep"}}),
         ("red wine sets it off", {"triggers": {"alcohol"}}),
         ("usually around my period", {"triggers": {"menstruation"}}),
