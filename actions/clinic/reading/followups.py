@@ -201,7 +201,8 @@ def _progression(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool
         f.months_present = numbers.parse_months_present(_QUESTION_WINDOW.sub(" ", flat))
     if kind == "unknown":
         return UNKNOWN, True
-    if "progressive" in f.history and not f.has("different_from_usual") and _slow_rise(flat) and not _RECENT_WORSE.search(flat):
+    slow_rise_only = _slow_rise(flat) and not _RECENT_WORSE.search(flat)
+    if slow_rise_only and "progressive" in f.history and not f.has("different_from_usual"):
         # "creeping up slow over the past year, nothing different these last few months": the
         # worsening word read in this answer is dated over more than 3 months, with no recent change
         f.history.discard("progressive")
@@ -210,7 +211,6 @@ def _progression(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool
     # "the same sort, just more days over the last year": the character unchanged, a slow rise
     # over more than 3 months is not this flag (4.2 rf_progressive, "Not this flag"); "not getting
     # any worse" denies the worsening word it contains
-    slow_rise_only = _slow_rise(flat) and not _RECENT_WORSE.search(flat)
     if _SAME.search(flat) or _WORSE_DENIED.search(flat) or _NOT_LATELY.search(flat) or slow_rise_only or kind == "no":
         f.absent_history.add("progressive")
         return "same", True
@@ -247,15 +247,10 @@ def _pregnancy(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
             return "postpartum", True
         f.pregnant = False  # a birth months ago: outside the 6 weeks the question asks about
         return "no", True
-    weeks = re.search(r"\b(\d{1,2}) ?(?:weeks?|wks?)\b", flat)
-    months = re.search(r"\b(\d) ?months?\b", flat)
     if f.pregnancy_weeks is None and not _NOT_PREGNANT.search(flat):
         # in answer to this question, "34 weeks", "the 34th week" or "6 months" is how far along
         # the pregnancy is
-        if weeks or months:
-            f.pregnancy_weeks = int(weeks.group(1)) if weeks else round(int(months.group(1)) * numbers.WEEKS_PER_MONTH)
-        else:
-            f.pregnancy_weeks = numbers.parse_pregnancy_weeks(flat, about_pregnancy=True)
+        f.pregnancy_weeks = numbers.pregnancy_weeks_answered(flat)
     if f.pregnancy_weeks is not None or (_PREGNANT.search(flat) and not _NOT_PREGNANT.search(flat)) or kind == "yes":
         f.pregnant = True
         f.contraindications.add("ci_pregnancy")

@@ -717,6 +717,22 @@ def parse_pregnancy_weeks(text: str, about_pregnancy: bool = False) -> Optional[
     return _TRIMESTER_WEEKS[match.group(1)] if match else None
 
 
+# In answer to the pregnancy question a bare amount of time is how far along it is
+_BARE_WEEKS = re.compile(r"\b(\d{1,2}) ?(?:weeks?|wks?)\b")
+_BARE_MONTHS = re.compile(r"\b(\d) ?months?\b")
+
+
+def pregnancy_weeks_answered(flat: str) -> Optional[int]:
+    """Weeks of pregnancy in an answer to the pregnancy question: "34 weeks", "6 months" (26), or
+    any wording ``parse_pregnancy_weeks`` reads there ("the 34th week")."""
+    weeks, months = _BARE_WEEKS.search(flat), _BARE_MONTHS.search(flat)
+    if weeks:
+        return int(weeks.group(1))
+    if months:
+        return round(int(months.group(1)) * WEEKS_PER_MONTH)
+    return parse_pregnancy_weeks(flat, about_pregnancy=True)
+
+
 def first_number(text: str, predicate: Callable[[float], bool] = lambda v: True) -> Optional[float]:
     """The first number (digits or words) in ``text`` that satisfies ``predicate``."""
     for match in re.finditer(rf"(?<![\d.])({NUM})", normalize(text)):
