@@ -193,6 +193,7 @@ HISTORY: FrozenSet[str] = frozenset(
         "same_as_usual",  # same as the user's usual attacks
         "recent_headaches",  # said to be recent ("lately", "recently") with no start date: how new is asked
         "different_from_usual",  # different from the usual headaches
+        "stronger_than_usual",  # this attack clearly stronger than the usual ones (how it started is asked)
         "progressive",  # getting steadily worse over days/weeks (recent)
         "first_ever",  # first headache of this kind ever
         "passing_cause",  # put down to a passing cause: a hangover, a cold or flu, cutting out caffeine (3.2)

@@ -11,9 +11,9 @@ from .classify import classify, starts_in_neck
 from .engine import assess
 from .findings import EXERTION_AGGRAVATORS, CHRONIC_DAYS, FOLLOW_UP_SLOTS, TRIAGE_RANK, Findings
 from .kb import load_knowledge
-from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, SIGN_PREFIX, new_cause_signs_in_passing_history, screen, unsettled
+from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, SIGN_PREFIX, SUDDEN_ONSETS, new_cause_signs_in_passing_history, screen, unsettled
 from .safety import alert_hits
-from .reading import parse_answer, scan
+from .reading import RED_FLAG_HISTORY, RED_FLAG_SYMPTOMS, parse_answer, scan
 
 BASE_ORDER = (
     "red_flags",
@@ -45,12 +45,16 @@ def _medication_answered(f: Findings) -> bool:
     return bool(days) and (max(days) < MOH_MIN_DAYS or f.meds_months is not None)
 
 
+# Locations that say how much of the head hurts (one side, both, all of it)
+SIDEDNESS = frozenset({"one_side", "both_sides", "band_around_head", "whole_head"})
+
 _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     # a one-sided headache from the neck is asked where exactly and whether it keeps to one side:
     # side-locked pain is what tells a neck pattern from tension-type (3.3 G, 3.4)
+    # ("the back of my head" says where, not whether it keeps to one side: asked too)
     "pain_location": lambda f: bool(f.locations) and not (
-        "one_side" in f.locations and f.side_locked is None and leaning(f) == "neck"
-        and bool(f.aggravated_by & {"neck_movement", "sustained_posture"})
+        leaning(f) == "neck" and bool(f.aggravated_by & {"neck_movement", "sustained_posture"})
+        and (("one_side" in f.locations and f.side_locked is None) or not f.locations & SIDEDNESS)
     ),
     "pain_quality": lambda f: bool(f.qualities),
     "severity": lambda f: f.intensity is not None,
@@ -234,6 +238,26 @@ def hinge_questions(findings: Findings, above: str = "self_care") -> List[str]:
     return [slot for slot in allowed if slot in needed]
 
 
+def first_questions(findings: Findings) -> List[str]:
+    """Facts that alone stand between what was said and an emergency: asked before anything else.
+
+    "The worst headache of my life" without how it started, or "it came on suddenly" without how
+    strong it is, is neither counted as a thunderclap nor left for later (4.3: ask, don't assume;
+    a flag inferred from everyday words is confirmed with one direct question first).
+    """
+    # Only after alarming words (a warning sign, a sudden start): a strong headache on its own is
+    # asked about in the emergency screen's turn, like everything else
+    if not (findings.symptoms & RED_FLAG_SYMPTOMS or findings.history & RED_FLAG_HISTORY or findings.onset in SUDDEN_ONSETS):
+        return []
+    kb = load_knowledge()
+    needed: Set[str] = set()
+    for rf_id, questions in unsettled(findings).items():
+        facts = {q for q in questions if not q.startswith(SIGN_PREFIX)}
+        if kb.red_flag_info(rf_id)["level"] == "emergency" and len(facts) == 1 and facts == set(questions):
+            needed |= facts
+    return sorted(needed, key=lambda slot: (slot not in ("onset", "severity"), slot))
+
+
 def _default_questions(findings: Findings) -> List[str]:
     """Questions the pattern's default triage depends on (3.4): "Has a doctor looked at these?"
     for migraine and neck patterns; for migraine with aura, the other-conditions question, which
@@ -287,16 +311,19 @@ def plan_questions(findings: Findings, answered: Set[str]) -> List[str]:
         return []
     if findings.sign_to_confirm():
         return ["flag_check", *plan_questions(_confirmed(findings), answered)]
+    first = first_questions(findings)
     if levels:
-        order = ["red_flags", *hinge_questions(findings, above="urgent")]
+        order = [*first, "red_flags", *hinge_questions(findings, above="urgent")]
         if findings.new_headache:
             # a new headache's other symptoms can still make it an emergency (carbon monoxide
-            # asks about others at home after nausea or dizziness; a visual change after 50)
-            order.append("associated_symptoms")
-        return [slot for slot in order if slot not in done and not _ANSWERED_BY[slot](findings)]
+            # asks about others at home after nausea or dizziness; a visual change after 50), and so
+            # can what brought it on (a knock to the head, a strain) when the screen was answered
+            # by someone who may not know it all
+            order += ["associated_symptoms", "triggers"]
+        return [slot for slot in dict.fromkeys(order) if slot not in done and not _ANSWERED_BY[slot](findings)]
     lean = leaning(findings)
     hinges = hinge_questions(findings)
-    order = ["red_flags", "age", *hinges, *FIRST_BY_LEANING.get(lean, ())]
+    order = [*first, "red_flags", "age", *hinges, *FIRST_BY_LEANING.get(lean, ())]
     order += [slot for slot in BASE_ORDER if slot not in order]
     order += _default_questions(findings)
     seen: Set[str] = set()
@@ -305,7 +332,7 @@ def plan_questions(findings: Findings, answered: Set[str]) -> List[str]:
         if slot in seen or slot in done or _ANSWERED_BY[slot](findings):
             continue
         seen.add(slot)
-        if slot in hinges or _worth_asking(slot, findings, lean, done):
+        if slot in hinges or slot in first or _worth_asking(slot, findings, lean, done):
             plan.append(slot)
     return plan
 

@@ -70,17 +70,6 @@ class _View:
         self.needed.add(question)
         return True
 
-    def assumed(self, value, question: str) -> bool:
-        """Like ``missing``, but a fact not asked yet also counts in the lenient view: only for the
-        few facts whose red flag is otherwise stated plainly (a worst-ever headache, severe pain
-        after neck manipulation, jaw pain on chewing over 50), where waiting one more question
-        before the advice would cost more than a false alarm."""
-        if value is not None or self.mode == STRICT:
-            return False
-        if self.mode == HYPOTHETICAL:
-            self.needed.add(question)
-        return True
-
     def sign(self, *items: str) -> bool:
         """A warning sign: stated (or not sure, lenient). In the hypothetical view a sign neither
         stated nor denied counts, and the direct question about it is noted (``SIGN_PREFIX`` + id):
@@ -112,17 +101,14 @@ class _View:
         i = self.f.intensity
         if (i is not None and i >= 7) or self.has("worst_ever"):
             return True
-        # An unknown strength counts with a fast start told before the screen; once the screen's
-        # "sudden, worst-ever headache" was answered no, the strength is asked, not assumed (4.3)
-        if self.f.red_flag_screen_negative:
-            return self.missing(i, "severity")
-        return self.assumed(i, "severity")
+        # An unknown strength is asked, not assumed, even with a fast start told (4.3 "ask, don't
+        # assume"): the question comes first (``questions.plan_questions``), before anything else
+        return self.missing(i, "severity")
 
     def sudden(self) -> bool:
         onset = self.f.onset
-        return onset in SUDDEN_ONSETS or self.assumed(onset, "onset") or (
-            self.lenient and "onset" in self.f.unknown_answers
-        )
+        # "the worst headache of my life" without how it started is asked at once, not assumed
+        return onset in SUDDEN_ONSETS or self.missing(onset, "onset")
 
     def not_long_standing(self) -> bool:
         """New, or not said to be long-standing (for signs that point to a new cause themselves).
@@ -130,7 +116,7 @@ class _View:
         (no long-standing headache brings them): whether this is that same headache is asked."""
         f = self.f
         return self.new_headache() or (
-            f.new_headache is None and not self.certain("same_as_usual") and self.assumed(None, "headache_history")
+            f.new_headache is None and not self.certain("same_as_usual") and self.missing(None, "headache_history")
         ) or (new_cause_signs_in_passing_history(f) and self.missing(None, "headache_history"))
 
     def known_pattern(self) -> bool:
@@ -212,13 +198,27 @@ def _thunderclap(v: _View) -> bool:
     asked_directly = "worst_ever" in f.absent_symptoms or "worst_ever" in f.to_confirm
     # ... or the screen was answered "none" about the person's own known headache, unchanged: the
     # flag is for a first or a different attack (4.2 "Still this flag"), which they would have said
-    usual_attack = bool(f.red_flag_screen_negative) and v.known_pattern() and not v.has("different_from_usual", "progressive")
+    usual_attack = bool(f.red_flag_screen_negative) and v.known_pattern() and not v.has(
+        "different_from_usual", "progressive", "stronger_than_usual"
+    )
     onset_unasked = severe_or_unasked and v.missing(f.onset, "onset") and not asked_directly and not usual_attack
     explosive = (f.onset in SUDDEN_ONSETS and v.severe()) or (v.has("worst_ever") and v.sudden()) or onset_unasked
-    return explosive and not _cluster_bout_recurrence(v)
+    if not explosive or _cluster_bout_recurrence(v):
+        return False
+    if _maybe_bout_recurrence(v):
+        # said to be the same as attacks in an earlier period, its eye and nose signs not asked yet:
+        # the "Not this flag" exclusion hinges on them, so they are asked first (4.3)
+        return v.missing(None, "associated_symptoms")
+    if _bout_history_unknown(v):
+        # the cluster signs said, whether attacks like these came in an earlier bout not yet: asked
+        return v.missing(None, "attack_history")
+    return True
 
 
 CLUSTER_SIGNS = AUTONOMIC_SIGNS | {"restless_agitated"}
+# What comes with an attack (the "anything else with it?" question): one of them said or denied
+# tells whether the attack has the cluster signs
+ATTACK_SYMPTOMS = CLUSTER_SIGNS | AURA_SYMPTOMS | {"nausea", "vomiting", "light_sensitivity", "sound_sensitivity"}
 
 
 def _cluster_bout_recurrence(v: _View) -> bool:
@@ -235,6 +235,34 @@ def _cluster_bout_recurrence(v: _View) -> bool:
         and not v.has("different_from_usual", "first_ever")
         and (minutes is None or 15 <= minutes <= 180)
         and (v.has(*CLUSTER_SIGNS) or not signs_denied)
+    )
+
+
+def _maybe_bout_recurrence(v: _View) -> bool:
+    """An attack said to be the same as earlier ones ("same as two winters back"), its length fitting
+    or not known, and nothing said yet of what comes with it: whether it has the cluster signs of a
+    known bout is asked (the "anything else with it?" question) before it counts as a thunderclap."""
+    f = v.f
+    minutes = f.duration_minutes
+    return (
+        v.certain("same_as_usual")
+        and not v.has("different_from_usual", "first_ever")
+        and (minutes is None or 15 <= minutes <= 180)
+        and not (f.symptoms | f.absent_symptoms | f.uncertain) & ATTACK_SYMPTOMS
+    )
+
+
+def _bout_history_unknown(v: _View) -> bool:
+    """An attack with the cluster signs, of a fitting length, and nothing said yet of earlier attacks
+    like it (an earlier bout, or the first ever): the exclusion hinges on that, which is asked."""
+    f = v.f
+    minutes = f.duration_minutes
+    said = ("known_cluster", "same_as_usual", "first_ever", "different_from_usual", "known_migraine")
+    return (
+        v.has(*CLUSTER_SIGNS)
+        and (minutes is None or 15 <= minutes <= 180)
+        and not any(v.certain(item) for item in said)
+        and f.new_headache is not False
     )
 
 
@@ -316,13 +344,8 @@ def new_cause_signs_in_passing_history(f: Findings) -> bool:
 
 
 def _gca_core(v: _View) -> bool:
-    """Over 50 and not a long-standing pattern. Jaw pain on chewing or a tender scalp are specific
-    enough that an age not given yet counts; other signs (fever, aching shoulders) wait for it."""
-    age = v.f.age
-    over_50 = (age is not None and age > 50) or (
-        v.over(50, missing_counts=True) if not v.has(*GCA_SPECIFIC) else v.assumed(age, "age")
-    )
-    return over_50 and v.not_long_standing()
+    """Over 50 and not a long-standing pattern; an age not given yet is asked, not assumed."""
+    return v.over(50, missing_counts=True) and v.not_long_standing()
 
 
 def _gca(v: _View) -> bool:
@@ -546,7 +569,7 @@ def _medication_overuse(v: _View) -> bool:
 def _frequent_disabling(v: _View) -> bool:
     f = v.f
     days = v.headache_days()
-    long_standing = (f.months_present or 0) > 3 or f.new_headache is False
+    long_standing = (f.months_present or 0) > 3 or f.new_headache is False or v.began_years_ago()
     chronic = days is not None and days >= CHRONIC_DAYS and (long_standing or v.missing(f.months_present, "headache_history"))
     return v.has("disabling", "self_care_failed") or chronic or v.missing(days, "frequency")
 

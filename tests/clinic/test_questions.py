@@ -63,9 +63,10 @@ def test_the_emergency_screen_is_still_asked_after_a_lower_flag():
     urgent = Findings(age=70, new_headache=True, symptoms={"jaw_pain_chewing"})
     assert plan_questions(urgent, set())[0] == "red_flags"
     urgent.red_flag_screen_negative = True
-    # a new headache's other symptoms could still make it an emergency (a visual change with GCA)
-    assert plan_questions(urgent, {"red_flags"}) == ["associated_symptoms"]
-    assert plan_questions(urgent, {"red_flags", "associated_symptoms"}) == []
+    # a new headache's other symptoms could still make it an emergency (a visual change with GCA),
+    # and so could what brought it on (a knock to the head on a blood thinner)
+    assert plan_questions(urgent, {"red_flags"}) == ["associated_symptoms", "triggers"]
+    assert plan_questions(urgent, {"red_flags", "associated_symptoms", "triggers"}) == []
 
 
 def test_a_sign_from_everyday_words_is_confirmed_first():
@@ -143,7 +144,7 @@ def test_after_an_urgent_new_headache_the_symptoms_are_still_asked():
     f = scan("a dull ache for the past ten days, on and off")
     f = f.merge(parse_answer("red_flags", "none of those").findings).merge(parse_answer("age", "68").findings)
     answered = {"red_flags", "age"}
-    assert plan_questions(f, answered) == ["associated_symptoms"]
+    assert plan_questions(f, answered) == ["associated_symptoms", "triggers"]
     f = f.merge(parse_answer("associated_symptoms", "a bit queasy and light-headed now and then").findings)
     f = with_signs_to_ask(f)
     assert "others_in_building_affected" in f.to_confirm

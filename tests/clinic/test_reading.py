@@ -1092,13 +1092,15 @@ def test_a_headache_there_on_waking(text):
 
 
 def test_an_onset_that_cannot_be_known_asks_the_sign_it_screens_for():
-    """ "It's there when I wake" cannot say how it started: understood as not known, and the sudden
-    worst-ever start is asked directly rather than assumed (4.3)."""
-    answer = parse_answer("onset", "no idea how it starts, it's already there by the time I wake up")
-    assert answer.understood and answer.value == "unknown"
-    assert "worst_ever" in answer.findings.to_confirm
+    """An onset the person cannot tell ("dunno") asks the sudden worst-ever start directly rather
+    than assuming it (4.3). A headache already there on waking is no abrupt start lived through (a
+    thunderclap in sleep wakes the sleeper: "it woke me up" is not read as an answer)."""
     said_no = parse_answer("onset", "dunno")
     assert "worst_ever" in said_no.findings.to_confirm
+    on_waking = parse_answer("onset", "no idea how it starts, it's already there by the time I wake up")
+    assert on_waking.understood and on_waking.value == "gradual"
+    assert parse_answer("onset", "it was just there when I got up, same ever since").value == "gradual"
+    assert parse_answer("onset", "the pain woke me up").value != "gradual"
 
 
 @pytest.mark.parametrize("text, value", [
@@ -1156,16 +1158,21 @@ def test_a_no_beside_an_unread_sign_is_not_a_denial(text):
     assert answer.value != ["none"] and answer.findings.red_flag_screen_negative is not True
 
 
-def test_a_fast_start_asks_the_strength_once_the_screen_said_no():
-    """ "It climbs over a few minutes" after "no" to the sudden worst-ever item: the strength is
-    asked, not assumed severe (4.3); before the screen, an unknown strength still counts."""
+def test_a_fast_start_asks_the_strength_first():
+    """ "It climbs over a few minutes" with the strength not said: the strength is asked before
+    anything else, not assumed severe (4.3), before or after the screen; a strong answer, or "not
+    sure", gives the alert."""
+    from actions.clinic.questions import plan_questions
     from actions.clinic.redflags import screen, unsettled
 
-    fast = Findings(onset="peak_1_5m", new_headache=True)
-    assert "rf_thunderclap" in {h.id for h in screen(fast)}
-    after_no = Findings(onset="peak_1_5m", new_headache=True, red_flag_screen_negative=True)
-    assert "rf_thunderclap" not in {h.id for h in screen(after_no)}
-    assert "severity" in unsettled(after_no).get("rf_thunderclap", set())
+    for fast in (Findings(onset="peak_1_5m", new_headache=True),
+                 Findings(onset="peak_1_5m", new_headache=True, red_flag_screen_negative=True)):
+        assert "rf_thunderclap" not in {h.id for h in screen(fast)}
+        assert "severity" in unsettled(fast).get("rf_thunderclap", set())
+        assert plan_questions(fast, set())[0] == "severity"
+    assert "rf_thunderclap" in {h.id for h in screen(Findings(onset="peak_1_5m", intensity=8))}
+    unsure = Findings(onset="peak_1_5m", unknown_answers={"severity"})
+    assert "rf_thunderclap" in {h.id for h in screen(unsure)}
 
 
 # --- round 11: how the reader generalises (wording none of the rules was written from) ----------

@@ -3,7 +3,9 @@
 Every emergency/urgent red flag is phrased several ways (lay UK/US wording, typos, no punctuation,
 buried in long rambling messages), plus negative controls (denials, everyday idioms, benign
 look-alikes) that must raise no alert. The test asserts on what the dialogue uses on every message:
-``safety.alert_level(scan(text))``. Recall and false-alarm rates are printed in the terminal
+``safety.alert_level(scan(text))``; a flag that hinges on one fact the message leaves out ("worst
+headache of my life": how fast it came on) is caught when the consultation asks that fact first
+and a "yes" to it gives the alert (4.3: ask, don't assume). Recall and false-alarm rates are printed in the terminal
 summary (see conftest.py).
 
 Clinical decisions taken in the controls:
@@ -20,7 +22,9 @@ import pytest
 
 from actions.clinic.findings import TRIAGE_RANK
 from actions.clinic.redflags import ids, screen
+from actions.clinic.questions import plan_questions
 from actions.clinic.safety import alert_level
+from actions.clinic.verdict import Context, verdict
 from actions.clinic.reading import scan
 
 from .conftest import RED_FLAG_RESULTS
@@ -368,9 +372,35 @@ def test_table_is_big_enough():
     assert len({t for t, _, _ in POSITIVES} | set(CONTROLS)) == len(POSITIVES) + len(CONTROLS)
 
 
+# A plain "yes" to each direct question the consultation may ask before the advice (4.3: a flag
+# that hinges on one fact not said yet is asked, not assumed; "yes" or "not sure" gives the advice).
+DIRECT_ANSWERS = {
+    "onset": "it hit me in seconds",
+    "severity": "9 out of 10",
+    "headache_history": "it's new, I never had headaches like this",
+    "age": "I'm 72",
+    "flag_check": "yes",
+}
+
+
+def _after_direct_question(text: str, level: str):
+    """The findings once the one direct question a message leads to is answered "yes": for an
+    emergency it must be the very first question; an urgent flag's may follow the screen."""
+    findings = scan(text)
+    now = alert_level(findings)
+    if now and TRIAGE_RANK[now] >= TRIAGE_RANK[level]:
+        return findings
+    plan = [slot for slot in plan_questions(findings, set()) if level == E or slot != "red_flags"]
+    slot = plan[0] if plan else None
+    if slot not in DIRECT_ANSWERS:
+        return findings
+    answered = verdict(DIRECT_ANSWERS[slot], context=Context(findings=findings.to_dict(), pending=slot))
+    return answered.findings
+
+
 @pytest.mark.parametrize("text,level,rf_id", POSITIVES, ids=[t[:50] for t, _, _ in POSITIVES])
 def test_red_flag_is_caught(text, level, rf_id):
-    findings = scan(text)
+    findings = _after_direct_question(text, level)
     got = alert_level(findings)
     hit_ids = ids(screen(findings))
     ok = got is not None and TRIAGE_RANK[got] >= TRIAGE_RANK[level] and (rf_id is None or rf_id in hit_ids)

@@ -113,12 +113,12 @@ def test_the_screen_answer_and_a_third_guess_are_answers():
 
 
 def test_an_urgent_flag_with_the_classifiers_emergency_is_announced_and_the_screen_goes_on():
-    found = verdict("I'm 67, my scalp is tender and it hurts to chew", intent="emergency")
+    found = verdict("I'm 67, this headache is new, my scalp is tender and it hurts to chew", intent="emergency")
     assert found.next == ALERT and found.level == "urgent" and found.classifier_only
 
 
 def test_after_an_urgent_alert_a_repeated_guess_answers_the_pending_question():
-    known = verdict("I'm 67, my scalp is tender and it hurts to chew").findings.to_dict()
+    known = verdict("I'm 67, this headache is new, my scalp is tender and it hurts to chew").findings.to_dict()
     found = verdict("it's a dull ache", intent="emergency",
                     context=Context(findings=known, pending="pain_quality", alerted_level="urgent"))
     assert found.next == CONTINUE

@@ -18,7 +18,7 @@ from ..kb import load_knowledge
 from . import followups, numbers
 from .phrases import BRIGHT_THINGS, LOUD_THINGS
 from .lexicon import NONE, RED_FLAG_HISTORY, RED_FLAG_SYMPTOMS, SCREEN_ITEMS, cue_words
-from .scan import MEDICATION_DAY_FIELDS, READINGS_KEPT, analyse, onset_after
+from .scan import MEDICATION_DAY_FIELDS, READINGS_KEPT, analyse, onset_after, stronger_than_usual
 from .text import FlatText
 from .tokens import phrase_words, tokenize
 
@@ -312,8 +312,11 @@ def _answer_frequency(text: str, findings: Findings) -> Tuple[Any, bool]:
 def _answer_onset(findings: Findings, text: str) -> Tuple[Any, bool]:
     if findings.onset:
         return findings.onset, True
-    if "worse_on_waking" in findings.symptoms:
-        return UNKNOWN, True  # "it's there when I wake": how it started is not known, and said so
+    if "worse_on_waking" in findings.symptoms and "wakes_from_sleep" not in findings.symptoms:
+        # "it was there when I woke up": no abrupt start was lived through (a thunderclap in sleep
+        # wakes the sleeper, which is asked as "it woke me up" and stays unknown)
+        findings.onset = "gradual"
+        return "gradual", True
     minutes = numbers.parse_duration(text)
     if isinstance(minutes, float):
         onset = onset_after(minutes)
@@ -330,7 +333,7 @@ _REST_DENIED = re.compile(
     # "only a tingling in the thumb ... the rest no", "others no"
     r"|(?:the )?(?:rest|others?|other ones|other things)(?: of (?:them|those|it|the list))?(?: (?:is|are))? (?:no|none|not|nope|negative|fine|ok|okay|clear)"
     # "I asked him, he says no to all of those. He did ...": the list denied inside a longer answer
-    r"|(?:no|none|nope|nah|nothing|negative) (?:to|for|on) (?:all|every|each|any)(?: (?:one|of them|of those|of these|of that|of the above|of it|the list))?)\b"
+    r"|(?:no|none|nope|nah|nothing|negative) (?:to|for|on) (?:all|every|each|any|everything)(?: (?:one|else|of them|of those|of these|of that|of the above|of it|the list))?)\b"
 )
 
 
@@ -522,6 +525,13 @@ _HEAD_ITSELF = re.compile(
 )
 
 
+# What "Do you get anything else with it, such as feeling sick, sensitivity to light or sound, zigzag
+# lines, or a watering eye?" and its buttons name
+SYMPTOMS_THE_QUESTION_NAMES = frozenset(
+    {"nausea", "light_sensitivity", "sound_sensitivity", "aura_visual", "tearing_same_side", "runny_blocked_nose_same_side"}
+)
+
+
 def _slot_value(slot: str, findings: Findings, parsed: FlatText, text: str) -> Tuple[Any, bool]:
     if slot == "pain_location":
         return _answer_locations(findings, parsed, text)
@@ -531,6 +541,7 @@ def _slot_value(slot: str, findings: Findings, parsed: FlatText, text: str) -> T
         value, ok = _answer_severity(text)
         if isinstance(value, int):
             findings.intensity = value
+            stronger_than_usual(findings, parsed)
         return value, ok
     if slot == "duration":
         return _answer_duration(text, findings)
@@ -540,8 +551,13 @@ def _slot_value(slot: str, findings: Findings, parsed: FlatText, text: str) -> T
         return _answer_onset(findings, text)
     if slot == "associated_symptoms":
         _read_as_the_symptom_question(parsed.flat, findings)
-        return _list_answer(findings.symptoms | findings.uncertain, text, allow_none=True,
-                            denied=bool(findings.absent_symptoms))
+        value, ok = _list_answer(findings.symptoms | findings.uncertain, text, allow_none=True,
+                                 denied=bool(findings.absent_symptoms))
+        if value == [NONE]:
+            # "nothing else": no to each thing the question names (a watering eye among them,
+            # which tells a known cluster bout from a thunderclap, 4.2)
+            findings.absent_symptoms |= SYMPTOMS_THE_QUESTION_NAMES - findings.symptoms
+        return value, ok
     if slot == "triggers":
         # exertion named without when the headache starts stays in the answer (its start is asked)
         return _list_answer(findings.triggers | findings.aggravated_by | parsed.exertion_unplaced, text, allow_none=True,

@@ -65,7 +65,7 @@ _POSTPARTUM = re.compile(
     r"delivered|postpartum|post partum|c.?section|weeks? (?:post|after) (?:birth|delivery)|newborn)\b"
 )
 _NOT_PREGNANT = re.compile(
-    r"\b(?:not pregnant|no pregnancy|im (?:a )?(?:man|male|guy|bloke)|i am (?:a )?(?:man|male)|"
+    r"\b(?:not pregnant|no pregnancy|(?:im|i am) (?:a |an )?(?:old |young )?(?:man|male|guy|bloke|fella|feller|fellow|lad|dude|chap|gent|gentleman|geezer)|"
     r"menopaus\w*|post.?menopaus\w*|too old|hes|he is|(?:my )?son|boy)\b"
 )
 _PREGNANT = re.compile(r"\b(?:pregnant|expecting|weeks? along|trimester|due (?:in|date))\b")

@@ -221,6 +221,11 @@ def _closes_clause(words: Sequence[str], cue: _Cue, cues: Dict[int, _Cue]) -> bo
     return bool(nxt and nxt.kinds & {"term", "subj", "post"})
 
 
+# a post cue does not reach back over a contrast: what comes before "but" is another clause
+_CONTRAST = frozenset({"but", "however", "although", "though", "whereas", "yet"})
+_BACK_REFERENCE = frozenset({"it", "its", "that", "thats", "they", "theyre", "this", "now", "all", "which"})
+
+
 def _scope_backward(words, cue: _Cue, ends: Dict[int, List[int]], spans, hits: Set[int]):
     budget, j = POST_WINDOW, cue.start
     if j > 0 and words[j - 1] in POST_BRIDGE:
@@ -234,6 +239,8 @@ def _scope_backward(words, cue: _Cue, ends: Dict[int, List[int]], spans, hits: S
             continue
         if words[j - 1] in PUNCT:
             return
+        if words[j - 1] in _CONTRAST and words[j] not in _BACK_REFERENCE:
+            return  # "eye waters but my sight is fine": the "fine" is the sight's ("but it's fine" is not)
         budget -= 1
         j -= 1
 

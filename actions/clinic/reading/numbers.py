@@ -155,6 +155,15 @@ _SEV_SCAN_WORDS = re.compile(
     r"(?:usually |often |always |really |very |quite |pretty |fairly )?(mild|moderate|severe))\b"
 )
 _SEV_WORD_VALUE = {"mild": 3, "moderate": 5, "severe": 7}
+# In a free message, words that only ever measure pain say how strong it is ("instant agony",
+# "excruciating", "the most horrendous pain", a "thunderclap"); "unbearable" and "horrendous" only of the pain or the
+# head ("the light is unbearable" is light sensitivity). Not when denied ("not unbearable").
+_PAIN_NOUN = r"(?:pain|headaches?|head ?aches?|head|migraines?|ache)"
+_SEV_SCAN_EXTREME = re.compile(
+    r"(?<!not )(?<!never )(?<!isn't )(?<!wasn't )\b(?:excruciating\w*|excrutiating\w*|agoni[sz]ing|in agony|agony|thunderclap|(?:zero|0|nothing) to (?:ten|10|a hundred|100)|"
+    rf"(?:unbearable|horrendous|intolerable)\s+(?:\w+\s+)?{_PAIN_NOUN}|"
+    rf"{_PAIN_NOUN}\s+(?:is|was|'s|s|felt|feels)\s+(?:just |completely |absolutely )?(?:unbearable|horrendous|intolerable))\b"
+)
 
 
 def _clamp_severity(value: float) -> int:
@@ -193,6 +202,8 @@ def parse_severity(text: str, bare: bool = False, words: bool = False) -> Option
     if words:
         return severity_from_words(low)
     found = [_SEV_WORD_VALUE[a or b] for a, b in _SEV_SCAN_WORDS.findall(low)]
+    if _SEV_SCAN_EXTREME.search(low):
+        found.append(9)
     return max(found) if found else None
 
 
@@ -211,7 +222,8 @@ def _unit(word: str) -> str:
     word = word[:-1] if word.endswith("s") and len(word) > 1 else word
     return _UNIT_NAME.get(word, word)
 _CONTINUOUS = re.compile(
-    r"\b(?:constant(?:ly)?|continuous(?:ly)?|all the time|never (?:ever )?(?:goes|go|went) away|"
+    # ("the same all the time" says it never changes, not that it never stops)
+    r"\b(?:constant(?:ly)?|continuous(?:ly)?|(?<!same )(?<!same thing )(?<!same way )all the time|never (?:ever )?(?:goes|go|went) away|"
     r"(?:^\s*(?:it )?(?:is|isn'?t) |(?:it|it'?s|its|pain|headache|ache) (?:is )?)not stopping|^\s*(?:it )?isn'?t stopping|"
     # ("doesn't stop me going to school" is about what the headache prevents, not its length)
     r"(?:doesn'?t|does not|won'?t|will not|hasn'?t|has not|didn'?t|did not|never) (?:really |ever |fully |completely |properly |totally )?(?:go|goes|gone|went|(?:stop|stops|stopped)(?! (?:me|him|her|us|them|you)\b)|leave|left(?= (?:me|us|him|her|off|away|since|at all)\b)|ease|eased)\b(?: away| off)?|"
@@ -346,7 +358,7 @@ _FREQ_OUT_OF = re.compile(rf"(?<![\d.])({NUM})\s*(?:days?\s*)?out of\s*(7|30|31)
 _FREQ_PHRASES: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\b(?:almost|nearly|practically|virtually|pretty much) (?:every ?day|daily|all the time|constantly)\b", 25.0),
         (r"\b(?:every ?day|daily|each day|every single day|every morning|every night|every evening|"
-         r"every afternoon|all day every day|7 days a week|constant(?:ly)?|all the time|24/7|"
+         r"every afternoon|all day every day|7 days a week|constant(?:ly)?|(?<!same )all the time|24/7|"
          r"non[\s-]?stop|continuous(?:ly)?|never goes away|most of the time)\b", 30.0),
         (r"\b(?:most|the majority of|majority of) (?:days|mornings|evenings|nights|afternoons)\b|\b(?:most of the month|more days than not)\b", 20.0),
         (r"\b(?:every other day|alternate days|half the month|half the time|half of the days)\b", 15.0),
@@ -615,7 +627,8 @@ _AGE_PATTERNS: Tuple[re.Pattern, ...] = tuple(
         # the person written for, named with their age beside the writer's ("My son is 15, I'm 45",
         # "She's 9. I'm 38 if you meant me"): the one with the headache, so tried first
         rf"\b(?:my|our) (?:\w+ )?(?:son|daughter|husband|wife|partner|mum|mom|mother|dad|father|child|kid|boy|girl|"
-        rf"grandson|granddaughter|grandma|grandmother|gran|nan|grandpa|grandfather|brother|sister|flatmate|friend)"
+        rf"grandson|granddaughter|grandma|grandmother|gran|granny|nan|nana|nanna|grandpa|grandad|granddad|grandfather|brother|sister|"
+        rf"flatmate|friend|uncle|aunt|auntie|neighbour|neighbor|stepdad|stepmum|stepmom|fiance|fiancee|boyfriend|girlfriend)"
         rf"(?:'?s| is)\s*(?:only |just |nearly |almost |about )?(\d{{1,3}}){_NOT_AGE_AFTER}",
         rf"\b(?:she|he)(?:'?s| is)\s*(?:only |just |nearly |almost |about )?(\d{{1,3}}){_NOT_AGE_AFTER}",
         rf"(?<![\d.])(\d{{1,3}})\s*[- ]?(?:years?|y)\s*[- ]?old\b",

@@ -26,7 +26,12 @@ from .phrases import COMPOUND_SYMPTOMS, Match, find_matches, match_phrase, perso
 from .text import SENTENCE_SPLIT, FlatText, char_span, clause_end, clause_start
 
 # Answers whose time words are about something else than how long the headaches have existed.
-NOT_ABOUT_THE_PATTERN = frozenset({"red_flags", "flag_check", "other_conditions"})
+# Answers whose dates belong to something else ("the morning sickness stopped a few weeks ago",
+# "the baby came 3 weeks ago", "they've crept up over the last two years" dates the change): they
+# do not say how long the headaches have gone on
+NOT_ABOUT_THE_PATTERN = frozenset(
+    {"red_flags", "flag_check", "other_conditions", "associated_symptoms", "pregnancy", "progression"}
+)
 CURRENT_ATTACK_MONTHS = 0.2  # under about 6 days, a time span describes the current attack
 _NUMW = r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|a few|couple of|a couple of|several)"
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)"
@@ -673,6 +678,13 @@ _FIRST_TIME_BACK_THEN = re.compile(
     r"(?! (?:ever|i ever|in my life|i have|ive|i ve|this|its|it s|it has|that|thats|that s)\b)"
 )
 _COME_AGAIN = re.compile(r"\b(?:again|once more|as usual|like always|as always|every time|each time)\b")
+# "the first time ... I was 16", "when I was a teenager the first one came": the first of a pattern
+# dated at an earlier age of the person's life, not this attack
+_FIRST_AT_AN_AGE = re.compile(
+    r"\bfirst (?:time|one|attack|ever)\b[^.;!?]{0,80}?\b(?:i was|she was|he was|when (?:i|she|he) was|at (?:the age of )?|aged?)\s*"
+    r"(?:about |around |only |just )?(?:\d{1,2}|a (?:kid|child|teenager|teen|student|boy|girl)|in (?:school|college|uni|university))\b"
+    r"|\b(?:when|since) (?:i|she|he) was (?:about |around |only |just )?(?:\d{1,2}|a (?:kid|child|teenager|teen|student|boy|girl))\b[^.;!?]{0,60}?\bfirst (?:time|one|attack)\b"
+)
 
 
 def _first_ever(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
@@ -684,6 +696,8 @@ def _first_ever(clause: str, sentence: str, hedged: bool, findings: Findings) ->
     if _FIRST_TOLD_AS_PAST.search(clause) and _days_said(clause, sentence) is None:
         return
     if _FIRST_TIME_BACK_THEN.search(sentence) and _COME_AGAIN.search(sentence):
+        return
+    if _FIRST_AT_AN_AGE.search(sentence):
         return
     findings.history.add("first_ever")
     findings.new_headache = True
@@ -710,7 +724,7 @@ _SHORT_ANSWER_WORDS = 4
 def _same_as_usual(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     """ "like always", "as usual" say the headache is the usual one only when the clause is about the
     headache or is a short answer ("same as always"): "I read the paper like always" is not."""
-    tied_to_an_earlier_time = re.search(r"\bsame\b.*\b(?:ago|before|last)\b", clause)
+    tied_to_an_earlier_time = re.search(r"\bsame\b.*\b(?:ago|before|last|back|previous|earlier)\b", clause)
     if not _HEADACHE_WORDS.search(clause) and len(clause.split()) > _SHORT_ANSWER_WORDS and not tied_to_an_earlier_time:
         return
     (findings.uncertain if hedged else findings.history).add("same_as_usual")
@@ -1049,6 +1063,14 @@ _RISE_TIME = re.compile(
 )
 
 
+# the time it takes, then where it gets to: "about ten minutes to the top", "perhaps ten minutes
+# from a faint niggle to unbearable"
+_TO_THE_TOP = re.compile(
+    r"\b((?:\w+ ){0,3}?(?:seconds?|minutes?|mins?|hours?|hrs?))(?: or so)? (?:from [^.,;!?]{1,40}? )?to "
+    r"(?:the |its |full )?(?:top|worst|peak|max\w*|full (?:strength|blast|whack|power|on)|unbearable)\b"
+)
+
+
 def onset_after(minutes: float) -> str:
     """The onset category for the minutes a headache took to reach its worst (reference 3.1)."""
     return "sudden_peak_lt_1m" if minutes < 1 else "peak_1_5m" if minutes <= 5 else "gradual"
@@ -1065,22 +1087,29 @@ _RISE_OVER = re.compile(
 
 
 def _onset_from_peak_time(text: FlatText, findings: Findings) -> None:
-    for match in _RISE_OVER.finditer(text.flat):
-        minutes = numbers.parse_duration(match.group(1))
-        if isinstance(minutes, float) and minutes < 24 * 60 and not _about_the_aura(match.group(0)):
-            set_onset(findings, onset_after(minutes))
-    for match in _RISE_TIME.finditer(text.flat):
-        minutes = numbers.parse_duration(match.group(1))
-        if isinstance(minutes, float) and not _about_the_aura(match.group(0)):
-            set_onset(findings, onset_after(minutes))
+    """How fast it peaked, from the time it took. A measured time says what "quick" or "fast" meant
+    ("builds quickly ... ten minutes to the top" is not within 5 minutes); a word of an abrupt
+    start ("suddenly", "in seconds") is kept whatever time is said with it (the cautious reading)."""
+    timed = []
+    for pattern in (_RISE_OVER, _RISE_TIME, _TO_THE_TOP):
+        for match in pattern.finditer(text.flat):
+            minutes = numbers.parse_duration(match.group(1))
+            if isinstance(minutes, float) and minutes < 24 * 60 and not _about_the_aura(match.group(0)):
+                timed.append(onset_after(minutes))
     for match in _PEAK_TIME.finditer(text.flat):
         if _about_the_aura(match.group(0)):
             continue
         minutes = numbers.parse_duration(match.group(1))
         if isinstance(minutes, float):
-            set_onset(findings, onset_after(minutes))
+            timed.append(onset_after(minutes))
         elif re.search(r"\bseconds?\b|\binstant", match.group(1)):
-            set_onset(findings, "sudden_peak_lt_1m")
+            timed.append("sudden_peak_lt_1m")
+    if not timed:
+        return
+    if findings.onset == "peak_1_5m":
+        findings.onset = None  # a speed word measured by the time said with it
+    for onset in timed:
+        set_onset(findings, onset)
 
 
 MEDICATION_DAY_FIELDS = {"simple_analgesic": "simple_analgesic_days", "specialist": "specialist_med_days"}
@@ -1125,9 +1154,28 @@ def _only_frequency(sentence: str) -> Optional[float]:
 _EVENT_HISTORY = frozenset({"head_injury", "neck_injury", "neck_manipulation", "postpartum", "new_medicine", "cancer", "spinal_procedure", "pregnant"})
 
 
+# A life event dated in the same clause ("lost my Ron four years ago", "retired two years back",
+# "we moved house in March"): the date is the event's, not the headache's
+_LIFE_EVENT = re.compile(
+    r"\b(?:lost (?:my|our|his|her)|(?:he|she|they|mum|dad|mom|my \w+) (?:died|passed(?: away| on)?)|buried|funeral|bereave\w*|widowed"
+    r"|retired|retirement|redundan\w*|moved (?:house|home|here|in|out|to|over)"
+    r"|got married|married|divorced|divorce|widowed|split up|broke up|left (?:school|work|my job|the army|uni|college)"
+    r"|(?:started|began|changed) (?:my |a |the |a new )?(?:job|work|school|uni|college|course)|graduated|emigrated|bought (?:a|the|our) (?:house|flat))\b"
+)
+
+
+_ABOUT_THE_HEADACHE = re.compile(r"\b(?:head\w*|migraines?|pain|aches?|attacks?|since|started|began|begun)\b")
+
+
 def _event_clauses(text: FlatText) -> List[Tuple[int, int]]:
-    """Word ranges of sentences that date an event (injury, birth), not the headache."""
+    """Word ranges of sentences that date an event (injury, birth, a life event), not the headache."""
     out = []
+    for match in _LIFE_EVENT.finditer(text.flat):
+        s, e = text.word_span(match.start(), match.end())
+        lo, hi = clause_start(text, s), clause_end(text, e)
+        # ("headaches since I retired" dates the headaches by the event: kept)
+        if not _ABOUT_THE_HEADACHE.search(" ".join(text.words[lo:hi])):
+            out.append((lo, hi))
     for rule in HISTORY_RULES:
         if rule.cid in _EVENT_HISTORY:
             for match in rule.pattern.finditer(text.flat):
@@ -1159,6 +1207,12 @@ _LENGTH_OF_SOMETHING_ELSE = re.compile(
 _DURATION_SKIP_BEFORE = re.compile(r"\b(?:every|within|in|after|since|over|peaks?|peaked|reaches|reached|than)\s*(?:about |around |roughly |less than |under )?$")
 
 
+_LEADING_AGE = re.compile(
+    r"^\W*(1[2-9]|[2-9]\d|10\d)\s*(?:,|\s+(?:y/?o|yo|yrs?|m|f|male|female|man|woman)\b)"
+    r"(?!\s*(?:\w+\s+){0,2}?\d)"  # ("12, maybe 15 days a month" is a count)
+)
+
+
 def _numbers_into(findings: Findings, text: FlatText, headache_text: str, answer_slot: Optional[str] = None) -> None:
     """Severity, durations, frequency, time present, age, aura length."""
     severity = numbers.parse_severity(text.raw)
@@ -1166,6 +1220,10 @@ def _numbers_into(findings: Findings, text: FlatText, headache_text: str, answer
         findings.intensity = severity
     # "in my forties" in the answer to another question is usually when something happened
     age = numbers.parse_age(text.raw, decades=answer_slot in (None, "age"))
+    if age is None and answer_slot is None:
+        # a message that opens with the writer's age, as forms do: "75, new headache", "34 f, ..."
+        opening_age = _LEADING_AGE.match(numbers.normalize(text.raw))
+        age = int(opening_age.group(1)) if opening_age else None
     if age is not None:
         findings.age = age
     low = numbers.normalize(headache_text)
@@ -1241,6 +1299,7 @@ def _doctor(flat: str, findings: Findings) -> None:
 _NEW_HEADACHE = re.compile(
     r"\b(?:new|brand new|new kind of|new type of|new sort of) (?:headaches?|head ?aches?|head pains?|pains? in (?:my|the) head)\b"
     r"|(?<!before that )(?<!before then )(?<!before this )(?<!before it )(?<!before they )(?<!before that i was )(?<!until then i was )\bnever (?:been )?(?:a headache person|one for headaches|(?:had|got|get|suffered (?:from|with)) headaches)\b"
+    r"|\b(?:the |this |these |my )?(?:headaches?|head ?aches?|pain) (?:is|are|feels?) (?:completely |totally |quite |all |brand )?new\b"
     r"|\b(?:started|began|begun) (?:getting|having|to get) (?:headaches|these headaches|them|these)"
     r"(?: (?:in the )?(?:last|past|this) (?:few )?(?:days?|weeks?|month)| (?:a few|few|\d+|two|three) (?:days|weeks) ago)\b"
 )
@@ -1298,8 +1357,40 @@ def _frequency_rising(findings: Findings, text: FlatText) -> None:
             return
 
 
+# The strength of the usual attacks, said beside this one's: "my usual ones are a 6 or 7",
+# "normally they're about 5/10"
+_USUAL_STRENGTH = re.compile(
+    r"\b(?:(?:my |the )?(?:usual|normal|typical|regular|other) (?:ones?|headaches?|migraines?|attacks?)"
+    r"|(?:(?:they|mine|it|(?:my |the )?(?:migraines?|headaches?|attacks?)) (?:are|is|s|re)|theyre|its) (?:usually|normally|typically)"
+    r"|(?:usually|normally|typically),? (?:(?:they|mine|it)(?: (?:are|is|s|re))?|theyre|its))"
+    r"(?: (?:are|is|s|re))?(?: (?:usually|normally|typically|only|about|around|like|maybe))* (?:an? )?"
+    r"(\d+(?:\.\d)?)(?:(?: or |-| to |/)(\d+(?:\.\d)?))?(?! ?(?:days?|hours?|minutes?|mins?|times?|weeks?|months?|years?|%))"
+)
+
+
+def stronger_than_usual(findings: Findings, text: FlatText) -> None:
+    """This attack at least 2 points stronger than the usual ones, both said ("a 9. My usual ones are
+    a 6 or 7"): not "the usual attack", so how it started is asked (4.2 rf_thunderclap "Still this
+    flag: an attack that differs from the usual ones"); not by itself a change of character."""
+    if findings.intensity is None or findings.intensity < 7:
+        return
+    for match in _USUAL_STRENGTH.finditer(numbers.normalize(text.raw).replace("'", "")):
+        usual = max(float(match.group(1)), float(match.group(2) or 0))
+        if usual <= 10 and findings.intensity >= usual + 2:
+            findings.history.add("stronger_than_usual")
+            return
+
+
+# A word of a sudden start beside "the worst ever" ("bang" as a noise, not "didn't bang my head")
+_SUDDEN_WITH_WORST = re.compile(
+    r"\b(?:sudden\w*|suddently|instant\w*|out of nowhere|out of the blue|all at once|exploded|thunderclap|within seconds"
+    r"|in seconds|immediately)\b|(?<!didnt )(?<!did not )(?<!not )(?<!never )\bbang\b(?! (?:my|his|her|their|the|into|against|on|it|head)\b)"
+)
+
+
 def _derived(findings: Findings, text: FlatText) -> None:
     """Facts implied by combinations: worst-ever + sudden, a skin contraindication, radicular pain."""
+    stronger_than_usual(findings, text)
     _frequency_rising(findings, text)
     _worsening_over_months(findings, text)
     known_pattern = findings.history & {"known_cluster", "known_migraine", "same_as_usual"}
@@ -1308,7 +1399,7 @@ def _derived(findings: Findings, text: FlatText) -> None:
     if "different_from_usual" in findings.history and _VARIES.search(text.flat):
         findings.history.discard("different_from_usual")
         findings.history.add("varies_between_attacks")
-    if findings.has("worst_ever") and re.search(r"\b(?:sudden\w*|suddently|instant\w*|out of nowhere|out of the blue|all at once|bang|exploded|thunderclap|within seconds|in seconds|immediately)\b", text.flat):
+    if findings.has("worst_ever") and _SUDDEN_WITH_WORST.search(text.flat):
         set_onset(findings, "sudden_peak_lt_1m")
     if findings.new_headache is None and _NEW_HEADACHE.search(text.flat):
         findings.new_headache = True
@@ -1458,6 +1549,12 @@ def _apply_patterns(parsed: "FlatText") -> None:
 _COURSE = re.compile(r"\b(?:days|weeks|months|more often|more days|more frequent\w*|worse and worse|getting worse|every day now)\b")
 
 
+_ONE_OFF_EVENT = re.compile(
+    r"\b(?:yesterday|last night|this morning|this week|tonight|today|the other day|days? ago|a week ago"
+    r"|(?:on|since|last) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend|weekend))\b"
+)
+
+
 def analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, FlatText]:
     parsed = FlatText.of(text)
     parsed.matches = _all_matches(parsed)
@@ -1480,6 +1577,14 @@ def analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, Fla
         # "creeps up, there by lunchtime" to "how did it start?": how one attack builds, not a
         # worsening course (unless the answer names the weeks or the growing number of days)
         findings.history.discard("progressive")
+    if answer_slot == "triggers" and findings.onset == "peak_1_5m":
+        # "if I drink beer it comes very fast": how soon a trigger brings it on, not how fast it peaks
+        findings.onset = None
+    if answer_slot == "triggers" and not _ONE_OFF_EVENT.search(parsed.flat):
+        # what brings the headaches on ("too much coffee, then no coffee") is a trigger of a
+        # pattern (3.1 caffeine_change, alcohol); a passing cause is one dated event ("I quit
+        # coffee on Monday"), said as such
+        findings.history.discard("passing_cause")
     _derived(findings, parsed)
     if answer_slot in _NEWNESS_QUESTIONS:
         _never_like_it_is_new(findings, parsed)
