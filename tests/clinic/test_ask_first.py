@@ -208,3 +208,17 @@ def test_no_sudden_start_read_from_a_denied_knock_or_a_present_tense_saying(text
 @pytest.mark.parametrize("text", ["proper hanging after the works do", "never drinking sambuca again, my head"])
 def test_hangover_sayings_are_a_passing_cause(text):
     assert "passing_cause" in scan(text).history
+
+
+@pytest.mark.parametrize("text", ["never once in my whole life like this", "nothing like it ever, honestly"])
+def test_never_like_this_answers_the_newness_question_new(text):
+    assert parse_answer("headache_history", text).value == "new"
+
+
+def test_a_knock_to_the_head_asks_about_blood_thinners_first():
+    """A head injury is urgent; on a blood thinner it is an emergency (4.2): that one fact is asked
+    before anything else."""
+    found = scan("I caught my temple on the corner of a cupboard door yesterday and the headache has not gone")
+    assert alert_level(found) == "urgent"
+    assert plan_questions(found, set())[0] == "other_conditions"
+    assert alert_level(_answer(found, "other_conditions", "I take warfarin for my heart valve")) == "emergency"

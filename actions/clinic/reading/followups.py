@@ -90,6 +90,11 @@ _NEW_DENIED = re.compile(
 )
 
 
+_NEVER_LIKE_THIS = re.compile(
+    r"\bnever (?:\w+ ){1,5}?like (?:this|it|that)\b|\bnothing like (?:this|it|that)(?: \w+){0,2}? (?:ever|before|in my (?:whole )?life)\b"
+)
+
+
 def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
     stated = f.started_age is not None or (f.months_present is not None and f.months_present >= 0.2)
     if _UNSURE.search(flat) and not stated and not f.has("first_ever"):
@@ -97,6 +102,11 @@ def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any,
     if _NEW_DENIED.search(flat) and not (f.has("first_ever") or f.has("different_from_usual")):
         f.new_headache = False  # the answer's own "not new" decides over dates said after it
         return "long_standing", True
+    if _NEVER_LIKE_THIS.search(flat) and not f.has("same_as_usual"):
+        # "never in my whole life like this": whatever other headaches there were, not this kind
+        f.new_headache = True
+        f.history.add("first_ever")
+        return "new", True
     if f.has("different_from_usual"):
         # "quite different ... I had migraines from my twenties": the dates are the old headaches'
         f.new_headache, f.started_age = True, None
