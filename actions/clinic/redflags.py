@@ -198,7 +198,9 @@ def _thunderclap(v: _View) -> bool:
     asked_directly = "worst_ever" in f.absent_symptoms or "worst_ever" in f.to_confirm
     # ... or the screen was answered "none" about the person's own known headache, unchanged: the
     # flag is for a first or a different attack (4.2 "Still this flag"), which they would have said
-    usual_attack = bool(f.red_flag_screen_negative) and v.known_pattern() and not v.has(
+    # (not one brought on by a strain or exertion: sudden and severe, that is a thunderclap whatever
+    # the usual headaches are, 4.2 rf_valsalva_exertion)
+    usual_attack = bool(f.red_flag_screen_negative) and v.known_pattern() and not provoked and not v.has(
         "different_from_usual", "progressive", "stronger_than_usual"
     )
     onset_unasked = severe_or_unasked and v.missing(f.onset, "onset") and not asked_directly and not usual_attack

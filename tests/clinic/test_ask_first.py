@@ -222,3 +222,39 @@ def test_a_knock_to_the_head_asks_about_blood_thinners_first():
     assert alert_level(found) == "urgent"
     assert plan_questions(found, set())[0] == "other_conditions"
     assert alert_level(_answer(found, "other_conditions", "I take warfarin for my heart valve")) == "emergency"
+
+
+def test_an_exertion_headache_in_a_known_migraineur_asks_how_it_started():
+    """A severe headache brought on by a strain is asked its start even when the person has known
+    migraines and the screen said no (4.2 rf_valsalva_exertion: sudden and severe is a thunderclap)."""
+    found = Findings(history={"known_migraine"}, red_flag_screen_negative=True, intensity=8, aggravated_by={"exercise"})
+    assert "onset" in plan_questions(found, {"red_flags", "severity"})
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("there's a dull ache just under my ribs on the right", "upper_belly_pain"),
+    ("his left eye is weeping during it", "tearing_same_side"),
+])
+def test_signs_in_other_words(text, sign):
+    assert sign in scan(text).symptoms
+
+
+@pytest.mark.parametrize("text, symptom", [
+    ("it didnae come on sudden, and nae fever", "fever"),
+])
+def test_scots_negation(text, symptom):
+    assert symptom in scan(text).absent_symptoms
+
+
+def test_a_shift_pattern_is_not_a_daily_headache():
+    assert scan("I get it after every night shift at the depot").days_per_month != 30.0
+    assert scan("it wakes me every night").days_per_month == 30.0
+
+
+def test_a_tumour_on_the_mind_is_a_worry_not_a_history():
+    assert "cancer" not in scan("the brain tumour idea is all I keep thinking about").history
+
+
+def test_hardly_ever_missing_work_is_not_disabling():
+    assert "disabling" not in scan("I hardly ever miss work over them").history
+    assert "disabling" in scan("I had to leave work early twice this month").history

@@ -357,9 +357,10 @@ _FREQ_OVER_N = re.compile(
 _FREQ_OUT_OF = re.compile(rf"(?<![\d.])({NUM})\s*(?:days?\s*)?out of\s*(7|30|31)\b")
 _FREQ_PHRASES: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\b(?:almost|nearly|practically|virtually|pretty much) (?:every ?day|daily|all the time|constantly)\b", 25.0),
+        # ("after every night shift" counts shifts, not days)
         (r"\b(?:every ?day|daily|each day|every single day|every morning|every night|every evening|"
          r"every afternoon|all day every day|7 days a week|constant(?:ly)?|(?<!same )all the time|24/7|"
-         r"non[\s-]?stop|continuous(?:ly)?|never goes away|most of the time)\b", 30.0),
+         r"non[\s-]?stop|continuous(?:ly)?|never goes away|most of the time)\b(?! (?:shifts?|out|class|classes|lessons?|training|duty|runs?|rotas?)\b)", 30.0),
         (r"\b(?:most|the majority of|majority of) (?:days|mornings|evenings|nights|afternoons)\b|\b(?:most of the month|more days than not)\b", 20.0),
         (r"\b(?:every other day|alternate days|half the month|half the time|half of the days)\b", 15.0),
         (r"\b(?:every weekend|weekends|at the weekend|on weekends)\b", 2 * WEEKS_PER_MONTH),

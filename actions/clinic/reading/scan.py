@@ -42,7 +42,7 @@ _PAST_WORDS = re.compile(r"\b(?:had|was|were|ago|remission|all clear|survivor|su
 # A condition named as a fear or a search, not as a history ("convinced myself it's a tumour").
 _WORRY_WORDS = re.compile(
     r"\b(?:worr\w*|scare\w*|afraid|fear\w*|frighten\w*|terrif\w*|concern\w*|convinc\w*|paranoi\w*|panic\w*|anxious|spooked"
-    r"|think|thought|could it be|is it|is this|might be|wonder\w*|in case|what if|rule out|check for|googl\w*|read|reading"
+    r"|think|thinking|thought|obsess\w*|could it be|is it|is this|might be|wonder\w*|in case|what if|rule out|check for|googl\w*|read|reading"
     r"|looked (?:it )?up|look(?:ing)? (?:it )?up|search\w*|internet|online|symptoms? checker|dr google)\b"
 )
 
@@ -724,8 +724,10 @@ _SHORT_ANSWER_WORDS = 4
 def _same_as_usual(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     """ "like always", "as usual" say the headache is the usual one only when the clause is about the
     headache or is a short answer ("same as always"): "I read the paper like always" is not."""
-    tied_to_an_earlier_time = re.search(r"\bsame\b.*\b(?:ago|before|last|back|previous|earlier)\b", clause)
-    if not _HEADACHE_WORDS.search(clause) and len(clause.split()) > _SHORT_ANSWER_WORDS and not tied_to_an_earlier_time:
+    tied_to_an_earlier_time = re.search(r"\bsame\b.*\b(?:ago|before|last|back|previous|earlier|other times|other ones|others)\b", clause)
+    # ("the trouble with my eye came back": something come back is an earlier one)
+    come_back = re.search(r"\b(?:come|came|is|are|s|re|has|have) back\b", clause)
+    if not _HEADACHE_WORDS.search(clause) and len(clause.split()) > _SHORT_ANSWER_WORDS and not (tied_to_an_earlier_time or come_back):
         return
     (findings.uncertain if hedged else findings.history).add("same_as_usual")
 
@@ -1204,7 +1206,8 @@ _LENGTH_OF_SOMETHING_ELSE = re.compile(
 )
 
 
-_DURATION_SKIP_BEFORE = re.compile(r"\b(?:every|within|in|after|since|over|peaks?|peaked|reaches|reached|than)\s*(?:about |around |roughly |less than |under )?$")
+# ("at 2h" is a time of day)
+_DURATION_SKIP_BEFORE = re.compile(r"\b(?:every|within|in|after|since|over|peaks?|peaked|reaches|reached|than|at)\s*(?:about |around |roughly |less than |under )?$")
 
 
 _LEADING_AGE = re.compile(
