@@ -258,3 +258,22 @@ def test_a_tumour_on_the_mind_is_a_worry_not_a_history():
 def test_hardly_ever_missing_work_is_not_disabling():
     assert "disabling" not in scan("I hardly ever miss work over them").history
     assert "disabling" in scan("I had to leave work early twice this month").history
+
+
+def test_an_infection_someone_else_suggests_is_not_the_persons():
+    assert "ci_fever_infection" not in scan("my brother reckons it's meningitis, I'm freaking out").contraindications
+    assert "ci_fever_infection" in scan("I think I've picked up a chest infection").contraindications
+
+
+@pytest.mark.parametrize("text", [
+    "last time once or twice a month, these past weeks nearly every other day",
+    "she used to get two a month; the last few weeks it is three or four a week",
+])
+def test_a_then_and_now_rise_in_other_words_is_getting_worse(text):
+    found = scan(text, "frequency")
+    assert "progressive" in found.history
+    assert found.new_headache is not True  # the weeks date the change, not the pattern
+
+
+def test_a_head_beating_like_a_drum_throbs():
+    assert "throbbing" in scan("his head is beating like a drum on the left").qualities

@@ -43,11 +43,11 @@ _PAST_WORDS = re.compile(r"\b(?:had|was|were|ago|remission|all clear|survivor|su
 _WORRY_WORDS = re.compile(
     r"\b(?:worr\w*|scare\w*|afraid|fear\w*|frighten\w*|terrif\w*|concern\w*|convinc\w*|paranoi\w*|panic\w*|anxious|spooked"
     r"|think|thinking|thought|obsess\w*|could it be|is it|is this|might be|wonder\w*|in case|what if|rule out|check for|googl\w*|read|reading"
-    r"|looked (?:it )?up|look(?:ing)? (?:it )?up|search\w*|internet|online|symptoms? checker|dr google)\b"
+    r"|looked (?:it )?up|look(?:ing)? (?:it )?up|search\w*|internet|online|symptoms? checker|dr google|reckon\w*)\b"
 )
 
 
-_OTHER_PERSON = re.compile(r"\b(?:mum|mom|mother|dad|father|sister|brother|aunt|uncle|gran|grandma|grandmother|grandad|grandfather|family|friend|wife|husband|partner|cousin|nan|son|daughter"
+_OTHER_PERSON = re.compile(r"\b(?:mum|mom|mother|dad|father|sister|brother|aunt|uncle|gran|grandma|grandmother|grandad|grandfather|family|friend|mate|mates|pal|buddy|wife|husband|partner|cousin|nan|son|daughter"
                            r"|flatmate|roommate|housemate|colleague|coworker|boss|neighbou?r|boyfriend|girlfriend|niece|nephew)\b")
 
 
@@ -732,7 +732,23 @@ def _same_as_usual(clause: str, sentence: str, hedged: bool, findings: Findings)
     (findings.uncertain if hedged else findings.history).add("same_as_usual")
 
 
+_FEARED = re.compile(
+    r"\b(?:worr\w*|scare\w*|afraid|fear\w*|frighten\w*|terrif\w*|convinc\w*|paranoi\w*|panic\w*|freak\w*|reckon\w*"
+    r"|could it be|what if|in case|rule out|googl\w*|search\w*|online|internet)\b"
+)
+
+
+def _fever_infection(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
+    """An infection named as a fear or by someone else ("mate reckons stiff neck plus headache =
+    meningitis??") is not one the person has; "I think I have the flu" is (a possible infection
+    is enough to hold massage back, 5.2)."""
+    if _FEARED.search(_with_lead_in(clause, sentence)) or _OTHER_PERSON.search(clause):
+        return
+    findings.contraindications.add("ci_fever_infection")
+
+
 _HANDLERS = {
+    "ci_fever_infection": _fever_infection,
     "same_as_usual": _same_as_usual,
     "head_injury": _head_injury,
     "new_medicine": _new_medicine,
@@ -1325,11 +1341,14 @@ _VARIES = re.compile(r"\b(?:every|each|any) (?:time|one|attack|headache)\b[^.;]{
 
 
 # "before 2-3 days a month, now nearly every day": a then-and-now contrast of how often
-_NOW = re.compile(r"\b(?:now|these days|nowadays|lately|at the moment|currently|this (?:month|week))\b")
+_NOW = re.compile(
+    r"\b(?:now|these days|nowadays|lately|at the moment|currently|this (?:month|week)"
+    r"|these (?:few |past |last )?(?:weeks|days)|the (?:last|past) (?:few |couple of )?weeks)\b"
+)
 
 
 _THEN = re.compile(
-    r"\b(?:before|used to|previously|at first|in the past|earlier|normally|usually|it was|they were|was|were|back (?:in|then|when)"
+    r"\b(?:before|used to|previously|at first|in the past|earlier|normally|usually|it was|they were|was|were|back (?:in|then|when)|last time"
     r"|last (?:year|spring|summer|autumn|winter|month)|(?:a|two|three|few|couple of) (?:months?|weeks?) ago)\b"
 )
 
@@ -1357,6 +1376,10 @@ def _frequency_rising(findings: Findings, text: FlatText) -> None:
         months = numbers.parse_months_present(before + " " + after)
         if before_days and now_days >= max(8.0, 2 * before_days) and (months is None or months <= 3):
             findings.history.add("progressive")
+            if findings.new_headache and not _NEW_HEADACHE.search(text.flat) and not findings.has("first_ever"):
+                # "used to be twice a month, the last few weeks three times a week": the weeks date the
+                # change, not the pattern, which came before it
+                findings.new_headache, findings.months_present = None, None
             return
 
 
