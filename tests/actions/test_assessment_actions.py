@@ -159,13 +159,13 @@ def test_emergency_intent_after_an_alert_repeats_the_alert():
 
 def test_learned_emergency_over_a_complete_urgent_reading_gives_the_urgent_advice():
     """Giant-cell arteritis signs the rules read completely stay `urgent` when only DIET said emergency."""
-    tracker = make_tracker("I'm 67, my scalp is tender and it hurts to chew", intent="emergency")
+    tracker = make_tracker("I'm 67, this headache is new, my scalp is tender and it hurts to chew", intent="emergency")
     slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
     assert slots["triage_level"] == "urgent"
 
 
 def test_learned_emergency_with_an_unread_word_gives_the_urgent_advice_and_asks_the_screen():
-    tracker = make_tracker("I'm 67, my scalp is tender and it hurts to chew, please help", intent="emergency")
+    tracker = make_tracker("I'm 67, this headache is new, my scalp is tender and it hurts to chew, please help", intent="emergency")
     slots = slot_sets(run_action(ActionRedFlagAlert(), tracker)[0])
     assert slots["triage_level"] == "urgent" and slots["requested_slot"] == "red_flags"
 

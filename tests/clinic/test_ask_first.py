@@ -277,3 +277,16 @@ def test_a_then_and_now_rise_in_other_words_is_getting_worse(text):
 
 def test_a_head_beating_like_a_drum_throbs():
     assert "throbbing" in scan("his head is beating like a drum on the left").qualities
+
+
+def test_a_medicine_started_years_ago_is_not_new():
+    assert "new_medicine" not in scan("my GP put me on these tablets a good few years back").history
+    assert "new_medicine" in scan("since I started the new tablets last week the headaches came").history
+
+
+def test_a_gym_day_is_not_a_weak_limb():
+    assert "weakness" not in scan("after a brutal leg day my head pounds").symptoms
+
+
+def test_a_monthly_count_said_after_the_month():
+    assert scan("busy weeks it's most days, but over a month it comes to four or five days", "frequency").days_per_month == 4.5

@@ -155,7 +155,8 @@ def test_messages_not_about_the_headache_carry_no_entities(parse):
 
 # --- the emergency intent ----------------------------------------------------------------------
 def test_a_stated_red_flag_makes_the_message_an_emergency(parse_message):
-    message = parse_message("ok so long story, kids were up all night, anyway it came on out of nowhere")
+    # (both halves of a thunderclap said: "out of nowhere" alone asks how strong, reference 4.3)
+    message = parse_message("ok so long story, kids were up all night, anyway it came on out of nowhere, worst pain of my life")
     assert message.get(INTENT)["name"] == "emergency"
     assert message.get("intent_ranking")[0]["name"] == "emergency"
     message = parse_message("i fell down the stairs and hit my head and now i keep throwing up")

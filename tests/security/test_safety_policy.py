@@ -90,7 +90,7 @@ def test_dose_question_the_nlu_recognised_is_left_to_the_rules(policy, domain):
 
 
 def test_red_flag_beats_the_input_guard(policy, domain):
-    name, _ = predict(policy, domain, tracker_after(domain, "worst headache of my life, how much aspirin can I take?", "ask_drug_dose"))
+    name, _ = predict(policy, domain, tracker_after(domain, "worst headache of my life, it hit in seconds, how much aspirin can I take?", "ask_drug_dose"))
     assert name == "action_red_flag_alert"
 
 

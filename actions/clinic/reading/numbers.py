@@ -354,6 +354,10 @@ _FREQ_OVER_N = re.compile(
     rf"(?<![\d.])(?:(once|twice|thrice)|({NUM})\s*(?:times?|x|{_COUNTED}))\s*"
     rf"(?:a|an|per|in|every|each|in every)\s+{RANGE}\s*{_PERIOD}"
 )
+# the month said first: "across a month it works out at six or seven days", "over the month, 5 days"
+_FREQ_MONTH_FIRST = re.compile(
+    rf"\b(?:across|over|in|during|per|for) (?:a|1|the|one|an average|a whole|1 whole|a typical|1 typical) month\b[^.;!?]{{0,30}}?(?<![\d.])({NUM})(?:\s*(?:-|to|or)\s*({NUM}))?\s*days?\b"
+)
 _FREQ_OUT_OF = re.compile(rf"(?<![\d.])({NUM})\s*(?:days?\s*)?out of\s*(7|30|31)\b")
 _FREQ_PHRASES: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\b(?:almost|nearly|practically|virtually|pretty much) (?:every ?day|daily|all the time|constantly)\b", 25.0),
@@ -430,6 +434,10 @@ def find_frequencies(text: str) -> List[Frequency]:
         span_days = _mid(match.group(3), match.group(4)) * DAYS_PER_MONTH / _PERIODS_PER_MONTH[match.group(5)]
         if span_days > 0 and _spans_free(found, match.start(), match.end()):
             found.append(Frequency(match.start(), match.end(), min(DAYS_PER_MONTH, count * DAYS_PER_MONTH / span_days)))
+    for match in _FREQ_MONTH_FIRST.finditer(text):
+        days = _mid(match.group(1), match.group(2))
+        if 0 < days <= 31 and _spans_free(found, match.start(), match.end()):
+            found.append(Frequency(match.start(), match.end(), min(DAYS_PER_MONTH, days)))
     for match in _FREQ_OUT_OF.finditer(text):
         days = float(match.group(1)) * (WEEKS_PER_MONTH if match.group(2) == "7" else 1.0)
         if _spans_free(found, match.start(), match.end()):

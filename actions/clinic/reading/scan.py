@@ -506,7 +506,8 @@ def _new_medicine(clause: str, sentence: str, hedged: bool, findings: Findings) 
     """rf_new_drug (4.2): a headache that began after starting a medicine that is new. A medicine
     started long ago is not new; one said to have made the headaches better did not start them."""
     ago = _when(clause, sentence)
-    if (ago is not None and ago > 92) or _MEDICINE_HELPS.search(sentence):
+    # ("reviewed it a few years back when she started me on the tablets": long ago, not new)
+    if (ago is not None and ago > 92) or _MEDICINE_HELPS.search(sentence) or _LONG_PAST.search(sentence):
         return
     (findings.uncertain if hedged else findings.history).add("new_medicine")
 
