@@ -60,6 +60,7 @@ class Lists:
     restart_request: Pattern[str]
     leave_request: Pattern[str]
     emergency_request: Pattern[str]
+    emergency_request_alone: FrozenSet[str]
     emergency_worry: Pattern[str]
     language: Dict[str, FrozenSet[str]]
 
@@ -89,6 +90,7 @@ def load_lists(path: Union[str, Path] = DEFAULT_PATH) -> Lists:
         restart_request=phrase_pattern(_words(data.get("restart_request"), f"{path}: restart_request")),
         leave_request=phrase_pattern(_words(data.get("leave_request"), f"{path}: leave_request")),
         emergency_request=phrase_pattern(_words(data.get("emergency_request"), f"{path}: emergency_request")),
+        emergency_request_alone=frozenset(_words(data.get("emergency_request_alone"), f"{path}: emergency_request_alone")),
         emergency_worry=phrase_pattern(_words(data.get("emergency_worry"), f"{path}: emergency_worry")),
         language={
             code: frozenset(normalize(w, strip_accents=True) for w in _words(words, f"{path}: language.{code}"))
@@ -151,9 +153,18 @@ def is_control_request(intent: Optional[str], text: str, path: Union[str, Path] 
     return False
 
 
+_FILLERS = frozenset({"please", "pls", "plz", "now", "help", "quick", "quickly", "urgently", "asap", "an", "a", "the", "me", "need"})
+
+
 def is_emergency_request(text: str, path: Union[str, Path] = DEFAULT_PATH) -> bool:
-    """The message asks for emergency help itself ("call an ambulance please")."""
-    return bool(_lists(str(path)).emergency_request.search(normalize(text)))
+    """The message asks for emergency help itself ("call an ambulance please", "AMBULANCE!"); an
+    ambulance named as a place or a job ("in the back of the ambulance") is not a request."""
+    lists = _lists(str(path))
+    flat = normalize(text)
+    if lists.emergency_request.search(flat):
+        return True
+    words = [w for w in re.findall(r"[a-z0-9]+", flat) if w not in _FILLERS]
+    return bool(words) and all(w in lists.emergency_request_alone for w in words)
 
 
 def worries_about_emergency(text: str, path: Union[str, Path] = DEFAULT_PATH) -> bool:

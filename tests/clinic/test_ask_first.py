@@ -290,3 +290,23 @@ def test_a_gym_day_is_not_a_weak_limb():
 
 def test_a_monthly_count_said_after_the_month():
     assert scan("busy weeks it's most days, but over a month it comes to four or five days", "frequency").days_per_month == 4.5
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("I drive an ambulance for a living and my neck is killing me", False),
+    ("my husband is a paramedic and says it's a tension headache", False),
+    ("please call an ambulance", True),
+    ("Ambulance please!!", True),
+])
+def test_an_ambulance_as_a_job_is_not_a_request_for_one(text, asks):
+    from actions.clinic.inputcheck import is_emergency_request
+    assert is_emergency_request(text) is asks
+
+
+@pytest.mark.parametrize("text", ["no, my daughter is only 10 days old", "not pregnant, I give birth already, baby is two weeks old"])
+def test_the_babys_age_dates_the_birth(text):
+    assert parse_answer("pregnancy", text).value == "postpartum"
+
+
+def test_an_older_babys_age_is_outside_the_six_weeks():
+    assert parse_answer("pregnancy", "no, my son is 3 months old").value == "no"

@@ -70,8 +70,10 @@ def test_an_urgent_finding_with_a_clear_screen_stays_urgent(bot_stack):
     bot_stack.say(sender, "no, none of those")
     slots, loop = _state(bot_stack, sender)
     # what could still make it an emergency is asked next (a first-ever headache's strength and
-    # start, its other symptoms); benign answers to each leave it urgent and end the consultation
-    benign = {"severity": "about 4", "onset": "gradually over a few hours", "associated_symptoms": "nothing else really"}
+    # start, its other symptoms, what brought it on); benign answers to each leave it urgent and
+    # end the consultation
+    benign = {"severity": "about 4", "onset": "gradually over a few hours", "associated_symptoms": "nothing else really",
+              "triggers": "nothing I can think of"}
     asked = []
     while loop is not None and slots.get("requested_slot") in benign and len(asked) < len(benign):
         assert slots["triage_level"] == "urgent"

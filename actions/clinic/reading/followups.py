@@ -59,10 +59,16 @@ _NECK_CAUSE = re.compile(
 )
 # (in answer to "have you given birth in the last 6 weeks?", a child born or arrived is her birth)
 _POSTPARTUM = re.compile(
-    r"\b(?:gave birth|given birth|had (?:a|my|the) (?:baby|son|daughter|twins)|"
+    r"\b(?:gave birth|given birth|give birth already|birth already|had (?:a|my|the) (?:baby|son|daughter|twins)|"
     r"(?:baby|son|daughter|boy|girl|twins|little one)(?: \w+)? (?:is|was|were) (?:born|delivered)|"
     r"(?:baby|son|daughter|twins|little one) (?:arrived|came)|"
     r"delivered|postpartum|post partum|c.?section|weeks? (?:post|after) (?:birth|delivery)|newborn)\b"
+)
+# The baby's age, which dates the birth: "my son is 19 day old", "the baby is only three weeks old"
+# (read after numbers.normalize: words are digits)
+_BABY_AGE = re.compile(
+    r"\b(?:baby|son|daughter|boy|girl|twins|little one|newborn)(?: \w+)? (?:is|s|are|turned|turns) (?:only |just |nearly |almost |about )?"
+    r"(\d+) (day|week|month)s? old\b"
 )
 _NOT_PREGNANT = re.compile(
     r"\b(?:not pregnant|no pregnancy|(?:im|i am) (?:a |an )?(?:old |young )?(?:man|male|guy|bloke|fella|feller|fellow|lad|dude|chap|gent|gentleman|geezer)|"
@@ -250,8 +256,12 @@ def _pregnancy(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
     if kind == "unknown":
         f.uncertain.add("pregnant")
         return UNKNOWN, True
-    if _POSTPARTUM.search(flat):
+    baby = _BABY_AGE.search(numbers.normalize(flat))
+    if _POSTPARTUM.search(flat) or baby:
         ago = days_ago(flat)
+        if baby:
+            # "my son is 19 day old today": the birth was that long ago
+            ago = int(baby.group(1)) * {"day": 1, "week": 7, "month": 30}[baby.group(2)]
         if ago is None or ago <= POSTPARTUM_DAYS:
             f.history.add("postpartum")
             return "postpartum", True
