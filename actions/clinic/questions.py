@@ -216,7 +216,7 @@ def _confirmed(findings: Findings) -> Findings:
     return settled
 
 
-def hinge_questions(findings: Findings, above: str = "self_care") -> List[str]:
+def hinge_questions(findings: Findings, above: str = "self_care", open_flags: Optional[Dict[str, Set[str]]] = None) -> List[str]:
     """Questions that settle a red flag above ``above`` which hinges on a fact not known yet.
 
     Reference 4.3: ask, don't assume. "Is this new?" is asked of a person over 50 rather than
@@ -230,7 +230,7 @@ def hinge_questions(findings: Findings, above: str = "self_care") -> List[str]:
     if above == "urgent":
         allowed = ("severity", *allowed)
     needed: Set[str] = set()
-    for rf_id, questions in unsettled(findings).items():
+    for rf_id, questions in (unsettled(findings) if open_flags is None else open_flags).items():
         # a sign the flag also needs is asked directly once the facts are in (signs_to_ask)
         facts = {q for q in questions if not q.startswith(SIGN_PREFIX)}
         if TRIAGE_RANK[kb.red_flag_info(rf_id)["level"]] > TRIAGE_RANK[above] and facts <= set(allowed):
@@ -238,7 +238,7 @@ def hinge_questions(findings: Findings, above: str = "self_care") -> List[str]:
     return [slot for slot in allowed if slot in needed]
 
 
-def first_questions(findings: Findings) -> List[str]:
+def first_questions(findings: Findings, open_flags: Optional[Dict[str, Set[str]]] = None) -> List[str]:
     """Facts that alone stand between what was said and an emergency: asked before anything else.
 
     "The worst headache of my life" without how it started, or "it came on suddenly" without how
@@ -250,11 +250,13 @@ def first_questions(findings: Findings) -> List[str]:
     if not (findings.symptoms & RED_FLAG_SYMPTOMS or findings.history & RED_FLAG_HISTORY or findings.onset in SUDDEN_ONSETS):
         return []
     kb = load_knowledge()
-    needed: Set[str] = set()
-    for rf_id, questions in unsettled(findings).items():
-        facts = {q for q in questions if not q.startswith(SIGN_PREFIX)}
-        if kb.red_flag_info(rf_id)["level"] == "emergency" and len(facts) == 1 and facts == set(questions):
-            needed |= facts
+    needed = {
+        question
+        for rf_id, questions in (unsettled(findings) if open_flags is None else open_flags).items()
+        if kb.red_flag_info(rf_id)["level"] == "emergency" and len(questions) == 1
+        for question in questions
+        if not question.startswith(SIGN_PREFIX)
+    }
     return sorted(needed, key=lambda slot: (slot not in ("onset", "severity"), slot))
 
 
@@ -311,9 +313,10 @@ def plan_questions(findings: Findings, answered: Set[str]) -> List[str]:
         return []
     if findings.sign_to_confirm():
         return ["flag_check", *plan_questions(_confirmed(findings), answered)]
-    first = first_questions(findings)
+    open_flags = unsettled(findings)  # read once: both kinds of question below come from it
+    first = first_questions(findings, open_flags)
     if levels:
-        order = [*first, "red_flags", *hinge_questions(findings, above="urgent")]
+        order = [*first, "red_flags", *hinge_questions(findings, above="urgent", open_flags=open_flags)]
         if findings.new_headache:
             # a new headache's other symptoms can still make it an emergency (carbon monoxide
             # asks about others at home after nausea or dizziness; a visual change after 50), and so
@@ -322,7 +325,7 @@ def plan_questions(findings: Findings, answered: Set[str]) -> List[str]:
             order += ["associated_symptoms", "triggers"]
         return [slot for slot in dict.fromkeys(order) if slot not in done and not _ANSWERED_BY[slot](findings)]
     lean = leaning(findings)
-    hinges = hinge_questions(findings)
+    hinges = hinge_questions(findings, open_flags=open_flags)
     order = [*first, "red_flags", "age", *hinges, *FIRST_BY_LEANING.get(lean, ())]
     order += [slot for slot in BASE_ORDER if slot not in order]
     order += _default_questions(findings)

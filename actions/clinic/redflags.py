@@ -115,9 +115,8 @@ class _View:
         A long history said in passing does not account for jaw pain on chewing or a tender scalp
         (no long-standing headache brings them): whether this is that same headache is asked."""
         f = self.f
-        return self.new_headache() or (
-            f.new_headache is None and not self.certain("same_as_usual") and self.missing(None, "headache_history")
-        ) or (new_cause_signs_in_passing_history(f) and self.missing(None, "headache_history"))
+        unsure = (f.new_headache is None and not self.certain("same_as_usual")) or new_cause_signs_in_passing_history(f)
+        return self.new_headache() or (unsure and self.missing(None, "headache_history"))
 
     def known_pattern(self) -> bool:
         """The user said this is their known headache ("my clusters are back", "my usual ones")."""
@@ -223,11 +222,15 @@ CLUSTER_SIGNS = AUTONOMIC_SIGNS | {"restless_agitated"}
 ATTACK_SYMPTOMS = CLUSTER_SIGNS | AURA_SYMPTOMS | {"nausea", "vomiting", "light_sensitivity", "sound_sensitivity"}
 
 
+def _cluster_length_fits(f: Findings) -> bool:
+    """One attack lasting 15-180 minutes, or its length not known yet (3.3 C)."""
+    return f.duration_minutes is None or 15 <= f.duration_minutes <= 180
+
+
 def _cluster_bout_recurrence(v: _View) -> bool:
     """A bout like earlier ones (pain-free months between), 15-180 min with cluster signs; a length
     or signs not asked yet do not undo what the user said ("exactly like my last bouts")."""
     f = v.f
-    minutes = f.duration_minutes
     signs_denied = bool(f.absent_symptoms & CLUSTER_SIGNS) and not v.has(*CLUSTER_SIGNS)
     # a bout said to be the same as earlier ones ("same like 3 years ago") with the cluster signs
     # is a known bout too, whether or not the person has a name for it
@@ -235,7 +238,7 @@ def _cluster_bout_recurrence(v: _View) -> bool:
     return (
         known_bout
         and not v.has("different_from_usual", "first_ever")
-        and (minutes is None or 15 <= minutes <= 180)
+        and _cluster_length_fits(f)
         and (v.has(*CLUSTER_SIGNS) or not signs_denied)
     )
 
@@ -245,11 +248,10 @@ def _maybe_bout_recurrence(v: _View) -> bool:
     or not known, and nothing said yet of what comes with it: whether it has the cluster signs of a
     known bout is asked (the "anything else with it?" question) before it counts as a thunderclap."""
     f = v.f
-    minutes = f.duration_minutes
     return (
         v.certain("same_as_usual")
         and not v.has("different_from_usual", "first_ever")
-        and (minutes is None or 15 <= minutes <= 180)
+        and _cluster_length_fits(f)
         and not (f.symptoms | f.absent_symptoms | f.uncertain) & ATTACK_SYMPTOMS
     )
 
@@ -258,11 +260,10 @@ def _bout_history_unknown(v: _View) -> bool:
     """An attack with the cluster signs, of a fitting length, and nothing said yet of earlier attacks
     like it (an earlier bout, or the first ever): the exclusion hinges on that, which is asked."""
     f = v.f
-    minutes = f.duration_minutes
     said = ("known_cluster", "same_as_usual", "first_ever", "different_from_usual", "known_migraine")
     return (
         v.has(*CLUSTER_SIGNS)
-        and (minutes is None or 15 <= minutes <= 180)
+        and _cluster_length_fits(f)
         and not any(v.certain(item) for item in said)
         and f.new_headache is not False
     )

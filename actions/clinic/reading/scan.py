@@ -40,10 +40,16 @@ _PAST_WORDS = re.compile(r"\b(?:had|was|were|ago|remission|all clear|survivor|su
 
 
 # A condition named as a fear or a search, not as a history ("convinced myself it's a tumour").
+# _FEARED: said in fear or after a search; _WORRY_WORDS adds the hedges ("I think", "is it") that
+# make a named cancer or stroke a worry (an infection "I think I have" still counts, _fever_infection)
+_FEAR_ALTERNATIVES = (
+    r"worr\w*|scare\w*|afraid|fear\w*|frighten\w*|terrif\w*|convinc\w*|paranoi\w*|panic\w*|reckon\w*"
+    r"|could it be|what if|in case|rule out|googl\w*|search\w*|online|internet"
+)
+_FEARED = re.compile(rf"\b(?:{_FEAR_ALTERNATIVES}|freak\w*)\b")
 _WORRY_WORDS = re.compile(
-    r"\b(?:worr\w*|scare\w*|afraid|fear\w*|frighten\w*|terrif\w*|concern\w*|convinc\w*|paranoi\w*|panic\w*|anxious|spooked"
-    r"|think|thinking|thought|obsess\w*|could it be|is it|is this|might be|wonder\w*|in case|what if|rule out|check for|googl\w*|read|reading"
-    r"|looked (?:it )?up|look(?:ing)? (?:it )?up|search\w*|internet|online|symptoms? checker|dr google|reckon\w*)\b"
+    rf"\b(?:{_FEAR_ALTERNATIVES}|concern\w*|anxious|spooked|think|thinking|thought|obsess\w*|is it|is this|might be|wonder\w*"
+    r"|check for|read|reading|looked (?:it )?up|look(?:ing)? (?:it )?up|symptoms? checker|dr google)\b"
 )
 
 
@@ -733,12 +739,6 @@ def _same_as_usual(clause: str, sentence: str, hedged: bool, findings: Findings)
     (findings.uncertain if hedged else findings.history).add("same_as_usual")
 
 
-_FEARED = re.compile(
-    r"\b(?:worr\w*|scare\w*|afraid|fear\w*|frighten\w*|terrif\w*|convinc\w*|paranoi\w*|panic\w*|freak\w*|reckon\w*"
-    r"|could it be|what if|in case|rule out|googl\w*|search\w*|online|internet)\b"
-)
-
-
 def _fever_infection(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     """An infection named as a fear or by someone else ("mate reckons stiff neck plus headache =
     meningitis??") is not one the person has; "I think I have the flu" is (a possible infection
@@ -1178,7 +1178,7 @@ _EVENT_HISTORY = frozenset({"head_injury", "neck_injury", "neck_manipulation", "
 _LIFE_EVENT = re.compile(
     r"\b(?:lost (?:my|our|his|her)|(?:he|she|they|mum|dad|mom|my \w+) (?:died|passed(?: away| on)?)|buried|funeral|bereave\w*|widowed"
     r"|retired|retirement|redundan\w*|moved (?:house|home|here|in|out|to|over)"
-    r"|got married|married|divorced|divorce|widowed|split up|broke up|left (?:school|work|my job|the army|uni|college)"
+    r"|got married|married|divorced|divorce|split up|broke up|left (?:school|work|my job|the army|uni|college)"
     r"|(?:started|began|changed) (?:my |a |the |a new )?(?:job|work|school|uni|college|course)|graduated|emigrated|bought (?:a|the|our) (?:house|flat))\b"
 )
 
