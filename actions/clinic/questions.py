@@ -11,7 +11,8 @@ from .classify import classify, starts_in_neck
 from .engine import assess
 from .findings import EXERTION_AGGRAVATORS, CHRONIC_DAYS, FOLLOW_UP_SLOTS, TRIAGE_RANK, Findings
 from .kb import load_knowledge
-from .redflags import AUTONOMIC_SIGNS, AURA_SYMPTOMS, SIGN_PREFIX, SUDDEN_ONSETS, new_cause_signs_in_passing_history, screen, unsettled
+from .redflags import (AUTONOMIC_SIGNS, AURA_SYMPTOMS, SIGN_PREFIX, SUDDEN_ONSETS, new_cause_signs_in_passing_history, screen,
+                       start_dated_only_by_a_span, unsettled)
 from .safety import alert_hits
 from .reading import RED_FLAG_HISTORY, RED_FLAG_SYMPTOMS, parse_answer, scan
 
@@ -85,7 +86,7 @@ _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     "age": lambda f: f.age is not None,
     "headache_history": lambda f: (f.new_headache is not None or f.started_age is not None
     or bool(f.history & {"same_as_usual", "first_ever", "different_from_usual"}))
-    and not new_cause_signs_in_passing_history(f),
+    and not new_cause_signs_in_passing_history(f) and not start_dated_only_by_a_span(f),
     "aura_history": lambda f: "aura_before" in f.history or f.lifetime_attacks is not None,
     "attack_history": lambda f: bool(f.history & {"known_cluster", "first_ever"}),
     "progression": lambda f: "progressive" in f.history | f.absent_history,

@@ -330,7 +330,13 @@ def _neck_artery(v: _View) -> bool:
 
 
 def _glaucoma(v: _View) -> bool:
-    return v.has("painful_red_eye") and (v.has("nausea", "vomiting", "vision_loss") or v.sign("blurred_vision", "haloes"))
+    if v.has("painful_red_eye"):
+        return v.has("nausea", "vomiting", "vision_loss") or v.sign("blurred_vision", "haloes")
+    # the eye said red in one place and the pain put at the eye in another ("pain in my left eye
+    # ... the eye is red"): with blurred sight or haloes round lights it is the same sign; red-eye
+    # pain with only sickness is also a cluster attack's picture, which the other rules weigh
+    return (v.has("red_eye_same_side") and "behind_eye" in v.f.locations
+            and v.has("blurred_vision", "haloes"))
 
 
 GCA_SPECIFIC = ("jaw_pain_chewing", "scalp_tenderness")
@@ -343,6 +349,20 @@ def new_cause_signs_in_passing_history(f: Findings) -> bool:
         f.new_headache is False and f.started_age is None and f.age is not None and f.age > 50
         and bool(f.symptoms & set(GCA_SPECIFIC))
         and not f.history & {"same_as_usual", "first_ever", "different_from_usual", "known_migraine", "known_cluster"}
+    )
+
+
+def start_dated_only_by_a_span(f: Findings) -> bool:
+    """Over 50, and when the headaches began is known only from a span said in passing, which may
+    date something else: a change in an older pattern ("a headache most days for about a year") or
+    a passing cause ("a stinking cold since Monday"). Whether this is a new kind of headache is
+    asked, not assumed (4.3, rf_age_over_50_new)."""
+    span_only = f.new_headache is False and f.months_present is not None and f.months_present <= 12
+    cause_dated = f.new_headache is True and "passing_cause" in f.history
+    return (
+        f.age is not None and f.age > 50 and f.started_age is None and (span_only or cause_dated)
+        and not f.history & {"same_as_usual", "first_ever", "different_from_usual", "known_migraine", "known_cluster"}
+        and "first_ever" not in f.absent_history and "headache_history" not in f.unknown_answers
     )
 
 
@@ -445,6 +465,10 @@ def _age_over_50_new(v: _View) -> bool:
         return v.missing(None, "headache_history")
     if not started_after_50:
         return False
+    if f.new_headache is False and f.started_age is None and "first_ever" in f.absent_history:
+        return False  # asked, and not new: a span said in passing dated something else
+    if start_dated_only_by_a_span(f):
+        return v.missing(None, "headache_history")
     if f.new_headache is None and f.started_age is None and not v.has("first_ever", "different_from_usual"):
         # when it began is only inferred from how long the pattern has lasted ("a headache most days
         # for about a year"): whether this is a new kind of headache is asked, not assumed (4.3)
@@ -573,6 +597,11 @@ def _frequent_disabling(v: _View) -> bool:
     f = v.f
     days = v.headache_days()
     long_standing = (f.months_present or 0) > 3 or f.new_headache is False or v.began_years_ago()
+    if v.has("passing_cause"):
+        # headaches put down to a passing cause (a fast, a cold, cutting out caffeine) come daily
+        # only while the cause lasts: when such bouts first began does not make the present run
+        # of days chronic; only daily headaches said to have gone on for over 3 months do
+        long_standing = (f.months_present or 0) > 3
     chronic = days is not None and days >= CHRONIC_DAYS and (long_standing or v.missing(f.months_present, "headache_history"))
     return v.has("disabling", "self_care_failed") or chronic or v.missing(days, "frequency")
 

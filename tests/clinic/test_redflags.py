@@ -144,12 +144,23 @@ def test_medication_overuse_thresholds(simple, specialist, months, expected):
         (dict(age=51, new_headache=True), True),
         (dict(age=60, months_present=240, doctor_confirmed=True), False),  # started at 40
         (dict(age=60, months_present=36, doctor_confirmed=True), False),  # assessed, stable > 12 months
-        (dict(age=60, months_present=6, doctor_confirmed=True), True),  # within 12 months
+        (dict(age=60, months_present=6, new_headache=True, doctor_confirmed=True), True),  # within 12 months
+        (dict(age=60, months_present=6, started_age=59, doctor_confirmed=True), True),
         (dict(age=60, months_present=36, doctor_confirmed=False), True),  # never assessed
     ],
 )
 def test_age_over_50_time_window(changes, expected):
     assert ("rf_age_over_50_new" in flags(findings(**changes))) is expected
+
+
+def test_a_span_said_in_passing_is_asked_before_it_dates_a_new_headache_after_50():
+    # "a headache most days for about a year" at 60 may date a change in an older pattern: the
+    # newness question is asked; "not sure" to it counts (4.3), a start in the forties does not
+    f = findings(age=60, months_present=6, doctor_confirmed=True)
+    assert "rf_age_over_50_new" not in flags(f)
+    assert "headache_history" in unsettled(f).get("rf_age_over_50_new", set())
+    assert "rf_age_over_50_new" in flags(findings(age=60, months_present=6, unknown_answers=["headache_history"]))
+    assert "rf_age_over_50_new" not in flags(findings(age=60, months_present=6, started_age=45))
 
 
 def test_stable_arm_tingling_with_neck_pain_is_not_a_neuro_deficit():

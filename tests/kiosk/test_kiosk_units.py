@@ -108,6 +108,24 @@ def test_prepare_pads_adds_a_noise_floor_and_lowers_only_high_voices():
     assert np.count_nonzero(silence == 0) < 0.05 * silence.size
 
 
+def _upper_band_share(samples: np.ndarray) -> float:
+    power = np.abs(np.fft.rfft(samples)) ** 2
+    return power[np.fft.rfftfreq(samples.size, 1 / asr.SAMPLE_RATE) > 4300].sum() / power.sum()
+
+
+def test_narrowband_audio_gets_an_upper_band_and_wideband_audio_is_left_alone():
+    noise = np.random.default_rng(1).normal(0, 2000, 16000)
+    spectrum = np.fft.rfft(noise)
+    spectrum[np.fft.rfftfreq(16000, 1 / 16000) > 3900] = 0  # as from an 8 kHz source
+    narrow = np.fft.irfft(spectrum, 16000)
+    assert asr.is_narrowband(narrow) and not asr.is_narrowband(noise)
+    folded = asr.fold_upper_band(narrow)
+    assert _upper_band_share(narrow) < 1e-6 < 0.05 < _upper_band_share(folded)
+    # the band the source had is kept as it was
+    low = np.fft.rfftfreq(16000, 1 / 16000) < 3800
+    assert np.allclose(np.fft.rfft(folded)[low], np.fft.rfft(narrow)[low])
+
+
 # --- speech output -----------------------------------------------------------------------------------
 def test_speakable_drops_markdown_links_and_emoji():
     text = "**Get emergency help now** 🚑\n- Call 112 now\nSee [the NHS](https://www.nhs.uk) or www.example.org"

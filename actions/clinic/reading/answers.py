@@ -422,6 +422,9 @@ def _answer_medication(findings: Findings, parsed: FlatText, text: str) -> Tuple
     days = [d for d in (findings.simple_analgesic_days, findings.specialist_med_days) if d is not None]
     if days:
         return min(30.0, sum(days)), True
+    text = numbers.without_non_medicines(text)
+    if not re.search(r"\w", text):
+        return 0.0, True  # only oxygen named: no medicine days
     value = numbers.parse_frequency(text)
     if value is None:
         value = numbers.first_number(text, lambda v: 0 <= v <= 31)

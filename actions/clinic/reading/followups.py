@@ -70,6 +70,16 @@ _BABY_AGE = re.compile(
     r"\b(?:baby|son|daughter|boy|girl|twins|little one|newborn)(?: \w+)? (?:is|s|are|turned|turns) (?:only |just |nearly |almost |about )?"
     r"(\d+) (day|week|month)s? old\b"
 )
+# the birth is someone else's and the writer says it is not theirs: "ha, not me! my wife had the
+# baby five weeks ago", "I'm the dad, my partner gave birth on the 2nd" (written for the mother,
+# "she had the baby three weeks ago" without such a denial stays hers)
+_OTHERS_BIRTH = re.compile(
+    r"\b(?:my (?:wife|partner|girlfriend|missus|missis|fiancee|sister|daughter|daughter in law|friend|other half)|she|her)\b"
+)
+_NOT_ME = re.compile(
+    r"\b(?:not me|wasnt me|(?:im|i am) (?:the |a |his |her |their |the babys |the baby s )?(?:new )?(?:dad|daddy|father|husband|boyfriend)|"
+    r"(?:im|i am) (?:a |an )?(?:old |young )?(?:man|male|guy|bloke|fella|feller|lad|dude|chap))\b"
+)
 _NOT_PREGNANT = re.compile(
     r"\b(?:not pregnant|no pregnancy|(?:im|i am) (?:a |an )?(?:old |young )?(?:man|male|guy|bloke|fella|feller|fellow|lad|dude|chap|gent|gentleman|geezer)|"
     r"menopaus\w*|post.?menopaus\w*|too old|hes|he is|(?:my )?son|boy)\b"
@@ -107,7 +117,7 @@ def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any,
         return UNKNOWN, True  # asked, and the answer stays unclear: counts (reference 4.3)
     if _NEW_DENIED.search(flat) and not (f.has("first_ever") or f.has("different_from_usual")):
         f.new_headache = False  # the answer's own "not new" decides over dates said after it
-        return "long_standing", True
+        return _long_standing(f)
     if _NEVER_LIKE_THIS.search(flat) and not f.has("same_as_usual"):
         # "never in my whole life like this": whatever other headaches there were, not this kind
         f.new_headache = True
@@ -120,7 +130,7 @@ def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any,
     if f.new_headache is not None or f.started_age is not None or f.has("first_ever"):
         if f.new_headache is None:
             f.new_headache = False
-        return ("new" if f.new_headache else "long_standing"), True
+        return ("new", True) if f.new_headache else _long_standing(f)
     if kind == "unknown":
         return UNKNOWN, True
     if _FIRST.search(flat):  # (a denied "new" was settled above)
@@ -132,8 +142,15 @@ def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any,
         # "no" to "is this a new kind of headache?" and "the same for years" both say long-standing
         f.new_headache = False
         f.history.add("same_as_usual")
-        return "long_standing", True
+        return _long_standing(f)
     return _unclear(kind)
+
+
+def _long_standing(f: Findings) -> Tuple[Any, bool]:
+    """The newness question answered "not new": recorded as asked and denied, so that a span said
+    in passing ("a cold since Monday", "daily for a year") no longer dates a new headache."""
+    f.absent_history.add("first_ever")
+    return "long_standing", True
 
 
 def _first_or_before(flat: str, kind: Optional[str], first_said: bool, before_said: bool) -> Optional[str]:
@@ -257,6 +274,10 @@ def _pregnancy(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
         f.uncertain.add("pregnant")
         return UNKNOWN, True
     baby = _BABY_AGE.search(numbers.normalize(flat))
+    if (_POSTPARTUM.search(flat) or baby) and _NOT_ME.search(flat) and _OTHERS_BIRTH.search(flat):
+        f.pregnant = False
+        f.absent_history.add("postpartum")
+        return "no", True
     if _POSTPARTUM.search(flat) or baby:
         ago = days_ago(flat)
         if baby:

@@ -362,8 +362,8 @@ _FREQ_OUT_OF = re.compile(rf"(?<![\d.])({NUM})\s*(?:days?\s*)?out of\s*(7|30|31)
 _FREQ_PHRASES: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\b(?:almost|nearly|practically|virtually|pretty much) (?:every ?day|daily|all the time|constantly)\b", 25.0),
         # ("after every night shift" counts shifts, not days)
-        (r"\b(?:every ?day|daily|each day|every single day|every morning|every night|every evening|"
-         r"every afternoon|all day every day|7 days a week|constant(?:ly)?|(?<!same )all the time|24/7|"
+        (r"\b(?:every ?day|daily|each day|every single day|every (?:morning|night|evening|afternoon)|"
+         r"all day every day|7 days a week|constant(?:ly)?|(?<!same )all the time|24/7|"
          r"non[\s-]?stop|continuous(?:ly)?|never goes away|most of the time)\b(?! (?:shifts?|out|class|classes|lessons?|training|duty|runs?|rotas?)\b)", 30.0),
         (r"\b(?:most|the majority of|majority of) (?:days|mornings|evenings|nights|afternoons)\b|\b(?:most of the month|more days than not)\b", 20.0),
         (r"\b(?:every other day|alternate days|half the month|half the time|half of the days)\b", 15.0),
@@ -387,6 +387,10 @@ _FREQ_PHRASES: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
 # the phrase rows that are impressions ("almost every day" 25, "most days" 20, "every other day",
 # "half the time", "most weekdays" 15): a frequency worth asking as a count before it decides
 _ESTIMATE_DAYS = frozenset({25.0, 20.0, 15.0})
+# a time of day said as a habit ("every evening after the service", "every afternoon"): when it
+# comes, not a count of days (reference 3.1: a number given to the frequency question overrides
+# such loose phrases), so it too is asked as a count before it makes the headache chronic
+_TIME_OF_DAY_HABIT = re.compile(r"every (?:morning|night|evening|afternoon)")
 
 
 # how many of a period fit in a month, for headache days per month (a day: every day of the 30)
@@ -445,8 +449,23 @@ def find_frequencies(text: str) -> List[Frequency]:
     for pattern, days in _FREQ_PHRASES:
         for match in pattern.finditer(text):
             if _spans_free(found, match.start(), match.end()):
-                found.append(Frequency(match.start(), match.end(), days, estimated=days in _ESTIMATE_DAYS, counted=False))
+                loose = days in _ESTIMATE_DAYS or bool(_TIME_OF_DAY_HABIT.fullmatch(match.group(0)))
+                found.append(Frequency(match.start(), match.end(), days, estimated=loose, counted=False))
     return sorted(found, key=lambda f: f.start)
+
+
+# oxygen breathed for cluster attacks is a treatment, not a medicine that can be overused (3.3
+# STEP 2 counts painkillers, triptans, ergots, opioids): a count said of it is no medicine day
+_NOT_A_MEDICINE = re.compile(r"\b(?:oxygen|o2)\b", re.IGNORECASE)
+_PARTS = re.compile(r"[,.;]|\band\b|\bbut\b|\bplus\b", re.IGNORECASE)
+
+
+def without_non_medicines(text: str) -> str:
+    """``text`` without the parts that speak of oxygen ("oxygen every night, and a jab twice" ->
+    "a jab twice"), for counting medicine days."""
+    if not _NOT_A_MEDICINE.search(text):
+        return text
+    return " , ".join(part for part in _PARTS.split(text) if not _NOT_A_MEDICINE.search(part))
 
 
 def parse_frequency(text: str) -> Optional[float]:
@@ -549,6 +568,30 @@ _PRESENT_WORDS: Tuple[Tuple[re.Pattern, float], ...] = _pattern_table(
         (r"\bsince yesterday\b|\bsince last night\b", 1 / CALENDAR_MONTH_DAYS),
         (r"\bsince (?:this morning|today|earlier)\b", 0.5 / CALENDAR_MONTH_DAYS),
 )
+# a change in the pattern, as opposed to the pattern itself
+_CHANGE = re.compile(
+    r"\b(?:become|became|becoming|got|gotten|getting|grown|gone up|went up|increased|crept up|worse|more (?:often|frequent\w*|days)|"
+    r"daily|every day|most days|changed)\b"
+)
+# ... but a headache said to have started then is new, whatever else it does ("this one started 3
+# weeks ago and is getting worse")
+_NEW_START = re.compile(r"\b(?:this (?:one|headache|pain|migraine)|started|start|began|begun|came on|appeared|new|first)\b")
+# a span without headaches ("between bouts I get nothing for a year or two", "pain-free for 2
+# years"): a remission, not how long the headaches have gone on
+_GAP = re.compile(
+    r"\b(?:nothing|none|free|clear|remission|break|no (?:headaches?|attacks?|pain|bouts?|migraines?)|"
+    r"without (?:any|a|one)|between (?:bouts|attacks|episodes|clusters|the bouts))\b"
+)
+_CLAUSE_EDGE = re.compile(r"[,;.!?]|\bbut\b")
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    """The clause of ``text`` around characters ``start``..``end`` (between commas, stops or "but")."""
+    before = [m.end() for m in _CLAUSE_EDGE.finditer(text, 0, start)]
+    after = _CLAUSE_EDGE.search(text, end)
+    return text[(before[-1] if before else 0): (after.start() if after else len(text))]
+
+
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SINCE_WEEKDAY = re.compile(r"\bsince (?:last )?(" + "|".join(_WEEKDAYS) + r")\b")
 
@@ -563,7 +606,15 @@ def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optiona
     """How long the headaches have been going on, in months: "for 3 weeks" -> 0.69."""
     low = normalize(text)
     rates = find_frequencies(low)  # "6 days in one month" is how often, not for how long
-    match = next((m for m in _PRESENT_NUM.finditer(low) if _spans_free(rates, m.start(), m.end())), None)
+    match = next((m for m in _PRESENT_NUM.finditer(low) if _spans_free(rates, m.start(), m.end())
+                  and not _GAP.search(_clause_around(low, m.start(), m.end()))), None)
+    clause = _clause_around(low, match.start(), match.end()) if match else ""
+    if match and _CHANGE.search(clause) and not _NEW_START.search(clause):
+        # "for most of my adult life, but over the past 2 years they have become daily": the span
+        # dates the change; a lifelong pattern said beside it is how long the headaches have gone on
+        lifelong = next((months for pattern, months in _PRESENT_WORDS[:2] if pattern.search(low)), None)
+        if lifelong is not None:
+            return lifelong
     if match:
         groups = match.groups()  # (low, high, unit) of whichever alternative matched
         low_n, high_n, unit = next(groups[i:i + 3] for i in range(0, len(groups), 3) if groups[i])
@@ -664,12 +715,40 @@ def _plausible_age(value: float) -> Optional[int]:
     return int(value) if 1 <= value <= 115 else None
 
 
+# "N-year-old" said of someone or something else: before a word for another person, a pet or a
+# thing ("six-year-old twins", "a 10 year old car"), or as a noun after "a" / "an" when the writer
+# is not describing themself ("I'm 34 with a 6-year-old"; not "I'm a 45-year-old woman")
+_OTHERS_NOUN = (
+    r"(?:twins?|triplets|kids?|children|child|sons?|daughters?|boys?|girls?|bab(?:y|ies)|toddlers?|"
+    r"grand(?:sons?|daughters?|kids?|child(?:ren)?)|nephews?|nieces?|stepsons?|stepdaughters?|"
+    r"dogs?|cats?|pupp(?:y|ies)|horses?|cars?|vans?|laptops?|mattress|pillows?|house|flat|boiler)"
+)
+_AGE_OF_OTHER = re.compile(
+    rf"(?:\s*-?\s*(?:years?|y)\s*-?\s*olds?\s*(?:and an? \d+\s*-?\s*(?:years?|y)\s*-?\s*olds?\s*)?{_OTHERS_NOUN}\b)"
+)
+_A_N_YEAR_OLD = re.compile(r"\b(?<!i'm )(?<!im )(?<!i am )(?<!as )an? $")
+# the writer speaking of their own head or headaches: then another's age is not the patient's
+_OWN_HEADACHE = re.compile(
+    r"\bmy (?:head|headaches?|migraines?|temples?|forehead|skull)\b|"
+    r"\bi(?:'ve| have|'m| am| keep| been| get| got| had)?(?: \w+){0,4}? (?:headaches?|migraines?|head ?aches?|a (?:\w+ )?head)\b"
+)
+
+
+def _age_of_another(low: str, match: "re.Match") -> bool:
+    """An "N-year-old" that belongs to someone or something other than the person with the
+    headache, in a message where the writer speaks of their own head."""
+    if not _OWN_HEADACHE.search(low):
+        return False
+    after = low[match.start(1) + len(match.group(1)):]
+    return bool(_AGE_OF_OTHER.match(after) or _A_N_YEAR_OLD.search(low[max(0, match.start(1) - 12): match.start(1)]))
+
+
 def parse_age(text: str, bare: bool = False, today: Optional[_dt.date] = None, decades: bool = True) -> Optional[int]:
     """Age in years: "I'm 67", "67 years old", "aged fifty-two", "in my fifties"; ``bare`` takes "52"."""
     low = normalize(text)
     low = _DECADE_WORD_RE.sub(lambda m: _DECADE_WORDS[m.group(1)], low)
     for pattern in _AGE_PATTERNS:
-        match = pattern.search(low)
+        match = next((m for m in pattern.finditer(low) if not _age_of_another(low, m)), None)
         if match and _plausible_age(float(match.group(1))):
             return _plausible_age(float(match.group(1)))
     # "in my fifties" is an age; "they started in my early forties" is when the headaches began

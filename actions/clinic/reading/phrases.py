@@ -181,7 +181,7 @@ COMPOUND_SYMPTOMS: Tuple[Tuple[re.Pattern, str, Tuple[str, ...]], ...] = tuple(
          r"(?: \w+){0,6}? (?:up|over|into|to|towards|round|across)(?= (?:\w+ ){0,4}?(?:head|skull|eyes?|eyebrows?|brows?|temples?|forehead|ears?|crown|scalp)\b)",
          ("neck_to_head",)),
         # one eye named (singular): "a knife in the eye", "behind my left eye" - the pain is on one side
-        (r"(?:in|into|behind|around|through) (?:the|my|his|her) (?:(?:left|right) )?eye(?! ?(?:s|lids?|brows?|balls?)\b)", ("one_side", "behind_eye")),
+        (r"(?:in|into|inside|behind|around|through) (?:the|my|his|her) (?:(?:left|right) )?eye(?! ?(?:s|lids?|brows?|balls?)\b)", ("one_side", "behind_eye")),
         # something bright or loud said to bother: "the screens bug me", "loud music gets to me"
         # (no denial between: "the light doesn't bother her" is read by the answer's reader)
         (rf"(?:{BRIGHT_THINGS})"

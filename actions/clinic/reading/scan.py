@@ -131,6 +131,15 @@ _AGG_ACTIVITY = {
 
 
 _AGG_PATTERNS = {k: re.compile(rf"\b(?:{v})\b") for k, v in _AGG_ACTIVITY.items()}
+# driving for work, where a "run" is a trip, not running
+_DRIVING_WORK = re.compile(
+    r"\b(?:(?:lorry|truck|bus|coach|van|taxi|cab|delivery|hgv|tipper|tanker|long haul|haulage) drivers?|driving (?:for a living|for work|lorries|trucks|buses|a lorry|a truck|a bus|a taxi|a van)|"
+    r"lorry|lorries|hgv|haulage|long haul|trucker|truckers|trucking|cabbie|courier)\b"
+)
+_A_RUN = re.compile(r"\b(?:run|runs)\b")
+_SCHOOL_RUN = re.compile(r"\bschool runs?\b")
+# an act said not to happen: "hours at the desk without getting up", "instead of standing up"
+_WITHOUT = re.compile(r"\b(?:without|instead of|rather than) (?:\w+ )?$")
 
 
 _AGG_WORSE = re.compile(
@@ -242,6 +251,10 @@ def find_aggravators(flat: str, answering: bool = False) -> Set[str]:
     # comes", "deadlift days. it comes later that night": not brought on by it (4.2), wherever in
     # the message the delay is said
     delayed = bool(_AGG_DELAY.search(flat))
+    # a driver's "run" is a trip ("after long runs", "by the end of a run"), and so is the school run
+    flat = _SCHOOL_RUN.sub("school trip", flat)
+    if _DRIVING_WORK.search(flat):
+        flat = _A_RUN.sub("trip", flat)
     for sentence in SENTENCE_SPLIT.split(flat):
         found |= _sentence_aggravators(sentence, answering, delayed)
     if "neck_movement" in found and not re.search(_AGG_ACTIVITY["routine_activity"], flat.replace("move my", "")):
@@ -287,7 +300,8 @@ def _sentence_aggravators(sentence: str, answering: bool, delayed: bool) -> Set[
         when = bool(_WHEN.search(clause))
         for aggravator, pattern in _AGG_PATTERNS.items():
             provoked = when and (aggravator == "neck_movement" or (loose and aggravator != "sustained_posture"))
-            if pattern.search(clause) and (strict or provoked or (loose and aggravator in _LOOSE_AGGRAVATORS)):
+            done = any(not _WITHOUT.search(clause, 0, m.start()) for m in pattern.finditer(clause))
+            if done and (strict or provoked or (loose and aggravator in _LOOSE_AGGRAVATORS)):
                 if delayed and aggravator in _LOOSE_AGGRAVATORS:
                     continue
                 if aggravator == "exercise" and _AFTER.search(clause) and not _DURING.search(clause):
@@ -1166,7 +1180,7 @@ def _medication_days(text: FlatText, findings: Findings) -> Set[Tuple[int, int]]
 
 def _only_frequency(sentence: str) -> Optional[float]:
     """The sentence's frequency when it states exactly one ("ibuprofen, about 3 days a week")."""
-    found = numbers.find_frequencies(numbers.normalize(sentence))
+    found = numbers.find_frequencies(numbers.normalize(numbers.without_non_medicines(sentence)))
     return round(found[0].days_per_month, 2) if len(found) == 1 else None
 
 
@@ -1448,8 +1462,9 @@ def _derived(findings: Findings, text: FlatText) -> None:
 
 
 _INTERMITTENT = re.compile(
-    r"\b(?:comes? and goes?|came and went|on and off|off and on|now and (?:again|then)|from time to time|occasionally"
-    r"|sometimes|intermittent\w*|at times|here and there|every so often|once in a while)\b"
+    r"\b(?:comes? and goes?|coming and going|came and went|on and off|off and on|now and (?:again|then)|from time to time|occasionally"
+    r"|sometimes|intermittent\w*|at times|here and there|every so often|once in a while"
+    r"|some (?:days|evenings|nights|mornings|afternoons)|the odd (?:day|evening|night))\b"
 )
 
 

@@ -1,0 +1,179 @@
+"""Round 18 (issues 16, 17): whose fact it is, and acts said not to happen. Every example is
+wording written for this test, not taken from a consultation case."""
+from __future__ import annotations
+
+import pytest
+
+from actions.clinic.findings import Findings
+from actions.clinic.questions import plan_questions
+from actions.clinic.reading import scan
+from actions.clinic.reading.numbers import parse_age
+from actions.clinic.redflags import ids, screen
+from actions.clinic.safety import alert_level
+from actions.clinic.verdict import Context, verdict
+
+
+def _answer(findings: Findings, slot: str, text: str) -> Findings:
+    return verdict(text, context=Context(findings=findings.to_dict(), pending=slot)).findings
+
+
+# --- an age said of someone or something else ------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "I've got a four-year-old and a baby, and my head pounds every evening",
+    "my head aches since we bought a 20 year old house with a damp loft",
+    "I have headaches most days, with 8 year old triplets who never sleep",
+])
+def test_an_age_of_another_is_not_the_writers(text):
+    assert parse_age(text) is None
+
+
+@pytest.mark.parametrize("text, age", [
+    ("my 9 year old daughter keeps getting headaches after school", 9),
+    ("I'm a 52-year-old man with a headache at the back", 52),
+    ("I'm 41 with a 3-year-old, my head is splitting", 41),
+    ("58 year old female, my head hurts on the left", 58),
+])
+def test_the_patients_age_still_reads(text, age):
+    assert parse_age(text) == age
+
+
+# --- a birth that is someone else's ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "no, not me, my partner had our daughter nine days ago",
+    "I'm the new dad! my wife gave birth last Tuesday",
+])
+def test_the_writers_denial_makes_a_named_birth_someone_elses(text):
+    found = _answer(scan("headache since the baby came, hardly any sleep"), "pregnancy", text)
+    assert "postpartum" not in found.history and found.pregnant is False
+
+
+def test_a_birth_told_for_the_mother_stays_hers():
+    found = _answer(scan("my wife has had a bad headache for two days"), "pregnancy", "she had the baby twelve days ago")
+    assert "postpartum" in found.history
+
+
+# --- an act said not to happen ----------------------------------------------------------------------
+
+def test_an_act_after_without_is_not_what_brings_it_on():
+    found = _answer(scan("headache most afternoons"), "triggers", "hours on the sofa without standing up make it worse")
+    assert "standing_up" not in found.aggravated_by
+    found = _answer(scan("headache most afternoons"), "triggers", "it gets worse as soon as I stand up")
+    assert "standing_up" in found.aggravated_by
+
+
+# --- this headache set apart from the usual ones ----------------------------------------------------
+
+def test_this_one_set_apart_from_the_usual_ones_asks_how_it_started():
+    found = scan("I've had migraines for years and I've got one now")
+    found = _answer(found, "triggers", "this one came on while I was shovelling snow. my normal migraines come from red wine")
+    assert "different_from_usual" in found.history
+    assert "onset" in plan_questions(found, {"triggers"})
+
+
+def test_this_one_like_the_usual_ones_is_no_change():
+    found = scan("I've had migraines for years and I've got one now")
+    found = _answer(found, "triggers", "this one is just like my normal migraines, red wine again")
+    assert "different_from_usual" not in found.history
+
+
+# --- a time of day said as a habit is asked as a count ------------------------------------------------
+
+def test_every_evening_is_asked_as_a_count_before_it_makes_the_headache_chronic():
+    found = scan("every evening after my shift my head is pounding")
+    assert found.days_estimated is True
+    assert "frequency" in plan_questions(found, set())
+    found = _answer(found, "frequency", "about 6 days a month, only the late shifts")
+    assert found.days_per_month == pytest.approx(6) and found.days_estimated is False
+
+
+def test_every_day_said_plainly_stays_a_count():
+    found = scan("I have had a headache every single day since March")
+    assert found.days_per_month == 30 and not found.days_estimated
+
+
+# --- the aura's blind patch, a painful red eye with haloes, a morning habit ---------------------------
+
+def test_a_blind_patch_beside_zigzags_is_the_aura_and_its_questions_are_asked():
+    found = scan("shimmering zigzags and then a spot in the middle where I can't see anything, then the headache")
+    assert "aura_visual" in found.symptoms and "vision_loss" not in found.symptoms
+    assert "aura_history" in plan_questions(found, set())
+
+
+def test_a_red_eye_that_hurts_with_rings_round_lights_is_an_emergency():
+    found = _answer(scan("my right eye and head hurt badly since the film"), "red_flags",
+                    "yes the right eye is paining and gone red, and the lamp has a rainbow ring round it")
+    assert {"painful_red_eye", "haloes"} <= found.symptoms
+    assert alert_level(found) == "emergency"
+
+
+def test_a_headache_on_waking_most_mornings_with_vomiting_is_urgent():
+    found = scan("my son gets a headache on weekday mornings, fine by lunchtime")
+    found = _answer(found, "associated_symptoms", "he throws up before breakfast some days")
+    assert "rf_morning_vomiting" in ids(screen(found))
+
+
+# --- the eye named as the place of the pain; oxygen is not a medicine day ---------------------------
+
+@pytest.mark.parametrize("text", ["the left eye pains are back every night", "like a hot nail pushed inside my eye"])
+def test_the_eye_named_as_the_place_of_the_pain(text):
+    assert "behind_eye" in scan(text).locations
+
+
+def test_pain_put_at_the_eye_and_the_eye_red_with_blurred_sight_is_the_glaucoma_sign():
+    found = scan("since last night the pain is in my right eye. the eye is red and everything is misty")
+    assert "rf_glaucoma" in ids(screen(found))
+
+
+def test_a_red_eye_in_a_cluster_attack_with_nausea_alone_is_not_the_glaucoma_sign():
+    found = scan("stabbing pain in my right eye, the eye goes red and streams, I feel sick")
+    assert "rf_glaucoma" not in ids(screen(found))
+
+
+def test_oxygen_for_cluster_attacks_is_not_counted_as_painkiller_days():
+    found = scan("my cluster bout is back, started a week ago")
+    found = _answer(found, "medication_use", "oxygen every night, and a sumatriptan jab twice so far")
+    assert (found.simple_analgesic_days or 0) + (found.specialist_med_days or 0) <= 2
+
+
+# --- a span that dates a change in a lifelong pattern ---------------------------------------------------
+
+def test_a_span_that_dates_a_change_leaves_the_pattern_lifelong():
+    found = scan("I've had headaches most of my life, but over the last eighteen months they've become daily")
+    assert found.months_present is not None and found.months_present > 100
+
+
+def test_a_new_headache_started_in_that_span_stays_new():
+    found = scan("I've had migraines all my life but this one started 2 weeks ago and keeps getting worse")
+    assert found.months_present is not None and found.months_present < 1
+
+
+# --- over 50 with a passing cause: the newness is asked, not dated by the cause ----------------------
+
+def test_a_headache_with_a_cold_over_50_asks_whether_it_is_new_before_the_flag():
+    found = _answer(scan("streaming cold since Thursday and my head is thumping"), "age", "77")
+    assert "rf_age_over_50_new" not in ids(screen(found))
+    assert "headache_history" in plan_questions(found, {"age"})
+    long_standing = _answer(found, "headache_history", "no, I've always had a sore head with a cold, all my life")
+    assert "rf_age_over_50_new" not in ids(screen(long_standing))
+    new = _answer(found, "headache_history", "it's new, I never used to get headaches at all")
+    assert "rf_age_over_50_new" in ids(screen(new))
+
+
+# --- a driver's run, a question named by a sign word, tingling that comes and goes --------------------
+
+def test_a_drivers_run_is_a_trip_not_exertion():
+    found = scan("HGV driver here, my neck and head ache towards the end of long runs up the M6")
+    assert not found.aggravated_by & {"exercise", "routine_activity"}
+    assert "exercise" in scan("my head pounds during my runs, I am training for a 10k").aggravated_by
+
+
+def test_a_sign_word_naming_a_question_is_not_the_sign():
+    found = scan("he shrugged at the numbness question, says his hands are fine")
+    assert "numbness" not in found.symptoms
+
+
+def test_tingling_coming_and_going_for_weeks_is_the_stable_arm_row():
+    found = scan("pins and needles in two fingers of my right hand, coming and going for about six weeks")
+    assert "arm_symptoms_stable" in found.history
