@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
-from .clauses import SENTENCE_PUNCTUATION
+from .clauses import RAW_SENTENCE_BREAK
 
 # One place for the calendar facts every reader of numbers uses (the NLU's quantities too).
 DAYS_PER_YEAR = 365.25
@@ -477,7 +477,6 @@ def parse_frequency(text: str) -> Optional[float]:
 # a sentence about how it used to be ("it was most days before the physio", "normally I never get
 # them"): beside a frequency said of now, the older one is not the answer
 _PAST_PATTERN = re.compile(r"\b(?:before|used to|previously|in the past|back then|was|were|had been|normally|usually)\b")
-_SENTENCE_END = re.compile("[" + re.escape("".join(SENTENCE_PUNCTUATION)) + "]")
 
 
 def frequency_said(text: str) -> Optional[Tuple[float, bool]]:
@@ -492,13 +491,13 @@ def frequency_said(text: str) -> Optional[Tuple[float, bool]]:
     found = [f for f in find_frequencies(low) if not _AMOUNT_DENIED.search(low[:f.start])]
     if not found:
         return None
-    now = [f for f in found if not _PAST_PATTERN.search(_sentence_around(low, f.start, f.end))]
+    now = [f for f in found if not _PAST_PATTERN.search(_part_around(low, f.start, f.end))]
     chosen = now if now and len(now) < len(found) else found
     # a number said beats a phrase ("once or twice a month, usually at weekends" -> 1.5: the
     # weekends say when, the count says how often; reference 3.1)
     counted = [f for f in chosen if f.counted] or [f for f in chosen if not f.estimated] or chosen
     # "every evening this week": a week or a few days seen, not a month's count (asked as a count)
-    glimpse = all(_SHORT_WINDOW.search(_sentence_around(low, f.start, f.end)) for f in chosen)
+    glimpse = all(_SHORT_WINDOW.search(_part_around(low, f.start, f.end)) for f in chosen)
     return round(max(f.days_per_month for f in counted), 2), glimpse or all(f.estimated for f in chosen)
 
 
@@ -510,9 +509,11 @@ _SHORT_WINDOW = re.compile(
 
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
-    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
-    after = _SENTENCE_END.search(text, end)
+def _part_around(text: str, start: int, end: int, edge: re.Pattern = RAW_SENTENCE_BREAK) -> str:
+    """The part of ``text`` around characters ``start``..``end`` between two ``edge`` matches
+    (by default its sentence)."""
+    before = [m.end() for m in edge.finditer(text, 0, start)]
+    after = edge.search(text, end)
     return text[before[-1] if before else 0:after.start() if after else len(text)]
 
 
@@ -582,14 +583,7 @@ _GAP = re.compile(
     r"\b(?:nothing|none|free|clear|remission|break|no (?:headaches?|attacks?|pain|bouts?|migraines?)|"
     r"without (?:any|a|one)|between (?:bouts|attacks|episodes|clusters|the bouts))\b"
 )
-_CLAUSE_EDGE = re.compile(r"[,;.!?]|\bbut\b")
-
-
-def _clause_around(text: str, start: int, end: int) -> str:
-    """The clause of ``text`` around characters ``start``..``end`` (between commas, stops or "but")."""
-    before = [m.end() for m in _CLAUSE_EDGE.finditer(text, 0, start)]
-    after = _CLAUSE_EDGE.search(text, end)
-    return text[(before[-1] if before else 0): (after.start() if after else len(text))]
+_CLAUSE_EDGE = re.compile(r"[,;.!?]|\bbut\b")  # a span's clause: between commas, stops or "but"
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -606,9 +600,14 @@ def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optiona
     """How long the headaches have been going on, in months: "for 3 weeks" -> 0.69."""
     low = normalize(text)
     rates = find_frequencies(low)  # "6 days in one month" is how often, not for how long
-    match = next((m for m in _PRESENT_NUM.finditer(low) if _spans_free(rates, m.start(), m.end())
-                  and not _GAP.search(_clause_around(low, m.start(), m.end()))), None)
-    clause = _clause_around(low, match.start(), match.end()) if match else ""
+    match, clause = None, ""
+    for candidate in _PRESENT_NUM.finditer(low):
+        if not _spans_free(rates, candidate.start(), candidate.end()):
+            continue
+        clause = _part_around(low, candidate.start(), candidate.end(), _CLAUSE_EDGE)
+        if not _GAP.search(clause):
+            match = candidate
+            break
     if match and _CHANGE.search(clause) and not _NEW_START.search(clause):
         # "for most of my adult life, but over the past 2 years they have become daily": the span
         # dates the change; a lifelong pattern said beside it is how long the headaches have gone on
