@@ -53,16 +53,36 @@ def load_phrases(path: Union[str, Path] = DEFAULT_PATH) -> FrozenSet[str]:
     return frozenset(phrases)
 
 
+def load_condition_names(path: Union[str, Path] = DEFAULT_PATH) -> FrozenSet[str]:
+    """Condition names that contain a crisis word ("suicide headache"): not statements."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    names = (data.get("crisis") or {}).get("condition_names") or []
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() == n.lower().strip() and n.strip() for n in names):
+        raise ValueError(f"{path}: crisis.condition_names must be a list of lowercase strings")
+    return frozenset(names)
+
+
 @lru_cache(maxsize=4)
 def _pattern(path: str) -> Pattern[str]:
     return phrase_pattern(sorted(load_phrases(path)))
 
 
+@lru_cache(maxsize=4)
+def _names(path: str) -> Optional[Pattern[str]]:
+    names = load_condition_names(path)
+    return phrase_pattern(sorted(names)) if names else None
+
+
 def crisis_match(text: Optional[str], path: Union[str, Path] = DEFAULT_PATH) -> Optional[str]:
-    """The crisis phrase the text contains (normalised), or None."""
+    """The crisis phrase the text contains (normalised), or None. A condition's name that holds a
+    crisis word ("the usual suicide headache": cluster headache) is not a statement and is skipped."""
     if not text:
         return None
-    found = _pattern(str(path)).search(normalize(text))
+    said = normalize(text)
+    names = _names(str(path))
+    if names is not None:
+        said = names.sub(" ", said)
+    found = _pattern(str(path)).search(said)
     return found.group(0) if found else None
 
 

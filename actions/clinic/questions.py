@@ -25,6 +25,9 @@ BASE_ORDER = (
     "duration",
     "associated_symptoms",
     "frequency",
+    # a recent worsening or change is asked of everyone before the final advice, not assumed
+    # absent (4.3 "ask, don't assume"; 4.5 urgent screen: "progressive or changed pattern")
+    "progression",
     "pain_quality",
     "origin",
     "triggers",
@@ -87,7 +90,9 @@ _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     "headache_history": lambda f: (f.new_headache is not None or f.started_age is not None
     or bool(f.history & {"same_as_usual", "first_ever", "different_from_usual"}))
     and not new_cause_signs_in_passing_history(f) and not start_dated_only_by_a_span(f),
-    "aura_history": lambda f: "aura_before" in f.history or f.lifetime_attacks is not None,
+    # whether the aura came before and how long it lasts (over an hour: 4.2 rf_aura_atypical)
+    "aura_history": lambda f: ("aura_before" in f.history or f.lifetime_attacks is not None)
+    and (f.aura_minutes is not None or not (f.symptoms | f.uncertain) & AURA_SYMPTOMS),
     "attack_history": lambda f: bool(f.history & {"known_cluster", "first_ever"}),
     "progression": lambda f: "progressive" in f.history | f.absent_history,
     "doctor_seen": lambda f: f.doctor_confirmed is not None,

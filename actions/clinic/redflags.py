@@ -574,7 +574,9 @@ def _first_aura(v: _View) -> bool:
 def _aura_atypical(v: _View) -> bool:
     if not v.has(*AURA_SYMPTOMS):
         return False
-    long_aura = v.f.aura_minutes is not None and v.f.aura_minutes > 60
+    # how long the aura lasts is asked, not assumed short (4.3): over an hour is this flag
+    minutes = v.f.aura_minutes
+    long_aura = minutes > 60 if minutes is not None else v.missing(None, "aura_history")
     return _first_aura(v) or long_aura or v.onset_age_over_50() is True
 
 

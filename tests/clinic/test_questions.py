@@ -11,13 +11,14 @@ V1_COMPLETE = Findings.from_dict(dict(
     age=34, locations=["both_sides", "band_around_head"], qualities=["pressing_tight"], intensity=4,
     duration_minutes=180, days_per_month=6, aggravated_by=["none"], symptoms=["light_sensitivity"],
     absent_symptoms=["nausea"], triggers=["stress"], origins=["neck"], simple_analgesic_days=4, onset="gradual",
-    red_flag_screen_negative=True,
+    red_flag_screen_negative=True, absent_history=["progressive"],
 ))
 SLOT_FIELDS = {
     "pain_location": ["locations"], "pain_quality": ["qualities"], "severity": ["intensity"],
     "duration": ["duration_minutes"], "frequency": ["days_per_month"], "onset": ["onset"],
     "associated_symptoms": ["symptoms", "absent_symptoms"], "triggers": ["triggers"], "origin": ["origins"],
     "red_flags": ["red_flag_screen_negative"], "medication_use": ["simple_analgesic_days"], "age": ["age"],
+    "progression": ["absent_history"],
 }
 
 
@@ -297,3 +298,11 @@ def test_a_week_seen_is_asked_as_a_monthly_count():
     assert f.days_estimated
     assert "frequency" in plan_questions(Findings(age=30, red_flag_screen_negative=True, days_per_month=f.days_per_month,
                                                   days_estimated=f.days_estimated), {"red_flags", "age"})
+
+
+def test_a_recent_change_is_asked_before_the_final_advice():
+    """4.3 ask, don't assume (a recent worsening is one of its facts); 4.5 urgent screen: a long,
+    unchanged-looking pattern is still asked whether it has got worse or changed lately."""
+    unasked = Findings.from_dict({**V1_COMPLETE.to_dict(), "absent_history": []})
+    assert plan_questions(unasked, set()) == ["progression"]
+    assert plan_questions(unasked, {"progression"}) == []

@@ -177,3 +177,129 @@ def test_a_sign_word_naming_a_question_is_not_the_sign():
 def test_tingling_coming_and_going_for_weeks_is_the_stable_arm_row():
     found = scan("pins and needles in two fingers of my right hand, coming and going for about six weeks")
     assert "arm_symptoms_stable" in found.history
+
+
+# --- round 19: a denial going on through "or", a first time set long ago, a bout after a remission ---
+
+def test_a_denial_goes_on_through_an_or_clause():
+    found = _answer(scan("my head aches"), "triggers", "it never starts while I'm digging, or when I sneeze or strain")
+    assert not found.aggravated_by & {"cough_strain_sneeze", "exercise"}
+    assert "rf_valsalva_exertion" not in ids(screen(found))
+    said = _answer(scan("my head aches"), "triggers", "not when I'm at my desk, but when I sneeze it starts")
+    assert "cough_strain_sneeze" in said.aggravated_by
+
+
+def test_bare_hours_later_is_a_delay_after_the_act():
+    found = _answer(scan("my head aches"), "triggers", "swimming, but the pain turns up hours later")
+    assert "exercise" not in found.aggravated_by and "exertion_onset" not in found.to_confirm
+
+
+@pytest.mark.parametrize("text", [
+    "every month or so I see flickering lights then my head throbs. The first one, years back, scared me silly",
+    "In my teens, the first time I had them, I thought I'd had a stroke; they come about monthly now",
+])
+def test_a_first_time_set_long_ago_is_not_a_first_ever_attack(text):
+    assert "first_ever" not in scan(text).history
+
+
+def test_a_first_time_now_is_still_first_ever():
+    assert "first_ever" in scan("first time in my life I've had shimmering lights, it's happening today").history
+
+
+def test_a_bout_after_a_remission_is_not_headaches_coming_more_often():
+    found = scan("Every night for 12 nights now, at 3 am. Before this lot, nothing for two years")
+    assert "progressive" not in found.history
+    assert "progressive" in scan("They used to come twice a month, now it is four days a week").history
+
+
+def test_non_stop_said_of_something_else_is_not_a_headache_that_never_stops():
+    found = scan("The shop has been non-stop since Easter, and my usual headaches come and go")
+    assert found.continuous is None and found.days_per_month is None
+    assert scan("it's been non-stop since Sunday").continuous
+    assert scan("my head has throbbed non-stop all week").continuous
+
+
+def test_a_score_said_as_a_fraction_over_ten():
+    assert _answer(scan("my head hurts"), "severity", "6 over 10").intensity == 6
+    assert _answer(scan("my head hurts"), "severity", "about 3 on 10").intensity == 3
+
+
+def test_scots_negatives_deny_like_their_english_contractions():
+    found = _answer(scan("my head hurts"), "associated_symptoms", "the telly disnae bother me, and I wisnae sick")
+    assert "sound_sensitivity" not in found.symptoms
+
+
+def test_the_longest_aura_said_to_the_aura_question_counts():
+    found = _answer(scan("flickering lights then a headache"), "aura_history",
+                    "had them for ages, normally a quarter of an hour, but this morning's went on for about 90 minutes")
+    assert found.aura_minutes == 90
+    assert "rf_aura_atypical" in ids(screen(found))
+
+
+def test_a_new_part_beside_the_usual_headache_is_a_change():
+    found = _answer(scan("my usual tension headaches"), "progression",
+                    "the normal ones haven't changed, but the stabbing when I bend over is new this month")
+    assert "different_from_usual" in found.history
+    assert "different_from_usual" not in _answer(scan("my usual tension headaches"), "progression", "no, nothing new").history
+
+
+def test_a_pain_creeping_up_to_a_place_is_where_it_goes_not_a_worsening():
+    assert "progressive" not in scan("it begins at the nape and creeps up and round to my temple").history
+    assert "progressive" in scan("the headaches have been creeping up lately, more days every week").history
+
+
+def test_prevention_denies_the_worsening():
+    found = _answer(scan("my usual neck headaches"), "progression", "no, the stretches keep it from getting any worse")
+    assert "progressive" not in found.history
+
+
+
+def test_to_the_aura_question_how_fast_the_aura_spreads_is_not_the_headaches_onset():
+    found = _answer(scan("flashing lights then a headache"), "aura_history",
+                    "for years - the flickering drifts across over a few minutes, about 25 minutes in all")
+    assert found.onset is None and found.aura_minutes == 25
+    sudden = _answer(scan("flashing lights then a headache"), "aura_history", "never before, and the pain hit me in seconds")
+    assert sudden.onset == "sudden_peak_lt_1m"
+
+
+def test_a_denied_onset_word_in_the_screen_answer_is_a_denial():
+    found = _answer(scan("my head hurts"), "red_flags", "none of those, it doesn't come on with a bang, it grows")
+    assert found.red_flag_screen_negative
+
+
+def test_scots_negatives_map_only_onto_english_negation_cues():
+    """A Scots form read as an English contraction must not make that contraction a new cue."""
+    from actions.clinic.reading.lexicon import cue_words
+    from actions.clinic.reading.tokens import DIALECT_NEGATIVES, phrase_words
+    pre = {phrase_words(cue) for cue in cue_words()["pre"]}
+    english = {english for english in DIALECT_NEGATIVES.values()}
+    assert all((word,) in pre for word in english)
+    assert scan("the chemist wouldn't sell me any more co-codamol").specialist_med_days is None
+
+
+def test_attacks_said_to_vary_to_a_pattern_question_differ_between_attacks():
+    found = _answer(scan("my head pains sometimes"), "pain_quality", "it's different every time, sometimes tight, sometimes pulsing")
+    assert "varies_between_attacks" in found.history
+    assert "varies_between_attacks" not in _answer(scan("my head pains"), "pain_quality", "pulsing, every time").history
+
+
+def test_after_an_unchanged_opening_only_a_plain_change_of_the_headache_counts():
+    base = scan("my usual headaches")
+    for said in ("no, the same. It's my sleep that has got worse, not the headache",
+                 "same as ever - it builds up in exam season and settles after",
+                 "nope, nothing has changed; my eyesight has got worse though"):
+        assert "progressive" not in _answer(base, "progression", said).history, said
+    assert "progressive" in _answer(base, "progression", "no, same. But the headaches come far more often these last weeks").history
+
+
+def test_a_temperature_measured_and_found_normal_is_no_fever():
+    assert "fever" in scan("I checked my temp last night and it was fine, no fever at all").absent_symptoms
+    found = scan("took his temperature before bed, it was normal")
+    assert "fever" not in found.symptoms and "fever" in found.absent_symptoms
+    assert "fever" in scan("I took my temperature and it was high").symptoms
+
+
+def test_a_count_of_something_the_writer_does_is_not_headache_days():
+    assert scan("I'm looking after my mum four days a week and my head aches by the evening").days_per_month is None
+    assert scan("I get one about twice a week").days_per_month is not None
+    assert scan("twice a week, always on the left").days_per_month is not None

@@ -235,7 +235,7 @@ def test_a_fact_never_asked_is_asked_not_assumed(changes, rf_id, question):
     [
         (dict(age=59, started_age=25), "rf_age_over_50_new"),
         (dict(age=59, new_headache=False, history=["same_as_usual"]), "rf_age_over_50_new"),
-        (dict(symptoms=["aura_visual"], history=["aura_before"]), "rf_aura_atypical"),
+        (dict(symptoms=["aura_visual"], history=["aura_before"], aura_minutes=20), "rf_aura_atypical"),
         (dict(locations=["one_side", "behind_eye"], symptoms=["tearing_same_side"], history=["known_cluster"]), "rf_autonomic_eye_first"),
     ],
 )
@@ -393,3 +393,11 @@ def test_a_first_cluster_like_attack_with_pacing_raises_the_eye_flag():
     assert "rf_autonomic_eye_first" not in ids(screen(Findings(new_headache=False, **base)))
     long = dict(base, duration_minutes=600.0)
     assert "rf_autonomic_eye_first" not in ids(screen(Findings(new_headache=True, **long)))
+
+
+def test_how_long_a_known_aura_lasts_is_asked_not_assumed_short():
+    """4.3 ask, don't assume: an aura over an hour is rf_aura_atypical, so a known aura whose length
+    was not said is asked about (the aura question asks how long they last); a long one raises it."""
+    known = findings(symptoms=["aura_visual"], history=["aura_before", "known_migraine"])
+    assert unsettled(known).get("rf_aura_atypical") == {"aura_history"}
+    assert "rf_aura_atypical" in flags(findings(symptoms=["aura_visual"], history=["aura_before"], aura_minutes=90))

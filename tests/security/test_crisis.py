@@ -21,6 +21,9 @@ CRISIS = [
     "I'm going to take all my pills",
     "quiero morir, me duele mucho",
     "je veux mourir",
+    # a condition's name beside a statement: the statement still counts
+    "these suicide headaches make me want to die",
+    "my cluster is called the suicide headache and I have thought about suicide",
 ]
 
 NOT_CRISIS = [
@@ -33,6 +36,9 @@ NOT_CRISIS = [
     "is there any point in massage",
     "life with migraines is hard",
     "I cut my finger yesterday",
+    # cluster headache's and trigeminal neuralgia's nicknames name a condition, not a wish
+    "bout is back, the usual suicide headache behind my right eye",
+    "they call trigeminal neuralgia the suicide disease, is massage ok for it?",
     "",
     None,
 ]

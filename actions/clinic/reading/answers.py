@@ -380,7 +380,8 @@ _SIGN_SITE = re.compile(
 )
 _SITE_DENIED = re.compile(
     r"\b(?:no|not|nae|nane|none|nothing|never|fine|normal|ok|okay|good|well|alright|clear|nope|nah|naw|dont|don t"
-    r"|didnt|didn t|havent|haven t|hasnt|isnt|wasnt|without|nor|neither|\w+nae|canna)\b"
+    r"|didnt|didn t|doesnt|doesn t|does not|havent|haven t|hasnt|isnt|wasnt|arent|werent|wont|cant|couldnt|wouldnt"
+    r"|without|nor|neither|\w+nae|canna)\b"
 )
 
 

@@ -229,22 +229,73 @@ def _slow_rise(flat: str) -> bool:
 _QUESTION_WINDOW = re.compile(r"\b(?:in|over|during|for|within) the (?:last|past) (?:few |couple of |3 |three )?months?\b")
 
 
+# a new part beside the usual headache ("the usual one is the same, only the cough pain is new"):
+# a change in the pattern (4.2 rf_progressive: "a change in your usual headache")
+_PAIN_PART = r"(?:pains?|aches?|headaches?|stabbing|stabs|throbbing|pressure|one|ones)"
+_NEW_PART = re.compile(
+    rf"\b{_PAIN_PART}\b(?: \w+){{0,4}}? (?:is|are|s|feels?) (?:completely |totally |quite |all |brand )?new\b"
+    rf"|\bnew (?:kind of |type of |sort of )?{_PAIN_PART}\b"
+)
+_DENIED_BEFORE = re.compile(r"\b(?:not|no|nothing|nothings|never|isnt|arent|wasnt|werent)\b(?: \w+){0,2} ?$")
+
+
+def _new_part(flat: str) -> bool:
+    """A part of the headache said to be new, not denied just before ("nothing new", "not a new pain")."""
+    return any(not _DENIED_BEFORE.search(flat[max(0, m.start() - 30):m.start()]) for m in _NEW_PART.finditer(flat))
+
+
+# the answer's first clause says the headache has not changed ("No, it's the same as always.",
+# "same as every year, ...", "Not in the last 3 months - ...", "Headaches are the same.")
+_OPENS_UNCHANGED = re.compile(
+    r"^\W*(?:\d+\W+)?(?:(?:no|nope|nah|naw|nae|not really|not lately|not recently)\b|(?:(?:its|it s|theyre|they re|headaches? (?:are|is)|the headaches? (?:are|is)|(?:its|it s|about|pretty much|much|exactly|just|all) )?(?:the )?same\b)"
+    r"|(?:nothing|nothings|nothing s|no) (?:has )?(?:changed|change|different|new)\b|not in the (?:last|past)\b|unchanged\b)"
+)
+# after an answer that opened "unchanged", a later change is said plainly: "it's my wife who is
+# worried, not the headache that has changed" denies it
+_NEGATOR = re.compile(r"\b(?:not|no|never|nothing|isnt|hasnt|havent|arent|wasnt|didnt|doesnt|dont|neither|nor)\b")
+_CLAUSES = re.compile(r"[.;!?,:\n]|\s-\s|\bbut\b")
+# a clause that names the headache itself ("the headaches are getting worse", "the pain is new")
+_NAMES_THE_HEADACHE = re.compile(r"\b(?:head\w*|migraines?|pains?|aches?|attacks?|episodes?)\b")
+
+
+def _said_of_something_else(f: Findings, flat: str) -> bool:
+    """After an answer that opens by saying the headache is unchanged, a worsening or a new thing
+    counts only in a clause that names the headache ("it's my worrying that's got worse", "it ramps
+    up with the deadlines, then calms", "the tingling started two months ago" are not this flag)."""
+    if not _OPENS_UNCHANGED.match(flat):
+        return False
+    rest = [clause for clause in _CLAUSES.split(flat)[1:] if clause.strip()]
+    headache_changed = any(
+        _NAMES_THE_HEADACHE.search(clause) and (_WORSE.search(clause) or _new_part(clause))
+        and not _NEGATOR.search(clause) and not _SAME.search(clause)
+        for clause in rest
+    )
+    if not headache_changed:
+        f.history -= {"progressive", "different_from_usual"}
+        f.uncertain.discard("progressive")
+    return headache_changed
+
+
 def _progression(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
     if f.months_present is not None and _QUESTION_WINDOW.search(flat):
         f.months_present = numbers.parse_months_present(_QUESTION_WINDOW.sub(" ", flat))
     if kind == "unknown":
         return UNKNOWN, True
+    if _said_of_something_else(f, flat) and not f.has("different_from_usual"):
+        f.history.add("progressive")  # "no, same. But the headaches come far more often these last weeks"
     slow_rise_only = _slow_rise(flat) and not _RECENT_WORSE.search(flat)
     if slow_rise_only and "progressive" in f.history and not f.has("different_from_usual"):
         # "creeping up slow over the past year, nothing different these last few months": the
         # worsening word read in this answer is dated over more than 3 months, with no recent change
         f.history.discard("progressive")
+    if _new_part(flat):
+        f.history.add("different_from_usual")
     if f.has("progressive") or f.has("different_from_usual"):
         return "worse", True
     # "the same sort, just more days over the last year": the character unchanged, a slow rise
     # over more than 3 months is not this flag (4.2 rf_progressive, "Not this flag"); "not getting
     # any worse" denies the worsening word it contains
-    if _SAME.search(flat) or _WORSE_DENIED.search(flat) or _NOT_LATELY.search(flat) or slow_rise_only or kind == "no":
+    if _OPENS_UNCHANGED.match(flat) or _SAME.search(flat) or _WORSE_DENIED.search(flat) or _NOT_LATELY.search(flat) or slow_rise_only or kind == "no":
         f.absent_history.add("progressive")
         return "same", True
     if _WORSE.search(flat) or kind == "yes":

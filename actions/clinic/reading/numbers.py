@@ -122,7 +122,8 @@ def _mid(low: str, high: Optional[str]) -> float:
 
 # --- severity -----------------------------------------------------------------------------------
 
-_SEV_SCALE = re.compile(rf"(?<![\d.])({NUM})(?:\s*(?:-|–|to|or)\s*({NUM}))?\s*(?:/|out of|outta|of)\s*10\b")
+# ("5 over 10", "7 on 10": the score said as a fraction, as in Nigerian or French-influenced English)
+_SEV_SCALE = re.compile(rf"(?<![\d.])({NUM})(?:\s*(?:-|–|to|or)\s*({NUM}))?\s*(?:/|out of|outta|of|over|on)\s*10\b(?!\s*(?:days?|nights?|weeks?|months?|years?|hours?|hrs?|mins?|minutes?|times?)\b)")
 _SEV_SCALE_BEFORE = re.compile(rf"\b(?:out of|on a scale of(?: 1 to| 0 to)?)\s*10\b\D{{0,25}}?({NUM})\b")
 _SEV_CONTEXT = re.compile(
     rf"\b(?:rate (?:it|the pain|my pain)?(?: at| as)?|rated(?: it)?(?: at| as)?|rating(?: of)?|score(?: of)?|"
@@ -288,8 +289,57 @@ def attack_durations(low: str, or_any: bool = False) -> List[Tuple[int, int, flo
 _UNTIL = re.compile(r"\s*(?:away\s+|off\s+)?(?:until|till|til|unless|without|if|for)\b")
 
 
+# "Harvest has been non-stop", "we've been on the go constantly": "non-stop" said of something the
+# clause names as its subject (work, a season, the writer) with no word for the headache in it says how
+# busy life is, not that the headache never stops ("it's been non-stop", "non-stop for 3 days" still do)
+_NON_STOP = re.compile(r"\b(?:non[\s-]?stop|constant(?:ly)?)\b")
+_HEADACHE_REFERENCE = re.compile(
+    r"\b(?:head\w*|pain\w*|ache\w*|aching|migraines?|hurt\w*|sore|throb\w*|pound\w*|it|its|they|theyre|them|this|these|one|ones)\b"
+)
+_CLAUSE_WITH_SUBJECT = re.compile(r"^\s*(?:[\w']+ ){1,3}?(?:has|have|had|is|was|are|were|s|ve|been)\b")
+_BUSY_CLAUSE_EDGE = re.compile(r"[,;.!?()\u2013\u2014]|\s-\s|\band\b|\bbut\b")
+
+
+def _blank_clauses(low: str, edges: re.Pattern, about_something_else: Callable[[str], bool]) -> str:
+    """``low`` with each clause (between ``edges``) that ``about_something_else`` picks blanked,
+    keeping every offset (spans found in the result are spans of ``low``)."""
+    out, start = [], 0
+    for edge in [*edges.finditer(low), None]:
+        end = edge.start() if edge else len(low)
+        clause = low[start:end]
+        out.append(" " * len(clause) if about_something_else(clause) else clause)
+        if edge:
+            out.append(edge.group(0))
+            start = edge.end()
+    return "".join(out)
+
+
+def without_busy_non_stop(low: str) -> str:
+    """``low`` with clauses that call something other than the headache non-stop blanked (same length)."""
+    if not _NON_STOP.search(low):
+        return low
+    return _blank_clauses(low, _BUSY_CLAUSE_EDGE, lambda clause: bool(
+        _NON_STOP.search(clause) and _CLAUSE_WITH_SUBJECT.match(clause) and not _HEADACHE_REFERENCE.search(clause)))
+
+
+# "I'm minding the grandkids three days a week", "we train four times a week": in a free message, a
+# count in a clause where the writer does something else, with no word for the headache and no
+# "get/have" of it, counts that activity, not headache days
+_WRITER_DOES = re.compile(r"\b(?:i|im|ive|id|we|were|weve)\b")
+_HAS_IT = re.compile(r"\b(?:get|gets|getting|got|have|has|having|had|suffer\w*)\b")
+_COUNT_CLAUSE_EDGE = re.compile(r"[,;.!?()\u2013\u2014]|\s-\s|\band\b|\bbut\b|\bso\b")
+
+
+def without_activity_counts(low: str) -> str:
+    """``low`` with clauses that count something the writer does (not the headache) blanked."""
+    return _blank_clauses(low, _COUNT_CLAUSE_EDGE, lambda clause: bool(
+        _WRITER_DOES.search(clause) and not _HEADACHE_REFERENCE.search(clause) and not _HAS_IT.search(clause)
+        and find_frequencies(clause)))
+
+
 def says_continuous(low: str) -> bool:
     """A "never goes away" phrase not followed by "until/unless" ("doesn't go until I sleep")."""
+    low = without_busy_non_stop(low)
     return any(not _UNTIL.match(low, m.end()) for m in _CONTINUOUS.finditer(low))
 
 
@@ -419,6 +469,7 @@ def _spans_free(found: List[Frequency], start: int, end: int) -> bool:
 
 def find_frequencies(text: str) -> List[Frequency]:
     """Every frequency phrase in normalised ``text`` (see ``normalize``), in order."""
+    text = without_busy_non_stop(text)
     found: List[Frequency] = []
     for match in _FREQ_COUNT.finditer(text):
         days, per_day = _per_period(_mid(match.group(1), match.group(2)), match.group(3))
@@ -579,7 +630,7 @@ _CHANGE = re.compile(
 _NEW_START = re.compile(r"\b(?:this (?:one|headache|pain|migraine)|started|start|began|begun|came on|appeared|new|first)\b")
 # a span without headaches ("between bouts I get nothing for a year or two", "pain-free for 2
 # years"): a remission, not how long the headaches have gone on
-_GAP = re.compile(
+GAP = re.compile(
     r"\b(?:nothing|none|free|clear|remission|break|no (?:headaches?|attacks?|pain|bouts?|migraines?)|"
     r"without (?:any|a|one)|between (?:bouts|attacks|episodes|clusters|the bouts))\b"
 )
@@ -605,7 +656,7 @@ def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optiona
         if not _spans_free(rates, candidate.start(), candidate.end()):
             continue
         clause = _part_around(low, candidate.start(), candidate.end(), _CLAUSE_EDGE)
-        if not _GAP.search(clause):
+        if not GAP.search(clause):
             match = candidate
             break
     if match and _CHANGE.search(clause) and not _NEW_START.search(clause):
@@ -872,12 +923,12 @@ _PER_DAYS = {"day": 1, "night": 1, "morning": 1, "afternoon": 1, "evening": 1, "
 
 _SEVERITY_SCORE = re.compile(
     rf"\b(?:{_APPROX}\s+)?(?P<n>\d{{1,2}}(?:\.\d)?|{'|'.join(w for w in _WORDS if w.isalpha())})"
-    rf"\s*(?:/|out of|outta|of)\s*(?:10|ten)\b",
+    rf"\s*(?:/|out of|outta|of|over|on)\s*(?:10|ten)\b(?!\s*(?:days?|nights?|weeks?|months?|years?|hours?|hrs?|mins?|minutes?|times?)\b)",
     re.I,
 )
 _SEVERITY_BARE = re.compile(
     rf"\b(?:(?:{_APPROX})\s+)(?:a|an)\s+(?P<n>10|[0-9]|ten|one|two|three|four|five|six|seven|eight|nine)\b"
-    rf"(?!\s*(?:{_MENTION_UNIT}|/|out of|outta|of|-|to|or|times|x|in|per|a\s+(?:day|week|month))\b)",
+    rf"(?!\s*(?:{_MENTION_UNIT}|/|out of|outta|of|over 10|on 10|-|to|or|times|x|in|per|a\s+(?:day|week|month))\b)",
     re.I,
 )
 # "by dinner it's an eight": only the number is the mention.
@@ -886,7 +937,7 @@ _SEVERITY_AFTER_VERB = re.compile(
     r"(?:\s+(?:still|now|probably|prob|maybe|like|about|around|easily|definitely|only|just|usually|"
     r"normally|at least|a solid|solid|more like|nearer|closer to))?\s+(?:a|an)\s+"
     r"(?P<n>10|[0-9]|ten|one|two|three|four|five|six|seven|eight|nine)\b"
-    rf"(?!\s*(?:{_MENTION_UNIT}|/|out of|outta|of|-|to|or|times|x|in|per|a\s+(?:day|week|month))\b)",
+    rf"(?!\s*(?:{_MENTION_UNIT}|/|out of|outta|of|over 10|on 10|-|to|or|times|x|in|per|a\s+(?:day|week|month))\b)",
     re.I,
 )
 _SEVERITY_WORDS = [
@@ -1089,9 +1140,13 @@ def find_duration(text: str) -> List[Dict[str, Any]]:
         ):
             continue
         out.append(_mention("duration", m, _fmt(round(n * _unit_minutes(m.group("unit")), 2))))
+    lowered = text.lower()
+    # (a clause calling something else non-stop blanked; lower() keeps the offsets of these words)
+    said_of_the_headache = without_busy_non_stop(lowered) if len(lowered) == len(text) else text
     for pattern, value in _MENTION_DURATION_WORDS:
-        for m in pattern.finditer(text):
-            out.append(_mention("duration", m, value or m.group(0).lower()))
+        for m in pattern.finditer(said_of_the_headache):
+            mention = _mention("duration", m, value or m.group(0).lower())
+            out.append({**mention, "text": text[m.start():m.end()]})
     return out
 
 

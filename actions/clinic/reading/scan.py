@@ -170,6 +170,9 @@ _AGG_LOOSE = re.compile(r"\b(?:headaches?|pain|hurts?|hurting|during|while|after
 _AGG_RELIEF = re.compile(r"\b(?:better|eases?|eased|helps?|helped|relieves?|relieved|improves?|goes away|settles)\b")
 
 
+_OR_GOES_ON = re.compile(r"\s*(?:or|nor)\b")
+
+
 _AGG_NEGATED = re.compile(r"\b(?:not|no|never|doesnt|dont|isnt|wasnt|didnt|nor|neither|arent|wont)\b")
 
 
@@ -200,7 +203,7 @@ _WHEN = re.compile(r"\b(?:when|whenever|every time|each time|if)\b")
 
 
 _AGG_DELAY = re.compile(
-    r"\b(?:(?:\d+|a few|few|several|couple of|a couple of|some) hours? (?:later|after)|later (?:on|that)|next (?:day|morning)"
+    r"\b(?:(?:\d+|a few|few|several|couple of|a couple of|some) hours? (?:later|after)|(?<!\d )(?<!\bfew )hours later|later (?:on|that)|next (?:day|morning)"
     r"|the day after|that (?:evening|night)|in the evening after|hours after|the morning after"
     r"|after (?:the |my )?(?:\w+ ){0,2}(?:yesterday|last night|last week)"
     # "not during training, it comes later"
@@ -280,9 +283,12 @@ def _exertion_unplaced(flat: str, findings: Findings, answering: bool) -> Set[st
 def _sentence_aggravators(sentence: str, answering: bool, delayed: bool) -> Set[str]:
     found: Set[str] = set()
     listing = False  # "worse when I'm checking mirrors and reversing": a short clause continues a list
+    negated = False
     clauses = _clauses(sentence)
     for k, clause in enumerate(clauses):
-        if _AGG_NEGATED.search(clause) or (_AGG_RELIEF.search(clause) and not _AGG_WORSE.search(clause)):
+        # "it never comes on while lifting, or when I cough": an "or" goes on with the denial before it
+        negated = _AGG_NEGATED.search(clause) is not None or (negated and _OR_GOES_ON.match(clause) is not None)
+        if negated or (_AGG_RELIEF.search(clause) and not _AGG_WORSE.search(clause)):
             listing = False
             continue
         # "since the gym started", "since I started at the gym": when, not what brings it on
@@ -705,6 +711,10 @@ _FIRST_AT_AN_AGE = re.compile(
     r"\bfirst (?:time|one|attack|ever)\b[^.;!?]{0,80}?\b(?:i was|she was|he was|when (?:i|she|he) was|at (?:the age of )?|aged?)\s*"
     r"(?:about |around |only |just )?(?:\d{1,2}|a (?:kid|child|teenager|teen|student|boy|girl)|in (?:school|college|uni|university))\b"
     r"|\b(?:when|since) (?:i|she|he) was (?:about |around |only |just )?(?:\d{1,2}|a (?:kid|child|teenager|teen|student|boy|girl))\b[^.;!?]{0,60}?\bfirst (?:time|one|attack)\b"
+    # the first one set in a long-past time beside it: "the very first time, back in my thirties",
+    # "years ago, the first one"
+    rf"|\bfirst (?:time|one|attack)\b\s*,?\s*(?:(?:was|came|happened|i had it|i got it) )?(?:back )?(?:{_LONG_AGO_TIME})\b"
+    rf"|\b(?:{_LONG_AGO_TIME})\s*,?\s*(?:when )?(?:i had |i got |came |was )?the (?:very )?first (?:time|one|attack)\b"
 )
 
 
@@ -930,6 +940,8 @@ def _lexical_match(text: FlatText, m: Match, negated: bool, hedged: bool, findin
         if answer_slot == "origin" or window & _ORIGIN_CUE:
             findings.origins.add(m.cid)
     elif m.entity == "onset":
+        if answer_slot == "aura_history" and not _PAIN_WORDS.search(text.sentence_of(m.start, m.end)):
+            return  # to the aura question, a sentence without the pain in it is about the aura
         _onset_match(text, m, findings, answer_slot == "onset")
 
 
@@ -1119,18 +1131,26 @@ _RISE_OVER = re.compile(
 )
 
 
-def _onset_from_peak_time(text: FlatText, findings: Findings) -> None:
+def _onset_from_peak_time(text: FlatText, findings: Findings, answering_aura: bool = False) -> None:
     """How fast it peaked, from the time it took. A measured time says what "quick" or "fast" meant
     ("builds quickly ... ten minutes to the top" is not within 5 minutes); a word of an abrupt
-    start ("suddenly", "in seconds") is kept whatever time is said with it (the cautious reading)."""
+    start ("suddenly", "in seconds") is kept whatever time is said with it (the cautious reading).
+    To the aura question, a sentence without the pain in it is about the aura ("spreads out over a
+    few minutes")."""
+
+    def about_the_aura(match: re.Match) -> bool:
+        sentence = SENTENCE_SPLIT.split(text.flat[match.start():])[0]
+        before = SENTENCE_SPLIT.split(text.flat[:match.start()])[-1]
+        return _about_the_aura(match.group(0)) or (answering_aura and not _PAIN_WORDS.search(before + sentence))
+
     timed = []
     for pattern in (_RISE_OVER, _RISE_TIME, _TO_THE_TOP):
         for match in pattern.finditer(text.flat):
             minutes = numbers.parse_duration(match.group(1))
-            if isinstance(minutes, float) and minutes < 24 * 60 and not _about_the_aura(match.group(0)):
+            if isinstance(minutes, float) and minutes < 24 * 60 and not about_the_aura(match):
                 timed.append(onset_after(minutes))
     for match in _PEAK_TIME.finditer(text.flat):
-        if _about_the_aura(match.group(0)):
+        if about_the_aura(match):
             continue
         minutes = numbers.parse_duration(match.group(1))
         if isinstance(minutes, float):
@@ -1261,8 +1281,9 @@ def _numbers_into(findings: Findings, text: FlatText, headache_text: str, answer
     if age is not None:
         findings.age = age
     low = numbers.normalize(headache_text)
-    aura_minutes = _aura_minutes(text, findings)
-    if numbers.says_continuous(low):
+    aura_minutes = _aura_minutes(text, findings, answering_aura=answer_slot == "aura_history")
+    # ("it is constant" to "has it been getting worse?" says it is unchanging, not never-ending)
+    if numbers.says_continuous(low) and answer_slot != "progression":
         findings.continuous = True
     # An answer's time words belong to its question: "every day the last 10 days" answers how
     # often, not how long one attack lasts; a free message may say anything.
@@ -1280,7 +1301,8 @@ def _numbers_into(findings: Findings, text: FlatText, headache_text: str, answer
             findings.duration_minutes = minutes
             break
     if answer_slot in (None, "frequency"):
-        said = numbers.frequency_said(headache_text)
+        # (a free message's count of something the writer does is not a headache count)
+        said = numbers.frequency_said(headache_text if answer_slot else numbers.without_activity_counts(numbers.normalize(headache_text)))
         if said is not None:
             findings.days_per_month, findings.days_estimated = said
         per_day = numbers.parse_attacks_per_day(headache_text)
@@ -1305,7 +1327,15 @@ def _numbers_into(findings: Findings, text: FlatText, headache_text: str, answer
         findings.lifetime_attacks = int(lifetime.group(1))
 
 
-def _aura_minutes(text: FlatText, findings: Findings) -> Optional[float]:
+def _aura_minutes(text: FlatText, findings: Findings, answering_aura: bool = False) -> Optional[float]:
+    """How long the aura lasts: a duration in the clause that names it; in an answer to the aura
+    question ("how long do they usually last?") every duration is the aura's, and the longest one
+    counts ("usually 20 minutes, but today almost two hours": over an hour, 4.2 rf_aura_atypical)."""
+    if answering_aura:
+        lengths = [minutes for _, _, minutes in numbers.find_durations(numbers.normalize(text.raw)) if minutes <= 24 * 60]
+        if lengths:
+            findings.aura_minutes = max(lengths)
+            return findings.aura_minutes
     for m in text.matches:
         if m.entity == "symptom" and m.cid.startswith("aura_"):
             found = numbers.find_durations(numbers.normalize(text.clause_of(m.start, m.end)))
@@ -1352,7 +1382,8 @@ def _worsening_over_months(findings: Findings, text: FlatText) -> None:
 
 
 # "every time it is different", "different each time": attacks that vary, not a change from usual
-_VARIES = re.compile(r"\b(?:every|each|any) (?:time|one|attack|headache)\b[^.;]{0,25}\bdifferent\b|\bdifferent (?:every|each) (?:time|one)\b|\balways different\b")
+# ("different different": the reduplication of South Asian English, "all kinds of")
+_VARIES = re.compile(r"\b(?:every|each|any) (?:time|one|attack|headache)\b[^.;]{0,25}\bdifferent\b|\bdifferent (?:every|each) (?:time|one)\b|\balways different\b|\bdifferent different\b")
 
 
 # "before 2-3 days a month, now nearly every day": a then-and-now contrast of how often
@@ -1383,6 +1414,10 @@ def _frequency_rising(findings: Findings, text: FlatText) -> None:
                 before = sentences[j]
         now_days = numbers.parse_frequency(after)
         if not before or not now_days:
+            continue
+        if numbers.GAP.search(before):
+            # "before this bout nothing for a year": a bout after a remission (an episodic
+            # pattern, or a new headache judged by its own rules), not headaches coming more often
             continue
         before_days = numbers.parse_frequency(before)
         if before_days is None:  # "12 days a month now. It was 4 or 5 ...": the same unit
@@ -1429,7 +1464,11 @@ _SUDDEN_WITH_WORST = re.compile(
 )
 
 
-def _derived(findings: Findings, text: FlatText) -> None:
+# questions about what the attacks are like: an answer that they vary says the attacks differ
+_PATTERN_ANSWERS = frozenset({"pain_location", "pain_quality", "duration", "associated_symptoms", "severity"})
+
+
+def _derived(findings: Findings, text: FlatText, answer_slot: Optional[str] = None) -> None:
     """Facts implied by combinations: worst-ever + sudden, a skin contraindication, radicular pain."""
     stronger_than_usual(findings, text)
     _frequency_rising(findings, text)
@@ -1437,7 +1476,8 @@ def _derived(findings: Findings, text: FlatText) -> None:
     known_pattern = findings.history & {"known_cluster", "known_migraine", "same_as_usual"}
     if findings.new_headache and known_pattern and not findings.has("first_ever") and "different_from_usual" not in findings.history:
         findings.new_headache = False  # "my clusters are back, started ten days ago": a new bout, not a new pattern
-    if "different_from_usual" in findings.history and _VARIES.search(text.flat):
+    if _VARIES.search(text.flat) and ("different_from_usual" in findings.history or answer_slot in _PATTERN_ANSWERS):
+        # "every time it is different" said of the attacks, or to a question about what they are like
         findings.history.discard("different_from_usual")
         findings.history.add("varies_between_attacks")
     if findings.has("worst_ever") and _SUDDEN_WITH_WORST.search(text.flat):
@@ -1529,8 +1569,8 @@ def _hand_tingling(findings: Findings, text: FlatText) -> None:
             findings.symptoms.discard("aura_sensory")
     if "arm_tingling" not in findings.symptoms:
         return
-    if _AURA_TINGLING.search(text.flat):
-        findings.symptoms.add("aura_sensory")  # "tingling in my hand that spreads to my face"
+    if _AURA_TINGLING.search(_SPREAD_DENIED.sub(" ", text.flat)):
+        findings.symptoms.add("aura_sensory")  # "tingling in my hand that spreads to my face" ("hasn't spread" is no spreading)
     else:
         findings.symptoms.discard("aura_sensory")
 
@@ -1607,7 +1647,7 @@ def analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, Fla
     _apply_history(parsed, hits, findings)
     _visual_aura(parsed, findings)
     _temperature_reading(parsed, findings)
-    _onset_from_peak_time(parsed, findings)
+    _onset_from_peak_time(parsed, findings, answering_aura=answer_slot == "aura_history")
     findings.aggravated_by |= find_aggravators(parsed.flat, answering=answer_slot == "triggers")
     parsed.exertion_unplaced = _exertion_unplaced(parsed.flat, findings, answering=answer_slot == "triggers")
     med_segments = _medication_days(parsed, findings)
@@ -1627,7 +1667,7 @@ def analyse(text: str, answer_slot: Optional[str] = None) -> Tuple[Findings, Fla
         # pattern (3.1 caffeine_change, alcohol); a passing cause is one dated event ("I quit
         # coffee on Monday"), said as such
         findings.history.discard("passing_cause")
-    _derived(findings, parsed)
+    _derived(findings, parsed, answer_slot)
     if answer_slot in _NEWNESS_QUESTIONS:
         _never_like_it_is_new(findings, parsed)
     _worst_denied_by_degree(findings, parsed)
@@ -1643,6 +1683,13 @@ _TEMP_VALUE = re.compile(r"(?<![\d.])(\d{2,3}(?:[.,]\d)?)\s*(?:degrees?|deg|c|f|
 FEVER_C, FEVER_F = 38.0, 100.4
 
 
+# a temperature measured and found normal, said in words: "I took my temperature this morning and
+# it was normal", "checked my temp, all fine" (not with a raised one: "normal yesterday, 38.5 now")
+_TEMP_MEASURED = re.compile(r"\b(?:took|taken|take|checked|check|checking|measured|measure|did|done|tested) (?:my |his |her |their |the |a )?(?:temp\w*)\b")
+_TEMP_FINE = re.compile(r"\b(?:normal|fine|ok|okay|alright|all right|good|no fever|nothing)\b")
+_TEMP_RAISED = re.compile(r"\b(?:high|raised|up|hot|fever|feverish|febrile|burning)\b")
+
+
 def _temperature_reading(parsed: FlatText, findings: Findings) -> None:
     for sentence in re.split(r"[;!?\n]|\.(?!\d)", parsed.flat):
         words = _TEMP_WORDS.search(sentence)
@@ -1651,6 +1698,11 @@ def _temperature_reading(parsed: FlatText, findings: Findings) -> None:
         readings = [float(m.group(1).replace(",", ".")) for m in _TEMP_VALUE.finditer(sentence, words.start())]
         readings = [t for t in readings if 34.0 <= t <= 43.0 or 93.0 <= t <= 110.0]
         if not readings:
+            measured = _TEMP_MEASURED.search(sentence)
+            if measured and _TEMP_FINE.search(sentence, measured.end()) and not _TEMP_RAISED.search(sentence, measured.end()):
+                for bucket in (findings.symptoms, findings.uncertain, findings.to_confirm):
+                    bucket.discard("fever")
+                findings.absent_symptoms.add("fever")
             continue
         fever = any(t >= (FEVER_C if t <= 43.0 else FEVER_F) for t in readings)
         for bucket in (findings.symptoms, findings.uncertain, findings.to_confirm, findings.absent_symptoms):
@@ -1673,7 +1725,10 @@ _RECURRING = re.compile(
     r"\b(?:i (?:always |usually |often |normally |sometimes )?get|always|every time|each time|whenever|usually|normally"
     r"|my migraines?|my usual|as usual|like always|it always|they always"
     # the habitual present: "my sight goes blurry ... then the migraine kicks in"
-    r"|goes|go|turns|gets|comes|starts)\b"
+    r"|goes|go|turns|gets|comes|starts"
+    # how often it happens: "every few weeks I lose half my vision for 20 minutes, then ..."
+    r"|every (?:few |couple of |other |single )?(?:days?|weeks?|wks?|months?|years?|time)|(?:\d+|once|twice|a few|several) times a (?:week|month|year)"
+    r"|each (?:week|month|time)|now and (?:then|again)|from time to time|every so often|for years|for ages)\b"
 )
 _NOVEL = re.compile(r"\b(?:never|first (?:time|ever|one)|new|today|tonight|this time|sudden\w*|this morning|just now|right now|yesterday)\b")
 

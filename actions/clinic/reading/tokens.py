@@ -18,11 +18,22 @@ Span = Tuple[int, int]  # start, end (exclusive)
 
 
 _DROP_APOSTROPHES = str.maketrans("", "", "'’‘`")
+# Scots negative verb forms read as their English contractions, so that every reader's "doesnt" /
+# "didnt" also reads "noise doesnae bother me", "I didnae faint" (one place, not each pattern).
+# Only forms whose English contraction is itself a negation cue: "cannae", "couldnae", "wouldnae"
+# stay as they are (a cue in their own right), since "can't", "couldn't" and "wouldn't" are not
+# cues in English ("the pharmacist wouldn't sell me more" does not deny the medicine).
+DIALECT_NEGATIVES = {
+    "doesnae": "doesnt", "disnae": "doesnt", "didnae": "didnt", "dinnae": "dont", "isnae": "isnt",
+    "wasnae": "wasnt", "wisnae": "wasnt", "havenae": "havent", "hasnae": "hasnt",
+    "willnae": "wont", "wullnae": "wont", "werenae": "werent", "arenae": "arent",
+}
 
 
 def normalize_word(token: str) -> str:
     """Lowercase and drop apostrophes, so "Don't", "dont" and "don’t" compare equal."""
-    return token.lower().translate(_DROP_APOSTROPHES)
+    word = token.lower().translate(_DROP_APOSTROPHES)
+    return DIALECT_NEGATIVES.get(word, word)
 
 
 def tokenize(text: str) -> List[Token]:
@@ -30,7 +41,8 @@ def tokenize(text: str) -> List[Token]:
     lowered = text.lower()  # same length as text for the characters the token pattern keeps
     if len(lowered) != len(text):
         return [(normalize_word(m.group()), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
-    return [(lowered[m.start():m.end()].translate(_DROP_APOSTROPHES), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    words = ((lowered[m.start():m.end()].translate(_DROP_APOSTROPHES), m) for m in _TOKEN_RE.finditer(text))
+    return [(DIALECT_NEGATIVES.get(word, word), m.start(), m.end()) for word, m in words]
 
 
 def phrase_words(phrase: str) -> Tuple[str, ...]:
