@@ -121,7 +121,7 @@ async function shadowActive() {
 }
 
 // ---- generic consultation answers ----
-const RED_FLAG_Q = /(worst|sudden|thunderclap|numb|weak|vision|sight|confus|fever|stiff neck|injur|head (injury|trauma)|pregnan|faint|seizure|speech|speak|any of (these|the following)|warning sign|red flag|cancer|immun|hiv|over 50|older than|waking you|wakes you|cough|strain)/i;
+const RED_FLAG_Q = /(worst|sudden|thunderclap|numb|weak|vision|sight|confus|fever|stiff neck|injur|head (injury|trauma)|pregnan|faint|seizure|speech|speak|any of (these|the following)|warning sign|red flag|cancer|immun|hiv|over 50|older than|waking you|wakes you|cough|strain|getting worse|more frequent|changed)/i;
 const NEGATIVE = /^(no\b|none|nope|not really|neither|never|nothing)/i;
 const POSITIVE = /^(yes|yeah|ok|okay|sure|start|continue|let'?s|go ahead|ready|assess|check)/i;
 const AVOID = /(restart|start over|cancel|stop|quit|emergency|exit|not now|no thanks|later|human|agent|within seconds|sudden|very severe|worst|never stops|injury|yes, one or more|most days|something else)/i;
