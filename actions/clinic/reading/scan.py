@@ -1697,14 +1697,13 @@ def _temperature_reading(parsed: FlatText, findings: Findings) -> None:
             continue
         readings = [float(m.group(1).replace(",", ".")) for m in _TEMP_VALUE.finditer(sentence, words.start())]
         readings = [t for t in readings if 34.0 <= t <= 43.0 or 93.0 <= t <= 110.0]
-        if not readings:
+        if readings:
+            fever = any(t >= (FEVER_C if t <= 43.0 else FEVER_F) for t in readings)
+        else:
             measured = _TEMP_MEASURED.search(sentence)
-            if measured and _TEMP_FINE.search(sentence, measured.end()) and not _TEMP_RAISED.search(sentence, measured.end()):
-                for bucket in (findings.symptoms, findings.uncertain, findings.to_confirm):
-                    bucket.discard("fever")
-                findings.absent_symptoms.add("fever")
-            continue
-        fever = any(t >= (FEVER_C if t <= 43.0 else FEVER_F) for t in readings)
+            if not (measured and _TEMP_FINE.search(sentence, measured.end()) and not _TEMP_RAISED.search(sentence, measured.end())):
+                continue
+            fever = False  # measured and said to be normal, in words
         for bucket in (findings.symptoms, findings.uncertain, findings.to_confirm, findings.absent_symptoms):
             bucket.discard("fever")
         (findings.symptoms if fever else findings.absent_symptoms).add("fever")
