@@ -19,7 +19,6 @@ from .reading import RED_FLAG_HISTORY, RED_FLAG_SYMPTOMS, parse_answer, scan
 BASE_ORDER = (
     "red_flags",
     "age",
-    "pain_location",
     "severity",
     "onset",
     "duration",
@@ -28,6 +27,9 @@ BASE_ORDER = (
     # a recent worsening or change is asked of everyone before the final advice, not assumed
     # absent (4.3 "ask, don't assume"; 4.5 urgent screen: "progressive or changed pattern")
     "progression",
+    # where it hurts and how it feels, once the other pattern facts are in: asked when an answer
+    # could still change the type, the triage or the techniques (_worth_asking)
+    "pain_location",
     "pain_quality",
     "origin",
     "triggers",
@@ -52,11 +54,22 @@ def _medication_answered(f: Findings) -> bool:
 # Locations that say how much of the head hurts (one side, both, all of it)
 SIDEDNESS = frozenset({"one_side", "both_sides", "band_around_head", "whole_head"})
 
+def _symptoms_said_enough(f: Findings) -> bool:
+    """Sickness said, an eye or nose sign said, or both the sickness and the light or noise spoken
+    of (said or denied): one sense alone ("the light hurts") leaves the sickness to ask."""
+    sick = {"nausea", "vomiting"}
+    senses = {"light_sensitivity", "sound_sensitivity"}
+    spoken = f.symptoms | f.absent_symptoms
+    return bool(f.symptoms & (sick | AUTONOMIC_SIGNS) or senses <= f.symptoms or (spoken & sick and spoken & senses))
+
+
 _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     # a one-sided headache from the neck is asked where exactly and whether it keeps to one side:
     # side-locked pain is what tells a neck pattern from tension-type (3.3 G, 3.4)
     # ("the back of my head" says where, not whether it keeps to one side: asked too)
-    "pain_location": lambda f: bool(f.locations) and not (
+    # (a side said in passing, "his left eye streams", says which side, not where it hurts: it
+    # answers only with whether the pain keeps to that side; otherwise where could still matter)
+    "pain_location": lambda f: bool(f.locations - {"one_side"} or f.side_locked is not None) and bool(f.locations) and not (
         leaning(f) == "neck" and bool(f.aggravated_by & {"neck_movement", "sustained_posture"})
         and (("one_side" in f.locations and f.side_locked is None) or not f.locations & SIDEDNESS)
     ),
@@ -70,8 +83,9 @@ _ANSWERED_BY: Dict[str, Callable[[Findings], bool]] = {
     "onset": lambda f: f.onset is not None,
     # an aura said in passing does not answer "anything else with it?": what comes with the aura
     # (a weak hand, jumbled words) is what that question can still learn (4.2 rf_neuro_deficit)
-    # a symptom the question names, said or denied, answers it (pacing about is not one it names)
-    "associated_symptoms": lambda f: bool((f.symptoms | f.absent_symptoms) & (PATTERN_SYMPTOMS - AURA_SYMPTOMS - {"restless_agitated"})),
+    # what was said in passing answers it when it speaks to what the patterns count (3.3 M D:
+    # sickness, light and sound; 3.3 C: an eye or nose sign)
+    "associated_symptoms": _symptoms_said_enough,
     # for a new headache the question screens for one brought on by exertion, straining or
     # posture, and for a headache from the neck it asks about neck movement and posture (3.3 G,
     # _worth_asking): a trigger named in passing ("I smoke", "after heavy shoulder days") does
@@ -151,10 +165,24 @@ def _body_in_view(f: Findings) -> bool:
     )
 
 
-# The facts a pattern's criteria rest on besides how the pain feels (3.3 C, M, T).
-PATTERN_SLOTS = ("pain_location", "severity", "duration", "associated_symptoms", "frequency")
+# The facts a pattern's criteria rest on besides where the pain is and how it feels (3.3 C, M, T).
+PATTERN_SLOTS = ("severity", "duration", "associated_symptoms", "frequency")
 # How the pain can feel, as the patterns count it (3.3): pressing, throbbing, stabbing.
-QUALITY_ANSWERS = ("pressing_tight", "throbbing", "stabbing_boring")
+QUALITY_ANSWERS = tuple({"qualities": {quality}} for quality in ("pressing_tight", "throbbing", "stabbing_boring"))
+# Where the pain can be, as the patterns, the warning signs and the technique choice count it (3.3
+# one side / both sides / the eye; 3.3 G and 5.3 from the neck; the temples of 4.2 rf_gca)
+LOCATION_ANSWERS = (
+    {"locations": {"one_side"}, "side_locked": True},
+    {"locations": {"one_side"}, "side_locked": False},
+    {"locations": {"one_side", "behind_eye"}, "side_locked": True},
+    {"locations": {"both_sides"}},
+    {"locations": {"band_around_head"}},
+    {"locations": {"forehead"}},
+    {"locations": {"temples"}},
+    {"locations": {"back_of_head"}},
+    {"locations": {"neck_to_head"}, "origins": {"neck"}},
+    {"locations": {"whole_head"}},
+)
 
 
 def _outcome(f: Findings):
@@ -162,19 +190,40 @@ def _outcome(f: Findings):
     return result.triage_level, result.headache_type, tuple(result.technique_ids)
 
 
-def _quality_could_matter(f: Findings, done: Set[str]) -> bool:
-    """How the pain feels only counts toward a pattern's pain features (3.3): once the other pattern
-    facts are in (or could not be had), it is asked only when one of its answers would change the
-    type, the triage or the techniques."""
-    if any(slot not in done and not _ANSWERED_BY[slot](f) for slot in PATTERN_SLOTS):
-        return True
+def _pattern_facts_in(f: Findings, done: Set[str]) -> bool:
+    return all(slot in done or _ANSWERED_BY[slot](f) for slot in PATTERN_SLOTS)
+
+
+def _answer_could_matter(f: Findings, answers) -> bool:
+    """Would one of the possible ``answers`` (field values, added to what is known) change the type,
+    the triage or the techniques? A question none of whose answers changes them is not worth the
+    person's time."""
     now = _outcome(f)
-    for quality in QUALITY_ANSWERS:
+    for answer in answers:
         variant = Findings.from_dict(f.to_dict())
-        variant.qualities = {quality}
+        for name, value in answer.items():
+            setattr(variant, name, (getattr(variant, name) | value) if isinstance(value, (set, frozenset)) else value)
         if _outcome(variant) != now:
             return True
     return False
+
+
+def _location_could_matter(f: Findings, done: Set[str]) -> bool:
+    """Where the pain is counts toward the patterns (one side, both sides, the eye: 3.3), a neck
+    origin (3.3 G, 5.3) and the eye and temple signs (4.2): once the other pattern facts are in (or
+    could not be had), it is asked only when one of its answers would change the type, the triage
+    or the techniques (4.5 lists it among the pattern questions; "ask only what it still needs")."""
+    return not _pattern_facts_in(f, done) or _answer_could_matter(f, LOCATION_ANSWERS)
+
+
+def _quality_could_matter(f: Findings, done: Set[str]) -> bool:
+    """How the pain feels only counts toward a pattern's pain features (3.3): once the other pattern
+    facts (and where it hurts, if that is worth asking) are in, it is asked only when one of its
+    answers would change the type, the triage or the techniques."""
+    location_open = "pain_location" not in done and not _ANSWERED_BY["pain_location"](f)
+    if not _pattern_facts_in(f, done) or (location_open and _location_could_matter(f, done)):
+        return True
+    return _answer_could_matter(f, QUALITY_ANSWERS)
 
 
 # what the triggers question screens a new headache for (4.2 rf_valsalva_exertion, rf_positional): a
@@ -212,6 +261,8 @@ def _worth_asking(slot: str, f: Findings, lean: Optional[str], done: Set[str]) -
         return f.days_per_month is None or f.days_per_month >= MOH_MIN_DAYS
     if slot == "pain_quality":
         return _quality_could_matter(f, done)
+    if slot == "pain_location":
+        return _location_could_matter(f, done)
     return True
 
 

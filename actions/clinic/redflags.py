@@ -306,10 +306,17 @@ def _head_injury(v: _View) -> bool:
 
 
 def _head_injury_severe(v: _View) -> bool:
-    return _head_injury(v) and (v.has(
+    """After a head injury, vomiting or a worsening headache is what makes it an emergency: both are
+    asked (the progression question; vomiting directly), not assumed absent (4.3), as the blood
+    thinner is (the other-conditions question)."""
+    if not _head_injury(v):
+        return False
+    stated = v.has(
         "vomiting", "drowsiness", "confusion", "seizure", "fainting", "clear_fluid_nose_ear",
         "memory_loss", "progressive",
-    ) or v.condition("anticoagulant"))
+    )
+    worsening_unasked = "progressive" not in v.f.absent_history and v.missing(None, "progression")
+    return stated or v.condition("anticoagulant") or worsening_unasked or v.sign("vomiting")
 
 
 def _head_injury_mild(v: _View) -> bool:

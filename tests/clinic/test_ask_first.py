@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from actions.clinic.findings import Findings
-from actions.clinic.questions import plan_questions
+from actions.clinic.questions import plan_questions, signs_to_ask
 from actions.clinic.reading import parse_answer, scan
 from actions.clinic.redflags import ids, screen
 from actions.clinic.safety import alert_level
@@ -215,13 +215,18 @@ def test_never_like_this_answers_the_newness_question_new(text):
     assert parse_answer("headache_history", text).value == "new"
 
 
-def test_a_knock_to_the_head_asks_about_blood_thinners_first():
-    """A head injury is urgent; on a blood thinner it is an emergency (4.2): that one fact is asked
-    before anything else."""
+def test_a_knock_to_the_head_asks_what_would_make_it_an_emergency():
+    """A head injury is urgent; on a blood thinner, with a worsening headache or with vomiting it is
+    an emergency (4.2 rf_head_injury_severe): each is asked before the final advice (4.3), the
+    blood thinner and the worsening with the emergency screen, the vomiting directly."""
     found = scan("I caught my temple on the corner of a cupboard door yesterday and the headache has not gone")
     assert alert_level(found) == "urgent"
-    assert plan_questions(found, set())[0] == "other_conditions"
+    plan = plan_questions(found, set())
+    assert plan[0] == "red_flags" and {"other_conditions", "progression"} <= set(plan)
     assert alert_level(_answer(found, "other_conditions", "I take warfarin for my heart valve")) == "emergency"
+    assert alert_level(_answer(found, "progression", "yes, it's worse every day since")) == "emergency"
+    settled = _answer(_answer(found, "other_conditions", "no, nothing"), "progression", "no, about the same")
+    assert "vomiting" in signs_to_ask(settled)
 
 
 def test_an_exertion_headache_in_a_known_migraineur_asks_how_it_started():

@@ -5,7 +5,7 @@ import pytest
 
 from actions.clinic.findings import Findings
 from actions.clinic.findings import CONSULTATION_SLOTS as QUESTION_SLOTS
-from actions.clinic.questions import plan_questions, question, why_we_ask
+from actions.clinic.questions import is_answered, plan_questions, question, why_we_ask
 
 V1_COMPLETE = Findings.from_dict(dict(
     age=34, locations=["both_sides", "band_around_head"], qualities=["pressing_tight"], intensity=4,
@@ -180,8 +180,11 @@ def test_a_one_sided_neck_pattern_is_asked_whether_it_keeps_to_one_side():
                 aggravated_by={"neck_movement"}, intensity=5, new_headache=False)
     assert "pain_location" in plan_questions(Findings(**neck), {"red_flags", "age"})
     assert "pain_location" not in plan_questions(Findings(**neck, side_locked=True), {"red_flags", "age"})
-    # without a neck movement or posture that brings it on, the side cannot make it a neck pattern
-    loose = {**neck, "aggravated_by": set()}
+    # without a neck movement or posture that brings it on, the side cannot make it a neck pattern:
+    # once the other pattern facts are in, where it hurts is not asked when no answer changes things
+    loose = {**neck, "aggravated_by": set(), "duration_minutes": 120.0, "days_per_month": 4.0,
+             "absent_symptoms": {"nausea", "light_sensitivity", "sound_sensitivity", "tearing_same_side"},
+             "absent_history": {"progressive"}}
     assert "pain_location" not in plan_questions(Findings(**loose), {"red_flags", "age"})
     # ... and the planner asks what brings it on first
     assert "triggers" in plan_questions(Findings(**loose), {"red_flags", "age"})
@@ -306,3 +309,28 @@ def test_a_recent_change_is_asked_before_the_final_advice():
     unasked = Findings.from_dict({**V1_COMPLETE.to_dict(), "absent_history": []})
     assert plan_questions(unasked, set()) == ["progression"]
     assert plan_questions(unasked, {"progression"}) == []
+
+
+def test_one_sense_said_in_passing_leaves_the_sickness_to_ask():
+    """"The light hurts" alone does not answer "anything else with it?": whether the person is sick
+    with it is what tells migraine from tension-type (3.3 M D); sickness said, or the sickness and
+    a sense both spoken of, answers it."""
+    light_only = Findings.from_dict({"symptoms": ["light_sensitivity"]})
+    assert not is_answered("associated_symptoms", light_only)
+    assert is_answered("associated_symptoms", Findings.from_dict({"symptoms": ["vomiting"]}))
+    assert is_answered("associated_symptoms", Findings.from_dict({"symptoms": ["light_sensitivity"], "absent_symptoms": ["nausea"]}))
+
+
+def test_where_it_hurts_is_asked_only_when_an_answer_could_change_the_outcome():
+    """Where the pain is counts toward the patterns, a neck origin and the eye signs (3.3, 4.2, 5.3):
+    asked after the other pattern questions, and only when one of its answers would change the
+    type, the triage or the techniques ("asks only what it still needs")."""
+    tension = Findings.from_dict({**V1_COMPLETE.to_dict(), "locations": []})
+    assert "pain_location" not in plan_questions(tension, set())
+    eye_signs = Findings.from_dict(dict(
+        age=38, intensity=9, duration_minutes=60, days_per_month=20, symptoms=["tearing_same_side", "restless_agitated"],
+        red_flag_screen_negative=True, absent_history=["progressive"], history=["known_cluster"], doctor_confirmed=True,
+    ))
+    assert "pain_location" in plan_questions(eye_signs, set())
+    unasked = Findings.from_dict({**tension.to_dict(), "intensity": None})
+    assert plan_questions(unasked, set()).index("severity") < plan_questions(unasked, set()).index("pain_location")

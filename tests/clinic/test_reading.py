@@ -11,6 +11,7 @@ from actions.clinic.findings import (
 from actions.clinic.reading.lexicon import LEXICON_PATH
 from actions.clinic.safety import alert_level
 from actions.clinic.reading import entities_to_findings, parse_answer, scan
+from actions.clinic.questions import plan_questions
 from actions.clinic.reading.lexicon import LexiconError, canonical, validate_lexicon
 
 
@@ -810,11 +811,23 @@ def test_a_working_day_on_your_feet_is_not_a_change_of_posture():
 
 
 @pytest.mark.parametrize("text", [
-    "Three a month back in spring. Now it's most days.",
-    "it used to be about twice a month, now they come four times a week",
+    "Three a month back in August. The last few weeks it's most days.",
+    "it used to be about twice a month, lately they come four times a week",
 ])
 def test_far_more_often_now_than_before_is_worsening(text):
     assert "progressive" in scan(text).history
+
+
+@pytest.mark.parametrize("text", [
+    "Three a month back in spring. Now it's most days.",
+    "it used to be about twice a month, now they come four times a week",
+])
+def test_far_more_often_now_with_no_date_is_asked_when_it_began(text):
+    """When the change began is what the flag hinges on (4.2 rf_progressive: within 3 months): an
+    undated change is asked with the progression question, not assumed recent (4.3)."""
+    found = scan(text)
+    assert "progressive" not in found.history
+    assert "progression" in plan_questions(found, set())
 
 
 def test_a_change_that_took_years_is_not_recent_worsening():

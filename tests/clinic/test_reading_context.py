@@ -209,7 +209,7 @@ def test_a_first_time_now_is_still_first_ever():
 def test_a_bout_after_a_remission_is_not_headaches_coming_more_often():
     found = scan("Every night for 12 nights now, at 3 am. Before this lot, nothing for two years")
     assert "progressive" not in found.history
-    assert "progressive" in scan("They used to come twice a month, now it is four days a week").history
+    assert "progressive" in scan("They used to come twice a month, these past weeks it is four days a week").history
 
 
 def test_non_stop_said_of_something_else_is_not_a_headache_that_never_stops():
@@ -303,3 +303,121 @@ def test_a_count_of_something_the_writer_does_is_not_headache_days():
     assert scan("I'm looking after my mum four days a week and my head aches by the evening").days_per_month is None
     assert scan("I get one about twice a week").days_per_month is not None
     assert scan("twice a week, always on the left").days_per_month is not None
+
+
+# --- a worsening said with no time is dated by asking (4.2 rf_progressive, 4.3 ask, don't assume) ----
+
+@pytest.mark.parametrize("text", [
+    "my migraine attacks have got more frequent since I changed jobs",
+    "the tension headaches keep getting worse, is massage worth trying?",
+    "my headaches have become more and more painful",
+])
+def test_a_worsening_with_no_time_is_asked_not_assumed_recent(text):
+    found = scan(text)
+    assert "rf_progressive" not in ids(screen(found))
+    assert "progression" in plan_questions(found, set())
+
+
+@pytest.mark.parametrize("text", [
+    "my headaches have been getting worse lately",
+    "the headaches are getting worse week by week",
+    "over the last six weeks they have got much more frequent",
+    "they've started to wake me up at night",
+    "this headache started a fortnight ago and keeps getting worse",
+])
+def test_a_worsening_placed_in_the_last_weeks_is_the_flag_at_once(text):
+    assert "rf_progressive" in ids(screen(scan(text)))
+
+
+def test_the_progression_answer_dates_a_worsening_said_earlier():
+    opening = scan("my migraine attacks have got more frequent since I changed jobs")
+    recent = _answer(opening, "progression", "yes, it's really in the last two months they've got worse")
+    assert "rf_progressive" in ids(screen(recent))
+    slow = _answer(opening, "progression", "it's been a slow thing over about three years")
+    assert "rf_progressive" not in ids(screen(slow))
+
+
+# --- a no that covers less than the whole list ------------------------------------------------------
+
+def test_one_thing_denied_to_the_symptom_question_leaves_the_others_unknown():
+    from actions.clinic.reading import parse_answer
+    one = parse_answer("associated_symptoms", "bright light doesn't trouble me").findings
+    assert one.absent_symptoms == {"light_sensitivity"}
+    whole = parse_answer("associated_symptoms", "nope, nothing like that").findings
+    assert {"nausea", "light_sensitivity", "tearing_same_side"} <= whole.absent_symptoms
+
+
+@pytest.mark.parametrize("text", ["I don't usually get sick with them", "no, she doesn't feel sick"])
+def test_not_getting_sick_denies_the_nausea(text):
+    from actions.clinic.reading import parse_answer
+    found = parse_answer("associated_symptoms", text).findings
+    assert "nausea" in found.absent_symptoms and "nausea" not in found.symptoms
+
+
+def test_a_trailing_no_does_not_deny_a_sign_site_the_reader_could_not_name():
+    from actions.clinic.reading import parse_answer
+    strange = parse_answer("red_flags", "my left foot has been odd since lunch, no")
+    assert not strange.findings.red_flag_screen_negative and not strange.understood
+    long_ago = parse_answer("red_flags", "knocked my head falling off a swing as a child, no")
+    assert long_ago.findings.red_flag_screen_negative
+
+
+# --- everyday forms: "me head", "6 yrs ago", heads that clash, bare regions of the head -------------
+
+def test_me_before_a_part_of_the_body_is_whose_it_is():
+    found = scan("smacked me forehead on the van door on tuesday")
+    assert "head_injury" in found.history and "head_injury_recent_days" in found.history
+    assert "head_injury" in scan("a lad kicked me in the head yesterday").history
+
+
+def test_abbreviated_units_date_an_event():
+    assert "rf_head_injury" not in ids(screen(scan("she bumped her head on a beam about 8 yrs ago")))
+    assert "rf_head_injury" in ids(screen(scan("she bumped her head on a beam about 3 wks ago")))
+
+
+@pytest.mark.parametrize("text, places", [
+    ("front and sides", {"forehead", "both_sides"}),
+    ("mostly the back, sometimes the front", {"back_of_head", "forehead"}),
+])
+def test_bare_regions_answer_the_location_question(text, places):
+    from actions.clinic.reading import parse_answer
+    assert places <= set(parse_answer("pain_location", text).value)
+
+
+@pytest.mark.parametrize("text", ["my lower back and in front of the telly", "it changes sides"])
+def test_other_backs_fronts_and_sides_are_not_regions_of_the_head(text):
+    from actions.clinic.reading import parse_answer
+    value = parse_answer("pain_location", text).value
+    assert "back_of_head" not in value and "forehead" not in value and "both_sides" not in value
+
+
+def test_the_length_of_each_attack_beside_a_count_is_not_a_rate():
+    from actions.clinic.reading import numbers
+    assert numbers.parse_frequency("about 3 a month, each attack a day or two") == 3.0
+    assert numbers.parse_frequency("one a day, every day") == 30.0
+
+
+def test_sick_with_the_headaches_is_the_nausea_and_sick_with_a_cold_is_not():
+    assert "nausea" in scan("he gets sick with the migraines").symptoms
+    assert "nausea" not in scan("he was sick with a cold last week").symptoms
+
+
+@pytest.mark.parametrize("text", ["craning his neck under the sink sets it off", "bending my neck to look at the phone"])
+def test_other_neck_movements_bring_it_on(text):
+    assert "neck_movement" in scan(text, "triggers").aggravated_by
+
+
+def test_a_diagnosis_asked_about_is_confirmed_and_a_blow_told_is_not():
+    assert "head_injury" in scan("they did heading drills today - could it be concussion?").to_confirm
+    assert "head_injury" in scan("she hit her head today, could it be concussion?").history
+
+
+def test_a_fainting_or_fit_placed_long_ago_is_no_sign_of_now():
+    assert "fainting" not in scan("got knocked out playing hockey in year 8, these headaches came later").symptoms
+    assert "seizure" not in scan("he had a fit as a toddler").symptoms
+    assert "fainting" in scan("I passed out this morning").symptoms
+
+
+def test_never_remembering_having_one_says_the_headache_is_new():
+    found = _answer(scan("my dad has a headache"), "headache_history", "I can't remember him ever having one before")
+    assert found.new_headache is True

@@ -16,9 +16,9 @@ from typing import Any, Iterable, Optional, Tuple
 from ..findings import UNKNOWN, Findings
 from ..kb import load_knowledge
 from . import followups, numbers
-from .phrases import BRIGHT_THINGS, LOUD_THINGS
+from .phrases import BRIGHT_THINGS, LOUD_THINGS, find_matches
 from .lexicon import NONE, RED_FLAG_HISTORY, RED_FLAG_SYMPTOMS, SCREEN_ITEMS, cue_words
-from .scan import MEDICATION_DAY_FIELDS, READINGS_KEPT, analyse, onset_after, stronger_than_usual
+from .scan import MEDICATION_DAY_FIELDS, READINGS_KEPT, analyse, onset_after, placed_long_ago, stronger_than_usual
 from .text import FlatText
 from .tokens import phrase_words, tokenize
 
@@ -213,28 +213,51 @@ def _list_answer(ids: Iterable[str], text: str, allow_none: bool, denied: bool =
 
 
 # Read as the answer to "where do you feel it?": the whole head said without "of" ("all the head",
-# "whole the head"), and the front of the head said on its own ("more in front"; "at the back" is
-# in the lexicon)
+# "whole the head"), and the regions of the head named bare, as a place on the head the question
+# is about ("front and sides", "more at the front", "the back mostly"; not "in front of the
+# screen", "my lower back", "the side of my neck")
+_NOT_THE_HEAD = r"(?! of (?!(?:my|the|his|her) (?:head|skull)))"
+# the sides of the head, not one side that changes ("it switches sides", "swaps sides")
+_BARE_SIDES = r"(?<!switch )(?<!switches )(?<!switched )(?<!swap )(?<!swaps )(?<!swapped )(?<!change )(?<!changes )(?<!changed )(?<!alternates )(?<!alternate )(?<!different )(?<!other )\bsides\b"
 _REGION_ANSWERS = (
     (re.compile(r"\b(?:all|whole|entire)(?: of)?(?: the| my| his| her)? (?:head|skull)\b"), "whole_head"),
-    (re.compile(r"\b(?:in|at|to|on) (?:the )?front\b(?! of)|^\W*(?:the )?front\W*$"), "forehead"),
+    (re.compile(rf"(?<!up )(?<!in )\bfront\b{_NOT_THE_HEAD}(?! (?:door|desk|seat|garden|room))|\bin front\b(?! of)"), "forehead"),
+    (re.compile(rf"(?<!both ){_BARE_SIDES}{_NOT_THE_HEAD}"), "temples"),
+    (re.compile(rf"(?:\bboth )?{_BARE_SIDES}{_NOT_THE_HEAD}"), "both_sides"),
+    (re.compile(rf"(?<!my )(?<!lower )(?<!upper )(?<!his )(?<!her )(?<!come )(?<!came )(?<!is )(?<!its )\bback\b{_NOT_THE_HEAD}(?! (?:pain|ache|again|home|then|up|down))"), "back_of_head"),
 )
+
+
+# the speaker correcting what they just said: "Both sides - no, hang on, it's the right"
+_SELF_CORRECTION = re.compile(r"(?:^|[,.;:!\-\u2013\u2014]\s*|\s)(?:no,? )?(?:hang on|wait|sorry|i mean|actually|scratch that|correction)\b")
+_SIDES = frozenset({"one_side", "both_sides"})
+
+
+def _sidedness_said(flat: str) -> set:
+    words = set(flat.split())
+    sides = {m.cid for m in find_matches(flat.split(), ["pain_location"])} & _SIDES
+    if not sides and words & {"left", "right"} and "both" not in words:
+        sides.add("one_side")
+    if not sides and "both" in words:
+        sides.add("both_sides")
+    return sides
 
 
 def _answer_locations(findings: Findings, parsed: FlatText, text: str) -> Tuple[Any, bool]:
     ids = set(findings.locations)
     body = {m.cid for m in parsed.matches if m.entity in {"body_part", "origin"}}
-    words = set(parsed.words)
     ids |= {location for pattern, location in _REGION_ANSWERS if pattern.search(parsed.flat)}
-    if not ids:
+    if not ids - _SIDES:
         if "neck" in body:
             ids.add("neck_to_head")
         if "eye" in body or "eyes" in body:
             ids.add("behind_eye")
-        if words & {"left", "right"} and not words & {"both"}:
-            ids.add("one_side")
-        if "both" in words:
-            ids.add("both_sides")
+    corrections = list(_SELF_CORRECTION.finditer(parsed.flat))
+    corrected = _sidedness_said(parsed.flat[corrections[-1].end():]) if corrections else set()
+    ids = (ids - _SIDES) | corrected if corrected else ids | (set() if ids & _SIDES else _sidedness_said(parsed.flat))
+    # what the answer names is recorded as where the pain is (the form puts it in place of what was
+    # inferred before, REPLACED_BY_ANSWER)
+    findings.locations |= ids
     return _list_answer(ids, text, allow_none=False)
 
 
@@ -346,7 +369,11 @@ def _answer_red_flags(findings: Findings, text: str, flat: str) -> Tuple[Any, bo
     if present or uncertain:
         return sorted(present | uncertain), True
     kind = _hedge_kind(text)
-    if _is_none_answer(text) or _REST_DENIED.search(_clean(text)) or (kind is None and _TRAILING_NO.search(text)):
+    # a bare "no" set off at the end does not deny a sign site the reader could not name ("my right
+    # hand is strange since this morning, no"): that answer is asked again below; the rest denied
+    # in words ("nothing else on that list") is a denial of everything not named
+    trailing_no = kind is None and _TRAILING_NO.search(text) and not _unread_sign_site(flat)
+    if _is_none_answer(text) or _REST_DENIED.search(_clean(text)) or trailing_no:
         findings.red_flag_screen_negative = True
         return [NONE], True
     clean = _clean(text)
@@ -379,7 +406,7 @@ _SIGN_SITE = re.compile(
     r"|knock\w*|bump\w*|numb\w*|weak\w*|tingl\w*|confus\w*|dizz\w*|swell\w*|swollen|pregnan\w*|birth|baby)\b"
 )
 _SITE_DENIED = re.compile(
-    r"\b(?:no|not|nae|nane|none|nothing|never|fine|normal|ok|okay|good|well|alright|clear|nope|nah|naw|dont|don t"
+    r"\b(?:no|not|nae|nane|none|nothing|never|fine|normal|normally|ok|okay|good|well|alright|clear|unaffected|unchanged|intact|perfect|grand|nope|nah|naw|dont|don t"
     r"|didnt|didn t|doesnt|doesn t|does not|havent|haven t|hasnt|isnt|wasnt|arent|werent|wont|cant|couldnt|wouldnt"
     r"|without|nor|neither|\w+nae|canna)\b"
 )
@@ -387,12 +414,22 @@ _SITE_DENIED = re.compile(
 
 def _unread_sign_site(flat: str) -> bool:
     """A clause naming a sign site with no denial, where the reader found nothing it could name
-    (a clause the reader did read, "the zigzags in my eyes yes", "I banged my head years ago", is
-    no missed sign)."""
+    (a clause the reader did read, "the zigzags in my eyes yes", or one placed long ago, "I banged
+    my head years ago", is no missed sign)."""
+    clauses = re.split(r"[,.;:!?\n]+|\bbut\b|\band\b", flat)
+    # a bare noun phrase shares what the next clause says of it ("my vision and speech are unaffected")
+    said_of = [
+        f"{clause} {clauses[i + 1]}" if len(clause.split()) <= _BARE_PHRASE_WORDS and i + 1 < len(clauses) else clause
+        for i, clause in enumerate(clauses)
+    ]
     return any(
-        _SIGN_SITE.search(clause) and not _SITE_DENIED.search(clause) and not _read_something(analyse(clause)[0])
-        for clause in re.split(r"[,.;:!?\n]+|\bbut\b|\band\b", flat)
+        _SIGN_SITE.search(clause) and not _SITE_DENIED.search(said) and not placed_long_ago(clause)
+        and not _read_something(analyse(clause)[0])
+        for clause, said in zip(clauses, said_of)
     )
+
+
+_BARE_PHRASE_WORDS = 3
 
 
 def _read_something(findings: Findings) -> bool:
@@ -494,7 +531,7 @@ _NOT = r"(?:not|never|isnt|arent|wasnt|no|nor|hardly ever)"
 _DOES_NOT = r"(?:doesnt|does not|dont|do not|didnt|never|isnt|hardly|rarely|wont)"
 # To "anything else with it, such as feeling sick, sensitivity to light or sound?": "sick" is
 # the nausea the question named, and a denial of the light or the noise is an answer.
-_SICK_DENIED = re.compile(rf"\b{_NOT} (?:\w+ )?sick\b")
+_SICK_DENIED = re.compile(rf"\b{_NOT} (?:\w+ )?sick\b|\b{_DOES_NOT} (?:\w+ ){{0,2}}?(?:get|feel|felt|go|turn) (?:\w+ )?sick\b")
 _SICK = re.compile(r"\b(?:sick|bilious|queasy)\b(?! (?:of|and tired|leave|note|day|days|pay))")
 _SENSE_DENIED = {
     "light_sensitivity": re.compile(rf"\b(?:{BRIGHT_THINGS})\b(?: \w+){{0,2}}? {_DOES_NOT} (?:\w+ ){{0,3}}(?:bother|bug|trouble|affect|hurt|matter)"
@@ -536,6 +573,12 @@ SYMPTOMS_THE_QUESTION_NAMES = frozenset(
 )
 
 
+def _denies_the_list(text: str, findings: Findings) -> bool:
+    """A no to the whole list ("nothing", "no, I don't get sick", "none of those"); one thing denied
+    alone ("noise doesn't bother me") denies that thing, and leaves the others unknown."""
+    return not findings.absent_symptoms or _is_none_answer(text) or bool(_REST_DENIED.search(_clean(text)) or _TRAILING_NO.search(text))
+
+
 def _slot_value(slot: str, findings: Findings, parsed: FlatText, text: str) -> Tuple[Any, bool]:
     if slot == "pain_location":
         return _answer_locations(findings, parsed, text)
@@ -557,7 +600,7 @@ def _slot_value(slot: str, findings: Findings, parsed: FlatText, text: str) -> T
         _read_as_the_symptom_question(parsed.flat, findings)
         value, ok = _list_answer(findings.symptoms | findings.uncertain, text, allow_none=True,
                                  denied=bool(findings.absent_symptoms))
-        if value == [NONE]:
+        if value == [NONE] and _denies_the_list(text, findings):
             # "nothing else": no to each thing the question names (a watering eye among them,
             # which tells a known cluster bout from a thunderclap, 4.2)
             findings.absent_symptoms |= SYMPTOMS_THE_QUESTION_NAMES - findings.symptoms

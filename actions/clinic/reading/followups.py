@@ -111,8 +111,18 @@ _NEVER_LIKE_THIS = re.compile(
 )
 
 
+# "can't remember her ever having a headache", "I don't remember ever getting one": never had one
+_NEVER_REMEMBERED = re.compile(
+    r"\b(?:cant|cannot|can t|dont|do not|don t)(?: ever)? (?:remember|recall)(?: \w+){0,2}? (?:ever )?(?:having|getting|had|got|suffering)\b"
+)
+
+
 def _headache_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool]:
     stated = f.started_age is not None or (f.months_present is not None and f.months_present >= 0.2)
+    if _NEVER_REMEMBERED.search(flat) and not f.has("same_as_usual") and not _NEW_DENIED.search(flat):
+        f.new_headache = True
+        f.history.add("first_ever")
+        return "new", True
     if _UNSURE.search(flat) and not stated and not f.has("first_ever"):
         return UNKNOWN, True  # asked, and the answer stays unclear: counts (reference 4.3)
     if _NEW_DENIED.search(flat) and not (f.has("first_ever") or f.has("different_from_usual")):

@@ -467,9 +467,22 @@ def _spans_free(found: List[Frequency], start: int, end: int) -> bool:
     return all(end <= f.start or start >= f.end for f in found)
 
 
+# the length of each attack said beside a count: "2 a month, each one a day or so" ("each one a
+# day" is how long one lasts, not one a day)
+_EACH_LASTS = re.compile(
+    r"\b(?:each|every) (?:1|attack|headache|migraine|episode|bout|of them)(?: (?:is|lasts?|lasting|goes on|going on))?(?: for)?"
+    r" (?:about |around |roughly |maybe |like |nearly |almost )?(?:1|half 1|the whole|1 whole|all|\d+(?:\.\d+)?) (?:day|days)\b"
+)
+
+
+def _blank(pattern: re.Pattern, low: str) -> str:
+    """``low`` with each match of ``pattern`` blanked, keeping every offset."""
+    return pattern.sub(lambda m: " " * len(m.group(0)), low)
+
+
 def find_frequencies(text: str) -> List[Frequency]:
     """Every frequency phrase in normalised ``text`` (see ``normalize``), in order."""
-    text = without_busy_non_stop(text)
+    text = _blank(_EACH_LASTS, without_busy_non_stop(text))
     found: List[Frequency] = []
     for match in _FREQ_COUNT.finditer(text):
         days, per_day = _per_period(_mid(match.group(1), match.group(2)), match.group(3))

@@ -199,6 +199,8 @@ COMPOUND_SYMPTOMS: Tuple[Tuple[re.Pattern, str, Tuple[str, ...]], ...] = tuple(
          ("light_sensitivity", "sound_sensitivity")),
         (r"(?:nausea|nauseous|sickness) (?:and|or|&|with) (?:vomiting|being sick|throwing up)|(?:feel|feeling|felt) sick (?:and|or) (?:vomit\w*|throw(?:ing)? up|threw up)",
          ("nausea", "vomiting")),
+        # sick with the headaches: "she is sick with them", "I get sick with it" (not sick with a cold)
+        (r"\bsick with (?:them|me|it|the (?:headaches?|migraines?|pain|attacks?|head ?aches?))\b", ("nausea",)),
         (r"(?:numbness|numb) (?:and|or|&) (?:weakness|weak)|(?:weakness|weak) (?:and|or|&) (?:numbness|numb)",
          ("numbness", "weakness")),
         (r"(?:fever|temperature) (?:and|with|plus|&) (?:a )?stiff neck", ("fever", "stiff_neck")),

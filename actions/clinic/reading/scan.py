@@ -78,7 +78,9 @@ _WHEN_WORDS: Tuple[Tuple[re.Pattern, float], ...] = tuple(
     for p, days in (
         (r"today|this morning|this afternoon|this evening|tonight|earlier today|an hour ago|just now|earlier", 0.0),
         (r"yesterday|last night", 1.0),
-        (rf"(?:on|last|this) {_WEEKDAY}|at the weekend|this week|the other day|few days ago|couple of days ago", 4.0),
+        # a weekday named alone dates an event too ("cracked me head on a pole monday"), not a
+        # weekday that recurs ("every monday", "mondays")
+        (rf"(?:on|last|this) {_WEEKDAY}|(?<!every )(?<!each )(?<!most )(?<!next ){_WEEKDAY}(?!s)|at the weekend|this week|the other day|few days ago|couple of days ago", 4.0),
         (r"last week|a week ago|the other week", 7.0),
         (r"weeks ago|few weeks|couple of weeks|this month", 21.0),
         (r"last month|a month ago", 30.0),
@@ -108,7 +110,7 @@ def days_ago(clause: str) -> Optional[float]:
 
 _AGG_ACTIVITY = {
     "routine_activity": r"walk\w*|climb\w*|stairs|mov(?:e|es|ing|ement)(?! (?:my|his|her|their|your) (?:head|neck))|bend\w*(?! (?:over|on|down over|down to) (?:the |my |his |her |their |a )?(?:books?|desk|phones?|mobiles?|laptops?|computers?|screens?|keyboards?|work|papers|studies))|physical activity|activity|house ?work|doing anything|being active|carrying|hoovering|vacuuming|(?:running|rushing|dashing) (?:about|around|round)|on my feet",
-    "neck_movement": r"turn\w* (?:my |the |his |her |their |your )?(?:head|neck)|mov\w* (?:my |the |his |her |their |your )?(?:neck|head)|look\w* (?:back |round |around )?(?:up|down|over (?:my|your|his|her|the) shoulders?|behind|sideways|round|around)|tilt\w* (?:my |the |his |her |their |your )?head|(?:neck|head) (?:movements?|turning)|rotat\w* (?:my |his |her |their |your )?(?:neck|head)|reversing|check\w* my blind spot",
+    "neck_movement": r"cran\w* (?:my |the |his |her |their |your )?neck|(?:twist\w*|bend\w*|crick\w*|jerk\w*|stretch\w*) (?:my |the |his |her |their |your )?neck|turn\w* (?:my |the |his |her |their |your )?(?:head|neck)|mov\w* (?:my |the |his |her |their |your )?(?:neck|head)|look\w* (?:back |round |around )?(?:up|down|over (?:my|your|his|her|the) shoulders?|behind|sideways|round|around)|tilt\w* (?:my |the |his |her |their |your )?head|(?:neck|head) (?:movements?|turning)|rotat\w* (?:my |his |her |their |your )?(?:neck|head)|reversing|check\w* my blind spot",
     "sustained_posture": r"sit\w* (?:at|in front of|for|all day|still|down)|bend\w* (?:over|on|down over) (?:the |my |his |her |their |a )?(?:books?|phones?|mobiles?|laptops?|screens?|papers|studies)|desk|computer|laptop|reading|driving|looking down|long drives|sitting|posture|slouch\w*|hunch\w*|same position|one position|typing",
     # lying down itself, not an activity done in bed ("reading in bed" is a posture)
     "lying_down": r"(?:lying|lie|laying|lay) (?:down|flat|in bed)|when i go to bed|(?<!ing )in bed|lying back",
@@ -464,6 +466,8 @@ _INJURY_NOW = re.compile(
 # the story of today's headache ("fell and banged my head")
 _INJURY_NAMED = re.compile(r"\b(?:concussion|concussed|head (?:injury|injuries|trauma|wound)|skull fracture|brain injury)\b")
 # a short stretch of time, said without a number ("a few days ago", "last weekend")
+# the blow itself told ("hit", "banged", "knocked"...), beside a named injury
+_BLOW_TOLD = re.compile(r"\b(?:hit|bumped|banged|bashed|knocked|smacked|whacked|cracked|fell|clash\w*|collided|kicked|punched|struck)\b")
 _INJURY_RECENT = re.compile(r"\b(?:last (?:week|weekend|night|month)|the other day|recently|a few (?:days|weeks) ago)\b")
 
 
@@ -471,7 +475,13 @@ def _head_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -
     ago = _when(clause, sentence)
     if (ago is not None and ago > 92) or (ago is None and _LONG_PAST.search(clause)):
         return
-    if ago is None and not hedged and _INJURY_NAMED.search(clause) and not (_INJURY_NOW.search(sentence) or _INJURY_RECENT.search(sentence)):
+    named = _INJURY_NAMED.search(clause)
+    if named and _WORRY_WORDS.search(clause[:named.start()]) and not _BLOW_TOLD.search(clause):
+        # "could it be concussion?", "worried it's a head injury": the diagnosis asked about, not a
+        # blow told; whether there was a knock to the head is asked directly (4.3)
+        findings.to_confirm.add("head_injury")
+        return
+    if ago is None and not hedged and named and not (_INJURY_NOW.search(sentence) or _INJURY_RECENT.search(sentence)):
         # "the concussion I had at rugby": a head injury with no time said, and no word that it is
         # happening now; whether it was within 3 months is asked, not assumed (4.2 rf_head_injury, 4.3)
         findings.to_confirm.add("head_injury")
@@ -486,11 +496,20 @@ def _head_injury(clause: str, sentence: str, hedged: bool, findings: Findings) -
 # "years back", "as a teenager", "in my forties": a time long past; with "an old whiplash", an
 # injury said to be long past ("old" alone is not a time: "my 5 year old hit her head")
 _LONG_AGO_TIME = (
-    r"years (?:back|ago)|long ago|a long time ago|ages ago|as a (?:kid|child|teen|teenager|student)|when i was (?:young|little|a kid|a child|a teenager)"
+    r"years (?:back|ago)|long ago|a long time ago|ages ago|as a (?:kid|child|teen|teenager|student|baby|toddler|youngster|boy|girl|lad)|when i was (?:young|little|a kid|a child|a teenager|a baby|a toddler)"
+    # a school year or stage named as when ("knocked out at rugby in year 9", "back in grade 7")
+    r"|(?:back )?in (?:year|grade|form|standard|class) (?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)|(?:back )?in (?:primary|elementary|middle|junior) school"
     r"|in my (?:early |mid |late )?(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|20s|30s|40s|50s|60s|70s)"
 )
 _LONG_PAST = re.compile(rf"\b(?:{_LONG_AGO_TIME})\b")
 _LONG_AGO = re.compile(rf"\b(?:old|{_LONG_AGO_TIME})\b")
+def placed_long_ago(clause: str) -> bool:
+    """Is what ``clause`` tells placed over 3 months back ("I banged my head years ago", "as a kid",
+    "in 2015")? Then it is no sign of now (the screen asks about recent events and new signs)."""
+    ago = _when(clause, clause)
+    return bool(_LONG_PAST.search(clause)) or (ago is not None and ago > 90)
+
+
 # headaches "since" an event (an accident, a fall, a birth): the event dates their start
 _SINCE_EVENT = re.compile(r"\b(?:headaches?|migraines?|them|they|these|it)\b(?: \w+){0,6}? since (?:a|an|the|my|that|his|her) \w+")
 
@@ -888,6 +907,8 @@ def _lexical_findings(text: FlatText, findings: Findings, answer_slot: Optional[
 # A weakness, clumsiness or numbness dated years back, or since an old event and "no worse": a
 # long-standing deficit, not the new one that rf_neuro_deficit is about (4.2 "new")
 _DEFICITS = frozenset({"weakness", "numbness", "balance_loss", "speech_difficulty", "vision_loss", "double_vision"})
+# warning signs that are events: one placed long ago is history, not a sign of now
+_EVENT_SIGNS = frozenset({"fainting", "seizure", "confusion", "memory_loss"})
 _OLD_DEFICIT = re.compile(
     r"\b(?:for (?:\d+|many|several|a few|few|two|three|four|five|ten|twenty) years|years ago|for years|since (?:19|20)\d\d"
     r"|since (?:childhood|birth|i was (?:a child|born|little|young|a kid))|all (?:my|his|her) life|always been)\b"
@@ -905,11 +926,18 @@ def _old_or_aura(cid: str, clause: str, sentence: str) -> bool:
     return bool(_OLD_DEFICIT.search(clause) or (_SINCE_AN_EVENT.search(clause) and _NO_WORSE.search(sentence)))
 
 
+_SIDE_OF_ANOTHER_PART = re.compile(
+    r"of (?:my|his|her|their|the|your) (?:nose|nostril|face|neck|body|chest|jaw|mouth|tongue|lip|back|bed|road|room|house|desk)\b"
+)
+
+
 def _lexical_match(text: FlatText, m: Match, negated: bool, hedged: bool, findings: Findings, answer_slot: Optional[str]) -> None:
     clause = text.clause_of(m.start, m.end)
     if m.entity == "symptom":
         if not negated and m.cid in _DEFICITS and _old_or_aura(m.cid, clause, text.sentence_of(m.start, m.end)):
             return
+        if not negated and m.cid in _DEFICITS | _EVENT_SIGNS and placed_long_ago(clause):
+            return  # "got knocked out at rugby in year 9", "a fit as a child": long past, no sign of now
         if negated:
             findings.absent_symptoms.add(m.cid)
         elif _everyday_wording(text.words[m.start:m.end], m.cid) or _numb_head(m.cid, clause) or _likeness_of_a_recurring_pain(text, m):
@@ -924,6 +952,8 @@ def _lexical_match(text: FlatText, m: Match, negated: bool, hedged: bool, findin
             setattr(findings, MEDICATION_DAY_FIELDS[m.cid], 0.0)
         return
     if m.entity == "pain_location":
+        if m.cid == "one_side" and _SIDE_OF_ANOTHER_PART.match(" ".join(text.words[m.end:m.end + 3])):
+            return  # "the left side of his nose runs": the side of another part, not of the head
         findings.locations.add(m.cid)
         # "behind my LEFT eye", "my right forehead": the side word may sit just before the place
         before = [] if text.words[m.start] in _PLACE_PREPOSITIONS else text.words[max(0, m.start - 2):m.start]
@@ -1369,6 +1399,43 @@ _NEW_HEADACHE = re.compile(
 )
 
 
+# A worsening placed in the recent past without a number: "lately", "these last weeks", or a course
+# told day by day or week by week (4.2 rf_progressive: "over days to weeks")
+_RECENT_COURSE = re.compile(
+    r"\b(?:lately|recently|of late|just lately|this (?:week|month)|these (?:last |past )?(?:few |couple of )?(?:days|weeks)"
+    r"|(?:every|each) (?:day|week|morning|night)|by the (?:day|week)|day by day|day after day|week (?:by|after) week"
+    r"|(?:the )?(?:last|past) (?:few |couple of )?(?:days|weeks)|(?:over|in|across) (?:the )?(?:days|weeks)"
+    r"|(?:every|each|by the) hour|hour by hour)\b"
+)
+# now waking the person is a change in the headache's character, not a course to be dated
+_NOW_WAKES = re.compile(r"\bwak\w* (?:me|him|her|them|us)\b")
+
+
+def _dated_recent(sentence: str) -> Optional[bool]:
+    """Is a worsening said in ``sentence`` placed within the last 3 months? None: not placed at all."""
+    span = numbers.parse_months_present(sentence)
+    if span is not None:
+        return span <= 3
+    return True if _RECENT_COURSE.search(sentence) else None
+
+
+def _worsening_undated(findings: Findings, text: FlatText, answer_slot: Optional[str]) -> None:
+    """A worsening said with no time ("my migraines have got more frequent since my periods
+    stopped") is not assumed recent: when it began is what rf_progressive hinges on (4.2: "the
+    worsening starting within the last 3 months"), so the progression question, which asks about
+    the last three months, settles it (4.3: ask, don't assume). A headache itself begun within 3
+    months dates any worsening of it; the answer to the progression question is read as dated."""
+    if answer_slot == "progression" or "progressive" not in findings.history or findings.has("different_from_usual"):
+        return
+    if findings.new_headache or (findings.months_present is not None and findings.months_present <= 3):
+        return
+    pattern = history_pattern("progressive")
+    said = [sentence for sentence in re.split(r"[.;!?]", text.flat) if pattern.search(sentence)]
+    placed = [True if _NOW_WAKES.search(sentence) else _dated_recent(sentence) for sentence in said]
+    if placed and all(p is None for p in placed):
+        findings.history.discard("progressive")
+
+
 def _worsening_over_months(findings: Findings, text: FlatText) -> None:
     """Worsening that the user places over more than 3 months ("more frequent over the past two
     years") is not a recent progression (reference 4.2, rf_progressive: "Not this flag"); the
@@ -1423,8 +1490,10 @@ def _frequency_rising(findings: Findings, text: FlatText) -> None:
         if before_days is None:  # "12 days a month now. It was 4 or 5 ...": the same unit
             then_n, now_n = numbers.first_number(before), numbers.first_number(after)
             before_days = now_days * then_n / now_n if then_n and now_n else None
-        months = numbers.parse_months_present(before + " " + after)
-        if before_days and now_days >= max(8.0, 2 * before_days) and (months is None or months <= 3):
+        # an undated change ("before 2-3 times a month, only now almost daily") is not assumed
+        # recent: the progression question, about the last three months, dates it (4.3)
+        dated_recent = _dated_recent(before + " " + after)
+        if before_days and now_days >= max(8.0, 2 * before_days) and dated_recent:
             findings.history.add("progressive")
             if findings.new_headache and not _NEW_HEADACHE.search(text.flat) and not findings.has("first_ever"):
                 # "used to be twice a month, the last few weeks three times a week": the weeks date the
@@ -1473,6 +1542,7 @@ def _derived(findings: Findings, text: FlatText, answer_slot: Optional[str] = No
     stronger_than_usual(findings, text)
     _frequency_rising(findings, text)
     _worsening_over_months(findings, text)
+    _worsening_undated(findings, text, answer_slot)
     known_pattern = findings.history & {"known_cluster", "known_migraine", "same_as_usual"}
     if findings.new_headache and known_pattern and not findings.has("first_ever") and "different_from_usual" not in findings.history:
         findings.new_headache = False  # "my clusters are back, started ten days ago": a new bout, not a new pattern

@@ -30,19 +30,44 @@ DIALECT_NEGATIVES = {
 }
 
 
+# "me" for "my" before a part of the body, as British, Irish and Australian speech has it ("cracked
+# me head on a pole", "me neck's killing me"): read as "my", so every rule that says whose head it
+# is reads it too ("hit me in the head", "gave me a headache" keep their "me").
+_BODY_PARTS = frozenset(
+    "head heads neck eye eyes face arm arms leg legs hand hands back shoulder shoulders jaw ear ears "
+    "temple temples forehead skull nose mouth tongue lip lips chest stomach belly tummy throat finger "
+    "fingers foot feet knee knees hip hips scalp brain noggin nut sight vision eyesight speech".split()
+)
+
+
+def _possessive_me(tokens: List[Token]) -> List[Token]:
+    return [
+        ("my", start, end) if word == "me" and i + 1 < len(tokens) and tokens[i + 1][0] in _BODY_PARTS else (word, start, end)
+        for i, (word, start, end) in enumerate(tokens)
+    ]
+
+
+# Written abbreviations of time units, read as the words every time rule knows ("6 yrs ago")
+UNIT_ABBREVIATIONS = {
+    "yrs": "years", "yr": "year", "wks": "weeks", "wk": "week", "hrs": "hours", "hr": "hour",
+    "mths": "months", "mnths": "months", "mth": "month", "mins": "minutes", "secs": "seconds",
+}
+_WORD_FORMS = {**DIALECT_NEGATIVES, **UNIT_ABBREVIATIONS}
+
+
 def normalize_word(token: str) -> str:
     """Lowercase and drop apostrophes, so "Don't", "dont" and "don’t" compare equal."""
     word = token.lower().translate(_DROP_APOSTROPHES)
-    return DIALECT_NEGATIVES.get(word, word)
+    return _WORD_FORMS.get(word, word)
 
 
 def tokenize(text: str) -> List[Token]:
     """Words, numbers and clause punctuation of ``text`` with their character offsets."""
     lowered = text.lower()  # same length as text for the characters the token pattern keeps
     if len(lowered) != len(text):
-        return [(normalize_word(m.group()), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+        return _possessive_me([(normalize_word(m.group()), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)])
     words = ((lowered[m.start():m.end()].translate(_DROP_APOSTROPHES), m) for m in _TOKEN_RE.finditer(text))
-    return [(DIALECT_NEGATIVES.get(word, word), m.start(), m.end()) for word, m in words]
+    return _possessive_me([(_WORD_FORMS.get(word, word), m.start(), m.end()) for word, m in words])
 
 
 def phrase_words(phrase: str) -> Tuple[str, ...]:
