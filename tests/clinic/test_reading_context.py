@@ -421,3 +421,33 @@ def test_a_fainting_or_fit_placed_long_ago_is_no_sign_of_now():
 def test_never_remembering_having_one_says_the_headache_is_new():
     found = _answer(scan("my dad has a headache"), "headache_history", "I can't remember him ever having one before")
     assert found.new_headache is True
+
+
+# --- this one set against the usual ones ---------------------------------------------------------
+
+def test_unlike_the_usual_ones_is_a_change_and_worse_than_them_is_stronger():
+    found = scan("I get migraines now and then, but today's is not like one of them at all")
+    assert "different_from_usual" in found.history
+    stronger = _answer(scan("one of my migraines"), "severity", "an 8, far worse than my normal attacks")
+    assert "stronger_than_usual" in stronger.history and "same_as_usual" not in stronger.history
+    assert "same_as_usual" in scan("it feels like one of my migraines").history
+
+
+def test_a_yes_to_any_part_of_the_progression_question_is_a_yes():
+    base = scan("my usual tension headaches")
+    mixed = _answer(base, "progression", "well yes - these last weeks they come most days and hit harder, though it's the same dull ache")
+    assert "progressive" in mixed.history
+    assert "progressive" in _answer(base, "progression", "Since you ask, yes.").history
+    for said in ("it's changed, for the better", "same as ever, no worse", "no, if anything fewer"):
+        assert "progressive" not in _answer(base, "progression", said).history, said
+
+
+def test_a_denial_goes_on_past_an_embedded_where_clause():
+    found = scan("she has never been confused about where she is or blacked out")
+    assert "fainting" not in found.symptoms and "fainting" in found.absent_symptoms
+
+
+def test_when_the_pill_was_started_does_not_date_the_headaches():
+    found = scan("I've had migraines with auras since my teens, and six weeks ago I started the combined pill")
+    assert found.new_headache is not True and "rf_aura_atypical" not in ids(screen(found))
+    assert scan("my headaches started two months ago when I went on the pill").new_headache is True

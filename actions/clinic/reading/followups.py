@@ -203,6 +203,10 @@ def _attack_history(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, b
 
 
 # "not getting worse", "hasn't got any stronger", "no more often": a worsening word denied
+# set against a time over 3 months back ("more days than last year"): a slow rise, weighed below
+_THAN_LONG_AGO = re.compile(r"\bthan (?:last year|a year ago|(?:\d+|a few|two|three|some|many) years ago|years ago|when i was|in my \w+ties)\b")
+# a yes in the answer, not denied or doubted ("Now that you ask, yes.")
+_YES_SAID = re.compile(r"(?:^|[.,;!?]\s*|\b(?:ask|asked|mention\w*|think|fact|honest\w*|well)\W+)(?:yes|yeah|yep|yup|aye|afraid so)\b")
 _WORSE_DENIED = re.compile(
     r"\b(?:not|no|never|isnt|hasnt|havent|arent|wasnt|didnt|doesnt|dont|nothing|nothings)\b(?: (?!but\b)\w+){0,3}? "
     r"(?:worse|worsening|stronger|more (?:often|frequent|days)|changed|changing|different|increas\w*)\b"
@@ -301,6 +305,14 @@ def _progression(f: Findings, flat: str, kind: Optional[str]) -> Tuple[Any, bool
     if _new_part(flat):
         f.history.add("different_from_usual")
     if f.has("progressive") or f.has("different_from_usual"):
+        return "worse", True
+    # a yes said to the question, with a worsening beside a sameness ("yes ... more days than not
+    # and stronger ... still the same tight feeling"): a yes to any part of it is a yes; without the
+    # yes, "a bit more often since exams, exactly the same as always" stays the same (4.2 "Not this
+    # flag": a small rise with an obvious trigger, the usual character kept), and so does a rise over
+    # years
+    if not _OPENS_UNCHANGED.match(flat) and not _slow_rise(flat) and not _THAN_LONG_AGO.search(flat) and _YES_SAID.search(flat):
+        f.history.add("progressive")
         return "worse", True
     # "the same sort, just more days over the last year": the character unchanged, a slow rise
     # over more than 3 months is not this flag (4.2 rf_progressive, "Not this flag"); "not getting

@@ -30,6 +30,7 @@ from .tokens import Span, Token, normalize_word, phrase_words, tokenize
 
 
 MAX_WINDOW = 8  # words a pre cue reaches forward
+_EMBEDDING = frozenset({"where", "what", "who", "how", "when", "whether", "which"})
 POST_WINDOW = 4  # words a post cue reaches back (phrase words not counted)
 LIST_MAX_WORDS = 12  # longest "or"-list a comma may continue
 
@@ -197,6 +198,10 @@ def _scope_forward(words, cue: _Cue, cues, starts: Dict[int, List[int]], spans, 
                 continue
             return
         other = cues.get(j)
+        # "never been muddled about where I am or passed out": "I am" inside a clause that a wh-word
+        # opens is no new subject, and the denial goes on past it
+        if other and j > 0 and words[j - 1] in _EMBEDDING and "pre" not in other.kinds:
+            other = None
         if other and j not in starts:
             if "term" in other.kinds or "pre" in other.kinds or "pseudo" in other.kinds:
                 return

@@ -1260,11 +1260,26 @@ def _event_clauses(text: FlatText) -> List[Tuple[int, int]]:
         if not _ABOUT_THE_HEADACHE.search(" ".join(text.words[lo:hi])):
             out.append((lo, hi))
     for rule in HISTORY_RULES:
-        if rule.cid in _EVENT_HISTORY:
+        if rule.cid in _EVENT_HISTORY or rule.cid in _DATED_MEDICINES:
             for match in rule.pattern.finditer(text.flat):
                 s, e = text.word_span(match.start(), match.end())
-                out.append((clause_start(text, s), clause_end(text, e)))
+                lo, hi = clause_start(text, s), clause_end(text, e)
+                if rule.cid in _EVENT_HISTORY:
+                    out.append((lo, hi))
+                    continue
+                # ("... since she was a teenager and about two months ago started the combined pill"
+                # dates the pill; "the headaches began when I started the pill" dates the headaches)
+                joins = [k for k in range(lo, s) if text.words[k] in _CLAUSE_JOINS]
+                lo = joins[-1] + 1 if joins else lo
+                if not _HEADACHE_NAMED.search(" ".join(text.words[lo:hi])):
+                    out.append((lo, hi))
     return out
+
+
+# a regular medicine whose start, said in its own clause, is not the headache's
+_DATED_MEDICINES = frozenset({"hormonal_contraception"})
+_CLAUSE_JOINS = frozenset({"and", "but", "so", "then", "plus"})
+_HEADACHE_NAMED = re.compile(r"\b(?:head\w*|migraines?|pain|aches?|attacks?|them|they)\b")
 
 
 def _headache_text(text: FlatText, excluded: Iterable[Tuple[int, int]]) -> str:
@@ -1513,11 +1528,22 @@ _USUAL_STRENGTH = re.compile(
 )
 
 
+# the likeness itself denied: "doesn't feel like", "isn't like", "nothing like", "unlike"
+_UNLIKE = re.compile(r"\b(?:not|doesnt|dont|didnt|isnt|wasnt|arent|nothing|never)(?: \w+){0,2}? (?:like|the same as|same as)\b|\bunlike\b")
+_STRONGER_THAN_THE_USUAL = re.compile(
+    r"\b(?:worse|stronger|more painful|more severe|more intense|heavier|harder|much worse|far worse|way worse) than"
+    r" (?:my|the|her|his|their|any of (?:my|her|his|the)) (?:usual|normal|other|typical|regular|old) (?:ones?|headaches?|migraines?|attacks?)\b"
+)
+
+
 def stronger_than_usual(findings: Findings, text: FlatText) -> None:
     """This attack at least 2 points stronger than the usual ones, both said ("a 9. My usual ones are
     a 6 or 7"): not "the usual attack", so how it started is asked (4.2 rf_thunderclap "Still this
     flag: an attack that differs from the usual ones"); not by itself a change of character."""
     if findings.intensity is None or findings.intensity < 7:
+        return
+    if _STRONGER_THAN_THE_USUAL.search(text.flat):  # "9. Worse than my usual ones."
+        findings.history.add("stronger_than_usual")
         return
     for match in _USUAL_STRENGTH.finditer(numbers.normalize(text.raw).replace("'", "")):
         usual = max(float(match.group(1)), float(match.group(2) or 0))
@@ -1543,6 +1569,10 @@ def _derived(findings: Findings, text: FlatText, answer_slot: Optional[str] = No
     _frequency_rising(findings, text)
     _worsening_over_months(findings, text)
     _worsening_undated(findings, text, answer_slot)
+    if "same_as_usual" in findings.absent_history and "same_as_usual" not in findings.history and _UNLIKE.search(text.flat):
+        # "this doesn't feel like one of my usual ones": unlike the usual headaches is a change (a
+        # "no" that answers the question before "same as always" is not a denial of the likeness)
+        findings.history.add("different_from_usual")
     known_pattern = findings.history & {"known_cluster", "known_migraine", "same_as_usual"}
     if findings.new_headache and known_pattern and not findings.has("first_ever") and "different_from_usual" not in findings.history:
         findings.new_headache = False  # "my clusters are back, started ten days ago": a new bout, not a new pattern
