@@ -69,7 +69,8 @@ def start_check(tracker: Tracker) -> List[Any]:
     check starts with everything said kept: nothing is advised before the red-flag screen."""
     if tracker.get_slot("assessment") or (tracker.active_loop or {}).get("name"):
         return []
-    return [FollowupAction(CONSULTATION_FORM)]
+    offered = [SlotSet("check_offered", None)] if tracker.get_slot("check_offered") else []
+    return offered + [FollowupAction(CONSULTATION_FORM)]
 
 
 def times_asked(tracker: Tracker, slot: Optional[str]) -> int:

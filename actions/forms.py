@@ -131,6 +131,10 @@ def apply_answer(findings: Findings, slot: str, answer: Findings, earlier: Findi
     return merged, note
 
 
+# Before the same question again, when the message told us something else: what was said is kept.
+NOTED = "Thanks, I've noted that."
+
+
 class ValidateConsultationForm(FormValidationAction):
     """Parses answers, merges findings, and chooses the next question adaptively."""
 
@@ -144,6 +148,7 @@ class ValidateConsultationForm(FormValidationAction):
         values = {slot: tracker.get_slot(slot) for slot in CONSULTATION_SLOTS}
         findings = known_findings(tracker)
         events: List[EventType] = []
+        noted = False
         if form_reads_user_message(tracker):
             intent = latest_intent(tracker)
             if action_before_form(tracker) == ALERT_ACTION:
@@ -169,7 +174,7 @@ class ValidateConsultationForm(FormValidationAction):
             if requested and not understood and requested in derived_slot_values(findings):
                 events = [SlotSet("unparsed_attempts", 0)]  # the entities answered it; filled below
             elif requested and not understood and newly_known and not last_chance:
-                pass  # the user answered something else: keep it, then ask this question again
+                noted = True  # the user answered something else: keep it, then ask this question again
             elif requested:
                 answer, events = self._settle_answer(requested, answer, tracker, dispatcher, last_chance)
                 if answer is not None:
@@ -214,7 +219,8 @@ class ValidateConsultationForm(FormValidationAction):
         if next_slot is not None:
             # the next question goes out in this same call; Rasa's form then skips its ask action
             # (headease_rasa/form_asks.py): one action-server round trip per consultation turn
-            events += ask_question(dispatcher, tracker, next_slot, findings=findings)
+            lead = NOTED if noted and next_slot == requested else ""
+            events += ask_question(dispatcher, tracker, next_slot, lead, findings=findings)
         return events + findings_event(tracker, findings) + [SlotSet("requested_slot", next_slot)]
 
     @staticmethod

@@ -45,13 +45,18 @@ def alert_messages(assessment: Assessment, number: str, voice: bool = False) -> 
     action = kb.triage_message(level, number)
     if "rf_carbon_monoxide" in assessment.red_flag_ids:
         action = kb.render(kb.messages["triage"]["emergency"]["carbon_monoxide"], number)
-    findings = [kb.red_flag_info(rf)["finding"] for rf in assessment.red_flag_ids]
+    unsure = {hit.id for hit in assessment.red_flags if hit.uncertain}
+    said = [kb.red_flag_info(rf)["finding"] for rf in assessment.red_flag_ids if rf not in unsure]
+    not_ruled_out = [kb.red_flag_info(rf)["finding"] for rf in assessment.red_flag_ids if rf in unsure]
     first = f"{_title(level, voice)} {action}" if voice else f"{_title(level, voice)}\n{action}"
     messages = [first]
-    if findings:
+    if said:
         because = "You mentioned " if voice else "Why: you mentioned\n"
-        messages.append(because + _bullets(findings, voice))
-    if any(hit.uncertain for hit in assessment.red_flags):
+        messages.append(because + _bullets(said, voice))
+    if not_ruled_out:
+        # signs the person could not rule out are not told back as things they said (reference 4.3)
+        because = "These signs were not ruled out: " if voice else "These signs were not ruled out:\n"
+        messages.append(because + _bullets(not_ruled_out, voice))
         messages.append(kb.note("uncertain_answers"))
     return messages
 

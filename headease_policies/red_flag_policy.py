@@ -24,6 +24,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, EXTERNAL_MESSAGE_PREFIX as EXTERNAL_PREFIX
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -40,6 +41,7 @@ DRUG_DOSE_INTENT = "ask_drug_dose"
 CONSULTATION_FORM = "consultation_form"
 # Destructive requests are confirmed while there is something to lose.
 RESET_SLOT = "reset_pending"
+OFFER_SLOT = "check_offered"  # set by the crisis guidance (actions/crisis.py)
 START_CHECK_ACTION = "action_start_check"
 RESET_CONFIRM_ACTION = "action_confirm_reset"
 KEEP_GOING_ACTION = "action_keep_going"
@@ -104,11 +106,6 @@ class RedFlagPolicy(Policy):
         if ALERT_ACTION not in domain.action_names_or_texts:
             return self._prediction(probabilities)
         known = set(domain.action_names_or_texts)
-        if tracker.latest_action_name == CRISIS_ACTION and tracker.active_loop_name:
-            # After crisis guidance an open consultation asks its question again (counted, so a
-            # message repeated to it cannot hold the consultation in place).
-            probabilities[domain.index_for_action(tracker.active_loop_name)] = 1.0
-            return self._prediction(probabilities, is_no_user_prediction=True)
         if tracker.latest_action_name in (ALERT_ACTION, CRISIS_ACTION):
             # After an alert the bot waits for the user: nothing else may be added that turn.
             probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
@@ -165,6 +162,7 @@ class RedFlagPolicy(Policy):
         """What the message means in the conversation, where a learned intent must not decide alone.
 
         - A pending "start over / delete?" confirmation: yes does it, anything else keeps going.
+        - After crisis guidance that offered to go on with the headache check, yes goes on.
         - A restart or deletion request while a consultation holds answers: confirm first.
         - While a question is pending, a message its parser can use (or that carries headache
           details) is an answer, whatever social or control intent the classifier gave it.
@@ -173,6 +171,8 @@ class RedFlagPolicy(Policy):
         if pending and RESET_CONFIRM_ACTION in known:
             confirmed = intent in ("affirm", pending) or is_yes(text)
             return (RESET_ACTIONS[pending] if confirmed else KEEP_GOING_ACTION)
+        if _answers_the_crisis_offer(tracker) and START_CHECK_ACTION in known and (intent == "affirm" or is_yes(text)):
+            return START_CHECK_ACTION  # the headache check goes on, with everything said kept
         consultation = tracker.active_loop_name == CONSULTATION_FORM
         if intent in RESET_ACTIONS and RESET_CONFIRM_ACTION in known:
             requested = tracker.get_slot("requested_slot") if consultation else None
@@ -207,3 +207,19 @@ class RedFlagPolicy(Policy):
         **kwargs: Any,
     ) -> "RedFlagPolicy":
         return cls(config, model_storage, resource, execution_context)
+
+
+def _answers_the_crisis_offer(tracker: DialogueStateTracker) -> bool:
+    """Is the latest user message the reply to crisis guidance that offered to go on with the check
+    (the offer is still standing and the bot's last action before the message was the guidance)?"""
+    if not tracker.get_slot(OFFER_SLOT):
+        return False
+    seen_user = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            if seen_user:
+                return False
+            seen_user = True
+        elif seen_user and isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+            return event.action_name == CRISIS_ACTION
+    return False

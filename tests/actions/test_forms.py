@@ -147,6 +147,14 @@ def test_an_answer_to_another_question_is_kept_without_a_complaint():
     assert slots["frequency"] == 5.5
     assert slots["requested_slot"] == "associated_symptoms"
     assert "didn't quite catch" not in texts(messages)
+    # the same question again, with a word that what was said is kept
+    assert "noted" in texts(messages).lower()
+
+
+def test_an_understood_answer_moves_on_without_the_noted_word():
+    events, messages = run_action(FORM, form_tracker("about 4 days a month", intent="inform", slots={"requested_slot": "frequency"}))
+    assert slot_sets(events)["requested_slot"] != "frequency"
+    assert "noted" not in texts(messages).lower()
 
 
 # --- after the red-flag alert set aside an emergency intent (voice front-end report) -------------
@@ -245,3 +253,4 @@ def test_a_value_taken_from_earlier_words_is_asked_once_it_no_longer_answers():
     slots = slot_sets(run_action(FORM, tracker)[0])
     assert slots["requested_slot"] != "triggers"
     assert slots["pain_location"] is None
+

@@ -451,3 +451,63 @@ def test_when_the_pill_was_started_does_not_date_the_headaches():
     found = scan("I've had migraines with auras since my teens, and six weeks ago I started the combined pill")
     assert found.new_headache is not True and "rf_aura_atypical" not in ids(screen(found))
     assert scan("my headaches started two months ago when I went on the pill").new_headache is True
+
+
+# --- round 21: dialect words, earlier years, spells free of headaches, one-off features ------------
+
+@pytest.mark.parametrize("text", [
+    "nowt like that, no", "there's been nowt of them", "no, nothin of that sort",
+])
+def test_dialect_words_for_nothing_deny_the_screen(text):
+    found = _answer(Findings(age=50), "red_flags", text)
+    assert found.red_flag_screen_negative is True, text
+
+
+def test_the_same_thing_had_in_an_earlier_year_is_the_usual_one():
+    assert "same_as_usual" in scan("This is the same trouble my husband went through in 2021, the eye one").history
+    assert "same_as_usual" in scan("exactly the same thing I got in 2019").history
+    assert "same_as_usual" not in scan("we bought the same sofa in 2022").history
+
+
+@pytest.mark.parametrize("text", [
+    "every night for the past fortnight, hadn't had one for years before that",
+    "started a week ago after eighteen months clear",
+    "nightly for 9 days now, before that none at all for ages",
+])
+def test_a_recent_run_after_a_spell_free_of_them_is_not_assumed_new(text):
+    found = scan(text)
+    assert found.new_headache is None and "first_ever" not in found.history, text
+
+
+def test_a_recent_run_with_nothing_before_it_is_still_new():
+    assert scan("every night for the past fortnight, never had headaches before").new_headache is True
+    assert scan("it started nine days ago and hasn't let up").new_headache is True
+
+
+@pytest.mark.parametrize("text", [
+    "the one time I threw up, most of the time there's nothing",
+    "just the once I felt queasy, generally nothing else",
+])
+def test_a_feature_that_came_with_one_attack_only_is_not_a_feature_of_them(text):
+    found = _answer(Findings(age=30), "associated_symptoms", text)
+    assert "nausea" not in found.symptoms and "vomiting" not in found.symptoms, text
+
+
+def test_a_feature_said_of_the_attacks_still_counts():
+    assert "nausea" in _answer(Findings(age=30), "associated_symptoms", "once it gets going I feel sick").symptoms
+    assert "nausea" in _answer(Findings(age=30), "associated_symptoms", "I'm sick once a week or so with them").symptoms
+    assert "fainting" in scan("I passed out once yesterday with it").symptoms  # a warning sign is never dropped
+
+
+@pytest.mark.parametrize("text", [
+    "a squeeze one day, stabbing the next, it's never the same from one to the next",
+    "it varies from attack to attack, throbbing or dull",
+])
+def test_an_answer_that_the_attacks_vary_is_read_as_varying(text):
+    found = _answer(Findings(age=30), "pain_quality", text)
+    assert "varies_between_attacks" in found.history, text
+
+
+def test_an_ordinal_after_since_is_not_the_age_the_headaches_began():
+    assert scan("it's been going since 2nd period, the maths lesson").started_age is None
+    assert scan("I've had them ever since I was 9").started_age == 9

@@ -213,15 +213,36 @@ def test_a_greeting_that_describes_a_headache_starts_the_check(bot_stack):
     assert "one_side" in (slots.get("findings") or {}).get("locations", [])
 
 
+def _crisis_guidance(reply):
+    text = _texts(reply).lower()
+    return "samaritans" in text or "988" in text or "116 123" in text
+
+
 def test_crisis_words_repeated_to_a_question_do_not_hold_the_consultation(bot_stack):
-    """Crisis guidance comes first every time, and the open question still counts its asks."""
+    """Crisis guidance comes first every time; going on is offered, and a yes resumes the
+    consultation where it stood, the open question still counting its asks."""
     sender = "crisis-repeated"
     slot = _open_until(bot_stack, sender, "I get headaches", dict(BEFORE_THE_PLACE), wanted="pain_location")
     assert slot == "pain_location"
     for _ in range(3):
         reply = bot_stack.say(sender, "honestly it hurts so much I wish I was dead")
-        assert any("samaritans" in (m.get("text") or "").lower() or "crisis" in (m.get("text") or "").lower()
-                   or "116 123" in (m.get("text") or "") or "988" in (m.get("text") or "") for m in reply)
-    slots, _ = _state(bot_stack, sender)
+        assert _crisis_guidance(reply)
+        assert any(m.get("buttons") for m in reply)  # the offer to go on, a choice
+    slots, loop = _state(bot_stack, sender)
+    assert loop is None and slots["severity"] is not None  # stopped, nothing lost
+    bot_stack.say(sender, "yes, go on with the headache check")
+    slots, loop = _state(bot_stack, sender)
+    assert loop == "consultation_form" and slots["severity"] is not None
     assert max((slots.get("question_counts") or {}).values()) <= 2
-    assert slots["requested_slot"] != "pain_location"
+
+
+def test_crisis_words_in_an_opening_that_describes_a_headache_keep_it_and_offer_the_check(bot_stack):
+    sender = "crisis-opening"
+    reply = bot_stack.say(sender, "ugh i could just die, want to die honestly, the throbbing over my left eye started at breakfast")
+    assert _crisis_guidance(reply) and any(m.get("buttons") for m in reply)
+    slots, loop = _state(bot_stack, sender)
+    assert loop is None and "one_side" in (slots.get("findings") or {}).get("locations", [])
+    bot_stack.say(sender, "ok yes")
+    slots, loop = _state(bot_stack, sender)
+    assert loop == "consultation_form" and slots["requested_slot"] is not None
+    assert "one_side" in (slots.get("findings") or {}).get("locations", [])

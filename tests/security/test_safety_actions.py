@@ -3,7 +3,7 @@ import asyncio
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.crisis import ActionCrisisSupport
@@ -28,10 +28,36 @@ def run(action, t):
 def test_crisis_support_gives_the_numbers_and_stops_a_consultation(monkeypatch):
     monkeypatch.setenv("HEADEASE_EMERGENCY_NUMBER", "112")
     messages, events = run(ActionCrisisSupport(), tracker("I want to end it all", "consultation_form"))
-    assert [m["response"] for m in messages] == ["utter_crisis_support"]
+    assert messages[0]["response"] == "utter_crisis_support"
     assert messages[0]["emergency_number"] == "112"
-    assert events == [ActiveLoop(None), SlotSet("requested_slot", None)]
-    assert run(ActionCrisisSupport(), tracker("I want to end it all"))[1] == []
+    # the consultation stops, its pending question kept; going on is offered, as a choice
+    assert ActiveLoop(None) in events and SlotSet("check_offered", True) in events
+    assert not any(e.get("name") == "requested_slot" for e in events if e.get("event") == "slot")
+    assert [b["title"] for b in messages[1]["buttons"]] == ["Yes, go on with the headache check", "Not now"]
+    # a crisis message with nothing about a headache, before any check: guidance only
+    messages, events = run(ActionCrisisSupport(), tracker("I want to end it all"))
+    assert [m.get("response") for m in messages] == ["utter_crisis_support"]
+    assert events == [SlotSet("check_offered", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "this headache is so bad i could honestly just die, wanna die lol, been throbbing on the left since lunch",
+    "i dont want to live like this, the pressure behind my eyes has gone on for three weeks",
+])
+def test_crisis_words_with_a_headache_keep_the_details_and_offer_the_check(text):
+    messages, events = run(ActionCrisisSupport(), tracker(text))
+    assert messages[0]["response"] == "utter_crisis_support"
+    assert len(messages) == 2 and messages[1]["buttons"]
+    kept = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "findings"]
+    assert kept and any(value for value in kept[0].values())
+    assert SlotSet("check_offered", True) in events
+
+
+def test_a_red_flag_in_a_crisis_message_gets_its_advice_next():
+    messages, events = run(ActionCrisisSupport(), tracker(
+        "worst headache of my life, it came on in a second like a thunderclap, I just want to die"))
+    assert [m.get("response") for m in messages] == ["utter_crisis_support"]
+    assert events[-1] == FollowupAction("action_red_flag_alert")
 
 
 @pytest.mark.parametrize(

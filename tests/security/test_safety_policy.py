@@ -4,7 +4,7 @@ import pytest
 from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 
 from tests.support.policy import load_domain, make_policy, tracker_after
 
@@ -54,6 +54,34 @@ def test_crisis_guidance_on_every_turn(policy, domain):
     tracker.update(ActionExecuted("action_listen"))
     tracker.update(UserUttered("I really want to end it all", intent={"name": "out_of_scope", "confidence": 1.0}))
     assert predict(policy, domain, tracker)[0] == "action_crisis_support"
+
+
+def _after_the_offer(domain, reply, intent="affirm", offered=True, between=()):
+    tracker = tracker_after(domain, "i literally want to die, this headache is so bad", "out_of_scope")
+    tracker.update(ActionExecuted("action_crisis_support"))
+    tracker.update(SlotSet("check_offered", offered))
+    for name in between:
+        tracker.update(ActionExecuted(name))
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(UserUttered(reply, intent={"name": intent, "confidence": 0.9}))
+    return tracker
+
+
+@pytest.mark.parametrize("reply,intent", [
+    ("yes, go on with the headache check", "affirm"), ("yeah ok", "affirm"), ("yes please", "greet"),
+])
+def test_a_yes_to_the_offer_after_crisis_guidance_goes_on_with_the_check(policy, domain, reply, intent):
+    assert predict(policy, domain, _after_the_offer(domain, reply, intent))[0] == "action_start_check"
+
+
+@pytest.mark.parametrize("reply,intent,offered,between", [
+    ("not now", "deny", True, ()),                       # declined: read as usual
+    ("yes", "affirm", None, ()),                         # nothing was offered
+    ("yes", "affirm", True, ("utter_greet",)),           # the offer is no longer the last thing said
+])
+def test_only_a_yes_to_a_standing_offer_goes_on(policy, domain, reply, intent, offered, between):
+    tracker = _after_the_offer(domain, reply, intent, offered, between)
+    assert predict(policy, domain, tracker)[0] != "action_start_check"
 
 
 def test_crisis_beats_the_form_loop_in_the_ensemble(policy, domain):

@@ -790,7 +790,7 @@
     if (m.backgroundSentence) body.appendChild(el('p', { text: m.backgroundSentence }));
     [
       listSection('Why', m.reasons, function (r) { return el('li', { text: r }); }),
-      listSection('Warning signs you mentioned', m.redFlags, function (r) { return el('li', { text: r }); }, 'he-redflags'),
+      listSection('Warning signs', m.redFlags, function (r) { return el('li', { text: r }); }, 'he-redflags'),
       listSection('Techniques that may help', m.techniques, function (t) {
         return el('li', { className: 'he-tech-item' }, [
           el('button', {

@@ -18,7 +18,9 @@ from ..kb import load_knowledge
 from . import followups, numbers
 from .phrases import BRIGHT_THINGS, LOUD_THINGS, find_matches
 from .lexicon import NONE, RED_FLAG_HISTORY, RED_FLAG_SYMPTOMS, SCREEN_ITEMS, cue_words
-from .scan import MEDICATION_DAY_FIELDS, READINGS_KEPT, analyse, onset_after, placed_long_ago, stronger_than_usual
+from .scan import (
+    MEDICATION_DAY_FIELDS, READINGS_KEPT, analyse, clause_around, one_occasion, onset_after, placed_long_ago, stronger_than_usual,
+)
 from .text import FlatText
 from .tokens import phrase_words, tokenize
 
@@ -351,6 +353,8 @@ def _answer_onset(findings: Findings, text: str) -> Tuple[Any, bool]:
 # "Only the zigzags I always get ... nothing else on that list": everything not named is denied
 _REST_DENIED = re.compile(
     r"\b(?:nothing else|none of the (?:others?|rest|other ones)|no to the rest|otherwise (?:no|none|nothing)"
+    # "once I felt a bit sick, usually nothing": what the attacks usually have is nothing
+    r"|(?:usually|normally|mostly|generally|typically|most times|most of the time|the rest of the time) (?:its |it is |theres |there is )?(?:no|none|nothing)\b"
     r"|nothing (?:else )?(?:on|from|in) (?:that|the|your|this) list|none of (?:that|this|those|these|them|the above)"
     r"|nothing like that|not the others?|(?:none|nothing) (?:of|from) the other (?:things|stuff|ones)"
     # "only a tingling in the thumb ... the rest no", "others no"
@@ -547,8 +551,10 @@ def _read_as_the_symptom_question(flat: str, findings: Findings) -> None:
     if "nausea" not in findings.symptoms | findings.absent_symptoms:
         if _SICK_DENIED.search(flat):
             findings.absent_symptoms.add("nausea")
-        elif _SICK.search(flat):
-            findings.symptoms.add("nausea")
+        else:
+            sick = _SICK.search(flat)
+            if sick and not one_occasion(clause_around(flat, sick.start())):
+                findings.symptoms.add("nausea")  # (sick "the once", with one attack only: not a feature)
     for symptom, denied in _SENSE_DENIED.items():
         if symptom not in findings.symptoms and denied.search(flat):
             findings.absent_symptoms.add(symptom)
@@ -599,7 +605,7 @@ def _slot_value(slot: str, findings: Findings, parsed: FlatText, text: str) -> T
     if slot == "associated_symptoms":
         _read_as_the_symptom_question(parsed.flat, findings)
         value, ok = _list_answer(findings.symptoms | findings.uncertain, text, allow_none=True,
-                                 denied=bool(findings.absent_symptoms))
+                                 denied=bool(findings.absent_symptoms) or bool(_REST_DENIED.search(_clean(text))))
         if value == [NONE] and _denies_the_list(text, findings):
             # "nothing else": no to each thing the question names (a watering eye among them,
             # which tells a known cluster bout from a thunderclap, 4.2)

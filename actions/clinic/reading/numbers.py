@@ -693,7 +693,8 @@ def parse_months_present(text: str, today: Optional[_dt.date] = None) -> Optiona
 
 # The age a headache pattern began at: "since I was 20", "since my twenties", "since childhood"
 # (not a clock time: "I clean offices from 5 in the morning", "from 6am").
-_STARTED_AT_AGE = re.compile(rf"\b(?:since|from|started (?:when|at)|began (?:when|at)|begun (?:when|at)|ever since) (?:(?:i|he|she|they) (?:was|were)|(?:the )?age(?: of)?|(?:i|he|she) turned|about|around| )*\s*({NUM})\b(?!\s*(?:weeks?|days?|months?|years?(?! old| of age)|hours?|minutes?|times?|am|pm|o'? ?clock|in (?:the )?(?:morning|afternoon|evening|night))\b|[\d.:])")
+# (an ordinal is a lesson, a floor or a date, not an age: "since 3rd period", "since the 2nd")
+_STARTED_AT_AGE = re.compile(rf"\b(?:since|from|started (?:when|at)|began (?:when|at)|begun (?:when|at)|ever since) (?:(?:i|he|she|they) (?:was|were)|(?:the )?age(?: of)?|(?:i|he|she) turned|about|around| )*\s*({NUM})\b(?!\s*(?:st|nd|rd|th|weeks?|days?|months?|years?(?! old| of age)|hours?|minutes?|times?|am|pm|o'? ?clock|in (?:the )?(?:morning|afternoon|evening|night))\b|[\d.:])")
 # "since my twenties", and with words between: "since I drove lorries in my twenties", "started back
 # in my 30s" ("from" only right before it: "I suffer from headaches, I'm in my 50s" is not a start)
 _STARTED_IN_DECADE = re.compile(

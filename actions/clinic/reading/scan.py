@@ -749,6 +749,8 @@ def _first_ever(clause: str, sentence: str, hedged: bool, findings: Findings) ->
         return
     if _FIRST_AT_AN_AGE.search(sentence):
         return
+    if _FREE_SPELL.search(numbers.normalize(clause)):
+        return  # "the first one in over a year": the first after a spell free of them, not the first ever
     findings.history.add("first_ever")
     findings.new_headache = True
     findings.lifetime_attacks = findings.lifetime_attacks or 1
@@ -774,7 +776,10 @@ _SHORT_ANSWER_WORDS = 4
 def _same_as_usual(clause: str, sentence: str, hedged: bool, findings: Findings) -> None:
     """ "like always", "as usual" say the headache is the usual one only when the clause is about the
     headache or is a short answer ("same as always"): "I read the paper like always" is not."""
-    tied_to_an_earlier_time = re.search(r"\bsame\b.*\b(?:ago|before|last|back|previous|earlier|other times|other ones|others)\b", clause)
+    # (a year is an earlier time too, for something had then: "the same thing I had in 2023")
+    tied_to_an_earlier_time = re.search(
+        r"\bsame\b.*\b(?:ago|before|last|back|previous|earlier|other times|other ones|others"
+        r"|(?:had|got|suffered|went through)\b.*\b(?:19|20)\d\d)\b", clause)
     # ("the trouble with my eye came back": something come back is an earlier one)
     come_back = re.search(r"\b(?:come|came|is|are|s|re|has|have) back\b", clause)
     if not _HEADACHE_WORDS.search(clause) and len(clause.split()) > _SHORT_ANSWER_WORDS and not (tied_to_an_earlier_time or come_back):
@@ -931,9 +936,34 @@ _SIDE_OF_ANOTHER_PART = re.compile(
 )
 
 
+# A feature of the attacks said to have come with one of them only ("once I felt a bit sick, usually
+# nothing", "I threw up the one time"): not a feature of the pattern (3.3 counts what attacks have).
+# A one-off warning sign still counts: only these pattern features are left out.
+_ATTACK_FEATURES = frozenset({"nausea", "vomiting", "light_sensitivity", "sound_sensitivity", "smell_sensitivity"})
+_ONE_OCCASION = re.compile(
+    r"\b(?:(?:only once|just once|only the once|just the once|the once|one time|1 time|only one time|on one occasion)\b"
+    r"(?! (?:a|an|per|every|each|or twice|in a while|in a blue moon)\b)"
+    r"|once (?:i|he|she|they|it|we) (?:felt|was|were|got|had|threw|did|went|made)\b)"
+)
+
+
+def one_occasion(clause: str) -> bool:
+    """The clause says something came with one attack only ("once I felt sick", "the one time")."""
+    return bool(_ONE_OCCASION.search(clause))
+
+
+def clause_around(flat: str, at: int) -> str:
+    """The clause of a plain string around character ``at`` (between punctuation marks)."""
+    start = max(flat.rfind(mark, 0, at) for mark in ",.;:!?") + 1
+    ends = [i for i in (flat.find(mark, at) for mark in ",.;:!?") if i >= 0]
+    return flat[start:min(ends) if ends else len(flat)]
+
+
 def _lexical_match(text: FlatText, m: Match, negated: bool, hedged: bool, findings: Findings, answer_slot: Optional[str]) -> None:
     clause = text.clause_of(m.start, m.end)
     if m.entity == "symptom":
+        if not negated and m.cid in _ATTACK_FEATURES and one_occasion(clause):
+            return
         if not negated and m.cid in _DEFICITS and _old_or_aura(m.cid, clause, text.sentence_of(m.start, m.end)):
             return
         if not negated and m.cid in _DEFICITS | _EVENT_SIGNS and placed_long_ago(clause):
@@ -1364,12 +1394,27 @@ def _numbers_into(findings: Findings, text: FlatText, headache_text: str, answer
     months = numbers.parse_months_present(headache_text)
     if months is not None:
         findings.months_present = months
-        # "since this morning" is how long this attack has lasted, not how old the pattern is
-        if findings.new_headache is None and months >= CURRENT_ATTACK_MONTHS:
+        # "since this morning" is how long this attack has lasted, not how old the pattern is; a
+        # recent start after a stated spell free of them ("before that nothing for two years")
+        # dates this run, not the pattern: the history question settles that (ask, don't assume)
+        if findings.new_headache is None and months >= CURRENT_ATTACK_MONTHS and not (months <= 3 and _FREE_SPELL.search(low)):
             findings.new_headache = months <= 3
     lifetime = _LIFETIME.search(low)
     if lifetime:
         findings.lifetime_attacks = int(lifetime.group(1))
+
+
+# A spell free of headaches before the present run: "before that nothing for almost two years", "the
+# first in over a year", "after 18 months clear", "hadn't had one for ages before this"
+_SPAN = r"(?:years?|yrs?|months?|ages|a long time|a long while)"
+_FREE_SPELL = re.compile(
+    r"\b(?:nothing|none|no (?:headaches?|attacks?|pain|bouts?|episodes?|trouble)|(?:headache |pain |attack )?free|clear|fine)"
+    r" (?:at all )?(?:for|in) (?:\w+ ){0,3}?" + _SPAN + r"\b"
+    r"|\bfirst (?:(?:one|1|attack|bout|episode|headache) )?(?:\w+ ){0,2}(?:in|for) (?:\w+ ){0,3}?" + _SPAN + r"\b"
+    r"|\bafter (?:\w+ ){0,3}?" + _SPAN + r" (?:free|clear|off|without (?:one|1|any|them)|of nothing)\b"
+    r"|\b(?:hadn'?t|had not|haven'?t|have not) had (?:one|1|any|them|a headache|1 headache|an attack|1 attack)"
+    r" (?:for|in) (?:\w+ ){0,3}?" + _SPAN + r"\b"
+)
 
 
 def _aura_minutes(text: FlatText, findings: Findings, answering_aura: bool = False) -> Optional[float]:
@@ -1465,7 +1510,12 @@ def _worsening_over_months(findings: Findings, text: FlatText) -> None:
 
 # "every time it is different", "different each time": attacks that vary, not a change from usual
 # ("different different": the reduplication of South Asian English, "all kinds of")
-_VARIES = re.compile(r"\b(?:every|each|any) (?:time|one|attack|headache)\b[^.;]{0,25}\bdifferent\b|\bdifferent (?:every|each) (?:time|one)\b|\balways different\b|\bdifferent different\b")
+_VARIES = re.compile(
+    r"\b(?:every|each|any) (?:time|one|attack|headache)\b[^.;]{0,25}\bdifferent\b|\bdifferent (?:every|each) (?:time|one)\b|\balways different\b|\bdifferent different\b"
+    # "never the same twice", "no real pattern", "it varies from one attack to the next"
+    r"|\bnever the same (?:twice|two times|from one|each time|way twice)\b|\bno (?:real |set |fixed |clear )?pattern\b"
+    r"|\b(?:varies|vary|varied|changes) (?:a lot )?(?:from|between|with) (?:\w+ )?(?:time|one|attack|headache|episode)s?\b"
+)
 
 
 # "before 2-3 days a month, now nearly every day": a then-and-now contrast of how often

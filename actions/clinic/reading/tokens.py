@@ -52,7 +52,9 @@ UNIT_ABBREVIATIONS = {
     "yrs": "years", "yr": "year", "wks": "weeks", "wk": "week", "hrs": "hours", "hr": "hour",
     "mths": "months", "mnths": "months", "mth": "month", "mins": "minutes", "secs": "seconds",
 }
-_WORD_FORMS = {**DIALECT_NEGATIVES, **UNIT_ABBREVIATIONS}
+# Northern English and Scots words for nothing / anything / something ("nowt with me arms or owt").
+DIALECT_PRONOUNS = {"nowt": "nothing", "owt": "anything", "summat": "something", "nothin": "nothing", "anythin": "anything"}
+_WORD_FORMS = {**DIALECT_NEGATIVES, **DIALECT_PRONOUNS, **UNIT_ABBREVIATIONS}
 
 
 def normalize_word(token: str) -> str:
