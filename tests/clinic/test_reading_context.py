@@ -511,3 +511,19 @@ def test_an_answer_that_the_attacks_vary_is_read_as_varying(text):
 def test_an_ordinal_after_since_is_not_the_age_the_headaches_began():
     assert scan("it's been going since 2nd period, the maths lesson").started_age is None
     assert scan("I've had them ever since I was 9").started_age == 9
+
+
+@pytest.mark.parametrize("text", ["double vision, weakness, numbness, all no", "numbness and weakness - both no"])
+def test_all_no_after_a_list_denies_every_item_of_it(text):
+    found = scan(text, "red_flags")
+    assert not found.symptoms & {"double_vision", "weakness", "numbness"}, text
+
+
+def test_a_sign_before_all_no_in_another_sentence_still_counts():
+    assert "weakness" in scan("my left arm went weak. fever, rash, all no", "red_flags").symptoms
+
+
+def test_sight_held_back_by_brightness_is_the_light_hurting_not_sight_lost():
+    found = scan("she can't open her eyes in the sunlight when it's on her")
+    assert "light_sensitivity" in found.symptoms and "vision_loss" not in found.symptoms
+    assert "vision_loss" in scan("I can't see out of my right eye since lunch").symptoms

@@ -231,11 +231,23 @@ _CONTRAST = frozenset({"but", "however", "although", "though", "whereas", "yet"}
 _BACK_REFERENCE = frozenset({"it", "its", "that", "thats", "they", "theyre", "this", "now", "all", "which"})
 
 
+# "weakness, speaking, seeing, all no": a post cue after "all" / "both" closes the whole list before
+# it, across its commas (not across a sentence)
+_LIST_CLOSERS = frozenset({"all", "both"})
+
+
 def _scope_backward(words, cue: _Cue, ends: Dict[int, List[int]], spans, hits: Set[int]):
     budget, j = POST_WINDOW, cue.start
+    closes_list = j > 0 and words[j - 1] in _LIST_CLOSERS
+    if closes_list:
+        j -= 1
+        budget = 3 * POST_WINDOW
     if j > 0 and words[j - 1] in POST_BRIDGE:
         j -= 1
     while j > 0 and budget > 0:
+        if closes_list and words[j - 1] in {",", "and", "or", "&"}:
+            j -= 1
+            continue
         if j in ends:
             start = min(spans[index][0] for index in ends[j])
             for k in range(start + 1, j + 1):  # nested/overlapping spans inside the one covered

@@ -188,6 +188,11 @@ COMPOUND_SYMPTOMS: Tuple[Tuple[re.Pattern, str, Tuple[str, ...]], ...] = tuple(
          r"(?: (?!(?:doesnt|dont|didnt|never|not|isnt|wont|cant|hardly|rarely)\b)\w+){0,2}? (?:bothers?|bugs?|annoys?|gets? to|gets? on|irritates?)"
          r" (?:me|her|him|them|my eyes|her eyes|his eyes|my nerves|her nerves|his nerves)",
          ("light_sensitivity",)),
+        # sight held back by brightness is the light hurting, not sight lost: "he cannot see because
+        # of the light", "can't look at anything for the glare"
+        (r"(?:cant|cannot|can not|couldnt|could not|unable to) (?:\w+ ){0,2}?(?:see|look|open (?:my|his|her|their) eyes)"
+         rf"(?: \w+){{0,3}}? (?:because of|for|with|from|in|against) (?:the |all the |any )?(?:{BRIGHT_THINGS})\b",
+         ("light_sensitivity",)),
         (rf"(?:{LOUD_THINGS})"
          r"(?: (?!(?:doesnt|dont|didnt|never|not|isnt|wont|cant|hardly|rarely)\b)\w+){0,2}? (?:bothers?|bugs?|annoys?|gets? to|gets? on|irritates?)"
          r" (?:me|her|him|them|my nerves|her nerves|his nerves)",
