@@ -527,3 +527,21 @@ def test_sight_held_back_by_brightness_is_the_light_hurting_not_sight_lost():
     found = scan("she can't open her eyes in the sunlight when it's on her")
     assert "light_sensitivity" in found.symptoms and "vision_loss" not in found.symptoms
     assert "vision_loss" in scan("I can't see out of my right eye since lunch").symptoms
+
+
+def test_a_denied_verb_after_and_goes_on_with_the_same_subject():
+    found = _answer(Findings(age=40), "triggers", "sneezing is nothing and never brings it on, stress does")
+    assert found.triggers == {"stress"} and "cough_strain_sneeze" not in found.aggravated_by
+    both = _answer(Findings(age=40), "triggers", "lifting crates and coughing both set it off")
+    assert both.aggravated_by & {"cough_strain_sneeze", "exercise"} or "exertion_onset" in both.to_confirm
+
+
+def test_a_head_banged_on_the_wall_through_an_attack_is_not_an_injury():
+    found = scan("every night this week she's up pacing and banging her head on the wall with the pain")
+    assert "head_injury" not in found.history
+    assert "head_injury" in scan("bumping my head on the shed door yesterday").history
+
+
+def test_a_sign_looked_for_is_not_a_sign_found():
+    assert "weakness" not in scan("I keep checking my smile in the mirror for any drooping").symptoms
+    assert "weakness" in scan("I looked in the mirror and one side of my smile had dropped").symptoms

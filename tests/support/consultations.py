@@ -168,6 +168,22 @@ class Outcome:
         return list(self.final_slots.get("recommended_techniques") or [])
 
     @property
+    def emergency_flags(self) -> List[str]:
+        """The warning signs behind the emergency advice (rf ids, from the assessment payloads)."""
+        flags = set()
+        for a in self.assessments:
+            if a.get("triage_level") == "emergency":
+                flags |= {f if isinstance(f, str) else f.get("id", "") for f in a.get("red_flags") or []}
+        return sorted(f for f in flags if f)
+
+    @property
+    def emergency_not_ruled_out(self) -> bool:
+        """Emergency advice that rests on a sign not ruled out (an unsure or unreadable answer to a
+        red-flag question counted as yes, 4.3), not on a sign read in the person's words."""
+        findings = self.final_slots.get("findings") or {}
+        return self.emergency_advice_given and bool(findings.get("uncertain"))
+
+    @property
     def emergency_advice_given(self) -> bool:
         return any(a.get("triage_level") == "emergency" for a in self.assessments) or (
             self.final_slots.get("triage_level") == "emergency"
@@ -340,6 +356,8 @@ def score_case(case: Case, outcome: Outcome) -> Dict:
         "under_triage": got is None or RANK[got] < RANK[case.triage_level],
         "over_triage": got is not None and RANK[got] > RANK[case.triage_level],
         "emergency_advice": outcome.emergency_advice_given,
+        "emergency_flags": outcome.emergency_flags if outcome.emergency_advice_given else [],
+        "emergency_not_ruled_out": outcome.emergency_not_ruled_out,
         "expected_type": case.headache_type,
         "type": outcome.headache_type,
         "type_ok": outcome.headache_type in case.acceptable_types,
@@ -371,6 +389,11 @@ def aggregate(scores: List[Dict]) -> Dict:
         "emergencies": len(emergencies),
         "emergency_advice_to_non_emergency": _rate(sum(s["emergency_advice"] for s in others), len(others)),
         "non_emergencies": len(others),
+        # why the non-emergencies that got emergency advice got it, as counts only (the sealed
+        # half is reported in aggregate): signs not ruled out vs read in words, and by warning sign
+        "emergency_advice_not_ruled_out": sum(s["emergency_advice"] and s.get("emergency_not_ruled_out", False) for s in others),
+        "emergency_advice_by_sign": dict(sorted(Counter(
+            flag for s in others if s["emergency_advice"] for flag in s.get("emergency_flags") or []).items())),
         "under_triage": _rate(sum(s["under_triage"] for s in scores), n),
         "over_triage": _rate(sum(s["over_triage"] for s in scores), n),
         "type_agreement": _rate(sum(s["type_ok"] for s in scores), n),

@@ -179,7 +179,12 @@ _AGG_NEGATED = re.compile(r"\b(?:not|no|never|doesnt|dont|isnt|wasnt|didnt|nor|n
 
 
 # "while" is not a break: "it kicks in while I'm coughing" says when it comes on
-_AGG_SPLIT = re.compile(r"\b(?:and|but|whereas|though|although)\b|[,;.!?:\n]")
+# ("the cough's a tickle and doesn't set it off": an "and" or "but" before a denied verb with no
+# subject of its own goes on with the same subject, so the denial is that clause's)
+_AGG_SPLIT = re.compile(
+    r"\b(?:and|but)\b(?! (?:it |that )?(?:doesnt|does not|dont|do not|didnt|did not|never|wont|isnt|is not|cant|hasnt)\b)"
+    r"|\b(?:whereas|though|although)\b|[,;.!?:\n]"
+)
 
 
 _AFTER = re.compile(r"\b(?:after|afterwards|post)\b")
