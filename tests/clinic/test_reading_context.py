@@ -545,3 +545,17 @@ def test_a_head_banged_on_the_wall_through_an_attack_is_not_an_injury():
 def test_a_sign_looked_for_is_not_a_sign_found():
     assert "weakness" not in scan("I keep checking my smile in the mirror for any drooping").symptoms
     assert "weakness" in scan("I looked in the mirror and one side of my smile had dropped").symptoms
+
+
+@pytest.mark.parametrize("text", [
+    "High temperature, stiff neck, rash: no. Blackouts: never.",
+    "Numbness or weakness - no. Muddled or fainting - no.",
+])
+def test_a_list_answered_item_by_item_after_a_colon_or_dash_is_denied(text):
+    found = scan(text, "red_flags")
+    assert not found.symptoms & {"fever", "stiff_neck", "rash_non_blanching", "numbness", "weakness", "fainting", "confusion"}, text
+
+
+def test_a_sign_told_in_its_own_clause_before_a_dashed_denial_still_counts():
+    found = scan("my right leg has gone weak, fever - no", "red_flags")
+    assert "weakness" in found.symptoms and "fever" in found.absent_symptoms

@@ -231,23 +231,63 @@ _CONTRAST = frozenset({"but", "however", "although", "though", "whereas", "yet"}
 _BACK_REFERENCE = frozenset({"it", "its", "that", "thats", "they", "theyre", "this", "now", "all", "which"})
 
 
-# "weakness, speaking, seeing, all no": a post cue after "all" / "both" closes the whole list before
-# it, across its commas (not across a sentence)
+# "weakness, speaking, seeing, all no", "fever, stiff neck, rash - no", "Weakness or numbness: no":
+# a post cue after "all" / "both", or set off by a colon or a dash, answers the whole list before
+# it, item by item back across its commas, "and"s and "or"s, as long as each item is a bare
+# phrase (no verb: "my arm went weak, fever - no" keeps the arm)
 _LIST_CLOSERS = frozenset({"all", "both"})
+_LIST_BRIDGES = frozenset({":", "-", "–", "—"})
+_LIST_JOINS = frozenset({",", "and", "or", "&", "/"})
+_LIST_ITEM_WORDS = 4
+_PREDICATES = frozenset(
+    "is are was were am be been being went gone go goes get got gets getting has have had feel feels felt "
+    "feeling seem seems seemed looks looked came come comes started starts keep keeps kept".split()
+)
+
+
+def _close_list(words, cue: _Cue, spans, hits: Set[int]) -> bool:
+    """Mark every bare item of a list the cue closes; False when it closes no list of bare items
+    (the cue's ordinary scope then applies)."""
+    i = cue.start
+    quantified = i > 0 and words[i - 1] in _LIST_CLOSERS
+    if quantified:
+        i -= 1
+    bridged = i > 0 and words[i - 1] in _LIST_BRIDGES
+    if not (quantified or bridged):
+        return False
+    if i > 0 and words[i - 1] in POST_BRIDGE:
+        i -= 1
+    end = region = i
+    while i > 0:
+        start = i
+        while start > 0 and words[start - 1] not in _LIST_JOINS and words[start - 1] not in HARD_PUNCT:
+            start -= 1
+        segment = words[start:i]
+        if not segment or len(segment) > _LIST_ITEM_WORDS or set(segment) & _PREDICATES:
+            break
+        region = start  # (an item the reader does not name is passed over: "talking, eyesight")
+        if start == 0 or words[start - 1] in HARD_PUNCT:
+            break
+        i = start - 1
+    inside = [k for k, (a, b) in enumerate(spans) if a >= region and b <= end]
+    hits.update(inside)
+    return bool(inside)
+
+
+def _answers_a_list(words, cue: _Cue) -> bool:
+    """A denial set off by a colon or a dash that ends its clause: the answer to what comes before."""
+    i = cue.start - 1 if cue.start > 0 and words[cue.start - 1] in _LIST_CLOSERS else cue.start
+    closes = i > 0 and (words[i - 1] in _LIST_BRIDGES or i < cue.start)
+    return closes and (cue.end >= len(words) or words[cue.end] in PUNCT)
 
 
 def _scope_backward(words, cue: _Cue, ends: Dict[int, List[int]], spans, hits: Set[int]):
+    if _close_list(words, cue, spans, hits):
+        return
     budget, j = POST_WINDOW, cue.start
-    closes_list = j > 0 and words[j - 1] in _LIST_CLOSERS
-    if closes_list:
-        j -= 1
-        budget = 3 * POST_WINDOW
     if j > 0 and words[j - 1] in POST_BRIDGE:
         j -= 1
     while j > 0 and budget > 0:
-        if closes_list and words[j - 1] in {",", "and", "or", "&"}:
-            j -= 1
-            continue
         if j in ends:
             start = min(spans[index][0] for index in ends[j])
             for k in range(start + 1, j + 1):  # nested/overlapping spans inside the one covered
@@ -277,6 +317,8 @@ def scope_indices(words: Sequence[str], spans: Sequence[Span], table: CueTable) 
             _scope_forward(words, cue, cues, starts, spans, hits)
         if "post" in cue.kinds and _closes_clause(words, cue, cues):
             _scope_backward(words, cue, ends, spans, hits)
+        elif "pre" in cue.kinds and _answers_a_list(words, cue):
+            _close_list(words, cue, spans, hits)  # "Fainting: never.", "fits - none"
     return hits
 
 
