@@ -559,3 +559,9 @@ def test_a_list_answered_item_by_item_after_a_colon_or_dash_is_denied(text):
 def test_a_sign_told_in_its_own_clause_before_a_dashed_denial_still_counts():
     found = scan("my right leg has gone weak, fever - no", "red_flags")
     assert "weakness" in found.symptoms and "fever" in found.absent_symptoms
+
+
+def test_a_denied_start_word_beside_worst_ever_is_no_sudden_start():
+    found = scan("the worst I've known, but it creeps in over a quarter of an hour, not suddenly")
+    assert found.onset != "sudden_peak_lt_1m"
+    assert scan("worst headache of my life and it hit instantly").onset == "sudden_peak_lt_1m"

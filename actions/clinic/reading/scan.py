@@ -1608,9 +1608,11 @@ def stronger_than_usual(findings: Findings, text: FlatText) -> None:
 
 
 # A word of a sudden start beside "the worst ever" ("bang" as a noise, not "didn't bang my head")
+# (a start word denied is no sudden start: "they build up over 10-15 minutes, not instantly")
+_NOT_BEFORE = r"(?<!didnt )(?<!did not )(?<!not )(?<!never )(?<!wasnt )(?<!isnt )(?<!wasnt so )(?<!not so )(?<!not that )(?<!not really )"
 _SUDDEN_WITH_WORST = re.compile(
-    r"\b(?:sudden\w*|suddently|instant\w*|out of nowhere|out of the blue|all at once|exploded|thunderclap|within seconds"
-    r"|in seconds|immediately)\b|(?<!didnt )(?<!did not )(?<!not )(?<!never )\bbang\b(?! (?:my|his|her|their|the|into|against|on|it|head)\b)"
+    _NOT_BEFORE + r"\b(?:sudden\w*|suddently|instant\w*|out of nowhere|out of the blue|all at once|exploded|thunderclap|within seconds"
+    r"|in seconds|immediately)\b|" + _NOT_BEFORE + r"\bbang\b(?! (?:my|his|her|their|the|into|against|on|it|head)\b)"
 )
 
 
